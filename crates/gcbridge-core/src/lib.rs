@@ -1,1 +1,13 @@
-//! placeholder
+//! gcbridge's domain: what a user wants (desired state from a config file or flags), which topics
+//! that means (catalogue, families, globs), how it differs from the live org (plan) and how to get
+//! there safely (apply).
+//!
+//! Not here: HTTP details of the Genesys API (`genesys-client`), the emulator (`genesys-sim`), and
+//! terminal rendering (the `gcbridge` binary).
+
+pub mod arn;
+pub mod aws_region;
+pub mod config;
+pub mod desired;
+pub mod suggest;
+pub mod topics;

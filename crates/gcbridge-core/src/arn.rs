@@ -1,0 +1,159 @@
+//! Parsing the ARNs users paste for an EventBridge destination.
+//!
+//! Genesys never takes an ARN: the integration takes an account, a region and a suffix, and Genesys
+//! names the partner event source `aws.partner/genesys.com/cloud/{orgId}/{suffix}`. Users, however,
+//! copy an ARN from the AWS console (or from the tutorial), so we accept the partner event bus ARN,
+//! the partner event source ARN and the tutorial's `partner-event-bus/...` form and derive the three
+//! values from it.
+
+use crate::aws_region::{check_aws_account_id, check_aws_region, check_event_source_suffix};
+
+/// The prefix of every Genesys Cloud partner event source name.
+pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";
+
+/// What an ARN says about a destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerArn {
+    pub region: String,
+    /// Partner event source ARNs carry no account; the caller must then supply it.
+    pub account_id: Option<String>,
+    pub org_id: String,
+    pub suffix: String,
+    pub kind: ArnKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArnKind {
+    EventBus,
+    EventSource,
+    /// The tutorial's made-up `partner-event-bus/` resource type.
+    TutorialPartnerEventBus,
+}
+
+impl PartnerArn {
+    /// The real event bus ARN for this destination, when the account is known.
+    pub fn event_bus_arn(&self) -> Option<String> {
+        self.account_id.as_ref().map(|account| {
+            format!(
+                "arn:aws:events:{}:{}:event-bus/{}{}/{}",
+                self.region, account, PARTNER_PREFIX, self.org_id, self.suffix
+            )
+        })
+    }
+
+    /// A warning to show the user, for forms that work but are not the real ones.
+    pub fn warning(&self) -> Option<String> {
+        match self.kind {
+            ArnKind::TutorialPartnerEventBus => Some(format!(
+                "\"partner-event-bus/\" is not an AWS resource type; the real ARN is {}",
+                self.event_bus_arn().unwrap_or_else(|| "arn:aws:events:REGION:ACCOUNT:event-bus/aws.partner/genesys.com/cloud/ORGID/SUFFIX".into())
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a partner event bus / event source ARN. Errors say which part is wrong and what the ARN
+/// should look like.
+pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, String> {
+    const SHAPE: &str =
+        "expected arn:aws:events:REGION:ACCOUNT:event-bus/aws.partner/genesys.com/cloud/ORGID/SUFFIX";
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() != 6 || parts[0] != "arn" {
+        return Err(format!("\"{arn}\" is not an ARN; {SHAPE}"));
+    }
+    let (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    if !matches!(partition, "aws" | "aws-us-gov" | "aws-cn") {
+        return Err(format!("\"{arn}\": unknown partition \"{partition}\"; {SHAPE}"));
+    }
+    if service != "events" {
+        return Err(format!(
+            "\"{arn}\" is an ARN of service \"{service}\", not of EventBridge (\"events\"); {SHAPE}"
+        ));
+    }
+    check_aws_region(region).map_err(|e| format!("\"{arn}\": region {e}"))?;
+    let (kind, name) = if let Some(rest) = resource.strip_prefix("event-bus/") {
+        (ArnKind::EventBus, rest)
+    } else if let Some(rest) = resource.strip_prefix("event-source/") {
+        (ArnKind::EventSource, rest)
+    } else if let Some(rest) = resource.strip_prefix("partner-event-bus/") {
+        (ArnKind::TutorialPartnerEventBus, rest)
+    } else {
+        return Err(format!(
+            "\"{arn}\" names a \"{}\", not an event bus or partner event source; {SHAPE}",
+            resource.split('/').next().unwrap_or(resource)
+        ));
+    };
+    let Some(tail) = name.strip_prefix(PARTNER_PREFIX) else {
+        return Err(format!(
+            "\"{arn}\" is not a Genesys Cloud partner bus: its name must start with \"{PARTNER_PREFIX}\" \
+             (the bus that Genesys feeds is created from the partner event source, not a custom or default bus); {SHAPE}"
+        ));
+    };
+    let mut pieces = tail.splitn(2, '/');
+    let org_id = pieces.next().unwrap_or_default();
+    let suffix = pieces.next().unwrap_or_default();
+    if org_id.is_empty() || suffix.is_empty() {
+        return Err(format!("\"{arn}\" lacks the org id or the suffix; {SHAPE}"));
+    }
+    check_event_source_suffix(suffix).map_err(|e| format!("\"{arn}\": suffix {e}"))?;
+    let account_id = if account.is_empty() {
+        None
+    } else {
+        check_aws_account_id(account).map_err(|e| format!("\"{arn}\": account {e}"))?;
+        Some(account.to_string())
+    };
+    if account_id.is_none() && kind != ArnKind::EventSource {
+        return Err(format!("\"{arn}\" has no account id; {SHAPE}"));
+    }
+    Ok(PartnerArn {
+        region: region.to_string(),
+        account_id,
+        org_id: org_id.to_string(),
+        suffix: suffix.to_string(),
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: &str = "9a1d4c2e-5b7f-4e08-a3c6-2f1e0d9b8a77";
+
+    #[test]
+    fn bus_source_and_tutorial_forms_parse() {
+        let bus = format!("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/{ORG}/prod");
+        let p = parse_partner_arn(&bus).unwrap();
+        assert_eq!((p.region.as_str(), p.account_id.as_deref(), p.org_id.as_str(), p.suffix.as_str()),
+            ("us-east-1", Some("123456789012"), ORG, "prod"));
+        assert_eq!(p.event_bus_arn().unwrap(), bus);
+        assert!(p.warning().is_none());
+
+        let src = format!("arn:aws:events:eu-west-1::event-source/aws.partner/genesys.com/cloud/{ORG}/x");
+        let p = parse_partner_arn(&src).unwrap();
+        assert_eq!(p.account_id, None);
+        assert_eq!(p.kind, ArnKind::EventSource);
+
+        let tut = format!("arn:aws:events:us-east-1:123456789012:partner-event-bus/aws.partner/genesys.com/cloud/{ORG}/t");
+        let p = parse_partner_arn(&tut).unwrap();
+        assert!(p.warning().unwrap().contains("event-bus/aws.partner"));
+    }
+
+    #[test]
+    fn wrong_arns_are_explained() {
+        for (arn, needle) in [
+            ("not-an-arn", "is not an ARN"),
+            ("arn:aws:sqs:us-east-1:123456789012:q", "not of EventBridge"),
+            ("arn:aws:events:us-east-1:123456789012:event-bus/default", "not a Genesys Cloud partner bus"),
+            ("arn:aws:events:us-east-1:123456789012:rule/x", "not an event bus"),
+            ("arn:aws:events:us-eest-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/s", "region"),
+            ("arn:aws:events:us-east-1:1234:event-bus/aws.partner/genesys.com/cloud/o/s", "account"),
+            ("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/", "suffix"),
+            ("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/a b", "suffix"),
+        ] {
+            let err = parse_partner_arn(arn).unwrap_err();
+            assert!(err.contains(needle), "{arn}: {err}");
+        }
+    }
+}

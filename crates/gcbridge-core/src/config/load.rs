@@ -1,0 +1,316 @@
+//! Reading a gcbridge.toml: bytes to TOML to validated desired state, every problem with its line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::destination_input::{DestinationInput, Field};
+use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
+use super::raw::{RawConnection, RawDestination, RawFile, RawOrg, CONNECTION_KEYS, DESTINATION_KEYS, ORG_KEYS, TOP_KEYS};
+use crate::desired::{ConnectionSpec, DesiredState, OrgSpec};
+use crate::suggest;
+
+/// Config files are small; anything larger is a mistake (a wrong path, a log file).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The org name used for the single-org form and for flags.
+pub const DEFAULT_ORG_NAME: &str = "default";
+
+/// Reads and validates the config file at `path`.
+pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
+    let shown = path.display().to_string();
+    let whole_file = |message: String, help: Option<String>| {
+        Diagnostics::from(Diagnostic {
+            origin: Origin::File { path: shown.clone(), line: 1, column: 1 },
+            field: None,
+            message,
+            help,
+        })
+    };
+    let meta = std::fs::metadata(path).map_err(|e| {
+        whole_file(
+            format!("cannot read the config file: {e}"),
+            Some("check the path given with -f/--file".into()),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(whole_file("is not a regular file".into(), Some("give the path of a gcbridge.toml".into())));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(whole_file(
+            format!("is {} bytes; a gcbridge config is at most {} bytes", meta.len(), MAX_CONFIG_BYTES),
+            Some("check that -f points at the config file and not at another file".into()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot read the config file: {e}"), None))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) = line_col(&prefix, valid);
+            return Err(Diagnostics::from(Diagnostic {
+                origin: Origin::File { path: shown, line, column },
+                field: None,
+                message: "is not valid UTF-8".into(),
+                help: Some("save the file as UTF-8 text".into()),
+            }));
+        }
+    };
+    load_str(&text, &shown)
+}
+
+/// Validates config text; `path` is only used in messages.
+pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(&e, text, path)))?;
+    let ctx = Ctx { text, path };
+    let mut errors = Vec::new();
+    let mut orgs = Vec::new();
+
+    if !raw.org.is_empty() && (raw.genesys.is_some() || !raw.destination.is_empty()) {
+        let span = raw.genesys.as_ref().map(|g| g.span()).or_else(|| raw.destination.first().map(|d| d.span()));
+        errors.push(Diagnostic {
+            origin: ctx.origin(span.map(|s| s.start).unwrap_or(0)),
+            field: None,
+            message: "mixes the single-org form ([genesys] and [[destination]]) with [[org]] tables".into(),
+            help: Some("move the destinations under [[org.destination]] of an [[org]] table".into()),
+        });
+    }
+
+    if raw.org.is_empty() {
+        let connection = match &raw.genesys {
+            Some(g) => ctx.connection(g.get_ref(), &mut errors),
+            None => ConnectionSpec::default(),
+        };
+        let origin = raw.genesys.as_ref().map(|g| ctx.origin(g.span().start)).unwrap_or_else(|| ctx.origin(0));
+        let destinations = ctx.destinations(&raw.destination, "destination", &mut errors);
+        orgs.push(OrgSpec { name: DEFAULT_ORG_NAME.into(), connection, destinations, origin });
+    } else {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for org in &raw.org {
+            let RawOrg { name, region, api_url, login_url, client_id_env, client_secret_env, destination } = org.get_ref();
+            if name.get_ref().trim().is_empty() {
+                errors.push(ctx.diag(name, "org name", "must not be empty", None));
+            }
+            if let Some(first) = seen.insert(name.get_ref().clone(), ctx.line(name.span().start)) {
+                errors.push(ctx.diag(
+                    name,
+                    "org name",
+                    format!("\"{}\" is used twice (first on line {first})", name.get_ref()),
+                    Some("give each [[org]] its own name".into()),
+                ));
+            }
+            let conn = RawConnection {
+                region: region.clone(),
+                api_url: api_url.clone(),
+                login_url: login_url.clone(),
+                client_id_env: client_id_env.clone(),
+                client_secret_env: client_secret_env.clone(),
+            };
+            let connection = ctx.connection(&conn, &mut errors);
+            let destinations = ctx.destinations(destination, "org.destination", &mut errors);
+            orgs.push(OrgSpec {
+                name: name.get_ref().clone(),
+                connection,
+                destinations,
+                origin: ctx.origin(org.span().start),
+            });
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(DesiredState { orgs })
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    path: &'a str,
+}
+
+impl Ctx<'_> {
+    fn origin(&self, offset: usize) -> Origin {
+        let (line, column) = line_col(self.text, offset);
+        Origin::File { path: self.path.to_string(), line, column }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        line_col(self.text, offset).0
+    }
+
+    fn diag<T>(&self, v: &Spanned<T>, field: &str, message: impl Into<String>, help: Option<String>) -> Diagnostic {
+        Diagnostic { origin: self.origin(v.span().start), field: Some(field.into()), message: message.into(), help }
+    }
+
+    fn field<T: Clone>(&self, v: &Spanned<T>, label: String) -> Field<T> {
+        Field { value: v.get_ref().clone(), origin: self.origin(v.span().start), label }
+    }
+
+    fn connection(&self, raw: &RawConnection, errors: &mut Vec<Diagnostic>) -> ConnectionSpec {
+        if let (Some(region), Some(_)) = (&raw.region, &raw.api_url) {
+            errors.push(self.diag(
+                region,
+                "region",
+                "is given together with api_url",
+                Some("use region for a real org, or api_url for the emulator or a proxy, not both".into()),
+            ));
+        }
+        for (v, key) in [(&raw.client_id_env, "client_id_env"), (&raw.client_secret_env, "client_secret_env")] {
+            if let Some(v) = v {
+                let name = v.get_ref();
+                let valid = !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !name.starts_with(|c: char| c.is_ascii_digit());
+                if !valid {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "must be the name of an environment variable (letters, digits and _), not a value",
+                        Some("secrets never go in the file: put the secret in an env var and name that variable here".into()),
+                    ));
+                }
+            }
+        }
+        for v in [&raw.region, &raw.api_url, &raw.login_url].into_iter().flatten() {
+            if v.get_ref().trim().is_empty() {
+                errors.push(self.diag(v, "connection", "must not be empty", None));
+            }
+        }
+        ConnectionSpec {
+            region: raw.region.as_ref().map(|v| v.get_ref().clone()),
+            api_url: raw.api_url.as_ref().map(|v| v.get_ref().clone()),
+            login_url: raw.login_url.as_ref().map(|v| v.get_ref().clone()),
+            client_id_env: raw.client_id_env.as_ref().map(|v| v.get_ref().clone()),
+            client_secret_env: raw.client_secret_env.as_ref().map(|v| v.get_ref().clone()),
+        }
+    }
+
+    fn destinations(
+        &self,
+        raws: &[Spanned<RawDestination>],
+        table: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<crate::desired::DestinationSpec> {
+        let mut specs = Vec::new();
+        let mut names: HashMap<String, usize> = HashMap::new();
+        let mut identities: HashMap<(String, String), (usize, String)> = HashMap::new();
+        for raw in raws {
+            let d = raw.get_ref();
+            let label = |key: &str| format!("{table} \"{}\" {key}", d.name.get_ref());
+            let list = |v: &Option<Spanned<Vec<Spanned<String>>>>, key: &str| -> Vec<Field<String>> {
+                v.iter()
+                    .flat_map(|l| l.get_ref().iter())
+                    .map(|s| self.field(s, label(key)))
+                    .collect()
+            };
+            if let Some(first) = names.insert(d.name.get_ref().clone(), self.line(d.name.span().start)) {
+                errors.push(self.diag(
+                    &d.name,
+                    &label("name"),
+                    format!("is used by another destination too (line {first})"),
+                    Some("destination names must be unique within an org".into()),
+                ));
+            }
+            for (v, key) in [(&d.topics, "topics"), (&d.event_types, "event_types")] {
+                if let Some(v) = v {
+                    if v.get_ref().is_empty() {
+                        errors.push(self.diag(
+                            v,
+                            &label(key),
+                            "is an empty list",
+                            Some(format!("list at least one topic, family or glob, or remove {key}")),
+                        ));
+                    }
+                }
+            }
+            let input = DestinationInput {
+                name: Some(self.field(&d.name, label("name"))),
+                description: d.description.as_ref().map(|v| self.field(v, label("description"))),
+                enabled: d.enabled.as_ref().map(|v| self.field(v, label("enabled"))),
+                aws_account_id: d.aws_account_id.as_ref().map(|v| self.field(v, label("aws_account_id"))),
+                aws_region: d.aws_region.as_ref().map(|v| self.field(v, label("aws_region"))),
+                event_source_suffix: d.event_source_suffix.as_ref().map(|v| self.field(v, label("event_source_suffix"))),
+                event_bus_arn: d.event_bus_arn.as_ref().map(|v| self.field(v, label("event_bus_arn"))),
+                topics: list(&d.topics, "topics"),
+                event_types: list(&d.event_types, "event_types"),
+                origin: Some(self.origin(raw.span().start)),
+                missing_hint_topics: "add topics = [...] (templates or globs) or event_types = [\"conversation\", ...] to the table".into(),
+            };
+            match input.validate() {
+                Ok(spec) => {
+                    let key = (spec.aws_account_id.clone(), spec.event_source_suffix.clone());
+                    let line = self.line(raw.span().start);
+                    if let Some((first, other)) = identities.get(&key) {
+                        errors.push(Diagnostic {
+                            origin: self.origin(raw.span().start),
+                            field: Some(label("event_source_suffix")),
+                            message: format!(
+                                "\"{}\" is already used for AWS account {} by destination \"{other}\" (line {first})",
+                                key.1, key.0
+                            ),
+                            help: Some("a suffix names one partner event source per AWS account: choose another suffix".into()),
+                        });
+                    } else {
+                        identities.insert(key, (line, spec.name.clone()));
+                    }
+                    specs.push(spec);
+                }
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        specs
+    }
+}
+
+/// Turns a TOML/serde error into a diagnostic with the line, the key and a fix.
+fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
+    let offset = e.span().map(|s| s.start).unwrap_or(0);
+    let (line, column) = line_col(text, offset);
+    let message = e.message().trim().to_string();
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let key = line_text.split('=').next().map(str::trim).filter(|k| !k.is_empty() && !k.starts_with('['));
+    let mut field = key.map(String::from);
+    let mut help = None;
+
+    if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        field = Some(unknown.to_string());
+        let expected: &[&str] = if message.contains("`aws_account_id`") {
+            DESTINATION_KEYS
+        } else if message.contains("`destination`") && message.contains("`name`") {
+            ORG_KEYS
+        } else if message.contains("`org`") {
+            TOP_KEYS
+        } else {
+            CONNECTION_KEYS
+        };
+        let lowered = unknown.to_ascii_lowercase();
+        help = Some(if lowered.contains("secret") || lowered == "client_id" || lowered.contains("password") || lowered.contains("token") {
+            "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string()
+        } else {
+            let closest = suggest::closest(unknown, expected.iter().copied(), 1);
+            match closest.first() {
+                Some(c) => format!("did you mean \"{c}\"? Allowed keys here: {}", expected.join(", ")),
+                None => format!("allowed keys here: {}", expected.join(", ")),
+            }
+        });
+        return Diagnostic {
+            origin: Origin::File { path: path.into(), line, column },
+            field,
+            message: format!("unknown key \"{unknown}\""),
+            help,
+        };
+    }
+    if message.contains("invalid type: integer") && key.is_some_and(|k| k.contains("account")) {
+        help = Some("write the account id as a quoted string, e.g. aws_account_id = \"012345678901\", so leading zeros are kept".into());
+    } else if message.starts_with("missing field") {
+        help = Some("add the key to this table".into());
+    } else if message.contains("invalid type") {
+        help = Some("check the value's type: strings are quoted, lists use [ ], true/false are not quoted".into());
+    } else if help.is_none() {
+        help = Some("fix the TOML syntax at this position".into());
+    }
+    Diagnostic { origin: Origin::File { path: path.into(), line, column }, field, message, help }
+}

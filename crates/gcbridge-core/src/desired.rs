@@ -1,0 +1,84 @@
+//! The desired state: what the user asked for, validated, before it meets a live org.
+//!
+//! A `DestinationSpec` still holds topic *selectors*; `Destination` is the same destination with its
+//! selectors expanded against an org's catalogue, ready to be compared with the live integrations.
+
+use std::collections::BTreeSet;
+
+use crate::config::diagnostic::Origin;
+
+/// Every org of a config file (one, named "default", for the single-org form or flags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredState {
+    pub orgs: Vec<OrgSpec>,
+}
+
+/// One Genesys org and the destinations it should have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSpec {
+    pub name: String,
+    pub connection: ConnectionSpec,
+    pub destinations: Vec<DestinationSpec>,
+    pub origin: Origin,
+}
+
+/// How to reach an org. Credentials are never here, only the names of the env vars holding them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionSpec {
+    pub region: Option<String>,
+    pub api_url: Option<String>,
+    pub login_url: Option<String>,
+    pub client_id_env: Option<String>,
+    pub client_secret_env: Option<String>,
+}
+
+/// One destination as the user described it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestinationSpec {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub aws_account_id: String,
+    pub aws_region: String,
+    pub event_source_suffix: String,
+    /// The org id an `event_bus_arn` named; it must be the authenticated org.
+    pub expected_org_id: Option<String>,
+    /// Topic selectors (templates, families, globs), with where each was written.
+    pub selectors: Vec<(String, Origin)>,
+    pub origin: Origin,
+    /// Warnings to show (e.g. the tutorial's ARN form was used).
+    pub warnings: Vec<String>,
+}
+
+/// A destination with its topics expanded: what the live integration must look like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub aws_account_id: String,
+    pub aws_region: String,
+    pub event_source_suffix: String,
+    pub topics: BTreeSet<String>,
+    pub origin: Origin,
+}
+
+impl Destination {
+    /// The partner event source Genesys creates for this destination in the org `org_id`.
+    pub fn partner_event_source(&self, org_id: &str) -> String {
+        partner_event_source_name(org_id, &self.event_source_suffix)
+    }
+}
+
+/// `aws.partner/genesys.com/cloud/{orgId}/{suffix}`.
+pub fn partner_event_source_name(org_id: &str, suffix: &str) -> String {
+    format!("{}{org_id}/{suffix}", crate::arn::PARTNER_PREFIX)
+}
+
+/// The ARN of the partner event bus created from that source (same name as the source).
+pub fn partner_event_bus_arn(region: &str, account: &str, org_id: &str, suffix: &str) -> String {
+    format!(
+        "arn:aws:events:{region}:{account}:event-bus/{}",
+        partner_event_source_name(org_id, suffix)
+    )
+}
