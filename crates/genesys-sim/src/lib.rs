@@ -1,1 +1,36 @@
-//! placeholder
+//! genesys-sim: a faithful local emulator of the Genesys Cloud API surface that gcbridge
+//! uses (OAuth client credentials, organizations/me, integrations and their config,
+//! integration types and config schemas, notification topics), so gcbridge can be tried,
+//! demonstrated and tested without a Genesys org.
+//!
+//! It is not a client (that is `genesys-client`, which it deliberately does not use) and
+//! not the `gcbridge sim` command (the binary builds a [`SimConfig`] and calls [`start`]).
+//!
+//! Like a moto service it is a backend (domain model, rules, lifecycle; no HTTP) plus a
+//! thin responses layer (axum routes). The wire contract is the real Genesys API; the
+//! Rust surface and the `/sim/v1/` test routes are pinned in docs/CONTRACTS.md.
+
+mod auth;
+mod backend;
+mod catalogue;
+mod clock;
+mod config;
+mod errors;
+mod integration_types;
+pub mod lifecycle;
+mod permissions;
+mod persistence;
+mod ratelimit;
+mod request_log;
+mod routes;
+mod server;
+mod state;
+mod validation;
+mod views;
+
+pub use config::{
+    ClientSpec, ConfigError, OrgSpec, SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
+    DEFAULT_SECRET, NOBODY_CLIENT_ID, VIEWER_CLIENT_ID,
+};
+pub use persistence::PersistError;
+pub use server::{start, start_with_hook, RunningSim, StartError};

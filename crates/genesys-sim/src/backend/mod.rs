@@ -1,0 +1,85 @@
+//! The emulator's domain state: every org's integrations, kept apart from HTTP the way a
+//! moto backend is. Routes call into it with typed arguments and render what it returns;
+//! persistence serializes it whole.
+
+pub mod integrations;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::errors::ApiError;
+use integrations::OrgIntegrations;
+
+/// Every org's integrations, keyed by org id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Backend {
+    pub orgs: BTreeMap<String, OrgIntegrations>,
+}
+
+impl Backend {
+    /// An empty backend holding the given orgs.
+    pub fn new<'a>(org_ids: impl IntoIterator<Item = &'a str>) -> Self {
+        Backend {
+            orgs: org_ids
+                .into_iter()
+                .map(|id| (id.to_string(), OrgIntegrations::default()))
+                .collect(),
+        }
+    }
+
+    /// Takes over the integrations a state file held for orgs that still exist; orgs the
+    /// config no longer names are dropped.
+    pub fn restore(&mut self, saved: Backend) {
+        for (id, org) in saved.orgs {
+            if let Some(slot) = self.orgs.get_mut(&id) {
+                *slot = org;
+            }
+        }
+    }
+
+    /// Forgets every integration, keeping the orgs.
+    pub fn clear(&mut self) {
+        for org in self.orgs.values_mut() {
+            org.integrations.clear();
+        }
+    }
+
+    pub fn org(&self, org_id: &str) -> Result<&OrgIntegrations, ApiError> {
+        self.orgs
+            .get(org_id)
+            .ok_or_else(|| ApiError::not_found("organization", org_id))
+    }
+
+    pub fn org_mut(&mut self, org_id: &str) -> Result<&mut OrgIntegrations, ApiError> {
+        self.orgs
+            .get_mut(org_id)
+            .ok_or_else(|| ApiError::not_found("organization", org_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use integrations::CreateRequest;
+
+    #[test]
+    fn orgs_are_isolated_and_restore_drops_unknown_orgs() {
+        let mut b = Backend::new(["a", "b"]);
+        let now = crate::clock::now();
+        let req = CreateRequest {
+            name: Some("x".into()),
+            type_id: Some("webhooks".into()),
+            notes: None,
+        };
+        let i = b.org_mut("a").unwrap().create(req, now).unwrap();
+        assert!(b.org("b").unwrap().get(&i.id).is_err());
+        let mut saved = b.clone();
+        saved.orgs.insert("gone".into(), OrgIntegrations::default());
+        let mut fresh = Backend::new(["a", "b"]);
+        fresh.restore(saved);
+        assert_eq!(fresh, b);
+        fresh.clear();
+        assert!(fresh.org("a").unwrap().integrations.is_empty());
+    }
+}

@@ -1,0 +1,306 @@
+//! The emulator's configuration: which orgs and OAuth clients exist, and the knobs
+//! (token lifetime, activation delay, rate limit, latency, state file) that tests and
+//! `gcbridge sim --config sim.toml` turn.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::permissions::{ADD, DELETE, EDIT, VIEW};
+
+/// The org every default configuration has, so tests and demos can name it.
+pub const DEFAULT_ORG_ID: &str = "9a1d4c2e-5b7f-4e08-a3c6-2f1e0d9b8a77";
+/// Name of the default org.
+pub const DEFAULT_ORG_NAME: &str = "gcbridge-sim";
+/// Default client holding the add, view, edit and delete integration permissions.
+pub const ADMIN_CLIENT_ID: &str = "gcbridge-sim-admin";
+/// Default client holding only the view permission.
+pub const VIEWER_CLIENT_ID: &str = "gcbridge-sim-viewer";
+/// Default client holding no permission at all.
+pub const NOBODY_CLIENT_ID: &str = "gcbridge-sim-nobody";
+/// Secret shared by the three default clients.
+pub const DEFAULT_SECRET: &str = "gcbridge-sim-secret";
+
+/// Everything [`crate::start`] needs to know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    pub orgs: Vec<OrgSpec>,
+    pub token_ttl: Duration,
+    pub activation_delay: Duration,
+    pub rate_limit_per_minute: u32,
+    pub rate_limit_window: Duration,
+    pub latency: Duration,
+    pub state_file: Option<PathBuf>,
+}
+
+/// One emulated Genesys Cloud organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgSpec {
+    pub id: String,
+    pub name: String,
+    pub rate_limit_per_minute: Option<u32>,
+    pub clients: Vec<ClientSpec>,
+}
+
+/// One OAuth client-credentials client of an org.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientSpec {
+    pub id: String,
+    pub secret: String,
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid sim config: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("invalid sim config: {0}")]
+    Invalid(String),
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            orgs: vec![OrgSpec::default_org()],
+            token_ttl: Duration::from_secs(86_400),
+            activation_delay: Duration::from_millis(500),
+            rate_limit_per_minute: 300,
+            rate_limit_window: Duration::from_secs(60),
+            latency: Duration::ZERO,
+            state_file: None,
+        }
+    }
+}
+
+impl OrgSpec {
+    /// The default org with its admin, viewer and nobody clients.
+    pub fn default_org() -> Self {
+        let client = |id: &str, perms: &[&str]| ClientSpec {
+            id: id.to_string(),
+            secret: DEFAULT_SECRET.to_string(),
+            permissions: perms.iter().map(|p| p.to_string()).collect(),
+        };
+        OrgSpec {
+            id: DEFAULT_ORG_ID.to_string(),
+            name: DEFAULT_ORG_NAME.to_string(),
+            rate_limit_per_minute: None,
+            clients: vec![
+                client(ADMIN_CLIENT_ID, &[ADD, VIEW, EDIT, DELETE]),
+                client(VIEWER_CLIENT_ID, &[VIEW]),
+                client(NOBODY_CLIENT_ID, &[]),
+            ],
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    token_ttl_secs: Option<u64>,
+    activation_delay_ms: Option<u64>,
+    rate_limit_per_minute: Option<u32>,
+    rate_limit_window_secs: Option<u64>,
+    latency_ms: Option<u64>,
+    state_file: Option<PathBuf>,
+    #[serde(default)]
+    org: Vec<FileOrg>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOrg {
+    id: Option<String>,
+    name: String,
+    rate_limit_per_minute: Option<u32>,
+    #[serde(default)]
+    client: Vec<FileClient>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileClient {
+    id: String,
+    secret: String,
+    #[serde(default)]
+    permissions: Vec<String>,
+}
+
+impl SimConfig {
+    /// Parses a sim.toml document; keys left out keep their defaults, and a file without
+    /// `[[org]]` gets the default org.
+    pub fn from_toml_str(s: &str) -> Result<Self, ConfigError> {
+        let file: FileConfig = toml::from_str(s)?;
+        let mut config = SimConfig::default();
+        if let Some(v) = file.token_ttl_secs {
+            config.token_ttl = Duration::from_secs(v);
+        }
+        if let Some(v) = file.activation_delay_ms {
+            config.activation_delay = Duration::from_millis(v);
+        }
+        if let Some(v) = file.rate_limit_per_minute {
+            config.rate_limit_per_minute = v;
+        }
+        if let Some(v) = file.rate_limit_window_secs {
+            config.rate_limit_window = Duration::from_secs(v);
+        }
+        if let Some(v) = file.latency_ms {
+            config.latency = Duration::from_millis(v);
+        }
+        config.state_file = file.state_file;
+        if !file.org.is_empty() {
+            config.orgs = file
+                .org
+                .into_iter()
+                .map(|o| OrgSpec {
+                    id: o.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                    name: o.name,
+                    rate_limit_per_minute: o.rate_limit_per_minute,
+                    clients: o
+                        .client
+                        .into_iter()
+                        .map(|c| ClientSpec {
+                            id: c.id,
+                            secret: c.secret,
+                            permissions: c.permissions,
+                        })
+                        .collect(),
+                })
+                .collect();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads and parses a sim.toml file.
+    pub fn from_toml_file(p: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Io {
+            path: p.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text)
+    }
+
+    /// Checks what the emulator relies on: a token names its client, so client ids must be
+    /// unique across all orgs, and a zero limit or window would make every call fail.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.orgs.is_empty() {
+            return invalid("at least one org is required".into());
+        }
+        if self.rate_limit_window.is_zero() {
+            return invalid("rate_limit_window must be greater than zero".into());
+        }
+        let mut org_ids = HashSet::new();
+        let mut client_ids = HashSet::new();
+        for org in &self.orgs {
+            if org.id.trim().is_empty() || org.name.trim().is_empty() {
+                return invalid("every org needs a non-empty id and name".into());
+            }
+            if !org_ids.insert(org.id.as_str()) {
+                return invalid(format!("org id {:?} appears twice", org.id));
+            }
+            for client in &org.clients {
+                if client.id.is_empty() || client.id.contains(':') {
+                    return invalid(format!(
+                        "client id {:?} must be non-empty and free of ':'",
+                        client.id
+                    ));
+                }
+                if !client_ids.insert(client.id.as_str()) {
+                    return invalid(format!("client id {:?} appears twice", client.id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The request allowance of one client of `org` per rate-limit window.
+    pub(crate) fn rate_limit_for(&self, org: &OrgSpec) -> u32 {
+        org.rate_limit_per_minute
+            .unwrap_or(self.rate_limit_per_minute)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_has_three_clients() {
+        let c = SimConfig::default();
+        assert_eq!(c.orgs.len(), 1);
+        assert_eq!(c.orgs[0].id, DEFAULT_ORG_ID);
+        let ids: Vec<_> = c.orgs[0].clients.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, [ADMIN_CLIENT_ID, VIEWER_CLIENT_ID, NOBODY_CLIENT_ID]);
+        assert!(c.orgs[0].clients[2].permissions.is_empty());
+    }
+
+    #[test]
+    fn parses_full_file() {
+        let c = SimConfig::from_toml_str(
+            r#"
+token_ttl_secs = 10
+activation_delay_ms = 20
+rate_limit_per_minute = 30
+latency_ms = 5
+[[org]]
+name = "prod"
+rate_limit_per_minute = 7
+[[org.client]]
+id = "prod-admin"
+secret = "s"
+permissions = ["integrations:integration:view"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.token_ttl, Duration::from_secs(10));
+        assert_eq!(c.activation_delay, Duration::from_millis(20));
+        assert_eq!(c.rate_limit_per_minute, 30);
+        assert_eq!(c.latency, Duration::from_millis(5));
+        assert_eq!(c.orgs.len(), 1);
+        assert_eq!(c.orgs[0].name, "prod");
+        assert!(uuid::Uuid::parse_str(&c.orgs[0].id).is_ok());
+        assert_eq!(c.rate_limit_for(&c.orgs[0]), 7);
+        assert_eq!(c.orgs[0].clients[0].id, "prod-admin");
+    }
+
+    #[test]
+    fn empty_file_is_default() {
+        assert_eq!(SimConfig::from_toml_str("").unwrap(), SimConfig::default());
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_duplicate_clients() {
+        assert!(SimConfig::from_toml_str("tokn_ttl_secs = 1").is_err());
+        let dup = r#"
+[[org]]
+name = "a"
+[[org.client]]
+id = "x"
+secret = "s"
+[[org]]
+name = "b"
+[[org.client]]
+id = "x"
+secret = "s"
+"#;
+        assert!(matches!(
+            SimConfig::from_toml_str(dup),
+            Err(ConfigError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn missing_file_is_io_error() {
+        let e = SimConfig::from_toml_file(Path::new("/nonexistent/sim.toml")).unwrap_err();
+        assert!(matches!(e, ConfigError::Io { .. }));
+    }
+}

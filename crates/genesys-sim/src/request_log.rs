@@ -1,0 +1,84 @@
+//! Request counters behind `GET /sim/v1/requests`: totals by route template, status and
+//! client. Counters rather than a log, so memory stays bounded however long it runs.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+/// Route key for requests that matched no route, so unknown paths cannot grow the map.
+pub const UNMATCHED: &str = "(unmatched)";
+
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    total: u64,
+    writes: u64,
+    by_route: BTreeMap<String, u64>,
+    by_status: BTreeMap<u16, u64>,
+    by_client: BTreeMap<String, u64>,
+}
+
+impl RequestLog {
+    /// Records one request. `route` is `METHOD /path/template`; `client` is the OAuth
+    /// client when known.
+    pub fn record(
+        &mut self,
+        method: &str,
+        template: Option<&str>,
+        is_api: bool,
+        status: u16,
+        client: Option<&str>,
+    ) {
+        self.total += 1;
+        if is_api && matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") {
+            self.writes += 1;
+        }
+        let route = format!("{method} {}", template.unwrap_or(UNMATCHED));
+        *self.by_route.entry(route).or_default() += 1;
+        *self.by_status.entry(status).or_default() += 1;
+        if let Some(c) = client {
+            *self.by_client.entry(c.to_string()).or_default() += 1;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = RequestLog::default();
+    }
+
+    pub fn to_json(&self) -> Value {
+        let by_status: BTreeMap<String, u64> = self
+            .by_status
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        json!({
+            "total": self.total,
+            "writes": self.writes,
+            "byRoute": self.by_route,
+            "byStatus": by_status,
+            "byClient": self.by_client,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_clears() {
+        let mut l = RequestLog::default();
+        l.record("GET", Some("/api/v2/integrations"), true, 200, Some("a"));
+        l.record("POST", Some("/api/v2/integrations"), true, 403, Some("b"));
+        l.record("POST", Some("/oauth/token"), false, 200, Some("a"));
+        l.record("GET", None, true, 401, None);
+        let j = l.to_json();
+        assert_eq!(j["total"], 4);
+        assert_eq!(j["writes"], 1);
+        assert_eq!(j["byRoute"]["GET /api/v2/integrations"], 1);
+        assert_eq!(j["byRoute"]["GET (unmatched)"], 1);
+        assert_eq!(j["byStatus"]["200"], 2);
+        assert_eq!(j["byClient"]["a"], 2);
+        l.clear();
+        assert_eq!(l.to_json()["total"], 0);
+    }
+}

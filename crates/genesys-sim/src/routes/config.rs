@@ -1,0 +1,61 @@
+//! `GET` and `PUT /api/v2/integrations/{integrationId}/config/current`: read the current
+//! configuration, or replace it under optimistic concurrency (`version`).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{Map, Value};
+
+use crate::auth::Caller;
+use crate::backend::integrations::ConfigUpdate;
+use crate::clock;
+use crate::errors::ApiError;
+use crate::permissions::{EDIT, VIEW};
+use crate::routes::extract::{opt_object, opt_string, Body};
+use crate::state::Sim;
+use crate::views;
+
+pub async fn get(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, VIEW)?;
+    sim.read(|b| Ok(Json(views::config(b.org(&caller.org_id)?.get(&id)?))))
+}
+
+fn config_update(body: &Map<String, Value>) -> Result<ConfigUpdate, ApiError> {
+    let version = match body.get("version") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            ApiError::bad_field(
+                "version",
+                format!("The field version must be a non-negative integer; got {v}."),
+            )
+        })?),
+    };
+    Ok(ConfigUpdate {
+        name: opt_string(body, "name")?,
+        notes: opt_string(body, "notes")?,
+        version,
+        properties: opt_object(body, "properties")?,
+        advanced: opt_object(body, "advanced")?,
+        credentials: opt_object(body, "credentials")?,
+    })
+}
+
+pub async fn put(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, EDIT)?;
+    let update = config_update(&body.json_object()?)?;
+    let now = clock::now();
+    let org_id = caller.org_id.clone();
+    let (it, hook) = sim.write(|b| b.org_mut(&org_id)?.put_config(&org_id, &id, update, now))?;
+    sim.run_hook(hook);
+    Ok(Json(views::config(&it)))
+}

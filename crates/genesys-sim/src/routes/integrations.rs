@@ -1,0 +1,186 @@
+//! `/api/v2/integrations` and `/api/v2/integrations/{integrationId}`: list, create, get,
+//! change intended state, delete. Parses and type-checks the request, checks the
+//! permission, calls the backend, renders the result.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{Map, Value};
+
+use crate::auth::Caller;
+use crate::backend::integrations::{CreateRequest, Intended};
+use crate::clock;
+use crate::errors::ApiError;
+use crate::permissions::{ADD, DELETE, EDIT, VIEW};
+use crate::routes::extract::{opt_string, Body, QueryPairs};
+use crate::state::Sim;
+use crate::views;
+
+const EXPAND_CONFIG: &str = "config.current";
+
+fn wants_config(query: &QueryPairs) -> bool {
+    query.list("expand").contains(&EXPAND_CONFIG)
+}
+
+/// A positive integer query parameter within `range`, else a 400 naming it.
+fn page_param(
+    query: &QueryPairs,
+    name: &str,
+    default: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    let Some(raw) = query.get(name) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ if max == usize::MAX => Err(ApiError::bad_field(
+            name,
+            format!("The query parameter {name} must be an integer of at least 1; got '{raw}'."),
+        )),
+        _ => Err(ApiError::bad_field(
+            name,
+            format!("The query parameter {name} must be an integer from 1 to {max}; got '{raw}'."),
+        )),
+    }
+}
+
+pub async fn list(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    query: QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, VIEW)?;
+    let page_size = page_param(&query, "pageSize", 25, 100)?;
+    let page_number = page_param(&query, "pageNumber", 1, usize::MAX)?;
+    let expand = wants_config(&query);
+    let now = clock::now();
+    let delay = sim.config.activation_delay;
+    let (entities, total) = sim.read(|b| {
+        let org = b.org(&caller.org_id)?;
+        let all = &org.integrations;
+        let start = (page_number - 1).saturating_mul(page_size);
+        let entities: Vec<Value> = all
+            .iter()
+            .skip(start)
+            .take(page_size)
+            .map(|i| views::integration(i, now, delay, expand))
+            .collect();
+        Ok::<_, ApiError>((entities, all.len()))
+    })?;
+    let extra = if expand {
+        format!("&expand={EXPAND_CONFIG}")
+    } else {
+        String::new()
+    };
+    Ok(Json(views::page(
+        entities,
+        total,
+        page_size,
+        page_number,
+        "/api/v2/integrations",
+        &extra,
+    )))
+}
+
+fn create_request(body: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
+    let type_id = match body.get("integrationType") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(t)) => match t.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => None,
+        },
+        Some(_) => None,
+    };
+    Ok(CreateRequest {
+        name: opt_string(body, "name")?,
+        type_id,
+        notes: opt_string(body, "notes")?,
+    })
+}
+
+pub async fn create(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, ADD)?;
+    let req = create_request(&body.json_object()?)?;
+    let now = clock::now();
+    let created = sim.write(|b| b.org_mut(&caller.org_id)?.create(req, now))?;
+    Ok(Json(views::integration(
+        &created,
+        now,
+        sim.config.activation_delay,
+        false,
+    )))
+}
+
+pub async fn get(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    query: QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, VIEW)?;
+    let now = clock::now();
+    let delay = sim.config.activation_delay;
+    let expand = wants_config(&query);
+    sim.read(|b| {
+        let i = b.org(&caller.org_id)?.get(&id)?;
+        Ok(Json(views::integration(i, now, delay, expand)))
+    })
+}
+
+pub async fn patch(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, EDIT)?;
+    let body = body.json_object()?;
+    let raw = opt_string(&body, "intendedState")?;
+    let intended = raw.as_deref().and_then(Intended::parse).ok_or_else(|| {
+        ApiError::bad_field(
+            "intendedState",
+            format!(
+                "The field intendedState must be ENABLED or DISABLED; got {}.",
+                raw.as_deref()
+                    .map(|s| format!("'{s}'"))
+                    .unwrap_or_else(|| "nothing".into())
+            ),
+        )
+    })?;
+    let now = clock::now();
+    let delay = sim.config.activation_delay;
+    let org_id = caller.org_id.clone();
+    let (it, hook) = sim.write(|b| {
+        b.org_mut(&org_id)?
+            .set_intended(&org_id, &id, intended, now, delay)
+    })?;
+    sim.run_hook(hook);
+    Ok(Json(views::integration(&it, now, delay, false)))
+}
+
+pub async fn delete(
+    State(sim): State<Arc<Sim>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    ApiError::require(&caller.permissions, DELETE)?;
+    let now = clock::now();
+    let delay = sim.config.activation_delay;
+    let org_id = caller.org_id.clone();
+    // Render before the delete's own deactivation so the caller sees the state it deleted.
+    let (gone, view, hook) = sim.write(|b| {
+        let org = b.org_mut(&org_id)?;
+        let view = views::integration(org.get(&id)?, now, delay, false);
+        let (gone, hook) = org.delete(&org_id, &id, now, delay)?;
+        Ok((gone, view, hook))
+    })?;
+    tracing::debug!(integration = %gone.id, "deleted");
+    sim.run_hook(hook);
+    Ok(Json(view))
+}
