@@ -1,0 +1,336 @@
+//! The client handle and its transport: every API call goes through [`GenesysClient::call`],
+//! which adds the bearer token, waits for the pacer, sends, renews the token once on a 401,
+//! retries what is safe to retry, and turns failures into [`Error`]s. The typed endpoints live
+//! in `integrations.rs`, `organizations.rs` and `topics.rs`.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::auth::{correlation_id, retry_or_fail, Attempt, TokenManager};
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::error::{self, Error, RequestContext};
+use crate::net;
+use crate::pacing::Pacer;
+use crate::policy::HttpPolicy;
+use crate::retry::{self, Failure};
+use crate::stats::{RequestStats, Stats};
+
+/// Everything needed to build a [`GenesysClient`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub endpoint: Endpoint,
+    pub credentials: Credentials,
+    pub policy: HttpPolicy,
+    pub user_agent: String,
+}
+
+impl ClientConfig {
+    /// A config with the default policy and this crate's user agent.
+    pub fn new(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
+        ClientConfig {
+            endpoint,
+            credentials,
+            policy: HttpPolicy::default(),
+            user_agent: default_user_agent(),
+        }
+    }
+}
+
+fn default_user_agent() -> String {
+    format!("genesys-client/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A Genesys Cloud API client. Cheap to clone; clones share the token, the pacer and the stats.
+#[derive(Clone)]
+pub struct GenesysClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    policy: HttpPolicy,
+    tokens: TokenManager,
+    pacer: Pacer,
+    stats: Stats,
+}
+
+impl std::fmt::Debug for GenesysClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenesysClient")
+            .field("endpoint", &self.inner.endpoint)
+            .field("client_id", &self.inner.tokens.client_id())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request body, already serialized (so a retry resends the same bytes).
+pub(crate) type JsonBody = Option<Vec<u8>>;
+
+impl GenesysClient {
+    pub fn new(cfg: ClientConfig) -> Result<Self, Error> {
+        let user_agent = if cfg.user_agent.trim().is_empty() {
+            default_user_agent()
+        } else {
+            cfg.user_agent
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(cfg.policy.connect_timeout)
+            .timeout(cfg.policy.request_timeout)
+            .user_agent(user_agent)
+            // A redirect is never part of this API; following one could carry the
+            // credentials somewhere unexpected.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config {
+                message: e.to_string(),
+            })?;
+        Ok(GenesysClient {
+            inner: Arc::new(Inner {
+                http,
+                tokens: TokenManager::new(cfg.endpoint.token_url.clone(), cfg.credentials),
+                endpoint: cfg.endpoint,
+                policy: cfg.policy,
+                pacer: Pacer::default(),
+                stats: Stats::default(),
+            }),
+        })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    pub fn client_id(&self) -> &str {
+        self.inner.tokens.client_id()
+    }
+
+    pub fn policy(&self) -> &HttpPolicy {
+        &self.inner.policy
+    }
+
+    /// When the current token expires; fetches one if there is none (so it also checks the
+    /// credentials).
+    pub async fn token_expiry(&self) -> Result<SystemTime, Error> {
+        let i = &*self.inner;
+        Ok(i.tokens
+            .current(&i.http, &i.policy, &i.stats)
+            .await?
+            .expires_at_system)
+    }
+
+    pub fn stats(&self) -> RequestStats {
+        self.inner.stats.snapshot(self.inner.pacer.waits())
+    }
+
+    /// `/api/v2/...` as a URL; segments are percent-encoded, so an id cannot change the path.
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.endpoint.api_base.clone();
+        url.path_segments_mut()
+            .expect("http(s) URLs have path segments")
+            .pop_if_empty()
+            .extend(segments);
+        url
+    }
+
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        query: &[(&str, String)],
+    ) -> Result<T, Error> {
+        let (ctx, status, body) = self.call(Method::GET, url, query, None, true).await?;
+        parse_json(ctx, status, &body)
+    }
+
+    pub(crate) async fn send_json<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        url: Url,
+        body: &B,
+        idempotent: bool,
+    ) -> Result<T, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config {
+            message: format!("cannot serialize the request body: {e}"),
+        })?;
+        let (ctx, status, body) = self.call(method, url, &[], Some(bytes), idempotent).await?;
+        parse_json(ctx, status, &body)
+    }
+
+    pub(crate) async fn delete(&self, url: Url) -> Result<(), Error> {
+        self.call(Method::DELETE, url, &[], None, true).await?;
+        Ok(())
+    }
+
+    /// Sends one API call with auth, pacing and retries; returns the body of a 2xx response.
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        query: &[(&str, String)],
+        body: JsonBody,
+        idempotent: bool,
+    ) -> Result<(RequestContext, u16, String), Error> {
+        let i = &*self.inner;
+        let ctx = RequestContext::new(method.as_str(), url.path());
+        let started = Instant::now();
+        let mut attempt = 0;
+        let mut renewed_after_401 = false;
+        let mut token = i.tokens.current(&i.http, &i.policy, &i.stats).await?;
+        loop {
+            attempt += 1;
+            let outcome = self
+                .attempt(&method, &url, query, &body, &ctx, token.value.expose())
+                .await;
+            let (failure, err) = match outcome {
+                Ok(Sent::Success(status, text)) => return Ok((ctx, status, text)),
+                Ok(Sent::Unauthorized(err)) if !renewed_after_401 => {
+                    // The token may have been revoked or expired early: renew it once.
+                    renewed_after_401 = true;
+                    Stats::bump(&i.stats.retries);
+                    tracing::debug!(method = %ctx.method, path = %ctx.path, "401: renewing the token once: {err}");
+                    token = i
+                        .tokens
+                        .renew(token.generation, &i.http, &i.policy, &i.stats)
+                        .await?;
+                    continue;
+                }
+                Ok(Sent::Unauthorized(err)) => return Err(err),
+                Err(Attempt::Fatal(err)) => return Err(err),
+                Err(Attempt::Retryable(failure, err)) => (failure, err),
+            };
+            retry_or_fail(
+                &i.policy, idempotent, failure, err, attempt, started, &i.stats,
+            )
+            .await?;
+            // The token may have aged during a long wait.
+            token = i.tokens.current(&i.http, &i.policy, &i.stats).await?;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        query: &[(&str, String)],
+        body: &JsonBody,
+        ctx: &RequestContext,
+        token: &str,
+    ) -> Result<Sent, Attempt> {
+        let i = &*self.inner;
+        let permit = i.pacer.acquire().await;
+        Stats::bump(&i.stats.requests);
+        if method != Method::GET {
+            Stats::bump(&i.stats.writes);
+        }
+        let mut rb = i
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token)
+            .header(ACCEPT, "application/json");
+        if !query.is_empty() {
+            rb = rb.query(query);
+        }
+        if let Some(bytes) = body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone());
+        }
+        let transport = |e: reqwest::Error| {
+            let kind = net::kind_of(&e);
+            let err = net::to_error(ctx.clone(), &e, kind, &i.policy);
+            match net::failure_of(kind) {
+                Some(f) => Attempt::Retryable(f, err),
+                None => Attempt::Fatal(err),
+            }
+        };
+        let resp = rb.send().await.map_err(transport)?;
+        i.pacer.observe(resp.headers());
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        let correlation = correlation_id(resp.headers());
+        let text = resp.text().await.map_err(transport)?;
+        drop(permit);
+        if (200..300).contains(&status) {
+            return Ok(Sent::Success(status, text));
+        }
+        let err = || {
+            error::from_response(
+                ctx.clone(),
+                status,
+                &text,
+                correlation.as_deref(),
+                retry_after,
+            )
+        };
+        match status {
+            401 => Ok(Sent::Unauthorized(self.unauthorized(err()))),
+            429 => {
+                Stats::bump(&i.stats.rate_limited_429);
+                if let Some(d) = retry_after {
+                    i.pacer.rate_limited(d);
+                }
+                Err(Attempt::Retryable(
+                    Failure::TooManyRequests { retry_after },
+                    err(),
+                ))
+            }
+            502..=504 => Err(Attempt::Retryable(
+                Failure::Unavailable {
+                    status,
+                    retry_after,
+                },
+                err(),
+            )),
+            _ => Err(Attempt::Fatal(err())),
+        }
+    }
+
+    /// A 401 from the API (as opposed to the token call): the token was refused.
+    fn unauthorized(&self, mapped: Error) -> Error {
+        let (request, message, api) = match mapped {
+            Error::BadRequest {
+                request,
+                message,
+                api,
+                ..
+            } => (request, message, api),
+            other => return other,
+        };
+        let creds: &Credentials = self.inner.tokens.credentials();
+        Error::Unauthorized {
+            request,
+            client_id: creds.client_id.clone(),
+            detail: format!("the API refused a freshly issued access token: {message}"),
+            credential_source: creds.source.clone(),
+            api,
+        }
+    }
+}
+
+enum Sent {
+    Success(u16, String),
+    Unauthorized(Error),
+}
+
+fn parse_json<T: DeserializeOwned>(
+    ctx: RequestContext,
+    status: u16,
+    body: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(body).map_err(|e| Error::InvalidResponse {
+        request: Box::new(ctx),
+        status: Some(status),
+        detail: format!("the response body is not the expected JSON ({e})"),
+    })
+}

@@ -1,0 +1,243 @@
+//! Where the client sends its requests: the API base URL and the OAuth token URL, either derived
+//! from a [`Region`] or given explicitly (the emulator, a proxy). Enforces that credentials and
+//! tokens never travel over plain HTTP except to this machine.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use url::{Host, Url};
+
+use crate::region::Region;
+
+/// The two URLs a client needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Base of `/api/v2/...` paths, e.g. `https://api.mypurecloud.com`.
+    pub api_base: Url,
+    /// The full OAuth token URL, e.g. `https://login.mypurecloud.com/oauth/token`.
+    pub token_url: Url,
+}
+
+impl Endpoint {
+    /// The public Genesys Cloud endpoint of a region.
+    pub fn for_region(r: &Region) -> Endpoint {
+        Endpoint {
+            api_base: r.api_base(),
+            token_url: r
+                .login_base()
+                .join("oauth/token")
+                .expect("a static path joins onto a static URL"),
+        }
+    }
+
+    /// An explicit API URL (the emulator or a proxy). The token URL is `<api>/oauth/token`, or
+    /// `<login>/oauth/token` when a login URL without a path is given, or the login URL itself
+    /// when it has a path. A URL without a scheme is taken as `https://`.
+    pub fn from_api_url(api: &str, login: Option<&str>) -> Result<Endpoint, EndpointError> {
+        let api_base = parse_base(api)?;
+        let token_url = match login {
+            None => join_path(&api_base, "oauth/token"),
+            Some(l) => {
+                let login = parse_base(l)?;
+                if login.path() == "/" || login.path().is_empty() {
+                    join_path(&login, "oauth/token")
+                } else {
+                    login
+                }
+            }
+        };
+        Ok(Endpoint {
+            api_base,
+            token_url,
+        })
+    }
+
+    /// The absolute URL of an API path such as `/api/v2/integrations`, keeping any path prefix
+    /// of the base (a proxy may mount the API below one).
+    pub fn api_url(&self, path: &str) -> Url {
+        join_path(&self.api_base, path)
+    }
+}
+
+/// Appends `path` to `base`'s path; `Url::join` would replace the last segment instead.
+fn join_path(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!(
+        "{}/{}",
+        base.path().trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    url.set_path(&joined);
+    url
+}
+
+fn parse_base(input: &str) -> Result<Url, EndpointError> {
+    let trimmed = input.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| EndpointError::Invalid {
+        input: input.to_string(),
+        reason: e.to_string(),
+    })?;
+    if url.host().is_none() {
+        return Err(EndpointError::Invalid {
+            input: input.to_string(),
+            reason: "it has no host".into(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(EndpointError::Invalid {
+            input: input.to_string(),
+            reason: "a base URL cannot carry a query or fragment".into(),
+        });
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(EndpointError::InsecureHttp {
+            url: input.to_string(),
+        }),
+        other => Err(EndpointError::Invalid {
+            input: input.to_string(),
+            reason: format!("scheme '{other}' is not http or https"),
+        }),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// An API or login URL that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointError {
+    /// Not a usable URL.
+    Invalid { input: String, reason: String },
+    /// `http://` to a host other than this machine: the client secret and tokens would travel
+    /// in clear text.
+    InsecureHttp { url: String },
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointError::Invalid { input, reason } => write!(
+                f,
+                "'{input}' is not a usable API URL ({reason}); give a URL such as \
+                 https://api.mypurecloud.com or http://127.0.0.1:8080"
+            ),
+            EndpointError::InsecureHttp { url } => write!(
+                f,
+                "refusing plain http:// for '{url}': the client secret and access tokens would be \
+                 sent unencrypted; plain http is allowed only for loopback hosts (127.0.0.0/8, \
+                 ::1, localhost), use https:// for any other host"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_endpoint() {
+        let e = Endpoint::for_region(&Region::parse("eu-central-1").unwrap());
+        assert_eq!(e.api_base.as_str(), "https://api.mypurecloud.de/");
+        assert_eq!(
+            e.token_url.as_str(),
+            "https://login.mypurecloud.de/oauth/token"
+        );
+        assert_eq!(
+            e.api_url("/api/v2/integrations").as_str(),
+            "https://api.mypurecloud.de/api/v2/integrations"
+        );
+    }
+
+    #[test]
+    fn loopback_http_is_allowed() {
+        for api in [
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7:1",
+            "http://[::1]:9000/",
+            "http://localhost:3000",
+            "http://LOCALHOST",
+        ] {
+            let e = Endpoint::from_api_url(api, None).unwrap_or_else(|e| panic!("{api}: {e}"));
+            assert!(e.token_url.path().ends_with("/oauth/token"), "{api}");
+        }
+        let e = Endpoint::from_api_url("http://127.0.0.1:8080", None).unwrap();
+        assert_eq!(e.token_url.as_str(), "http://127.0.0.1:8080/oauth/token");
+    }
+
+    #[test]
+    fn non_loopback_http_is_refused_with_reason() {
+        for api in [
+            "http://api.mypurecloud.com",
+            "http://10.0.0.1:8080",
+            "http://128.0.0.1",
+            "http://localhost.example.com",
+        ] {
+            let err = Endpoint::from_api_url(api, None).unwrap_err();
+            assert!(matches!(err, EndpointError::InsecureHttp { .. }), "{api}");
+            let msg = err.to_string();
+            assert!(msg.contains("plain http"), "{msg}");
+            assert!(msg.contains("loopback"), "{msg}");
+        }
+        let err = Endpoint::from_api_url("http://127.0.0.1:1", Some("http://login.example.com"))
+            .unwrap_err();
+        assert!(matches!(err, EndpointError::InsecureHttp { .. }));
+    }
+
+    #[test]
+    fn login_url_rules() {
+        let e = Endpoint::from_api_url(
+            "https://api.mypurecloud.com",
+            Some("https://login.mypurecloud.com"),
+        )
+        .unwrap();
+        assert_eq!(
+            e.token_url.as_str(),
+            "https://login.mypurecloud.com/oauth/token"
+        );
+        let e = Endpoint::from_api_url(
+            "https://proxy.example.com/genesys/",
+            Some("https://auth.example.com/custom/token"),
+        )
+        .unwrap();
+        assert_eq!(
+            e.token_url.as_str(),
+            "https://auth.example.com/custom/token"
+        );
+        assert_eq!(
+            e.api_url("/api/v2/organizations/me").as_str(),
+            "https://proxy.example.com/genesys/api/v2/organizations/me"
+        );
+        let e = Endpoint::from_api_url("api.mypurecloud.jp", None).unwrap();
+        assert_eq!(e.api_base.scheme(), "https");
+        assert_eq!(
+            e.token_url.as_str(),
+            "https://api.mypurecloud.jp/oauth/token"
+        );
+    }
+
+    #[test]
+    fn invalid_urls() {
+        assert!(matches!(
+            Endpoint::from_api_url("ftp://x.example.com", None),
+            Err(EndpointError::Invalid { .. })
+        ));
+        assert!(Endpoint::from_api_url("https://", None).is_err());
+        assert!(Endpoint::from_api_url("https://a.example.com?x=1", None).is_err());
+    }
+}

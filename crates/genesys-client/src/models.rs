@@ -1,0 +1,375 @@
+//! The JSON shapes of the Genesys Cloud API calls this crate makes, named as in the official
+//! SDKs' models. Unknown fields are ignored and optional ones default, so additions on the
+//! server side never break deserialization.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The integration type that streams events to Amazon EventBridge.
+pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
+
+/// `GET /api/v2/organizations/me`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub third_party_org_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_platform: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+}
+
+/// An installed integration (`/api/v2/integrations/{id}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Integration {
+    pub id: String,
+    pub name: String,
+    pub integration_type: IntegrationTypeRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// `ENABLED`, `DISABLED` or `DELETED`; kept as text so a new value does not fail parsing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intended_state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_state: Option<ReportedState>,
+    /// Present when listed with `expand=config.current`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<IntegrationConfigInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+}
+
+impl Integration {
+    /// The current configuration, when the listing or call expanded it.
+    pub fn current_config(&self) -> Option<&IntegrationConfiguration> {
+        self.config.as_ref().and_then(|c| c.current.as_ref())
+    }
+
+    /// Whether the integration's intended state is `ENABLED`.
+    pub fn is_enabled(&self) -> bool {
+        self.intended_state.as_deref() == Some("ENABLED")
+    }
+}
+
+/// A reference to an integration type (an embedded `IntegrationType` in the real API, of which
+/// only the id matters to us).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IntegrationTypeRef {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+}
+
+impl IntegrationTypeRef {
+    /// A reference by id only, as a create request sends it.
+    pub fn new(id: impl Into<String>) -> IntegrationTypeRef {
+        IntegrationTypeRef {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// `reportedState`: what Genesys says the integration is doing.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReportedState {
+    /// `ACTIVE`, `ACTIVATING`, `INACTIVE`, `DEACTIVATING` or `ERROR`.
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<MessageInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<String>,
+}
+
+/// A human-readable message with its localization key.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MessageInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub localizable_message_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_with_params: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_params: Option<Map<String, Value>>,
+}
+
+/// The `config` of an integration as embedded by `expand=config.current`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IntegrationConfigInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<IntegrationConfiguration>,
+}
+
+/// A page of `GET /api/v2/integrations`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IntegrationListing {
+    pub entities: Vec<Integration>,
+    pub page_size: u32,
+    pub page_number: u32,
+    pub total: u64,
+    pub page_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_uri: Option<String>,
+}
+
+/// `POST /api/v2/integrations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateIntegrationRequest {
+    pub name: String,
+    pub integration_type: IntegrationTypeRef,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub notes: Option<String>,
+}
+
+impl CreateIntegrationRequest {
+    /// An Amazon EventBridge Source integration with this name.
+    pub fn eventbridge(name: impl Into<String>) -> CreateIntegrationRequest {
+        CreateIntegrationRequest {
+            name: name.into(),
+            integration_type: IntegrationTypeRef::new(EVENTBRIDGE_TYPE_ID),
+            notes: None,
+        }
+    }
+}
+
+/// The state an integration is asked to be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IntendedState {
+    Enabled,
+    Disabled,
+}
+
+impl IntendedState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            IntendedState::Enabled => "ENABLED",
+            IntendedState::Disabled => "DISABLED",
+        }
+    }
+}
+
+impl fmt::Display for IntendedState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `/api/v2/integrations/{id}/config/current`. A PUT must carry the `version` last read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationConfiguration {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub version: u64,
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+    #[serde(default = "empty_object", deserialize_with = "null_as_object")]
+    pub advanced: Value,
+    #[serde(default = "empty_object", deserialize_with = "null_as_object")]
+    pub credentials: Value,
+}
+
+impl Default for IntegrationConfiguration {
+    fn default() -> Self {
+        IntegrationConfiguration {
+            id: None,
+            name: String::new(),
+            notes: None,
+            version: 0,
+            properties: Map::new(),
+            advanced: empty_object(),
+            credentials: empty_object(),
+        }
+    }
+}
+
+fn empty_object() -> Value {
+    Value::Object(Map::new())
+}
+
+/// The API sends `null` for an empty section; the PUT wants `{}` back.
+fn null_as_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(if v.is_null() { empty_object() } else { v })
+}
+
+/// `GET /api/v2/integrations/types/{typeId}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IntegrationType {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_properties_schema_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_advanced_schema_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_installable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_instances: Option<u32>,
+    pub user_permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+}
+
+/// One notification topic of `GET /api/v2/notifications/availabletopics`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AvailableTopic {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub transports: Vec<String>,
+    pub requires_permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_current_user: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+    pub topic_parameters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct AvailableTopicListing {
+    pub entities: Vec<AvailableTopic>,
+}
+
+/// The body of a Genesys error response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApiErrorBody {
+    pub message: String,
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_with_params: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_params: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_id: Option<String>,
+    pub details: Vec<Value>,
+    pub errors: Vec<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integration_parses_with_unknown_and_missing_fields() {
+        let v = json!({
+            "id": "abc", "name": "prod", "integrationType": {"id": "amazon-eventbridge-source", "extra": 1},
+            "intendedState": "ENABLED",
+            "reportedState": {"code": "ERROR", "effective": "x", "detail": {"message": "bad account"}, "lastUpdated": "2024-01-01T00:00:00Z"},
+            "config": {"current": {"name": "prod", "version": 3, "properties": {"awsAccountId": "123456789012"}, "advanced": null, "credentials": {}}},
+            "brandNewField": [1, 2]
+        });
+        let i: Integration = serde_json::from_value(v).unwrap();
+        assert!(i.is_enabled());
+        assert_eq!(i.integration_type.id, EVENTBRIDGE_TYPE_ID);
+        let rs = i.reported_state.as_ref().unwrap();
+        assert_eq!(rs.code, "ERROR");
+        assert_eq!(
+            rs.detail.as_ref().unwrap().message.as_deref(),
+            Some("bad account")
+        );
+        let cfg = i.current_config().unwrap();
+        assert_eq!(cfg.version, 3);
+        assert_eq!(cfg.advanced, json!({}));
+        let minimal: Integration = serde_json::from_value(json!({"id": "x"})).unwrap();
+        assert!(minimal.config.is_none());
+    }
+
+    #[test]
+    fn requests_serialize_as_the_api_expects() {
+        let req = CreateIntegrationRequest::eventbridge("n");
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            json!({"name": "n", "integrationType": {"id": "amazon-eventbridge-source"}})
+        );
+        assert_eq!(
+            serde_json::to_value(IntendedState::Enabled).unwrap(),
+            json!("ENABLED")
+        );
+        assert_eq!(IntendedState::Disabled.to_string(), "DISABLED");
+        let cfg = IntegrationConfiguration {
+            name: "n".into(),
+            version: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&cfg).unwrap(),
+            json!({"name": "n", "version": 2, "properties": {}, "advanced": {}, "credentials": {}})
+        );
+    }
+
+    #[test]
+    fn listing_and_error_bodies() {
+        let l: IntegrationListing = serde_json::from_value(json!({
+            "entities": [], "pageSize": 100, "pageNumber": 2, "total": 250, "pageCount": 3,
+            "nextUri": "/api/v2/integrations?pageSize=100&pageNumber=3"
+        }))
+        .unwrap();
+        assert_eq!((l.page_count, l.total), (3, 250));
+        let e: ApiErrorBody = serde_json::from_value(json!({
+            "message": "m", "code": "c", "status": 400, "messageParams": {"a": "b"},
+            "contextId": "ctx", "details": [], "errors": []
+        }))
+        .unwrap();
+        assert_eq!(e.context_id.as_deref(), Some("ctx"));
+    }
+}

@@ -1,0 +1,129 @@
+//! Classifies failures of the HTTP stack (reqwest/hyper/rustls) once, for both the retry
+//! decision and the user-facing error, so the token call and API calls agree.
+
+use std::error::Error as StdError;
+
+use crate::error::{Error, RequestContext};
+use crate::policy::HttpPolicy;
+use crate::retry::Failure;
+
+/// What kind of transport failure a reqwest error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NetKind {
+    Dns,
+    Tls,
+    /// The connection was not established; nothing was sent.
+    Connect,
+    Timeout,
+    /// Broke after the request may have been sent, or the body could not be read.
+    Other,
+}
+
+pub(crate) fn kind_of(err: &reqwest::Error) -> NetKind {
+    let chain = chain_text(err).to_ascii_lowercase();
+    if err.is_dns() || chain.contains("dns error") || chain.contains("failed to lookup address") {
+        NetKind::Dns
+    } else if chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("ssl")
+    {
+        // rustls is not a direct dependency, so its errors are recognised by their text.
+        NetKind::Tls
+    } else if err.is_connect() {
+        NetKind::Connect
+    } else if err.is_timeout() {
+        NetKind::Timeout
+    } else {
+        NetKind::Other
+    }
+}
+
+/// The retry view of a transport failure; `None` for failures that repeating cannot fix.
+pub(crate) fn failure_of(kind: NetKind) -> Option<Failure> {
+    match kind {
+        NetKind::Dns | NetKind::Tls => None,
+        NetKind::Connect => Some(Failure::ConnectBeforeSend),
+        NetKind::Timeout | NetKind::Other => Some(Failure::AfterSend),
+    }
+}
+
+pub(crate) fn to_error(
+    request: RequestContext,
+    err: &reqwest::Error,
+    kind: NetKind,
+    policy: &HttpPolicy,
+) -> Error {
+    let host = err
+        .url()
+        .and_then(|u| u.host_str())
+        .unwrap_or("the API host")
+        .to_string();
+    let request = Box::new(request);
+    let detail = cause_text(err);
+    match kind {
+        NetKind::Dns => Error::Dns {
+            request,
+            host,
+            detail,
+        },
+        NetKind::Tls => Error::Tls {
+            request,
+            host,
+            detail,
+        },
+        NetKind::Connect if err.is_timeout() => Error::Timeout {
+            request,
+            after: policy.connect_timeout,
+        },
+        NetKind::Connect => Error::Connect {
+            request,
+            host,
+            detail,
+        },
+        NetKind::Timeout => Error::Timeout {
+            request,
+            after: policy.request_timeout,
+        },
+        NetKind::Other if err.is_decode() || err.is_body() => Error::InvalidResponse {
+            request,
+            status: err.status().map(|s| s.as_u16()),
+            detail,
+        },
+        NetKind::Other => Error::Connect {
+            request,
+            host,
+            detail,
+        },
+    }
+}
+
+/// The causes below reqwest's own message (which only repeats the URL), innermost last.
+fn cause_text(err: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() {
+        err.to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// The source chain without reqwest's top message, whose URL could contain "tls" or "ssl".
+fn chain_text(err: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,321 @@
+//! Client-side pacing from Genesys's rate-limit headers, shared by every request of one client, so
+//! that a long run spreads its requests over the window instead of bursting into 429s.
+//!
+//! Every response carries `inin-ratelimit-allowed` (requests per window), `inin-ratelimit-count`
+//! (used so far) and `inin-ratelimit-reset` (seconds until the window resets). A request goes when
+//! the remaining budget exceeds the requests already in flight plus a margin of one; otherwise it
+//! waits for the reset. After a reset whose new count is not known yet, requests go one at a time
+//! until a response tells the new count, so a burst of waiters cannot overrun a window that reset
+//! later than the (whole-second) header said. Without headers (a proxy stripped them) nothing is
+//! paced: 429 handling in the retry loop still applies.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+use tokio::sync::Notify;
+
+/// Requests kept in reserve in each window, for clock skew and other users of the same client.
+const MARGIN: u32 = 1;
+
+/// Two windows whose reset times differ by less than this are the same window seen twice
+/// (the header has whole-second resolution).
+const SAME_WINDOW_TOLERANCE: Duration = Duration::from_millis(1000);
+
+#[derive(Debug, Default)]
+pub(crate) struct Pacer {
+    state: Mutex<State>,
+    changed: Notify,
+    waits: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    window: Option<Window>,
+    in_flight: u32,
+    /// Whether the server has ever sent rate-limit headers.
+    informed: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    allowed: u32,
+    count: u32,
+    reset_at: Instant,
+}
+
+/// What a request should do now.
+#[derive(Debug, PartialEq, Eq)]
+enum Gate {
+    Go,
+    /// Wait until this instant, or until something changes.
+    WaitUntil(Option<Instant>),
+}
+
+impl State {
+    fn gate(&mut self, now: Instant) -> Gate {
+        if let Some(w) = self.window {
+            if w.reset_at <= now {
+                self.window = None;
+            }
+        }
+        match self.window {
+            Some(w) => {
+                let remaining = w.allowed.saturating_sub(w.count);
+                if remaining > self.in_flight + MARGIN {
+                    Gate::Go
+                } else {
+                    Gate::WaitUntil(Some(w.reset_at))
+                }
+            }
+            None if !self.informed || self.in_flight == 0 => Gate::Go,
+            None => Gate::WaitUntil(None),
+        }
+    }
+
+    fn observe(&mut self, allowed: u32, count: u32, reset_in: Duration, now: Instant) {
+        self.informed = true;
+        let fresh = Window {
+            allowed,
+            count,
+            reset_at: now + reset_in,
+        };
+        self.window = Some(match self.window {
+            Some(old)
+                if old.reset_at > now && fresh.reset_at < old.reset_at + SAME_WINDOW_TOLERANCE =>
+            {
+                // Same window: responses may arrive out of order, so the highest count is the
+                // truest, and the later reset estimate is the safe one.
+                Window {
+                    allowed,
+                    count: old.count.max(count),
+                    reset_at: old.reset_at.max(fresh.reset_at),
+                }
+            }
+            _ => fresh,
+        });
+    }
+}
+
+/// Held while a request is in flight.
+pub(crate) struct Permit<'a> {
+    pacer: &'a Pacer,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut s = self.pacer.state.lock().expect("pacer lock");
+        s.in_flight = s.in_flight.saturating_sub(1);
+        drop(s);
+        self.pacer.changed.notify_waiters();
+    }
+}
+
+impl Pacer {
+    /// Waits until a request may be sent, and counts it in flight until the permit drops.
+    pub(crate) async fn acquire(&self) -> Permit<'_> {
+        let mut waited = false;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            // Registered before the state is read, so a change between the read and the await
+            // still wakes us.
+            notified.as_mut().enable();
+            let gate = {
+                let mut s = self.state.lock().expect("pacer lock");
+                let gate = s.gate(Instant::now());
+                if gate == Gate::Go {
+                    s.in_flight += 1;
+                }
+                gate
+            };
+            match gate {
+                Gate::Go => {
+                    if waited {
+                        self.waits.fetch_add(1, Ordering::Relaxed);
+                    }
+                    return Permit { pacer: self };
+                }
+                Gate::WaitUntil(until) => {
+                    if !waited {
+                        tracing::debug!(
+                            wait_ms = until
+                                .map(|u| u.saturating_duration_since(Instant::now()).as_millis())
+                                .unwrap_or(0) as u64,
+                            "pacing: rate-limit budget spent, waiting for the window to reset"
+                        );
+                    }
+                    waited = true;
+                    match until {
+                        Some(t) => {
+                            tokio::select! {
+                                _ = tokio::time::sleep_until(t.into()) => {}
+                                _ = &mut notified => {}
+                            }
+                        }
+                        None => notified.await,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Learns from a response's rate-limit headers (ignored when absent or malformed).
+    pub(crate) fn observe(&self, headers: &HeaderMap) {
+        let Some((allowed, count, reset_in)) = parse_headers(headers) else {
+            return;
+        };
+        self.state
+            .lock()
+            .expect("pacer lock")
+            .observe(allowed, count, reset_in, Instant::now());
+        self.changed.notify_waiters();
+    }
+
+    /// A 429 says the budget is spent whatever we believed: hold everyone until `retry_after`.
+    pub(crate) fn rate_limited(&self, retry_after: Duration) {
+        let mut s = self.state.lock().expect("pacer lock");
+        let allowed = s.window.map(|w| w.allowed).unwrap_or(1);
+        s.informed = true;
+        s.window = Some(Window {
+            allowed,
+            count: allowed,
+            reset_at: Instant::now() + retry_after,
+        });
+    }
+
+    /// How many requests had to wait for a window reset.
+    pub(crate) fn waits(&self) -> u64 {
+        self.waits.load(Ordering::Relaxed)
+    }
+}
+
+fn parse_headers(headers: &HeaderMap) -> Option<(u32, u32, Duration)> {
+    let num = |name: &str| -> Option<f64> {
+        let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
+        (v.is_finite() && v >= 0.0).then_some(v)
+    };
+    let allowed = num("inin-ratelimit-allowed")? as u32;
+    let count = num("inin-ratelimit-count")? as u32;
+    let reset = num("inin-ratelimit-reset")?;
+    Some((allowed, count, Duration::from_secs_f64(reset.min(3600.0))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(allowed: &str, count: &str, reset: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "inin-ratelimit-allowed",
+            HeaderValue::from_str(allowed).unwrap(),
+        );
+        h.insert(
+            "inin-ratelimit-count",
+            HeaderValue::from_str(count).unwrap(),
+        );
+        h.insert(
+            "inin-ratelimit-reset",
+            HeaderValue::from_str(reset).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn header_parsing() {
+        assert_eq!(
+            parse_headers(&headers("300", "12", "42")),
+            Some((300, 12, Duration::from_secs(42)))
+        );
+        assert_eq!(parse_headers(&headers("300", "x", "42")), None);
+        assert_eq!(parse_headers(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn gate_rules() {
+        let now = Instant::now();
+        let mut s = State::default();
+        // Nothing known: go.
+        s.in_flight = 10;
+        assert_eq!(s.gate(now), Gate::Go);
+        s.in_flight = 0;
+
+        s.observe(5, 2, Duration::from_secs(2), now);
+        assert_eq!(s.gate(now), Gate::Go); // 3 left > 0 in flight + 1
+        s.in_flight = 2;
+        assert_eq!(
+            s.gate(now),
+            Gate::WaitUntil(Some(now + Duration::from_secs(2)))
+        );
+        s.in_flight = 1;
+        assert_eq!(s.gate(now), Gate::Go);
+
+        // Out-of-order stale response in the same window does not lower the count.
+        s.observe(5, 1, Duration::from_millis(1500), now);
+        s.in_flight = 2;
+        assert_eq!(
+            s.gate(now),
+            Gate::WaitUntil(Some(now + Duration::from_secs(2)))
+        );
+
+        // After the reset: one probe at a time until the new count is known.
+        let later = now + Duration::from_secs(3);
+        s.in_flight = 0;
+        assert_eq!(s.gate(later), Gate::Go);
+        s.in_flight = 1;
+        assert_eq!(s.gate(later), Gate::WaitUntil(None));
+
+        // A new window replaces the old one.
+        s.observe(5, 1, Duration::from_secs(2), later);
+        assert_eq!(s.gate(later), Gate::Go);
+        s.in_flight = 3;
+        assert_eq!(
+            s.gate(later),
+            Gate::WaitUntil(Some(later + Duration::from_secs(2)))
+        );
+    }
+
+    #[tokio::test]
+    async fn waits_for_reset_then_goes() {
+        let p = Pacer::default();
+        p.observe(&headers("3", "2", "0.3"));
+        let start = Instant::now();
+        let permit = p.acquire().await;
+        assert!(
+            start.elapsed() >= Duration::from_millis(250),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(p.waits(), 1);
+        drop(permit);
+        // Unknown window after the reset: a second permit waits for the first to finish.
+        let first = p.acquire().await;
+        let p2 = &p;
+        let second = async move { p2.acquire().await };
+        tokio::pin!(second);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), &mut second)
+                .await
+                .is_err(),
+            "second request must wait for the probe"
+        );
+        p.observe(&headers("3", "0", "10"));
+        drop(first);
+        let _second = tokio::time::timeout(Duration::from_millis(500), second)
+            .await
+            .expect("released once the window is known");
+    }
+
+    #[tokio::test]
+    async fn rate_limited_holds_everyone() {
+        let p = Pacer::default();
+        p.observe(&headers("300", "10", "60"));
+        p.rate_limited(Duration::from_millis(200));
+        let start = Instant::now();
+        let _permit = p.acquire().await;
+        assert!(start.elapsed() >= Duration::from_millis(150));
+    }
+}

@@ -1,0 +1,38 @@
+//! Timeouts and retry limits, in one value so a caller (or a test) can tighten them all at once.
+//! The defaults follow the official Genesys SDKs: retry 429 and 502/503/504, honour
+//! `Retry-After`, give up when it asks for more than 180 s.
+
+use std::time::Duration;
+
+/// How patient the client is with the network and the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpPolicy {
+    /// Time allowed to establish a TCP + TLS connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one whole request, response body included.
+    pub request_timeout: Duration,
+    /// No retry is started once this much time has passed since the first attempt.
+    pub max_retry_elapsed: Duration,
+    /// A `Retry-After` longer than this is not waited for: the call fails with `RateLimited`.
+    pub max_retry_after: Duration,
+    /// The first backoff delay (before jitter).
+    pub initial_backoff: Duration,
+    /// The largest backoff delay (before jitter).
+    pub max_backoff: Duration,
+    /// Attempts per call, the first one included.
+    pub max_attempts: u32,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        HttpPolicy {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_retry_elapsed: Duration::from_secs(300),
+            max_retry_after: Duration::from_secs(180),
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_attempts: 8,
+        }
+    }
+}
