@@ -62,9 +62,12 @@ pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, String> {
     if parts.len() != 6 || parts[0] != "arn" {
         return Err(format!("\"{arn}\" is not an ARN; {SHAPE}"));
     }
-    let (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    let (partition, service, region, account, resource) =
+        (parts[1], parts[2], parts[3], parts[4], parts[5]);
     if !matches!(partition, "aws" | "aws-us-gov" | "aws-cn") {
-        return Err(format!("\"{arn}\": unknown partition \"{partition}\"; {SHAPE}"));
+        return Err(format!(
+            "\"{arn}\": unknown partition \"{partition}\"; {SHAPE}"
+        ));
     }
     if service != "events" {
         return Err(format!(
@@ -125,12 +128,20 @@ mod tests {
     fn bus_source_and_tutorial_forms_parse() {
         let bus = format!("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/{ORG}/prod");
         let p = parse_partner_arn(&bus).unwrap();
-        assert_eq!((p.region.as_str(), p.account_id.as_deref(), p.org_id.as_str(), p.suffix.as_str()),
-            ("us-east-1", Some("123456789012"), ORG, "prod"));
+        assert_eq!(
+            (
+                p.region.as_str(),
+                p.account_id.as_deref(),
+                p.org_id.as_str(),
+                p.suffix.as_str()
+            ),
+            ("us-east-1", Some("123456789012"), ORG, "prod")
+        );
         assert_eq!(p.event_bus_arn().unwrap(), bus);
         assert!(p.warning().is_none());
 
-        let src = format!("arn:aws:events:eu-west-1::event-source/aws.partner/genesys.com/cloud/{ORG}/x");
+        let src =
+            format!("arn:aws:events:eu-west-1::event-source/aws.partner/genesys.com/cloud/{ORG}/x");
         let p = parse_partner_arn(&src).unwrap();
         assert_eq!(p.account_id, None);
         assert_eq!(p.kind, ArnKind::EventSource);

@@ -58,7 +58,10 @@ pub fn check_aws_region(code: &str) -> Result<(), String> {
     let closest = crate::suggest::closest(code, AWS_REGIONS.iter().copied(), 3);
     let mut msg = format!("\"{code}\" is not a known AWS region code (like \"us-east-1\")");
     if !closest.is_empty() {
-        msg.push_str(&format!("; did you mean {}?", crate::suggest::quoted_list(&closest)));
+        msg.push_str(&format!(
+            "; did you mean {}?",
+            crate::suggest::quoted_list(&closest)
+        ));
     }
     Err(msg)
 }
@@ -118,6 +121,8 @@ mod tests {
         assert!(check_event_source_suffix("prod.events-1_a").is_ok());
         assert!(check_event_source_suffix("").is_err());
         assert!(check_event_source_suffix(&"a".repeat(65)).is_err());
-        assert!(check_event_source_suffix("has space").unwrap_err().contains("' '"));
+        assert!(check_event_source_suffix("has space")
+            .unwrap_err()
+            .contains("' '"));
     }
 }

@@ -5,9 +5,13 @@
 //! Not here: HTTP details of the Genesys API (`genesys-client`), the emulator (`genesys-sim`), and
 //! terminal rendering (the `gcbridge` binary).
 
+pub mod apply;
 pub mod arn;
 pub mod aws_region;
 pub mod config;
 pub mod desired;
+pub mod live;
+pub mod plan;
+pub mod resolve;
 pub mod suggest;
 pub mod topics;

@@ -1,7 +1,11 @@
 //! "Did you mean" suggestions for names a user mistyped (topics, keys, families, regions).
 
 /// The up to `limit` candidates closest to `input`, best first; only reasonably close ones.
-pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<&'a str> {
     let needle = input.to_ascii_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()

@@ -59,7 +59,10 @@ region = "eu-west-1"
     let state = load_str(text, "f.toml").unwrap();
     assert_eq!(state.orgs.len(), 2);
     let d = &state.orgs[0].destinations[0];
-    assert_eq!((d.aws_region.as_str(), d.event_source_suffix.as_str()), ("eu-west-1", "a"));
+    assert_eq!(
+        (d.aws_region.as_str(), d.event_source_suffix.as_str()),
+        ("eu-west-1", "a")
+    );
     assert_eq!(d.expected_org_id.as_deref(), Some("org-1"));
 }
 
@@ -67,19 +70,31 @@ region = "eu-west-1"
 fn unknown_keys_name_the_line_and_suggest() {
     let msg = one_error(&GOOD.replace("description =", "descripton ="));
     assert!(msg.starts_with("gcbridge.toml:7:"), "{msg}");
-    assert!(msg.contains("\"descripton\"") && msg.contains("did you mean \"description\""), "{msg}");
+    assert!(
+        msg.contains("\"descripton\"") && msg.contains("did you mean \"description\""),
+        "{msg}"
+    );
 }
 
 #[test]
 fn secrets_in_the_file_are_refused() {
-    let msg = one_error(&GOOD.replace("region = \"us-east-1\"\n\n", "region = \"us-east-1\"\nclient_secret = \"abc\"\n\n"));
-    assert!(msg.contains("credentials never go in the config file"), "{msg}");
+    let msg = one_error(&GOOD.replace(
+        "region = \"us-east-1\"\n\n",
+        "region = \"us-east-1\"\nclient_secret = \"abc\"\n\n",
+    ));
+    assert!(
+        msg.contains("credentials never go in the config file"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn account_id_as_number_says_to_quote_it() {
     let msg = one_error(&GOOD.replace("\"123456789012\"", "123456789012"));
-    assert!(msg.contains(":8:") && msg.contains("quoted string"), "{msg}");
+    assert!(
+        msg.contains(":8:") && msg.contains("quoted string"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -91,8 +106,14 @@ fn every_bad_value_is_reported_at_once() {
     let d = errors(&text);
     assert_eq!(d.0.len(), 3, "{d}");
     let msg = d.to_string();
-    assert!(msg.contains("aws_account_id") && msg.contains("12 digits"), "{msg}");
-    assert!(msg.contains("aws_region") && msg.contains("us-east-9"), "{msg}");
+    assert!(
+        msg.contains("aws_account_id") && msg.contains("12 digits"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("aws_region") && msg.contains("us-east-9"),
+        "{msg}"
+    );
     assert!(msg.contains("event_source_suffix"), "{msg}");
 }
 
@@ -101,13 +122,21 @@ fn duplicates_are_refused() {
     let dup = format!("{GOOD}\n{}", &GOOD[GOOD.find("[[destination]]").unwrap()..]);
     let msg = errors(&dup).to_string();
     assert!(msg.contains("used by another destination"), "{msg}");
-    assert!(msg.contains("is already used for AWS account 123456789012"), "{msg}");
+    assert!(
+        msg.contains("is already used for AWS account 123456789012"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn missing_parts_say_what_to_add() {
     let msg = errors("[[destination]]\nname = \"x\"\n").to_string();
-    for needle in ["aws_account_id", "aws_region", "event_source_suffix", "no topics are selected"] {
+    for needle in [
+        "aws_account_id",
+        "aws_region",
+        "event_source_suffix",
+        "no topics are selected",
+    ] {
         assert!(msg.contains(needle), "{needle}: {msg}");
     }
     let msg = one_error("[[destination]]\naws_region = \"us-east-1\"\n");
@@ -122,9 +151,13 @@ fn broken_toml_points_at_the_line() {
 
 #[test]
 fn empty_lists_and_both_region_and_api_url_are_refused() {
-    let msg = errors(&GOOD.replace("topics = [\"v2.users.{id}.presence\"]", "topics = []")).to_string();
+    let msg =
+        errors(&GOOD.replace("topics = [\"v2.users.{id}.presence\"]", "topics = []")).to_string();
     assert!(msg.contains("empty list"), "{msg}");
-    let msg = one_error(&GOOD.replace("region = \"us-east-1\"\n\n", "region = \"us-east-1\"\napi_url = \"http://127.0.0.1:1\"\n\n"));
+    let msg = one_error(&GOOD.replace(
+        "region = \"us-east-1\"\n\n",
+        "region = \"us-east-1\"\napi_url = \"http://127.0.0.1:1\"\n\n",
+    ));
     assert!(msg.contains("api_url"), "{msg}");
 }
 

@@ -1,1 +1,57 @@
-fn main() {}
+//! The `gcbridge` command: parses the command line and runs one command.
+//!
+//! Exit codes: 0 success, 1 failure, 2 bad usage or bad input.
+
+mod cli;
+mod commands;
+mod confirm;
+mod connect;
+mod desired_input;
+mod failure;
+mod logging;
+mod output;
+mod progress;
+mod render_plan;
+mod session;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use failure::{CmdResult, Failure};
+
+fn main() {
+    let cli = Cli::parse();
+    logging::init(cli.global.verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts");
+    let result = runtime.block_on(run(cli));
+    if let Err(Failure { code, message }) = result {
+        if !message.is_empty() {
+            eprintln!("error: {message}");
+        }
+        std::process::exit(code);
+    }
+}
+
+async fn run(cli: Cli) -> CmdResult {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Whoami => commands::whoami::run(g).await,
+        Command::Topics(a) => commands::topics::run(g, a).await,
+        Command::Plan(a) => commands::plan_apply::run_plan(g, a).await,
+        Command::Apply(a) => {
+            if a.detailed_exitcode {
+                return Err(Failure::usage(
+                    "--detailed-exitcode belongs to `gcbridge plan`",
+                ));
+            }
+            commands::plan_apply::run_apply(g, a).await
+        }
+        Command::Status(a) => commands::status::run(g, a).await,
+        Command::Delete(a) => commands::delete::run(g, a).await,
+        Command::Demo(a) => commands::demo::run(g, a).await,
+        Command::Sim(a) => commands::sim::run(a).await,
+    }
+}

@@ -55,15 +55,27 @@ impl DestinationInput {
 
         let name = match &self.name {
             Some(f) if f.value.trim().is_empty() => {
-                errors.push(diag(f, "must not be empty", Some("give the destination a name, e.g. \"prod-events\"".into())));
+                errors.push(diag(
+                    f,
+                    "must not be empty",
+                    Some("give the destination a name, e.g. \"prod-events\"".into()),
+                ));
                 String::new()
             }
             Some(f) if f.value.chars().count() > MAX_NAME_LEN => {
-                errors.push(diag(f, format!("is longer than {MAX_NAME_LEN} characters"), None));
+                errors.push(diag(
+                    f,
+                    format!("is longer than {MAX_NAME_LEN} characters"),
+                    None,
+                ));
                 String::new()
             }
             Some(f) if f.value.trim() != f.value => {
-                errors.push(diag(f, "has leading or trailing spaces", Some(format!("write \"{}\"", f.value.trim()))));
+                errors.push(diag(
+                    f,
+                    "has leading or trailing spaces",
+                    Some(format!("write \"{}\"", f.value.trim())),
+                ));
                 String::new()
             }
             Some(f) => f.value.clone(),
@@ -72,7 +84,10 @@ impl DestinationInput {
                     origin: origin.clone(),
                     field: Some("name".into()),
                     message: "is required".into(),
-                    help: Some("every destination needs a name (the integration's name in Genesys Cloud)".into()),
+                    help: Some(
+                        "every destination needs a name (the integration's name in Genesys Cloud)"
+                            .into(),
+                    ),
                 });
                 String::new()
             }
@@ -89,11 +104,17 @@ impl DestinationInput {
                     if let Some(w) = arn.warning() {
                         warnings.push(w);
                     }
-                    for (f, what) in [(&self.aws_region, "aws_region"), (&self.event_source_suffix, "event_source_suffix")] {
+                    for (f, what) in [
+                        (&self.aws_region, "aws_region"),
+                        (&self.event_source_suffix, "event_source_suffix"),
+                    ] {
                         if let Some(f) = f {
                             errors.push(diag(
                                 f,
-                                format!("is given together with {} (which already names the {what})", arn_field.label),
+                                format!(
+                                    "is given together with {} (which already names the {what})",
+                                    arn_field.label
+                                ),
                                 Some(format!("keep either {} or the ARN", f.label)),
                             ));
                         }
@@ -120,9 +141,21 @@ impl DestinationInput {
             }
         } else {
             let missing = [
-                (&self.aws_account_id, "aws_account_id", "the 12-digit AWS account that receives the events"),
-                (&self.aws_region, "aws_region", "the AWS region of the event bus, e.g. \"us-east-1\""),
-                (&self.event_source_suffix, "event_source_suffix", "the last part of the partner event source name, e.g. \"prod-events\""),
+                (
+                    &self.aws_account_id,
+                    "aws_account_id",
+                    "the 12-digit AWS account that receives the events",
+                ),
+                (
+                    &self.aws_region,
+                    "aws_region",
+                    "the AWS region of the event bus, e.g. \"us-east-1\"",
+                ),
+                (
+                    &self.event_source_suffix,
+                    "event_source_suffix",
+                    "the last part of the partner event source name, e.g. \"prod-events\"",
+                ),
             ];
             for (field, key, what) in missing {
                 if field.is_none() {

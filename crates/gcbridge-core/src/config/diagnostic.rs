@@ -5,7 +5,11 @@ use std::fmt;
 /// Where a value came from: a file position, or a command-line flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    File { path: String, line: usize, column: usize },
+    File {
+        path: String,
+        line: usize,
+        column: usize,
+    },
     Flag,
 }
 
@@ -71,7 +75,12 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let before = &source[..source.floor_char_boundary_compat(offset)];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 

@@ -7,7 +7,10 @@ use toml::Spanned;
 
 use super::destination_input::{DestinationInput, Field};
 use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
-use super::raw::{RawConnection, RawDestination, RawFile, RawOrg, CONNECTION_KEYS, DESTINATION_KEYS, ORG_KEYS, TOP_KEYS};
+use super::raw::{
+    RawConnection, RawDestination, RawFile, RawOrg, CONNECTION_KEYS, DESTINATION_KEYS, ORG_KEYS,
+    TOP_KEYS,
+};
 use crate::desired::{ConnectionSpec, DesiredState, OrgSpec};
 use crate::suggest;
 
@@ -22,7 +25,11 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
     let shown = path.display().to_string();
     let whole_file = |message: String, help: Option<String>| {
         Diagnostics::from(Diagnostic {
-            origin: Origin::File { path: shown.clone(), line: 1, column: 1 },
+            origin: Origin::File {
+                path: shown.clone(),
+                line: 1,
+                column: 1,
+            },
             field: None,
             message,
             help,
@@ -35,15 +42,23 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
         )
     })?;
     if !meta.is_file() {
-        return Err(whole_file("is not a regular file".into(), Some("give the path of a gcbridge.toml".into())));
+        return Err(whole_file(
+            "is not a regular file".into(),
+            Some("give the path of a gcbridge.toml".into()),
+        ));
     }
     if meta.len() > MAX_CONFIG_BYTES {
         return Err(whole_file(
-            format!("is {} bytes; a gcbridge config is at most {} bytes", meta.len(), MAX_CONFIG_BYTES),
+            format!(
+                "is {} bytes; a gcbridge config is at most {} bytes",
+                meta.len(),
+                MAX_CONFIG_BYTES
+            ),
             Some("check that -f points at the config file and not at another file".into()),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot read the config file: {e}"), None))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| whole_file(format!("cannot read the config file: {e}"), None))?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -51,7 +66,11 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
             let (line, column) = line_col(&prefix, valid);
             return Err(Diagnostics::from(Diagnostic {
-                origin: Origin::File { path: shown, line, column },
+                origin: Origin::File {
+                    path: shown,
+                    line,
+                    column,
+                },
                 field: None,
                 message: "is not valid UTF-8".into(),
                 help: Some("save the file as UTF-8 text".into()),
@@ -63,18 +82,27 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
 
 /// Validates config text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(&e, text, path)))?;
+    let raw: RawFile =
+        toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(&e, text, path)))?;
     let ctx = Ctx { text, path };
     let mut errors = Vec::new();
     let mut orgs = Vec::new();
 
     if !raw.org.is_empty() && (raw.genesys.is_some() || !raw.destination.is_empty()) {
-        let span = raw.genesys.as_ref().map(|g| g.span()).or_else(|| raw.destination.first().map(|d| d.span()));
+        let span = raw
+            .genesys
+            .as_ref()
+            .map(|g| g.span())
+            .or_else(|| raw.destination.first().map(|d| d.span()));
         errors.push(Diagnostic {
             origin: ctx.origin(span.map(|s| s.start).unwrap_or(0)),
             field: None,
-            message: "mixes the single-org form ([genesys] and [[destination]]) with [[org]] tables".into(),
-            help: Some("move the destinations under [[org.destination]] of an [[org]] table".into()),
+            message:
+                "mixes the single-org form ([genesys] and [[destination]]) with [[org]] tables"
+                    .into(),
+            help: Some(
+                "move the destinations under [[org.destination]] of an [[org]] table".into(),
+            ),
         });
     }
 
@@ -83,13 +111,30 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
             Some(g) => ctx.connection(g.get_ref(), &mut errors),
             None => ConnectionSpec::default(),
         };
-        let origin = raw.genesys.as_ref().map(|g| ctx.origin(g.span().start)).unwrap_or_else(|| ctx.origin(0));
+        let origin = raw
+            .genesys
+            .as_ref()
+            .map(|g| ctx.origin(g.span().start))
+            .unwrap_or_else(|| ctx.origin(0));
         let destinations = ctx.destinations(&raw.destination, "destination", &mut errors);
-        orgs.push(OrgSpec { name: DEFAULT_ORG_NAME.into(), connection, destinations, origin });
+        orgs.push(OrgSpec {
+            name: DEFAULT_ORG_NAME.into(),
+            connection,
+            destinations,
+            origin,
+        });
     } else {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for org in &raw.org {
-            let RawOrg { name, region, api_url, login_url, client_id_env, client_secret_env, destination } = org.get_ref();
+            let RawOrg {
+                name,
+                region,
+                api_url,
+                login_url,
+                client_id_env,
+                client_secret_env,
+                destination,
+            } = org.get_ref();
             if name.get_ref().trim().is_empty() {
                 errors.push(ctx.diag(name, "org name", "must not be empty", None));
             }
@@ -97,7 +142,10 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
                 errors.push(ctx.diag(
                     name,
                     "org name",
-                    format!("\"{}\" is used twice (first on line {first})", name.get_ref()),
+                    format!(
+                        "\"{}\" is used twice (first on line {first})",
+                        name.get_ref()
+                    ),
                     Some("give each [[org]] its own name".into()),
                 ));
             }
@@ -134,19 +182,38 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn origin(&self, offset: usize) -> Origin {
         let (line, column) = line_col(self.text, offset);
-        Origin::File { path: self.path.to_string(), line, column }
+        Origin::File {
+            path: self.path.to_string(),
+            line,
+            column,
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
         line_col(self.text, offset).0
     }
 
-    fn diag<T>(&self, v: &Spanned<T>, field: &str, message: impl Into<String>, help: Option<String>) -> Diagnostic {
-        Diagnostic { origin: self.origin(v.span().start), field: Some(field.into()), message: message.into(), help }
+    fn diag<T>(
+        &self,
+        v: &Spanned<T>,
+        field: &str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            origin: self.origin(v.span().start),
+            field: Some(field.into()),
+            message: message.into(),
+            help,
+        }
     }
 
     fn field<T: Clone>(&self, v: &Spanned<T>, label: String) -> Field<T> {
-        Field { value: v.get_ref().clone(), origin: self.origin(v.span().start), label }
+        Field {
+            value: v.get_ref().clone(),
+            origin: self.origin(v.span().start),
+            label,
+        }
     }
 
     fn connection(&self, raw: &RawConnection, errors: &mut Vec<Diagnostic>) -> ConnectionSpec {
@@ -158,7 +225,10 @@ impl Ctx<'_> {
                 Some("use region for a real org, or api_url for the emulator or a proxy, not both".into()),
             ));
         }
-        for (v, key) in [(&raw.client_id_env, "client_id_env"), (&raw.client_secret_env, "client_secret_env")] {
+        for (v, key) in [
+            (&raw.client_id_env, "client_id_env"),
+            (&raw.client_secret_env, "client_secret_env"),
+        ] {
             if let Some(v) = v {
                 let name = v.get_ref();
                 let valid = !name.is_empty()
@@ -174,7 +244,10 @@ impl Ctx<'_> {
                 }
             }
         }
-        for v in [&raw.region, &raw.api_url, &raw.login_url].into_iter().flatten() {
+        for v in [&raw.region, &raw.api_url, &raw.login_url]
+            .into_iter()
+            .flatten()
+        {
             if v.get_ref().trim().is_empty() {
                 errors.push(self.diag(v, "connection", "must not be empty", None));
             }
@@ -200,13 +273,16 @@ impl Ctx<'_> {
         for raw in raws {
             let d = raw.get_ref();
             let label = |key: &str| format!("{table} \"{}\" {key}", d.name.get_ref());
-            let list = |v: &Option<Spanned<Vec<Spanned<String>>>>, key: &str| -> Vec<Field<String>> {
-                v.iter()
-                    .flat_map(|l| l.get_ref().iter())
-                    .map(|s| self.field(s, label(key)))
-                    .collect()
-            };
-            if let Some(first) = names.insert(d.name.get_ref().clone(), self.line(d.name.span().start)) {
+            let list =
+                |v: &Option<Spanned<Vec<Spanned<String>>>>, key: &str| -> Vec<Field<String>> {
+                    v.iter()
+                        .flat_map(|l| l.get_ref().iter())
+                        .map(|s| self.field(s, label(key)))
+                        .collect()
+                };
+            if let Some(first) =
+                names.insert(d.name.get_ref().clone(), self.line(d.name.span().start))
+            {
                 errors.push(self.diag(
                     &d.name,
                     &label("name"),
@@ -221,7 +297,9 @@ impl Ctx<'_> {
                             v,
                             &label(key),
                             "is an empty list",
-                            Some(format!("list at least one topic, family or glob, or remove {key}")),
+                            Some(format!(
+                                "list at least one topic, family or glob, or remove {key}"
+                            )),
                         ));
                     }
                 }
@@ -241,7 +319,10 @@ impl Ctx<'_> {
             };
             match input.validate() {
                 Ok(spec) => {
-                    let key = (spec.aws_account_id.clone(), spec.event_source_suffix.clone());
+                    let key = (
+                        spec.aws_account_id.clone(),
+                        spec.event_source_suffix.clone(),
+                    );
                     let line = self.line(raw.span().start);
                     if let Some((first, other)) = identities.get(&key) {
                         errors.push(Diagnostic {
@@ -271,11 +352,18 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
     let (line, column) = line_col(text, offset);
     let message = e.message().trim().to_string();
     let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let key = line_text.split('=').next().map(str::trim).filter(|k| !k.is_empty() && !k.starts_with('['));
+    let key = line_text
+        .split('=')
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
     let mut field = key.map(String::from);
     let mut help = None;
 
-    if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
         field = Some(unknown.to_string());
         let expected: &[&str] = if message.contains("`aws_account_id`") {
             DESTINATION_KEYS
@@ -287,17 +375,30 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
             CONNECTION_KEYS
         };
         let lowered = unknown.to_ascii_lowercase();
-        help = Some(if lowered.contains("secret") || lowered == "client_id" || lowered.contains("password") || lowered.contains("token") {
-            "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string()
-        } else {
-            let closest = suggest::closest(unknown, expected.iter().copied(), 1);
-            match closest.first() {
-                Some(c) => format!("did you mean \"{c}\"? Allowed keys here: {}", expected.join(", ")),
-                None => format!("allowed keys here: {}", expected.join(", ")),
-            }
-        });
+        help = Some(
+            if lowered.contains("secret")
+                || lowered == "client_id"
+                || lowered.contains("password")
+                || lowered.contains("token")
+            {
+                "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string()
+            } else {
+                let closest = suggest::closest(unknown, expected.iter().copied(), 1);
+                match closest.first() {
+                    Some(c) => format!(
+                        "did you mean \"{c}\"? Allowed keys here: {}",
+                        expected.join(", ")
+                    ),
+                    None => format!("allowed keys here: {}", expected.join(", ")),
+                }
+            },
+        );
         return Diagnostic {
-            origin: Origin::File { path: path.into(), line, column },
+            origin: Origin::File {
+                path: path.into(),
+                line,
+                column,
+            },
             field,
             message: format!("unknown key \"{unknown}\""),
             help,
@@ -308,9 +409,21 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
     } else if message.starts_with("missing field") {
         help = Some("add the key to this table".into());
     } else if message.contains("invalid type") {
-        help = Some("check the value's type: strings are quoted, lists use [ ], true/false are not quoted".into());
+        help = Some(
+            "check the value's type: strings are quoted, lists use [ ], true/false are not quoted"
+                .into(),
+        );
     } else if help.is_none() {
         help = Some("fix the TOML syntax at this position".into());
     }
-    Diagnostic { origin: Origin::File { path: path.into(), line, column }, field, message, help }
+    Diagnostic {
+        origin: Origin::File {
+            path: path.into(),
+            line,
+            column,
+        },
+        field,
+        message,
+        help,
+    }
 }

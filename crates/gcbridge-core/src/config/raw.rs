@@ -67,7 +67,13 @@ pub const DESTINATION_KEYS: &[&str] = &[
     "topics",
     "event_types",
 ];
-pub const CONNECTION_KEYS: &[&str] = &["region", "api_url", "login_url", "client_id_env", "client_secret_env"];
+pub const CONNECTION_KEYS: &[&str] = &[
+    "region",
+    "api_url",
+    "login_url",
+    "client_id_env",
+    "client_secret_env",
+];
 pub const ORG_KEYS: &[&str] = &[
     "name",
     "region",

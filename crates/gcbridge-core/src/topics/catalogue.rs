@@ -28,7 +28,9 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// Builds the catalogue from the live `availabletopics` listing: (id, description, transports).
-    pub fn from_live<'a>(topics: impl IntoIterator<Item = (&'a str, Option<&'a str>, &'a [String])>) -> Self {
+    pub fn from_live<'a>(
+        topics: impl IntoIterator<Item = (&'a str, Option<&'a str>, &'a [String])>,
+    ) -> Self {
         let topics = topics
             .into_iter()
             .map(|(id, description, transports)| {
@@ -48,8 +50,8 @@ impl Catalogue {
 
     /// The catalogue shipped with gcbridge, for checks made without an org.
     pub fn embedded() -> Self {
-        let doc: serde_json::Value =
-            serde_json::from_str(EMBEDDED_JSON).expect("the embedded topic catalogue is valid JSON");
+        let doc: serde_json::Value = serde_json::from_str(EMBEDDED_JSON)
+            .expect("the embedded topic catalogue is valid JSON");
         let topics = doc["topics"]
             .as_array()
             .expect("the embedded topic catalogue has a topics array")
@@ -99,7 +101,11 @@ mod tests {
     fn embedded_catalogue_has_every_topic_and_excludes_system_ones_from_eventbridge() {
         let c = Catalogue::embedded();
         assert_eq!(c.len(), 237);
-        assert!(c.get("v2.detail.events.conversation.{id}.customer.start").unwrap().eventbridge);
+        assert!(
+            c.get("v2.detail.events.conversation.{id}.customer.start")
+                .unwrap()
+                .eventbridge
+        );
         assert!(!c.get("v2.system.socket_closing").unwrap().eventbridge);
         assert_eq!(c.eventbridge_topics().count(), 233);
     }

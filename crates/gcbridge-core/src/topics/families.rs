@@ -52,15 +52,16 @@ const CURATED: &[(&str, &str, &[&str])] = &[
         "queue topics: queue conversations, members, observations and activity",
         &["v2.routing.queues.*", "v2.analytics.queues.*"],
     ),
-    (
-        "audit",
-        "audit log events",
-        &["v2.audits.*"],
-    ),
+    ("audit", "audit log events", &["v2.audits.*"]),
     (
         "wfm",
         "workforce management: schedules, adherence, business and management units",
-        &["v2.workforcemanagement.*", "v2.managementunits.*", "v2.businessunits.*", "v2.users.*.workforcemanagement.*"],
+        &[
+            "v2.workforcemanagement.*",
+            "v2.managementunits.*",
+            "v2.businessunits.*",
+            "v2.users.*.workforcemanagement.*",
+        ],
     ),
 ];
 
@@ -111,13 +112,27 @@ mod tests {
         let c = Catalogue::embedded();
         let fams = families(&c);
         let names: Vec<&str> = fams.iter().map(|f| f.name.as_str()).collect();
-        for expected in ["conversation", "user", "routing", "queue", "audit", "outbound", "analytics"] {
-            assert!(names.contains(&expected), "missing family {expected}: {names:?}");
+        for expected in [
+            "conversation",
+            "user",
+            "routing",
+            "queue",
+            "audit",
+            "outbound",
+            "analytics",
+        ] {
+            assert!(
+                names.contains(&expected),
+                "missing family {expected}: {names:?}"
+            );
         }
         // v2.system.* is not event data, so no "system" family.
         assert!(!names.contains(&"system"));
         let conversation = fams.iter().find(|f| f.name == "conversation").unwrap();
-        let count = c.eventbridge_topics().filter(|t| conversation.contains(&t.id)).count();
+        let count = c
+            .eventbridge_topics()
+            .filter(|t| conversation.contains(&t.id))
+            .count();
         assert_eq!(count, 24);
     }
 }

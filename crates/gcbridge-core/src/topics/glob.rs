@@ -46,7 +46,10 @@ mod tests {
         let t = "v2.detail.events.conversation.{id}.customer.start";
         assert!(matches("v2.detail.events.conversation.{id}.*", t));
         assert!(matches("*.customer.*", t));
-        assert!(matches("v2.detail.events.conversation.{id}.customer.star?", t));
+        assert!(matches(
+            "v2.detail.events.conversation.{id}.customer.star?",
+            t
+        ));
         assert!(!matches("v2.detail.events.conversation.{id}.agent.*", t));
         assert!(!matches("v2.users.*", t));
         assert!(matches("*", t));

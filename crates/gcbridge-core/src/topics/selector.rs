@@ -71,7 +71,10 @@ impl std::error::Error for SelectorError {}
 
 /// Expands `selectors` to the set of topic templates they choose. All errors are collected so the
 /// user can fix them in one go.
-pub fn expand(selectors: &[String], catalogue: &Catalogue) -> Result<BTreeSet<String>, Vec<SelectorError>> {
+pub fn expand(
+    selectors: &[String],
+    catalogue: &Catalogue,
+) -> Result<BTreeSet<String>, Vec<SelectorError>> {
     let families = families(catalogue);
     let mut topics = BTreeSet::new();
     let mut errors = Vec::new();
@@ -189,14 +192,31 @@ mod tests {
     fn mistakes_are_all_reported_with_suggestions() {
         let c = Catalogue::embedded();
         let errs = expand(
-            &sel(&["v2.users.{id}.presense", "conversaton", "v2.nothing.*", "v2.system.socket_closing"]),
+            &sel(&[
+                "v2.users.{id}.presense",
+                "conversaton",
+                "v2.nothing.*",
+                "v2.system.socket_closing",
+            ]),
             &c,
         )
         .unwrap_err();
         assert_eq!(errs.len(), 4);
-        assert!(errs[0].to_string().contains("v2.users.{id}.presence"), "{}", errs[0]);
-        assert!(errs[1].to_string().contains("\"conversation\""), "{}", errs[1]);
-        assert!(errs[2].to_string().contains("matches no topic"), "{}", errs[2]);
+        assert!(
+            errs[0].to_string().contains("v2.users.{id}.presence"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs[1].to_string().contains("\"conversation\""),
+            "{}",
+            errs[1]
+        );
+        assert!(
+            errs[2].to_string().contains("matches no topic"),
+            "{}",
+            errs[2]
+        );
         assert!(errs[3].to_string().contains("EventBridge"), "{}", errs[3]);
     }
 }

@@ -1,0 +1,295 @@
+//! Carrying out a plan against one org, step by step, safely.
+//!
+//! Every config write reads the current version first and, on a conflict (someone edited the
+//! integration meanwhile), reads again and re-decides instead of overwriting. A failure stops
+//! that destination only; what was done and what failed is reported per destination.
+
+use std::time::{Duration, Instant};
+
+use genesys_client::{
+    CreateIntegrationRequest, Error as ClientError, GenesysClient, IntegrationConfiguration,
+    IntegrationTypeRef, IntendedState, EVENTBRIDGE_TYPE_ID,
+};
+use serde::Serialize;
+
+use crate::desired::Destination;
+use crate::live::{properties_for, LiveIntegration};
+use crate::plan::{Change, ChangeKind, Plan, Step};
+
+/// How many times a config write is re-decided after a version conflict before giving up.
+const MAX_CONFLICT_ROUNDS: u32 = 4;
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Wait for enabled destinations to report ACTIVE, at most this long.
+    pub wait: Option<Duration>,
+}
+
+/// Progress notifications, for progress bars and logs.
+#[derive(Debug, Clone)]
+pub enum ApplyEvent<'a> {
+    StepStarted { destination: &'a str, step: Step },
+    StepDone { destination: &'a str, step: Step },
+    Conflict { destination: &'a str, round: u32 },
+    Waiting { destination: &'a str, state: String },
+}
+
+/// What happened to one change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub name: String,
+    pub kind: ChangeKind,
+    pub integration_id: Option<String>,
+    pub steps_done: Vec<Step>,
+    /// The reported state after `--wait` (or the last one seen).
+    pub reported_state: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// Reads the org's EventBridge integrations with their configs.
+pub async fn read_live(client: &GenesysClient) -> Result<Vec<LiveIntegration>, ClientError> {
+    let all = client.list_integrations(true).await?;
+    Ok(all.iter().filter_map(LiveIntegration::from_api).collect())
+}
+
+/// Applies every change of `plan` in order; unchanged entries are skipped.
+pub async fn apply_plan(
+    client: &GenesysClient,
+    plan: &Plan,
+    options: &ApplyOptions,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for change in plan.changes.iter().filter(|c| c.is_change()) {
+        let mut outcome = Outcome {
+            name: change.name.clone(),
+            kind: change.kind,
+            integration_id: change.integration_id.clone(),
+            steps_done: vec![],
+            reported_state: None,
+            error: None,
+        };
+        if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
+            outcome.error = Some(e);
+        }
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+async fn execute(
+    client: &GenesysClient,
+    change: &Change,
+    options: &ApplyOptions,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+    outcome: &mut Outcome,
+) -> Result<(), String> {
+    let name = change.name.as_str();
+    let step_err = |step: Step, e: ClientError| format!("{} failed: {e}", step_label(step));
+    let mut id = change.integration_id.clone();
+    for &step in &change.steps {
+        observe(ApplyEvent::StepStarted {
+            destination: name,
+            step,
+        });
+        match step {
+            Step::Create => {
+                let desired = change
+                    .desired
+                    .as_ref()
+                    .ok_or("internal: create without a destination")?;
+                let req = CreateIntegrationRequest {
+                    name: desired.name.clone(),
+                    integration_type: IntegrationTypeRef {
+                        id: EVENTBRIDGE_TYPE_ID.to_string(),
+                        ..Default::default()
+                    },
+                    notes: desired.description.clone(),
+                };
+                let created = client
+                    .create_integration(&req)
+                    .await
+                    .map_err(|e| step_err(step, e))?;
+                id = Some(created.id.clone());
+                outcome.integration_id = Some(created.id);
+            }
+            Step::PutConfig => {
+                let desired = change
+                    .desired
+                    .as_ref()
+                    .ok_or("internal: config without a destination")?;
+                let id = id.as_deref().ok_or("internal: config before create")?;
+                put_config(client, id, desired, observe)
+                    .await
+                    .map_err(|e| step_err(step, e))?;
+            }
+            Step::Enable | Step::Disable => {
+                let id = id
+                    .as_deref()
+                    .ok_or("internal: state change before create")?;
+                let state = if step == Step::Enable {
+                    IntendedState::Enabled
+                } else {
+                    IntendedState::Disabled
+                };
+                let i = client
+                    .set_intended_state(id, state)
+                    .await
+                    .map_err(|e| step_err(step, e))?;
+                outcome.reported_state = i.reported_state.map(|r| r.code);
+            }
+            Step::Delete => {
+                let id = id.as_deref().ok_or("internal: delete without an id")?;
+                match client.delete_integration(id).await {
+                    Ok(()) => {}
+                    // Already gone: the desired end state holds.
+                    Err(e) if e.is_not_found() => {}
+                    Err(e) => return Err(step_err(step, e)),
+                }
+            }
+        }
+        outcome.steps_done.push(step);
+        observe(ApplyEvent::StepDone {
+            destination: name,
+            step,
+        });
+    }
+    let enabled = change.desired.as_ref().is_some_and(|d| d.enabled);
+    if let (Some(limit), Some(id), true) = (options.wait, id.as_deref(), enabled) {
+        let state = wait_active(client, id, name, limit, observe).await?;
+        outcome.reported_state = Some(state);
+    }
+    Ok(())
+}
+
+/// Writes the desired config, re-reading the current version each round so a concurrent edit is
+/// never overwritten blindly.
+async fn put_config(
+    client: &GenesysClient,
+    id: &str,
+    desired: &Destination,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+) -> Result<(), ClientError> {
+    let mut round = 0;
+    loop {
+        round += 1;
+        let current = client.get_integration_config(id).await?;
+        let wanted = properties_for(
+            &desired.aws_account_id,
+            &desired.aws_region,
+            &desired.event_source_suffix,
+            &desired.topics,
+        );
+        let wanted_notes = desired.description.clone().unwrap_or_default();
+        let mut live = LiveIntegration {
+            id: id.into(),
+            name: current.name.clone(),
+            notes: None,
+            enabled: false,
+            reported_code: None,
+            reported_detail: None,
+            config_version: None,
+            aws_account_id: None,
+            aws_region: None,
+            event_source_suffix: None,
+            topics: Default::default(),
+        };
+        live.apply_config(&current);
+        let already = live.identity()
+            == Some((
+                &desired.aws_account_id,
+                &desired.aws_region,
+                &desired.event_source_suffix,
+            ))
+            && live.topics == desired.topics
+            && live.name == desired.name
+            && live.notes.clone().unwrap_or_default() == wanted_notes;
+        if already {
+            return Ok(());
+        }
+        let mut properties = current.properties.clone();
+        properties.extend(wanted);
+        let body = IntegrationConfiguration {
+            id: current.id.clone(),
+            name: desired.name.clone(),
+            notes: Some(wanted_notes),
+            version: current.version,
+            properties,
+            advanced: current.advanced.clone(),
+            credentials: current.credentials.clone(),
+        };
+        match client.put_integration_config(id, &body).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_conflict() && round < MAX_CONFLICT_ROUNDS => {
+                observe(ApplyEvent::Conflict {
+                    destination: &desired.name,
+                    round,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Polls until the integration reports ACTIVE (Ok), ERROR (Err with its detail) or the time is up.
+pub async fn wait_active(
+    client: &GenesysClient,
+    id: &str,
+    name: &str,
+    limit: Duration,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+) -> Result<String, String> {
+    let started = Instant::now();
+    let mut last = String::from("unknown");
+    loop {
+        let i = client
+            .get_integration(id)
+            .await
+            .map_err(|e| format!("reading the state failed: {e}"))?;
+        if let Some(r) = &i.reported_state {
+            if r.code != last {
+                last = r.code.clone();
+                observe(ApplyEvent::Waiting {
+                    destination: name,
+                    state: last.clone(),
+                });
+            }
+            match r.code.as_str() {
+                "ACTIVE" => return Ok(last),
+                "ERROR" => {
+                    let detail = r
+                        .detail
+                        .as_ref()
+                        .and_then(|d| d.message.clone())
+                        .unwrap_or_else(|| "no detail given".into());
+                    return Err(format!("the integration reports ERROR: {detail}"));
+                }
+                _ => {}
+            }
+        }
+        if started.elapsed() >= limit {
+            return Err(format!(
+                "still {last} after {}s; raise --wait-timeout or check `gcbridge status {name}`",
+                limit.as_secs()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// How a step is named in messages and progress lines.
+pub fn step_label(step: Step) -> &'static str {
+    match step {
+        Step::Create => "create integration",
+        Step::PutConfig => "write config",
+        Step::Enable => "enable",
+        Step::Disable => "disable",
+        Step::Delete => "delete integration",
+    }
+}

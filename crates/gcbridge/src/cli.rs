@@ -1,0 +1,203 @@
+//! The command line: every command, flag and env var, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gcbridge",
+    version,
+    about = "Stream Genesys Cloud events to Amazon EventBridge: configure, verify and emulate.",
+    long_about = "gcbridge configures the Genesys Cloud `amazon-eventbridge-source` integration \
+                  idempotently (plan, apply, status, delete), chooses topics from the live catalogue, \
+                  and ships `gcbridge sim`, a local emulator of the Genesys Cloud API.\n\n\
+                  Exit codes: 0 success, 1 failure, 2 bad usage or bad input."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Output format: human tables, or one JSON document on stdout.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+    /// More logs on stderr: -v info, -vv debug, -vvv trace. Secrets and tokens are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+}
+
+/// How to reach the Genesys org. Values not given here come from the environment
+/// (GENESYS_* or GENESYSCLOUD_* names), a `.env` file in the working directory, or the config file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectionArgs {
+    /// Genesys Cloud region: AWS-style code (us-east-1), SDK name (us_east_1), domain
+    /// (mypurecloud.com) or API base URL. Env: GENESYS_REGION or GENESYSCLOUD_REGION.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// API base URL, overriding the region (the emulator, a proxy). Env: GENESYS_API_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Login base URL for the token endpoint; default: <api-url>/oauth/token. Env: GENESYS_LOGIN_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub login_url: Option<String>,
+    /// OAuth client id. Env: GENESYS_CLIENT_ID or GENESYSCLOUD_OAUTHCLIENT_ID.
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// OAuth client secret (prefer the env var: flags show in process lists).
+    /// Env: GENESYS_CLIENT_SECRET or GENESYSCLOUD_OAUTHCLIENT_SECRET.
+    #[arg(long, global = true, value_name = "SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Who the credentials are: org, region, client, token expiry, integration permissions.
+    Whoami,
+    /// The live topic catalogue, filtered.
+    #[command(after_help = crate::commands::topics::FAMILIES_HELP)]
+    Topics(TopicsArgs),
+    /// Show what `apply` would change, and change nothing.
+    Plan(ApplyArgs),
+    /// Make the destination(s) exist exactly as described.
+    Apply(ApplyArgs),
+    /// The org's EventBridge integrations and their state.
+    Status(StatusArgs),
+    /// Delete an EventBridge integration by name.
+    Delete(DeleteArgs),
+    /// Run the whole flow against an embedded emulator: no network, no credentials.
+    Demo(DemoArgs),
+    /// Run the Genesys Cloud API emulator.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TopicsArgs {
+    /// Only topics whose id or description contains TEXT (case-insensitive).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only topics of a family (see below), or matching a glob like 'v2.users.*'.
+    #[arg(long)]
+    pub family: Option<String>,
+    /// Include topics that EventBridge does not carry.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DestinationFlags {
+    /// Destination (integration) name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Free text stored as the integration's notes.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The 12-digit AWS account that receives the events.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub aws_account_id: Option<String>,
+    /// AWS region of the event bus, e.g. us-east-1.
+    #[arg(long, value_name = "AWS_REGION")]
+    pub aws_region: Option<String>,
+    /// Event source suffix: the partner event source is aws.partner/genesys.com/cloud/ORGID/SUFFIX.
+    #[arg(long)]
+    pub suffix: Option<String>,
+    /// Partner event bus (or event source) ARN, instead of the three flags above.
+    #[arg(long, value_name = "ARN")]
+    pub event_bus_arn: Option<String>,
+    /// A topic template, family or glob; repeatable.
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Comma-separated families, e.g. conversation,user,routing.
+    #[arg(long, value_delimiter = ',', value_name = "FAMILIES")]
+    pub event_types: Vec<String>,
+    /// Create or leave the integration disabled.
+    #[arg(long)]
+    pub disabled: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A gcbridge.toml describing the destinations (instead of the destination flags).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub dest: DestinationFlags,
+    /// Also delete live EventBridge integrations that the file does not describe.
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Wait until enabled integrations report ACTIVE.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits, in seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    pub wait_timeout: u64,
+    /// plan only: exit 0 when nothing would change, 2 when something would, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only the integration with this name.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The integration's name.
+    pub name: String,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Emulator activation delay in milliseconds (ACTIVATING -> ACTIVE).
+    #[arg(long, default_value_t = 300)]
+    pub activation_delay_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on. Only loopback unless --allow-remote.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub listen: String,
+    /// Allow listening on a non-loopback address (the emulator has no real security).
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Orgs and OAuth clients (sim.toml); default: one org with gcbridge-sim-admin, -viewer, -nobody.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Lifetime of issued tokens.
+    #[arg(long)]
+    pub token_ttl_secs: Option<u64>,
+    /// Delay of ACTIVATING -> ACTIVE and DEACTIVATING -> INACTIVE.
+    #[arg(long)]
+    pub activation_delay_ms: Option<u64>,
+    /// Requests per minute allowed per OAuth client.
+    #[arg(long)]
+    pub rate_limit_per_minute: Option<u32>,
+    /// Latency added to every API request.
+    #[arg(long)]
+    pub latency_ms: Option<u64>,
+    /// Keep the state in this file across restarts (written atomically after each change).
+    #[arg(long)]
+    pub state_file: Option<PathBuf>,
+}

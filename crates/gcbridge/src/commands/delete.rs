@@ -1,0 +1,64 @@
+//! `gcbridge delete NAME`: remove one EventBridge integration, after confirmation.
+
+use gcbridge_core::apply::read_live;
+use serde_json::json;
+
+use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};
+use crate::confirm::confirm;
+use crate::failure::{CmdResult, Failure};
+use crate::output::print_json;
+use crate::session::Session;
+
+pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
+    let session = Session::open(&global.conn, None).await?;
+    let live = read_live(&session.client).await?;
+    let matching: Vec<_> = live.iter().filter(|l| l.name == args.name).collect();
+    let target = match matching.as_slice() {
+        [] => {
+            let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
+            return Err(Failure::failed(format!(
+                "no EventBridge integration named \"{}\" in org {}; {}",
+                args.name,
+                session.org.name,
+                if names.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has: {}", names.join(", "))
+                }
+            )));
+        }
+        [one] => *one,
+        many => {
+            let ids: Vec<&str> = many.iter().map(|l| l.id.as_str()).collect();
+            return Err(Failure::failed(format!(
+                "{} EventBridge integrations are named \"{}\" ({}); delete the extra ones in the admin UI, or describe the one to keep in a config file and run `gcbridge apply --prune`",
+                many.len(),
+                args.name,
+                ids.join(", ")
+            )));
+        }
+    };
+    if global.output == OutputFormat::Human {
+        println!(
+            "Will delete {} ({}) in org {}: its events stop flowing to {}.",
+            target.name,
+            target.id,
+            session.org.name,
+            target
+                .event_source_suffix
+                .as_deref()
+                .unwrap_or("(unconfigured)")
+        );
+    }
+    if !args.yes && !confirm("Delete it?", "--yes")? {
+        return Err(Failure::failed("delete cancelled; nothing was changed"));
+    }
+    session.client.delete_integration(&target.id).await?;
+    match global.output {
+        OutputFormat::Json => {
+            print_json(&json!({"deleted": {"name": target.name, "id": target.id}}))
+        }
+        OutputFormat::Human => println!("Deleted {} ({}).", target.name, target.id),
+    }
+    Ok(())
+}

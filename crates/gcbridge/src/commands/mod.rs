@@ -1,0 +1,9 @@
+//! One module per command.
+
+pub mod delete;
+pub mod demo;
+pub mod plan_apply;
+pub mod sim;
+pub mod status;
+pub mod topics;
+pub mod whoami;

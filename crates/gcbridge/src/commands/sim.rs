@@ -1,0 +1,87 @@
+//! `gcbridge sim`: the Genesys Cloud API emulator as a standalone server.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use genesys_sim::SimConfig;
+
+use crate::cli::SimArgs;
+use crate::failure::{CmdResult, Failure};
+
+/// Builds the emulator's config from its flags (flags override sim.toml).
+pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
+    let mut config = match &args.config {
+        Some(path) => SimConfig::from_toml_file(path)
+            .map_err(|e| Failure::usage(format!("--config {}: {e}", path.display())))?,
+        None => SimConfig::default(),
+    };
+    if let Some(v) = args.token_ttl_secs {
+        if v == 0 {
+            return Err(Failure::usage("--token-ttl-secs must be at least 1"));
+        }
+        config.token_ttl = Duration::from_secs(v);
+    }
+    if let Some(v) = args.activation_delay_ms {
+        config.activation_delay = Duration::from_millis(v);
+    }
+    if let Some(v) = args.rate_limit_per_minute {
+        if v == 0 {
+            return Err(Failure::usage("--rate-limit-per-minute must be at least 1"));
+        }
+        config.rate_limit_per_minute = v;
+    }
+    if let Some(v) = args.latency_ms {
+        config.latency = Duration::from_millis(v);
+    }
+    if let Some(p) = &args.state_file {
+        config.state_file = Some(p.clone());
+    }
+    Ok(config)
+}
+
+pub async fn run(args: &SimArgs) -> CmdResult {
+    let listen: SocketAddr = args.listen.parse().map_err(|_| {
+        Failure::usage(format!(
+            "--listen: \"{}\" is not an address like 127.0.0.1:8765",
+            args.listen
+        ))
+    })?;
+    if !listen.ip().is_loopback() {
+        if !args.allow_remote {
+            return Err(Failure::usage(format!(
+                "--listen {listen}: the emulator binds loopback only; add --allow-remote to listen on another address (anyone who can reach it can use the test credentials)"
+            )));
+        }
+        eprintln!("warning: the emulator listens on {listen}, reachable from other hosts; its credentials are public test values");
+    }
+    let config = sim_config(args)?;
+    let running = genesys_sim::start(config, listen)
+        .await
+        .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
+    // The first stdout line is a contract: scripts read the port from it.
+    println!("listening on {}", running.base_url());
+    eprintln!(
+        "clients: {} / {} / {} (secret {}); stop with Ctrl-C",
+        genesys_sim::ADMIN_CLIENT_ID,
+        genesys_sim::VIEWER_CLIENT_ID,
+        genesys_sim::NOBODY_CLIENT_ID,
+        genesys_sim::DEFAULT_SECRET
+    );
+    shutdown_signal().await;
+    running.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler works");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

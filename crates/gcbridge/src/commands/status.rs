@@ -1,0 +1,108 @@
+//! `gcbridge status [NAME]`: the org's EventBridge integrations, their state and what they imply in AWS.
+
+use gcbridge_core::apply::read_live;
+use gcbridge_core::desired::{partner_event_bus_arn, partner_event_source_name};
+use gcbridge_core::live::LiveIntegration;
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, OutputFormat, StatusArgs};
+use crate::failure::{CmdResult, Failure};
+use crate::output::print_json;
+use crate::session::Session;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    id: &'a str,
+    intended_state: &'static str,
+    reported_state: Option<&'a str>,
+    error_detail: Option<&'a str>,
+    aws_account_id: Option<&'a str>,
+    aws_region: Option<&'a str>,
+    event_source_suffix: Option<&'a str>,
+    partner_event_source: Option<String>,
+    partner_event_bus_arn: Option<String>,
+    topics: Vec<&'a str>,
+}
+
+fn row<'a>(l: &'a LiveIntegration, org_id: &str) -> Row<'a> {
+    Row {
+        name: &l.name,
+        id: &l.id,
+        intended_state: if l.enabled { "ENABLED" } else { "DISABLED" },
+        reported_state: l.reported_code.as_deref(),
+        error_detail: l.reported_detail.as_deref(),
+        aws_account_id: l.aws_account_id.as_deref(),
+        aws_region: l.aws_region.as_deref(),
+        event_source_suffix: l.event_source_suffix.as_deref(),
+        partner_event_source: l
+            .event_source_suffix
+            .as_deref()
+            .map(|s| partner_event_source_name(org_id, s)),
+        partner_event_bus_arn: l
+            .identity()
+            .map(|(a, r, s)| partner_event_bus_arn(r, a, org_id, s)),
+        topics: l.topics.iter().map(String::as_str).collect(),
+    }
+}
+
+pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> CmdResult {
+    let session = Session::open(&global.conn, None).await?;
+    let live = read_live(&session.client).await?;
+    let selected: Vec<&LiveIntegration> = live
+        .iter()
+        .filter(|l| args.name.as_ref().is_none_or(|n| &l.name == n))
+        .collect();
+    if let (Some(name), true) = (&args.name, selected.is_empty()) {
+        let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
+        return Err(Failure::failed(format!(
+            "no EventBridge integration named \"{name}\" in org {}; {}",
+            session.org.name,
+            if names.is_empty() {
+                "it has none".to_string()
+            } else {
+                format!("it has: {}", names.join(", "))
+            }
+        )));
+    }
+    let rows: Vec<Row> = selected.iter().map(|l| row(l, &session.org.id)).collect();
+    match global.output {
+        OutputFormat::Json => print_json(&serde_json::json!({
+            "org": {"id": session.org.id, "name": session.org.name},
+            "integrations": rows,
+        })),
+        OutputFormat::Human => {
+            println!(
+                "Org {} ({}): {} EventBridge integration(s)",
+                session.org.name,
+                session.org.id,
+                rows.len()
+            );
+            for r in &rows {
+                println!();
+                println!("{} ({})", r.name, r.id);
+                let reported = r.reported_state.unwrap_or("unknown");
+                println!(
+                    "  state:     intended {}, reported {reported}",
+                    r.intended_state
+                );
+                if let Some(d) = r.error_detail {
+                    println!("  error:     {d}");
+                }
+                match (r.aws_account_id, r.aws_region, r.event_source_suffix) {
+                    (Some(a), Some(g), Some(s)) => {
+                        println!("  aws:       account {a}, region {g}, suffix {s}");
+                        println!("  source:    {}", r.partner_event_source.as_deref().unwrap_or("-"));
+                        println!("  bus ARN:   {}", r.partner_event_bus_arn.as_deref().unwrap_or("-"));
+                    }
+                    _ => println!("  aws:       not configured (an unfinished create; `gcbridge apply` completes it)"),
+                }
+                println!("  topics:    {}", r.topics.len());
+                for t in &r.topics {
+                    println!("    {t}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
