@@ -4,10 +4,10 @@
 //! Every response carries `inin-ratelimit-allowed` (requests per window), `inin-ratelimit-count`
 //! (used so far) and `inin-ratelimit-reset` (seconds until the window resets). A request goes when
 //! the remaining budget exceeds the requests already in flight plus a margin of one; otherwise it
-//! waits for the reset. After a reset whose new count is not known yet, requests go one at a time
-//! until a response tells the new count, so a burst of waiters cannot overrun a window that reset
-//! later than the (whole-second) header said. Without headers (a proxy stripped them) nothing is
-//! paced: 429 handling in the retry loop still applies.
+//! waits for the reset. While the count is unknown (before the first response, and after a reset
+//! until a response tells the new count) requests go one at a time, so neither a burst at start
+//! nor a crowd of waiters can overrun a window. If responses carry no headers (a proxy stripped
+//! them) nothing is paced: 429 handling in the retry loop still applies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -34,8 +34,18 @@ pub(crate) struct Pacer {
 struct State {
     window: Option<Window>,
     in_flight: u32,
-    /// Whether the server has ever sent rate-limit headers.
-    informed: bool,
+    mode: Mode,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// No response yet.
+    #[default]
+    Unknown,
+    /// The server sends rate-limit headers.
+    Paced,
+    /// The server's responses carry no rate-limit headers.
+    Unpaced,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,13 +79,13 @@ impl State {
                     Gate::WaitUntil(Some(w.reset_at))
                 }
             }
-            None if !self.informed || self.in_flight == 0 => Gate::Go,
+            None if self.mode == Mode::Unpaced || self.in_flight == 0 => Gate::Go,
             None => Gate::WaitUntil(None),
         }
     }
 
     fn observe(&mut self, allowed: u32, count: u32, reset_in: Duration, now: Instant) {
-        self.informed = true;
+        self.mode = Mode::Paced;
         let fresh = Window {
             allowed,
             count,
@@ -161,15 +171,15 @@ impl Pacer {
         }
     }
 
-    /// Learns from a response's rate-limit headers (ignored when absent or malformed).
+    /// Learns from a response's rate-limit headers.
     pub(crate) fn observe(&self, headers: &HeaderMap) {
-        let Some((allowed, count, reset_in)) = parse_headers(headers) else {
-            return;
-        };
-        self.state
-            .lock()
-            .expect("pacer lock")
-            .observe(allowed, count, reset_in, Instant::now());
+        let mut s = self.state.lock().expect("pacer lock");
+        match parse_headers(headers) {
+            Some((allowed, count, reset_in)) => s.observe(allowed, count, reset_in, Instant::now()),
+            None if s.mode == Mode::Unknown => s.mode = Mode::Unpaced,
+            None => {}
+        }
+        drop(s);
         self.changed.notify_waiters();
     }
 
@@ -177,7 +187,7 @@ impl Pacer {
     pub(crate) fn rate_limited(&self, retry_after: Duration) {
         let mut s = self.state.lock().expect("pacer lock");
         let allowed = s.window.map(|w| w.allowed).unwrap_or(1);
-        s.informed = true;
+        s.mode = Mode::Paced;
         s.window = Some(Window {
             allowed,
             count: allowed,
@@ -238,9 +248,10 @@ mod tests {
     fn gate_rules() {
         let now = Instant::now();
         let mut s = State::default();
-        // Nothing known: go.
-        s.in_flight = 10;
+        // Nothing known yet: one probe at a time.
         assert_eq!(s.gate(now), Gate::Go);
+        s.in_flight = 1;
+        assert_eq!(s.gate(now), Gate::WaitUntil(None));
         s.in_flight = 0;
 
         s.observe(5, 2, Duration::from_secs(2), now);
@@ -307,6 +318,15 @@ mod tests {
         let _second = tokio::time::timeout(Duration::from_millis(500), second)
             .await
             .expect("released once the window is known");
+    }
+
+    #[test]
+    fn no_headers_means_no_pacing() {
+        let p = Pacer::default();
+        p.observe(&HeaderMap::new());
+        let mut s = p.state.lock().unwrap();
+        s.in_flight = 50;
+        assert_eq!(s.gate(Instant::now()), Gate::Go);
     }
 
     #[tokio::test]
