@@ -1,0 +1,212 @@
+//! Test harness: starts an emulator on 127.0.0.1:0 and wraps reqwest calls so each test
+//! reads as the API calls it makes.
+
+use std::time::Duration;
+
+use genesys_sim::{start, RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const EB: &str = "amazon-eventbridge-source";
+pub const TOPIC: &str = "v2.detail.events.conversation.{id}.customer.start";
+
+pub struct Harness {
+    pub sim: RunningSim,
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name} header"))
+            .to_str()
+            .unwrap()
+    }
+
+    /// Asserts a Genesys error body with this status and code.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert_eq!(self.body["status"], status);
+        for field in ["message", "messageWithParams", "contextId"] {
+            assert!(
+                self.body[field].is_string(),
+                "{field} missing in {}",
+                self.body
+            );
+        }
+        assert!(self.body["messageParams"].is_object());
+        assert_eq!(self.body["details"], json!([]));
+        assert_eq!(self.body["errors"], json!([]));
+    }
+
+    /// Asserts a 400 bad.request whose message names `what`.
+    #[track_caller]
+    pub fn assert_bad_request_naming(&self, what: &str) {
+        self.assert_error(400, "bad.request");
+        let m = self.body["message"].as_str().unwrap();
+        assert!(m.contains(what), "message {m:?} should name {what}");
+    }
+}
+
+pub fn quick_config() -> SimConfig {
+    SimConfig {
+        activation_delay: Duration::from_millis(200),
+        ..SimConfig::default()
+    }
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        Self::with(quick_config()).await
+    }
+
+    pub async fn with(config: SimConfig) -> Self {
+        let sim = start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let base = sim.base_url();
+        Harness {
+            sim,
+            http: reqwest::Client::new(),
+            base,
+        }
+    }
+
+    pub async fn token_response(&self, id: &str, secret: &str) -> Reply {
+        let r = self
+            .http
+            .post(format!("{}/oauth/token", self.base))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        reply(r).await
+    }
+
+    pub async fn token(&self, id: &str, secret: &str) -> String {
+        let r = self.token_response(id, secret).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn api(&self, id: &str) -> Api<'_> {
+        let token = self.token(id, DEFAULT_SECRET).await;
+        Api { h: self, token }
+    }
+
+    pub async fn admin(&self) -> Api<'_> {
+        self.api(ADMIN_CLIENT_ID).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str) -> Reply {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        reply(r).await
+    }
+}
+
+pub async fn reply(r: reqwest::Response) -> Reply {
+    let status = r.status();
+    let headers = r.headers().clone();
+    let text = r.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A client holding one bearer token.
+pub struct Api<'a> {
+    pub h: &'a Harness,
+    pub token: String,
+}
+
+impl Api<'_> {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut req = self
+            .h
+            .http
+            .request(method, format!("{}{path}", self.h.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        reply(req.send().await.unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// Creates an integration and returns its id.
+    pub async fn create(&self, name: &str, type_id: &str) -> String {
+        let r = self
+            .post(
+                "/api/v2/integrations",
+                json!({"name": name, "integrationType": {"id": type_id}}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body["id"].as_str().unwrap().to_string()
+    }
+
+    /// Puts a complete EventBridge config at `version`.
+    pub async fn configure(&self, id: &str, version: u64, suffix: &str) -> Reply {
+        self.put(
+            &format!("/api/v2/integrations/{id}/config/current"),
+            json!({
+                "notes": "n",
+                "version": version,
+                "properties": eb_properties(suffix),
+                "advanced": {},
+                "credentials": {}
+            }),
+        )
+        .await
+    }
+}
+
+pub fn eb_properties(suffix: &str) -> Value {
+    json!({
+        "awsAccountId": "123456789012",
+        "awsAccountRegion": "us-east-1",
+        "eventSourceSuffix": suffix,
+        "eventFilter": [TOPIC]
+    })
+}

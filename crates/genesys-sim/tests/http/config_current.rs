@@ -1,0 +1,172 @@
+//! `GET/PUT /api/v2/integrations/{id}/config/current`: versions, conflicts and every
+//! amazon-eventbridge-source property rule.
+
+use serde_json::{json, Value};
+
+use crate::common::{eb_properties, Harness, EB, TOPIC};
+
+#[tokio::test]
+async fn put_bumps_version_and_syncs_name() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    let r = api.get(&path).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(r.body["name"], "events");
+
+    let r = api.configure(&id, 1, "prod").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["version"], 2);
+    assert_eq!(r.body["name"], "events");
+    assert_eq!(r.body["notes"], "n");
+    assert_eq!(r.body["properties"], eb_properties("prod"));
+    assert_eq!(api.get(&path).await.body, r.body);
+
+    // A name in the config renames the integration too: both stay the same.
+    let r = api
+        .put(
+            &path,
+            json!({"name": "renamed", "version": 2, "properties": eb_properties("prod")}),
+        )
+        .await;
+    assert_eq!(r.body["name"], "renamed");
+    assert_eq!(r.body["version"], 3);
+    let i = api
+        .get(&format!("/api/v2/integrations/{id}?expand=config.current"))
+        .await;
+    assert_eq!(i.body["name"], "renamed");
+    assert_eq!(i.body["config"]["current"]["version"], 3);
+}
+
+#[tokio::test]
+async fn version_is_required_and_must_be_current() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    api.put(&path, json!({"properties": eb_properties("a")}))
+        .await
+        .assert_bad_request_naming("version");
+    api.put(
+        &path,
+        json!({"version": "1", "properties": eb_properties("a")}),
+    )
+    .await
+    .assert_bad_request_naming("version");
+    assert_eq!(api.configure(&id, 1, "a").await.status, 200);
+    let r = api.configure(&id, 1, "a").await;
+    r.assert_error(409, "conflict");
+    assert_eq!(
+        r.body["message"],
+        "The version (1) does not match the current version (2) of the integration configuration."
+    );
+    let r = api.configure(&id, 7, "a").await;
+    r.assert_error(409, "conflict");
+}
+
+#[tokio::test]
+async fn every_property_rule_is_a_400_naming_it() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let first = api.create("first-source", EB).await;
+    assert_eq!(api.configure(&first, 1, "taken").await.status, 200);
+    let id = api.create("second", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+
+    let with = |key: &str, value: Value| {
+        let mut p = eb_properties("fresh");
+        p[key] = value;
+        p
+    };
+    let without = |key: &str| {
+        let mut p = eb_properties("fresh");
+        p.as_object_mut().unwrap().remove(key);
+        p
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (without("awsAccountId"), "awsAccountId"),
+        (without("awsAccountRegion"), "awsAccountRegion"),
+        (without("eventSourceSuffix"), "eventSourceSuffix"),
+        (without("eventFilter"), "eventFilter"),
+        (with("awsAccountId", json!("12345678901")), "awsAccountId"),
+        (with("awsAccountId", json!("12345678901a")), "awsAccountId"),
+        (with("awsAccountId", json!(123456789012u64)), "awsAccountId"),
+        (
+            with("awsAccountRegion", json!("us-east-7")),
+            "awsAccountRegion",
+        ),
+        (
+            with("awsAccountRegion", json!("US-EAST-1")),
+            "awsAccountRegion",
+        ),
+        (with("eventSourceSuffix", json!("")), "eventSourceSuffix"),
+        (
+            with("eventSourceSuffix", json!("has space")),
+            "eventSourceSuffix",
+        ),
+        (
+            with("eventSourceSuffix", json!("a".repeat(65))),
+            "eventSourceSuffix",
+        ),
+        (with("eventSourceSuffix", json!("taken")), "first-source"),
+        (with("eventFilter", json!([])), "eventFilter"),
+        (with("eventFilter", json!(TOPIC)), "eventFilter"),
+        (with("eventFilter", json!([TOPIC, 3])), "eventFilter"),
+        (
+            with("eventFilter", json!(["v2.made.up.topic"])),
+            "v2.made.up.topic",
+        ),
+        (
+            with("eventFilter", json!(["v2.system.socket_closing"])),
+            "v2.system.socket_closing",
+        ),
+        (
+            with("eventBusArn", json!("arn:aws:events:...")),
+            "eventBusArn",
+        ),
+        (json!({}), "awsAccountId"),
+    ];
+    for (properties, named) in cases {
+        api.put(&path, json!({"version": 1, "properties": properties}))
+            .await
+            .assert_bad_request_naming(named);
+    }
+    api.put(&path, json!({"version": 1, "properties": "x"}))
+        .await
+        .assert_bad_request_naming("properties");
+    // Nothing was written by the rejected calls.
+    assert_eq!(api.get(&path).await.body["version"], 1);
+    // Longest suffix, every allowed character, another region: fine.
+    let mut p = eb_properties(&format!("{}._-Z9", "a".repeat(59)));
+    p["awsAccountRegion"] = json!("il-central-1");
+    let r = api.put(&path, json!({"version": 1, "properties": p})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The same suffix on another AWS account is allowed.
+    let third = api.create("third", EB).await;
+    let mut p = eb_properties("taken");
+    p["awsAccountId"] = json!("999999999999");
+    let r = api
+        .put(
+            &format!("/api/v2/integrations/{third}/config/current"),
+            json!({"version": 1, "properties": p}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn other_types_accept_free_properties() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("hooks", "webhooks").await;
+    let r = api
+        .put(
+            &format!("/api/v2/integrations/{id}/config/current"),
+            json!({"version": 1, "properties": {"url": "https://example.com"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["properties"]["url"], "https://example.com");
+}

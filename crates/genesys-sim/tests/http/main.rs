@@ -1,0 +1,14 @@
+//! End-to-end tests of the emulator over real HTTP on loopback: one test binary, one
+//! module per API area, so the whole suite links once.
+
+mod common;
+
+mod auth;
+mod config_current;
+mod control;
+mod integrations;
+mod lifecycle;
+mod orgs;
+mod persistence;
+mod ratelimit;
+mod topics_types;
