@@ -343,8 +343,10 @@ pub(crate) fn from_response(
 /// else the status phrase.
 pub(crate) fn message_of(api: Option<&ApiErrorBody>, body: &str, status: u16) -> String {
     if let Some(a) = api {
-        if !a.message.trim().is_empty() {
-            return a.message.trim().to_string();
+        // The messages end in a full stop; ours continue after them with "; ...".
+        let m = a.message.trim().trim_end_matches('.');
+        if !m.is_empty() {
+            return m.to_string();
         }
     }
     let raw = body.trim();

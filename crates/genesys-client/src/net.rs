@@ -104,7 +104,8 @@ fn cause_text(err: &reqwest::Error) -> String {
     let mut source = err.source();
     while let Some(s) = source {
         let text = s.to_string();
-        if !parts.contains(&text) {
+        // hyper-util's "client error (Connect)" wrapper only repeats what the variant says.
+        if !text.starts_with("client error (") && !parts.contains(&text) {
             parts.push(text);
         }
         source = s.source();

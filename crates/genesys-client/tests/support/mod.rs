@@ -75,6 +75,7 @@ pub async fn sim_post(sim: &RunningSim, path: &str) {
 /// One canned response of the stub.
 #[derive(Clone)]
 pub struct Canned {
+    pub delay: Duration,
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -83,10 +84,16 @@ pub struct Canned {
 impl Canned {
     pub fn json(status: u16, body: serde_json::Value) -> Canned {
         Canned {
+            delay: Duration::ZERO,
             status,
             headers: vec![],
             body: body.to_string(),
         }
+    }
+
+    pub fn delayed(mut self, d: Duration) -> Canned {
+        self.delay = d;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Canned {
@@ -143,6 +150,7 @@ impl Stub {
                         }
                     };
                     seen.lock().unwrap().push(req);
+                    tokio::time::sleep(canned.delay).await;
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
                         canned.status,
