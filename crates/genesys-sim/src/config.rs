@@ -101,6 +101,13 @@ impl OrgSpec {
     }
 }
 
+/// The id of an org that sim.toml names without one: a UUID derived from the name, so
+/// restarts keep the id (and with it the state file and partner event source names).
+fn org_id_for_name(name: &str) -> String {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6763_6272_6964_6765_2d73_696d_2d6f_7267);
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
@@ -160,7 +167,7 @@ impl SimConfig {
                 .org
                 .into_iter()
                 .map(|o| OrgSpec {
-                    id: o.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                    id: o.id.unwrap_or_else(|| org_id_for_name(&o.name)),
                     name: o.name,
                     rate_limit_per_minute: o.rate_limit_per_minute,
                     clients: o
@@ -179,13 +186,20 @@ impl SimConfig {
         Ok(config)
     }
 
-    /// Reads and parses a sim.toml file.
+    /// Reads and parses a sim.toml file; a relative `state_file` is taken relative to
+    /// the directory of the sim.toml, not the working directory.
     pub fn from_toml_file(p: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Io {
             path: p.to_path_buf(),
             source,
         })?;
-        Self::from_toml_str(&text)
+        let mut config = Self::from_toml_str(&text)?;
+        if let (Some(state), Some(dir)) = (&config.state_file, p.parent()) {
+            if state.is_relative() {
+                config.state_file = Some(dir.join(state));
+            }
+        }
+        Ok(config)
     }
 
     /// Checks what the emulator relies on: a token names its client, so client ids must be
@@ -268,6 +282,7 @@ permissions = ["integrations:integration:view"]
         assert_eq!(c.orgs.len(), 1);
         assert_eq!(c.orgs[0].name, "prod");
         assert!(uuid::Uuid::parse_str(&c.orgs[0].id).is_ok());
+        assert_eq!(c.orgs[0].id, org_id_for_name("prod"), "stable across loads");
         assert_eq!(c.rate_limit_for(&c.orgs[0]), 7);
         assert_eq!(c.orgs[0].clients[0].id, "prod-admin");
     }
@@ -296,6 +311,21 @@ secret = "s"
             SimConfig::from_toml_str(dup),
             Err(ConfigError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn relative_state_file_is_next_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sim.toml");
+        std::fs::write(
+            &path,
+            "state_file = \"state.json\"\nrate_limit_window_secs = 5\n",
+        )
+        .unwrap();
+        let c = SimConfig::from_toml_file(&path).unwrap();
+        assert_eq!(c.state_file, Some(dir.path().join("state.json")));
+        assert_eq!(c.rate_limit_window, Duration::from_secs(5));
+        assert!(SimConfig::from_toml_str("rate_limit_window_secs = 0").is_err());
     }
 
     #[test]

@@ -9,6 +9,11 @@
 //! Like a moto service it is a backend (domain model, rules, lifecycle; no HTTP) plus a
 //! thin responses layer (axum routes). The wire contract is the real Genesys API; the
 //! Rust surface and the `/sim/v1/` test routes are pinned in docs/CONTRACTS.md.
+//!
+//! sim.toml takes the keys CONTRACTS.md lists plus two optional ones:
+//! `rate_limit_window_secs` (default 60) and `state_file` (relative to the sim.toml).
+//! Beyond the contract the crate also offers [`start_with_hook`] and the [`lifecycle`]
+//! module, the seam where activation can call AWS (CreatePartnerEventSource).
 
 mod auth;
 mod backend;
