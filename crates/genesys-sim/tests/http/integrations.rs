@@ -326,3 +326,32 @@ async fn unknown_routes_and_methods_get_genesys_bodies() {
     r.assert_error(405, "method.not.allowed");
     assert!(r.headers.get("inin-ratelimit-count").is_some());
 }
+
+#[tokio::test]
+async fn odd_inputs_never_panic() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let r = api
+        .get("/api/v2/integrations?pageSize=100&pageNumber=18446744073709551615")
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["entities"], json!([]));
+    api.get("/api/v2/integrations?pageNumber=99999999999999999999999")
+        .await
+        .assert_bad_request_naming("pageNumber");
+    let id = api.create("x", EB).await;
+    api.patch(&format!("/api/v2/integrations/{id}"), Value::Null)
+        .await
+        .assert_error(400, "bad.request");
+    api.put(
+        &format!("/api/v2/integrations/{id}/config/current"),
+        json!("text"),
+    )
+    .await
+    .assert_error(400, "bad.request");
+    // The server is still serving.
+    assert_eq!(
+        api.get(&format!("/api/v2/integrations/{id}")).await.status,
+        200
+    );
+}
