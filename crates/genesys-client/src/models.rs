@@ -200,7 +200,7 @@ pub struct IntegrationConfiguration {
     pub notes: Option<String>,
     #[serde(default)]
     pub version: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_map")]
     pub properties: Map<String, Value>,
     #[serde(default = "empty_object", deserialize_with = "null_as_object")]
     pub advanced: Value,
@@ -230,6 +230,10 @@ fn empty_object() -> Value {
 fn null_as_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(if v.is_null() { empty_object() } else { v })
+}
+
+fn null_as_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `GET /api/v2/integrations/types/{typeId}`.
@@ -331,6 +335,9 @@ mod tests {
         assert_eq!(cfg.version, 3);
         assert_eq!(cfg.advanced, json!({}));
         let minimal: Integration = serde_json::from_value(json!({"id": "x"})).unwrap();
+        let empty: IntegrationConfiguration =
+            serde_json::from_value(json!({"name": "n", "version": 1, "properties": null})).unwrap();
+        assert!(empty.properties.is_empty());
         assert!(minimal.config.is_none());
     }
 
