@@ -36,10 +36,14 @@ pub fn resolve_destinations(
                 Ok(found) => topics.extend(found),
                 Err(errs) => {
                     ok = false;
+                    let field = match origin {
+                        crate::config::Origin::Flag => "--topic / --event-types".to_string(),
+                        _ => format!("destination \"{}\" topics", spec.name),
+                    };
                     for e in errs {
                         errors.push(Diagnostic {
                             origin: origin.clone(),
-                            field: Some(format!("destination \"{}\" topics", spec.name)),
+                            field: Some(field.clone()),
                             message: format!("\"{}\" {}", e.selector, e.message),
                             help: e.help,
                         });

@@ -14,6 +14,10 @@ pub fn closest<'a>(
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
+    // Only those nearly as good as the best: a clear winner should not come with noise.
+    if let Some(best) = scored.first().map(|s| s.0) {
+        scored.retain(|s| s.0 >= best - 0.04);
+    }
     scored.into_iter().take(limit).map(|(_, c)| c).collect()
 }
 

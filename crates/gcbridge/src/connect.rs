@@ -89,6 +89,11 @@ pub fn resolve(
         .or(file.region.clone())
         .or_else(|| env.first(REGION_VARS).map(|(v, ..)| v));
 
+    // A region given explicitly is checked even when an API URL overrides it: a typo must not pass
+    // silently only because GENESYS_API_URL happens to be set.
+    if let Some(r) = &args.region {
+        Region::parse(r).map_err(|e| Failure::usage(format!("--region: {e}")))?;
+    }
     let (endpoint, target) = match (api_url, region) {
         (Some(url), _) => {
             let ep = Endpoint::from_api_url(&url, login_url.as_deref())

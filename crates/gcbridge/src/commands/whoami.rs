@@ -113,7 +113,11 @@ pub async fn run(global: &GlobalArgs) -> CmdResult {
         OutputFormat::Json => print_json(&info),
         OutputFormat::Human => {
             println!("Org:          {} ({})", info.org_name, info.org_id);
-            println!("API:          {} [{}]", info.target, info.api_base);
+            if info.target.trim_end_matches('/') == info.api_base.trim_end_matches('/') {
+                println!("API:          {}", info.api_base);
+            } else {
+                println!("API:          {} [{}]", info.target, info.api_base);
+            }
             println!("OAuth client: {}", info.client_id);
             println!(
                 "Token:        expires {} (in {} s)",
