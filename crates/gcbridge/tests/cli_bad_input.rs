@@ -111,7 +111,11 @@ async fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
     for case in cases() {
         let dir = tempfile::tempdir().unwrap();
         if let Some(text) = case.file {
-            std::fs::write(dir.path().join("gcbridge.toml"), text.replace("{URL}", &url)).unwrap();
+            std::fs::write(
+                dir.path().join("gcbridge.toml"),
+                text.replace("{URL}", &url),
+            )
+            .unwrap();
         }
         let mut env = env_for(&sim, &url, ADMIN);
         if case.file.is_some() {
@@ -119,25 +123,54 @@ async fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
         }
         let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
         let out = gcbridge(dir.path(), &env, &args).await;
-        let missing: Vec<&&str> = case.expect.iter().filter(|e| !out.stderr.contains(*e)).collect();
+        let missing: Vec<&&str> = case
+            .expect
+            .iter()
+            .filter(|e| !out.stderr.contains(*e))
+            .collect();
         if out.code != 2 || !missing.is_empty() {
-            failures.push(format!("{}: expected exit 2 and {missing:?}\n{out:?}", case.what));
+            failures.push(format!(
+                "{}: expected exit 2 and {missing:?}\n{out:?}",
+                case.what
+            ));
         }
     }
     let c = counters(&url).await;
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     assert_eq!(c["writes"], 0, "bad input must never reach a write: {c}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_credentials_and_region_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(dir.path(), &[("GENESYS_API_URL", "http://127.0.0.1:9")], &["whoami"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_API_URL", "http://127.0.0.1:9")],
+        &["whoami"],
+    )
+    .await;
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("GENESYS_CLIENT_ID") && out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"), "{out:?}");
-    let out = gcbridge(dir.path(), &[("GENESYS_CLIENT_ID", "x"), ("GENESYS_CLIENT_SECRET", "y")], &["whoami"]).await;
+    assert!(
+        out.stderr.contains("GENESYS_CLIENT_ID")
+            && out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"),
+        "{out:?}"
+    );
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_CLIENT_ID", "x"), ("GENESYS_CLIENT_SECRET", "y")],
+        &["whoami"],
+    )
+    .await;
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("--region") && out.stderr.contains("GENESYS_REGION"), "{out:?}");
+    assert!(
+        out.stderr.contains("--region") && out.stderr.contains("GENESYS_REGION"),
+        "{out:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,11 +185,25 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
         format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
     )
     .unwrap();
-    let out = gcbridge(dir.path(), &[("GENESYS_API_URL", &url)], &["whoami", "-vvv"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_API_URL", &url)],
+        &["whoami", "-vvv"],
+    )
+    .await;
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"), "{out:?}");
-    assert!(out.stderr.contains(".env"), "the message says the values came from .env: {out:?}");
-    assert!(!out.stderr.contains(secret) && !out.stdout.contains(secret), "{out:?}");
+    assert!(
+        out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains(".env"),
+        "the message says the values came from .env: {out:?}"
+    );
+    assert!(
+        !out.stderr.contains(secret) && !out.stdout.contains(secret),
+        "{out:?}"
+    );
 
     // The right secret from .env works.
     std::fs::write(
@@ -164,9 +211,17 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
         format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
     )
     .unwrap();
-    let out = gcbridge(dir.path(), &[("GENESYS_API_URL", &url)], &["whoami", "-vvv"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_API_URL", &url)],
+        &["whoami", "-vvv"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(!out.stderr.contains(SECRET), "the secret is never logged: {out:?}");
+    assert!(
+        !out.stderr.contains(SECRET),
+        "the secret is never logged: {out:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -174,7 +229,13 @@ async fn sim_command_prints_its_url_first_and_serves() {
     use tokio::io::AsyncBufReadExt;
     let dir = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--activation-delay-ms", "10"])
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--activation-delay-ms",
+            "10",
+        ])
         .current_dir(dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -187,11 +248,21 @@ async fn sim_command_prints_its_url_first_and_serves() {
         .unwrap()
         .unwrap()
         .unwrap();
-    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {first}")).to_string();
-    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first}"))
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
     let out = gcbridge(
         dir.path(),
-        &[("GENESYS_API_URL", &url), ("GENESYS_CLIENT_ID", ADMIN), ("GENESYS_CLIENT_SECRET", SECRET)],
+        &[
+            ("GENESYS_API_URL", &url),
+            ("GENESYS_CLIENT_ID", ADMIN),
+            ("GENESYS_CLIENT_SECRET", SECRET),
+        ],
         &["whoami", "-o", "json"],
     )
     .await;

@@ -31,9 +31,17 @@ async fn apply_status_reapply_change_delete() {
     let env = env_for(&sim, &url, ADMIN);
 
     // First apply creates, configures and enables.
-    let out = gcbridge(dir.path(), &env, &with(&["apply", "--auto-approve", "--wait"], DEST)).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &with(&["apply", "--auto-approve", "--wait"], DEST),
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("+ create") && out.stdout.contains("reported ACTIVE"), "{out:?}");
+    assert!(
+        out.stdout.contains("+ create") && out.stdout.contains("reported ACTIVE"),
+        "{out:?}"
+    );
     let all = integrations(&url).await;
     assert_eq!(all.len(), 1);
     assert_eq!(all[0]["intendedState"], "ENABLED");
@@ -42,7 +50,12 @@ async fn apply_status_reapply_change_delete() {
     assert_eq!(props["eventFilter"].as_array().unwrap().len(), 11);
 
     // status shows it with the partner names it implies.
-    let out = gcbridge(dir.path(), &env, &["status", "prod-events", "--output", "json"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["status", "prod-events", "--output", "json"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     let s = out.json();
     let row = &s["integrations"][0];
@@ -50,7 +63,9 @@ async fn apply_status_reapply_change_delete() {
     let org_id = s["org"]["id"].as_str().unwrap();
     assert_eq!(
         row["partner_event_source"],
-        Value::String(format!("aws.partner/genesys.com/cloud/{org_id}/prod-events"))
+        Value::String(format!(
+            "aws.partner/genesys.com/cloud/{org_id}/prod-events"
+        ))
     );
     assert_eq!(
         row["partner_event_bus_arn"],
@@ -65,25 +80,58 @@ async fn apply_status_reapply_change_delete() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("No changes"), "{out:?}");
     assert_eq!(writes(&url).await, 0, "{}", counters(&url).await);
-    let out = gcbridge(dir.path(), &env, &with(&["plan", "--detailed-exitcode"], DEST)).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &with(&["plan", "--detailed-exitcode"], DEST),
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // Changing the topics is planned as an itemised update, then applied in place.
-    let changed = with(DEST, &["--topic", "v2.users.{id}.presence", "--description", "ops"]);
-    let out = gcbridge(dir.path(), &env, &with(&["plan", "--detailed-exitcode"], &changed)).await;
+    let changed = with(
+        DEST,
+        &["--topic", "v2.users.{id}.presence", "--description", "ops"],
+    );
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &with(&["plan", "--detailed-exitcode"], &changed),
+    )
+    .await;
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stdout.contains("~ update") && out.stdout.contains("+ v2.users.{id}.presence"), "{out:?}");
-    assert!(out.stdout.contains("description: (none) -> \"ops\""), "{out:?}");
+    assert!(
+        out.stdout.contains("~ update") && out.stdout.contains("+ v2.users.{id}.presence"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("description: (none) -> \"ops\""),
+        "{out:?}"
+    );
     clear_counters(&url).await;
-    let out = gcbridge(dir.path(), &env, &with(&["apply", "--auto-approve", "--output", "json"], &changed)).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &with(&["apply", "--auto-approve", "--output", "json"], &changed),
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["failed"], 0);
     let c = counters(&url).await;
     assert_eq!(c["writes"], 1, "only the config is written: {c}");
-    assert_eq!(c["byRoute"]["PUT /api/v2/integrations/{integrationId}/config/current"], 1, "{c}");
+    assert_eq!(
+        c["byRoute"]["PUT /api/v2/integrations/{integrationId}/config/current"], 1,
+        "{c}"
+    );
     let all = integrations(&url).await;
     assert_eq!(all.len(), 1, "updated in place, not duplicated");
-    assert_eq!(all[0]["config"]["current"]["properties"]["eventFilter"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        all[0]["config"]["current"]["properties"]["eventFilter"]
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
 
     // Removing a topic again shows it as removed.
     let out = gcbridge(dir.path(), &env, &with(&["plan", "--output", "json"], DEST)).await;
@@ -134,8 +182,16 @@ topics = ["v2.users.{{id}}.presence", "v2.users.{{id}}.routingStatus"]
         ),
     )
     .unwrap();
-    let env = [("GENESYS_CLIENT_ID", ADMIN), ("GENESYS_CLIENT_SECRET", SECRET)];
-    let out = gcbridge(dir.path(), &env, &["apply", "-f", "gcbridge.toml", "--auto-approve"]).await;
+    let env = [
+        ("GENESYS_CLIENT_ID", ADMIN),
+        ("GENESYS_CLIENT_SECRET", SECRET),
+    ];
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     let all = integrations(&url).await;
     assert_eq!(all.len(), 2);
@@ -143,7 +199,12 @@ topics = ["v2.users.{{id}}.presence", "v2.users.{{id}}.routingStatus"]
     assert_eq!(audit["intendedState"], "DISABLED");
     assert_eq!(audit["config"]["current"]["notes"], "audit trail");
     clear_counters(&url).await;
-    let out = gcbridge(dir.path(), &env, &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(writes(&url).await, 0);
 }
@@ -170,7 +231,10 @@ async fn an_unfinished_create_is_resumed_without_a_duplicate() {
     assert!(out.stdout.contains("resumes an earlier run"), "{out:?}");
     let all = integrations(&url).await;
     assert_eq!(all.len(), 1, "adopted, not duplicated");
-    assert_eq!(all[0]["config"]["current"]["properties"]["eventSourceSuffix"], "prod-events");
+    assert_eq!(
+        all[0]["config"]["current"]["properties"]["eventSourceSuffix"],
+        "prod-events"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,7 +242,12 @@ async fn apply_refuses_without_a_terminal_and_writes_nothing() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(dir.path(), &env_for(&sim, &url, ADMIN), &with(&["apply"], DEST)).await;
+    let out = gcbridge(
+        dir.path(),
+        &env_for(&sim, &url, ADMIN),
+        &with(&["apply"], DEST),
+    )
+    .await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("--auto-approve"), "{out:?}");
     assert_eq!(writes(&url).await, 0);
@@ -189,15 +258,36 @@ async fn a_view_only_client_is_told_which_permission_it_lacks() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(dir.path(), &env_for(&sim, &url, VIEWER), &with(&["apply", "--auto-approve"], DEST)).await;
+    let out = gcbridge(
+        dir.path(),
+        &env_for(&sim, &url, VIEWER),
+        &with(&["apply", "--auto-approve"], DEST),
+    )
+    .await;
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stdout.contains("integrations:integration:add"), "{out:?}");
+    assert!(
+        out.stdout.contains("integrations:integration:add"),
+        "{out:?}"
+    );
     assert!(integrations(&url).await.is_empty());
 
-    let out = gcbridge(dir.path(), &env_for(&sim, &url, VIEWER), &["whoami", "--output", "json"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env_for(&sim, &url, VIEWER),
+        &["whoami", "--output", "json"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     let perms = out.json()["permissions"].clone();
-    let status = |p: &str| perms.as_array().unwrap().iter().find(|x| x["permission"] == p).unwrap()["status"].clone();
+    let status = |p: &str| {
+        perms
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["permission"] == p)
+            .unwrap()["status"]
+            .clone()
+    };
     assert_eq!(status("integrations:integration:view"), "granted");
     assert_eq!(status("integrations:integration:add"), "missing");
     assert_eq!(status("integrations:integration:delete"), "missing");
@@ -208,13 +298,25 @@ async fn whoami_names_org_client_and_token() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(dir.path(), &env_for(&sim, &url, ADMIN), &["whoami", "-o", "json"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env_for(&sim, &url, ADMIN),
+        &["whoami", "-o", "json"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_eq!(v["org_id"], genesys_sim::DEFAULT_ORG_ID);
     assert_eq!(v["client_id"], ADMIN);
     assert!(v["token_expires_in_secs"].as_u64().unwrap() > 86_000);
-    assert!(v["permissions"].as_array().unwrap().iter().all(|p| p["status"] == "granted"), "{v}");
+    assert!(
+        v["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"] == "granted"),
+        "{v}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -223,20 +325,45 @@ async fn topics_search_and_family() {
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let env = env_for(&sim, &url, ADMIN);
-    let out = gcbridge(dir.path(), &env, &["topics", "--search", "presence", "-o", "json"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["topics", "--search", "presence", "-o", "json"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
-    let ids: Vec<String> =
-        out.json()["topics"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect();
-    assert!(ids.contains(&"v2.users.{id}.presence".to_string()), "{ids:?}");
-    let out = gcbridge(dir.path(), &env, &["topics", "--family", "routing", "-o", "json"]).await;
+    let ids: Vec<String> = out.json()["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ids.contains(&"v2.users.{id}.presence".to_string()),
+        "{ids:?}"
+    );
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["topics", "--family", "routing", "-o", "json"],
+    )
+    .await;
     assert_eq!(out.json()["count"], 11);
-    let out = gcbridge(dir.path(), &env, &["topics", "--family", "v2.detail.events.conversation.{id}.*"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &["topics", "--family", "v2.detail.events.conversation.{id}.*"],
+    )
+    .await;
     assert!(out.stdout.contains("16 topic(s)"), "{out:?}");
     let out = gcbridge(dir.path(), &env, &["topics", "--family", "routng"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("did you mean \"routing\""), "{out:?}");
     let out = gcbridge(dir.path(), &env, &["topics", "--help"]).await;
-    assert!(out.stdout.contains("conversation") && out.stdout.contains("Families"), "{out:?}");
+    assert!(
+        out.stdout.contains("conversation") && out.stdout.contains("Families"),
+        "{out:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -247,15 +374,51 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
     let env = env_for(&sim, &url, ADMIN);
     let org = genesys_sim::DEFAULT_ORG_ID;
     let arn = format!("arn:aws:events:us-east-1:123456789012:partner-event-bus/aws.partner/genesys.com/cloud/{org}/tut");
-    let out = gcbridge(dir.path(), &env, &["plan", "--name", "t", "--event-bus-arn", &arn, "--event-types", "user"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &[
+            "plan",
+            "--name",
+            "t",
+            "--event-bus-arn",
+            &arn,
+            "--event-types",
+            "user",
+        ],
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.contains("warning") && out.stderr.contains(":event-bus/aws.partner/genesys.com/cloud/"), "{out:?}");
+    assert!(
+        out.stderr.contains("warning")
+            && out
+                .stderr
+                .contains(":event-bus/aws.partner/genesys.com/cloud/"),
+        "{out:?}"
+    );
     assert!(out.stdout.contains("+ create"), "{out:?}");
 
     let other = "arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/another-org/tut";
-    let out = gcbridge(dir.path(), &env, &["apply", "--name", "t", "--event-bus-arn", other, "--event-types", "user", "--auto-approve"]).await;
+    let out = gcbridge(
+        dir.path(),
+        &env,
+        &[
+            "apply",
+            "--name",
+            "t",
+            "--event-bus-arn",
+            other,
+            "--event-types",
+            "user",
+            "--auto-approve",
+        ],
+    )
+    .await;
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("another-org") && out.stderr.contains(org), "{out:?}");
+    assert!(
+        out.stderr.contains("another-org") && out.stderr.contains(org),
+        "{out:?}"
+    );
     assert_eq!(writes(&url).await, 0);
 }
 
@@ -268,8 +431,19 @@ async fn the_demo_runs_offline() {
     assert_eq!(v["ok"], true);
     assert_eq!(v["rerun_writes"], 0);
     assert!(v["topics"].as_u64().unwrap() > 50);
-    let titles: Vec<&str> = v["steps"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
-    for t in ["authenticate (client credentials)", "create the integration", "subscribe the topics", "enable", "wait for ACTIVE"] {
+    let titles: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    for t in [
+        "authenticate (client credentials)",
+        "create the integration",
+        "subscribe the topics",
+        "enable",
+        "wait for ACTIVE",
+    ] {
         assert!(titles.contains(&t), "{t} missing from {titles:?}");
     }
 }

@@ -14,11 +14,17 @@ pub const VIEWER: &str = genesys_sim::VIEWER_CLIENT_ID;
 pub const SECRET: &str = genesys_sim::DEFAULT_SECRET;
 
 pub async fn sim() -> RunningSim {
-    sim_with(SimConfig { activation_delay: Duration::from_millis(100), ..SimConfig::default() }).await
+    sim_with(SimConfig {
+        activation_delay: Duration::from_millis(100),
+        ..SimConfig::default()
+    })
+    .await
 }
 
 pub async fn sim_with(config: SimConfig) -> RunningSim {
-    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap()).await.expect("the emulator starts")
+    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the emulator starts")
 }
 
 pub struct Output {
@@ -29,13 +35,18 @@ pub struct Output {
 
 impl Output {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 }
 
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -64,11 +75,20 @@ pub async fn gcbridge(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output
 /// The env that points gcbridge at `sim` as `client`.
 pub fn env_for<'a>(sim: &'a RunningSim, url: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
     let _ = sim;
-    vec![("GENESYS_API_URL", url), ("GENESYS_CLIENT_ID", client), ("GENESYS_CLIENT_SECRET", SECRET)]
+    vec![
+        ("GENESYS_API_URL", url),
+        ("GENESYS_CLIENT_ID", client),
+        ("GENESYS_CLIENT_SECRET", SECRET),
+    ]
 }
 
 pub async fn counters(base: &str) -> Value {
-    reqwest::get(format!("{base}/sim/v1/requests")).await.unwrap().json().await.unwrap()
+    reqwest::get(format!("{base}/sim/v1/requests"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 pub async fn writes(base: &str) -> u64 {
@@ -76,7 +96,13 @@ pub async fn writes(base: &str) -> u64 {
 }
 
 pub async fn clear_counters(base: &str) {
-    reqwest::Client::new().delete(format!("{base}/sim/v1/requests")).send().await.unwrap().error_for_status().unwrap();
+    reqwest::Client::new()
+        .delete(format!("{base}/sim/v1/requests"))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
 }
 
 /// An admin token, for arranging state directly through the API.
@@ -98,7 +124,9 @@ pub async fn admin_token(base: &str) -> String {
 pub async fn integrations(base: &str) -> Vec<Value> {
     let token = admin_token(base).await;
     let v: Value = reqwest::Client::new()
-        .get(format!("{base}/api/v2/integrations?pageSize=100&expand=config.current"))
+        .get(format!(
+            "{base}/api/v2/integrations?pageSize=100&expand=config.current"
+        ))
         .bearer_auth(token)
         .send()
         .await
