@@ -154,6 +154,8 @@ async fn execute(
                 }
             }
         }
+        #[cfg(debug_assertions)]
+        crate::test_hooks::after_write();
         outcome.steps_done.push(step);
         observe(ApplyEvent::StepDone {
             destination: name,

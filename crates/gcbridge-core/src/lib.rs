@@ -14,4 +14,6 @@ pub mod live;
 pub mod plan;
 pub mod resolve;
 pub mod suggest;
+#[cfg(debug_assertions)]
+mod test_hooks;
 pub mod topics;

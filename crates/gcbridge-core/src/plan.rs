@@ -286,6 +286,59 @@ fn diff(d: &Destination, l: &LiveIntegration, how: Match) -> Change {
     }
 }
 
+/// The plan of `destroy`: delete exactly the live integrations the specs describe (by identity, or
+/// an unfinished create by name). Anything else, even with a matching name, is left alone.
+pub fn destroy_plan(specs: &[crate::desired::DestinationSpec], live: &[LiveIntegration]) -> Plan {
+    let mut claimed: HashSet<&str> = HashSet::new();
+    let mut changes = Vec::new();
+    for spec in specs {
+        let identity = (
+            spec.aws_account_id.as_str(),
+            spec.aws_region.as_str(),
+            spec.event_source_suffix.as_str(),
+        );
+        let found = live
+            .iter()
+            .find(|l| !claimed.contains(l.id.as_str()) && l.identity() == Some(identity))
+            .or_else(|| {
+                live.iter().find(|l| {
+                    !claimed.contains(l.id.as_str()) && l.is_unconfigured() && l.name == spec.name
+                })
+            });
+        match found {
+            Some(l) => {
+                claimed.insert(&l.id);
+                changes.push(Change {
+                    name: l.name.clone(),
+                    kind: ChangeKind::Delete,
+                    integration_id: Some(l.id.clone()),
+                    resumes_unfinished_create: false,
+                    field_changes: vec![],
+                    topics_added: vec![],
+                    topics_removed: l.topics.iter().cloned().collect(),
+                    steps: vec![Step::Delete],
+                    desired: None,
+                });
+            }
+            None => changes.push(Change {
+                name: spec.name.clone(),
+                kind: ChangeKind::Unchanged,
+                integration_id: None,
+                resumes_unfinished_create: false,
+                field_changes: vec![],
+                topics_added: vec![],
+                topics_removed: vec![],
+                steps: vec![],
+                desired: None,
+            }),
+        }
+    }
+    Plan {
+        changes,
+        unmanaged: vec![],
+    }
+}
+
 /// Topics as a sorted set, for comparisons in tests and callers.
 pub fn topic_set<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> BTreeSet<String> {
     items.into_iter().map(Into::into).collect()

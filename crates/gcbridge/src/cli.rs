@@ -78,6 +78,13 @@ pub enum Command {
     Status(StatusArgs),
     /// Delete an EventBridge integration by name.
     Delete(DeleteArgs),
+    /// Delete exactly the integrations a config file describes.
+    Destroy(DestroyArgs),
+    /// Write the live EventBridge integrations as a config file (plan then reports them unchanged).
+    Export(ExportArgs),
+    /// Check a config file: offline (schema, values, duplicates, the bundled topic catalogue), or
+    /// against each org's live catalogue with --online.
+    Validate(ValidateArgs),
     /// Run the whole flow against an embedded emulator: no network, no credentials.
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
@@ -147,6 +154,9 @@ pub struct ApplyArgs {
     /// How long --wait waits, in seconds.
     #[arg(long, default_value_t = 120, value_name = "SECS")]
     pub wait_timeout: u64,
+    /// How many orgs are planned and applied at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
+    pub parallel: u16,
     /// plan only: exit 0 when nothing would change, 2 when something would, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -165,6 +175,40 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The config file whose destinations are deleted.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How many orgs are handled at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
+    pub parallel: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A config file whose orgs (connections) are exported; without it, the org of the
+    /// connection flags / environment.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Only this org of the file.
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The config file to check.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Also connect to each org and check the topics against its live catalogue.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]

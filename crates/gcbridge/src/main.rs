@@ -8,6 +8,7 @@ mod confirm;
 mod connect;
 mod desired_input;
 mod failure;
+mod fleet;
 mod logging;
 mod output;
 mod progress;
@@ -62,6 +63,9 @@ async fn run(cli: Cli) -> CmdResult {
         }
         Command::Status(a) => commands::status::run(g, a).await,
         Command::Delete(a) => commands::delete::run(g, a).await,
+        Command::Destroy(a) => commands::plan_apply::run_destroy(g, a).await,
+        Command::Export(a) => commands::export::run(g, a).await,
+        Command::Validate(a) => commands::validate::run(g, a).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
     }

@@ -1,23 +1,31 @@
-//! Progress of slow work: a bar on a terminal, plain lines on stderr otherwise.
+//! Progress of slow work: one bar per org on a terminal, plain lines on stderr otherwise.
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::output::stderr_is_terminal;
 
-pub struct Progress {
-    bar: Option<ProgressBar>,
-    label: String,
+/// The set of bars of one command (one per org).
+pub struct Bars {
+    multi: Option<MultiProgress>,
 }
 
-impl Progress {
+impl Bars {
+    pub fn new() -> Self {
+        Bars {
+            multi: stderr_is_terminal().then(MultiProgress::new),
+        }
+    }
+
     /// A bar of `total` steps for the org `label`.
-    pub fn new(label: &str, total: u64) -> Self {
-        let bar = stderr_is_terminal().then(|| {
-            let bar = ProgressBar::new(total.max(1));
+    pub fn org(&self, label: &str, total: u64) -> Progress {
+        let bar = self.multi.as_ref().map(|multi| {
+            let bar = multi.add(ProgressBar::new(total.max(1)));
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} {msg}")
-                    .expect("the progress template is valid")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{spinner} {prefix:12} [{bar:30}] {pos}/{len} {wide_msg}",
+                )
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
             );
             bar.set_prefix(label.to_string());
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -28,7 +36,14 @@ impl Progress {
             label: label.to_string(),
         }
     }
+}
 
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    label: String,
+}
+
+impl Progress {
     pub fn step(&self, destination: &str, what: &str) {
         match &self.bar {
             Some(bar) => bar.set_message(format!("{destination}: {what}")),

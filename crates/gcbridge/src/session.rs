@@ -5,7 +5,7 @@ use gcbridge_core::topics::Catalogue;
 use genesys_client::{GenesysClient, Organization};
 
 use crate::cli::ConnectionArgs;
-use crate::connect::{self, Environment};
+use crate::connect::{self, Connection, Environment};
 use crate::failure::Failure;
 
 pub struct Session {
@@ -22,19 +22,24 @@ impl Session {
     ) -> Result<Session, Failure> {
         let env = Environment::load();
         let conn = connect::resolve(args, file, &env)?;
-        let client = connect::client(&conn)?;
+        Session::connect(&conn).await
+    }
+
+    /// Connects with an already resolved connection.
+    pub async fn connect(conn: &Connection) -> Result<Session, Failure> {
+        let client = connect::client(conn)?;
         let org = client.organization_me().await?;
         tracing::info!(org = %org.name, org_id = %org.id, target = %conn.target, "connected");
         Ok(Session {
             client,
             org,
-            target: conn.target,
+            target: conn.target.clone(),
         })
     }
 
     /// The org's live topic catalogue.
     pub async fn catalogue(&self) -> Result<Catalogue, Failure> {
-        let topics = self.client.available_topics().await?;
+        let topics = self.client.available_topics_brief().await?;
         Ok(Catalogue::from_live(topics.iter().map(|t| {
             (
                 t.id.as_str(),

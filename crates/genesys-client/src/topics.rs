@@ -20,3 +20,17 @@ impl GenesysClient {
         Ok(listing.entities)
     }
 }
+
+impl GenesysClient {
+    /// Every notification topic with only its description and transports: what topic selection
+    /// needs, without the event-body schemas that make the full listing large.
+    pub async fn available_topics_brief(&self) -> Result<Vec<AvailableTopic>, Error> {
+        let listing: AvailableTopicListing = self
+            .get_json(
+                self.url(&["api", "v2", "notifications", "availabletopics"]),
+                &[("expand", "description,transports".to_string())],
+            )
+            .await?;
+        Ok(listing.entities)
+    }
+}

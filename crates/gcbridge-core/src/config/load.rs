@@ -234,7 +234,20 @@ impl Ctx<'_> {
                 let valid = !name.is_empty()
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                     && !name.starts_with(|c: char| c.is_ascii_digit());
-                if !valid {
+                // A long mixed-case value is a pasted secret, not a variable name.
+                let looks_secret = name.len() >= 16
+                    && name.chars().any(|c| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                if looks_secret {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "looks like a secret value, not the name of an environment variable",
+                        Some("secrets never go in the file: put the value in an env var (e.g. PROD_GENESYS_SECRET) and write that name here; rotate the secret if this file was shared".into()),
+                    ));
+                } else if !valid {
                     errors.push(self.diag(
                         v,
                         key,

@@ -2,8 +2,10 @@
 
 pub mod delete;
 pub mod demo;
+pub mod export;
 pub mod plan_apply;
 pub mod sim;
 pub mod status;
 pub mod topics;
+pub mod validate;
 pub mod whoami;

@@ -1,219 +1,336 @@
-//! `gcbridge plan` and `gcbridge apply`: compare the desired destinations with the live org, show
-//! the difference, and (apply) carry it out after confirmation.
+//! `gcbridge plan`, `apply` and `destroy`: compare the desired destinations with each live org, show
+//! the difference, and (apply, destroy) carry it out after confirmation, several orgs at a time.
 
 use std::time::{Duration, Instant};
 
-use gcbridge_core::apply::{apply_plan, read_live, step_label, ApplyEvent, ApplyOptions, Outcome};
-use gcbridge_core::desired::OrgSpec;
-use gcbridge_core::plan::{plan, Plan};
-use gcbridge_core::resolve::resolve_destinations;
+use gcbridge_core::apply::{
+    apply_plan, read_live, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome,
+};
+use gcbridge_core::plan::{destroy_plan, Plan};
 use serde::Serialize;
 
-use crate::cli::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::cli::{ApplyArgs, DestroyArgs, GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
 use crate::desired_input::desired_state;
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{CmdResult, Failure, EXIT_FAILURE, EXIT_USAGE};
+use crate::fleet::{self, any_usage_error, org_error, OrgPlanned, OrgTarget};
 use crate::output::{note, print_json};
-use crate::progress::Progress;
+use crate::progress::Bars;
 use crate::render_plan;
 use crate::session::Session;
 
 /// Exit code of `plan --detailed-exitcode` when there are changes (Terraform's convention).
 const EXIT_CHANGES: i32 = 2;
 
-struct OrgPlan {
-    spec: OrgSpec,
-    session: Session,
-    plan: Plan,
-}
-
 #[derive(Serialize)]
 struct OrgPlanJson<'a> {
     org: &'a str,
-    org_id: &'a str,
+    org_id: Option<&'a str>,
     target: &'a str,
-    plan: &'a Plan,
+    plan: Option<&'a Plan>,
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
 struct OrgApplyJson<'a> {
     org: &'a str,
-    org_id: &'a str,
+    org_id: Option<&'a str>,
     outcomes: &'a [Outcome],
+    error: Option<String>,
 }
 
-async fn plan_all(global: &GlobalArgs, args: &ApplyArgs) -> Result<Vec<OrgPlan>, Failure> {
-    let desired = desired_state(args)?;
-    for org in &desired.orgs {
-        for d in &org.destinations {
+enum Mode {
+    Converge { prune: bool },
+    Destroy,
+}
+
+async fn plan_targets(
+    targets: &[OrgTarget],
+    parallel: usize,
+    mode: &Mode,
+) -> Vec<Result<OrgPlanned, Failure>> {
+    fleet::for_each(targets, parallel, |t| async move {
+        match mode {
+            Mode::Converge { prune } => fleet::plan_org(t, *prune).await,
+            Mode::Destroy => {
+                let session = Session::connect(&t.conn).await?;
+                let live = read_live(&session.client).await?;
+                let plan = destroy_plan(&t.spec.destinations, &live);
+                Ok(OrgPlanned { session, plan })
+            }
+        }
+    })
+    .await
+}
+
+fn warn_about_inputs(targets: &[OrgTarget]) {
+    for t in targets {
+        for d in &t.spec.destinations {
             for w in &d.warnings {
-                note(format!("warning: destination \"{}\": {w}", d.name));
+                note(format!(
+                    "warning: org \"{}\" destination \"{}\": {w}",
+                    t.spec.name, d.name
+                ));
             }
         }
     }
-    let mut out = Vec::new();
-    for spec in desired.orgs {
-        let session = Session::open(&global.conn, Some(&spec.connection)).await?;
-        let catalogue = session.catalogue().await?;
-        let destinations = resolve_destinations(&spec.destinations, &catalogue, &session.org.id)?;
-        let live = read_live(&session.client).await?;
-        let plan = plan(&destinations, &live, args.prune);
-        out.push(OrgPlan {
-            spec,
-            session,
-            plan,
-        });
-    }
-    Ok(out)
 }
 
-fn org_label(p: &OrgPlan) -> String {
+fn label(t: &OrgTarget, p: &OrgPlanned) -> String {
     format!(
         "\"{}\" ({}, {}) at {}",
-        p.session.org.name, p.spec.name, p.session.org.id, p.session.target
+        t.spec.name, p.session.org.name, p.session.org.id, p.session.target
     )
 }
 
-fn show_plans(global: &GlobalArgs, plans: &[OrgPlan]) {
+/// Prints the plans (human) and the per-org planning errors; returns whether anything changes.
+fn show(
+    global: &GlobalArgs,
+    targets: &[OrgTarget],
+    planned: &[Result<OrgPlanned, Failure>],
+) -> bool {
+    let many = targets.len() > 1;
     if global.output == OutputFormat::Human {
-        for p in plans {
-            print!(
-                "{}",
-                render_plan::render(&org_label(p), &p.session.org.id, &p.plan)
-            );
+        for (t, r) in targets.iter().zip(planned) {
+            match r {
+                Ok(p) => print!(
+                    "{}",
+                    render_plan::render(&label(t, p), &p.session.org.id, &p.plan)
+                ),
+                Err(f) => note(format!("error: {}", org_error(t, many, f))),
+            }
         }
-        println!("{}", render_plan::summary(plans.iter().map(|p| &p.plan)));
+        let plans: Vec<&Plan> = planned
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|p| &p.plan)
+            .collect();
+        if !plans.is_empty() {
+            println!("{}", render_plan::summary(plans));
+        }
     }
+    planned
+        .iter()
+        .any(|r| r.as_ref().is_ok_and(|p| p.plan.has_changes()))
+}
+
+fn plan_json<'a>(
+    targets: &'a [OrgTarget],
+    planned: &'a [Result<OrgPlanned, Failure>],
+) -> Vec<OrgPlanJson<'a>> {
+    let many = targets.len() > 1;
+    targets
+        .iter()
+        .zip(planned)
+        .map(|(t, r)| OrgPlanJson {
+            org: &t.spec.name,
+            org_id: r.as_ref().ok().map(|p| p.session.org.id.as_str()),
+            target: &t.conn.target,
+            plan: r.as_ref().ok().map(|p| &p.plan),
+            error: r.as_ref().err().map(|f| org_error(t, many, f)),
+        })
+        .collect()
 }
 
 pub async fn run_plan(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
-    let plans = plan_all(global, args).await?;
-    show_plans(global, &plans);
+    let targets = fleet::targets(&global.conn, desired_state(args)?)?;
+    warn_about_inputs(&targets);
+    let planned = plan_targets(
+        &targets,
+        usize::from(args.parallel),
+        &Mode::Converge { prune: args.prune },
+    )
+    .await;
+    let changes = show(global, &targets, &planned);
     if global.output == OutputFormat::Json {
-        let docs: Vec<OrgPlanJson> = plans
-            .iter()
-            .map(|p| OrgPlanJson {
-                org: &p.spec.name,
-                org_id: &p.session.org.id,
-                target: &p.session.target,
-                plan: &p.plan,
-            })
-            .collect();
         print_json(
-            &serde_json::json!({ "orgs": docs, "changes": plans.iter().any(|p| p.plan.has_changes()) }),
+            &serde_json::json!({ "orgs": plan_json(&targets, &planned), "changes": changes }),
         );
     }
-    if args.detailed_exitcode && plans.iter().any(|p| p.plan.has_changes()) {
+    if any_usage_error(&planned) {
+        return Err(Failure::exit(EXIT_USAGE));
+    }
+    if planned.iter().any(Result::is_err) {
+        return Err(Failure::exit(EXIT_FAILURE));
+    }
+    if args.detailed_exitcode && changes {
         return Err(Failure::exit(EXIT_CHANGES));
     }
     Ok(())
 }
 
 pub async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
-    let plans = plan_all(global, args).await?;
-    show_plans(global, &plans);
-    let changes = plans.iter().any(|p| p.plan.has_changes());
+    let targets = fleet::targets(&global.conn, desired_state(args)?)?;
+    warn_about_inputs(&targets);
+    let planned = plan_targets(
+        &targets,
+        usize::from(args.parallel),
+        &Mode::Converge { prune: args.prune },
+    )
+    .await;
     let wait = args.wait.then(|| Duration::from_secs(args.wait_timeout));
+    carry_out(
+        global,
+        &targets,
+        planned,
+        args.auto_approve,
+        usize::from(args.parallel),
+        wait,
+        "Apply",
+    )
+    .await
+}
+
+pub async fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
+    let desired = gcbridge_core::config::load_file(&args.file)?;
+    let targets = fleet::targets(&global.conn, desired)?;
+    let planned = plan_targets(&targets, usize::from(args.parallel), &Mode::Destroy).await;
+    carry_out(
+        global,
+        &targets,
+        planned,
+        args.auto_approve,
+        usize::from(args.parallel),
+        None,
+        "Destroy",
+    )
+    .await
+}
+
+async fn carry_out(
+    global: &GlobalArgs,
+    targets: &[OrgTarget],
+    planned: Vec<Result<OrgPlanned, Failure>>,
+    auto_approve: bool,
+    parallel: usize,
+    wait: Option<Duration>,
+    verb: &str,
+) -> CmdResult {
+    let changes = show(global, targets, &planned);
+    if any_usage_error(&planned) {
+        // Bad input in any org: change nothing anywhere.
+        if global.output == OutputFormat::Json {
+            print_json(
+                &serde_json::json!({ "orgs": plan_json(targets, &planned), "changed": false }),
+            );
+        }
+        return Err(Failure::exit(EXIT_USAGE));
+    }
+    let plan_failures = planned.iter().filter(|r| r.is_err()).count();
     if !changes && wait.is_none() {
         if global.output == OutputFormat::Json {
-            print_json(&serde_json::json!({ "orgs": [], "changed": false }));
+            print_json(
+                &serde_json::json!({ "orgs": plan_json(targets, &planned), "changed": false, "failed": plan_failures }),
+            );
         }
-        return Ok(());
+        return if plan_failures > 0 {
+            Err(Failure::exit(EXIT_FAILURE))
+        } else {
+            Ok(())
+        };
     }
-    if changes && !args.auto_approve && !confirm("Apply these changes?", "--auto-approve")? {
-        return Err(Failure::failed("apply cancelled; nothing was changed"));
+    if changes && !auto_approve && !confirm(&format!("{verb} these changes?"), "--auto-approve")? {
+        return Err(Failure::failed(format!(
+            "{} cancelled; nothing was changed",
+            verb.to_lowercase()
+        )));
     }
 
     let started = Instant::now();
     let options = ApplyOptions { wait };
-    let mut results = Vec::new();
-    for p in &plans {
-        let progress = Progress::new(
-            &p.spec.name,
-            p.plan.changes.iter().map(|c| c.steps.len() as u64).sum(),
-        );
-        let observe = |e: ApplyEvent<'_>| {
-            match e {
-            ApplyEvent::StepStarted { destination, step } => progress.step(destination, step_label(step)),
-            ApplyEvent::StepDone { .. } => progress.inc(),
-            ApplyEvent::Conflict { destination, round } => progress.line(&format!(
-                "{destination}: the config was changed by someone else meanwhile; re-reading it (round {round})"
-            )),
-            ApplyEvent::Waiting { destination, state } => progress.step(destination, &format!("state {state}")),
-        }
-        };
-        let mut outcomes = apply_plan(&p.session.client, &p.plan, &options, &observe).await;
-        if let Some(limit) = wait {
-            // Unchanged but enabled destinations are waited for too: --wait promises ACTIVE.
-            for c in p.plan.changes.iter().filter(|c| !c.is_change()) {
-                let (Some(d), Some(id)) = (&c.desired, &c.integration_id) else {
-                    continue;
-                };
-                if !d.enabled {
-                    continue;
+    let bars = Bars::new();
+    let pairs: Vec<(&OrgTarget, &Result<OrgPlanned, Failure>)> =
+        targets.iter().zip(&planned).collect();
+    let results: Vec<Vec<Outcome>> = futures_util::stream::iter(pairs.iter().map(|(t, r)| {
+        let bars = &bars;
+        let options = &options;
+        async move {
+            let Ok(p) = r else { return vec![] };
+            let progress = bars.org(&t.spec.name, p.plan.changes.iter().map(|c| c.steps.len() as u64).sum());
+            let observe = |e: ApplyEvent<'_>| match e {
+                ApplyEvent::StepStarted { destination, step } => progress.step(destination, step_label(step)),
+                ApplyEvent::StepDone { .. } => progress.inc(),
+                ApplyEvent::Conflict { destination, round } => progress.line(&format!(
+                    "org \"{}\" destination \"{destination}\": the config was edited by someone else meanwhile; re-reading it (round {round})",
+                    t.spec.name
+                )),
+                ApplyEvent::Waiting { destination, state } => progress.step(destination, &format!("state {state}")),
+            };
+            let mut outcomes = apply_plan(&p.session.client, &p.plan, options, &observe).await;
+            if let Some(limit) = wait {
+                // --wait promises ACTIVE for every enabled destination, changed or not.
+                for c in p.plan.changes.iter().filter(|c| !c.is_change()) {
+                    let (Some(d), Some(id)) = (&c.desired, &c.integration_id) else { continue };
+                    if !d.enabled {
+                        continue;
+                    }
+                    let r = wait_active(&p.session.client, id, &c.name, limit, &observe).await;
+                    outcomes.push(Outcome {
+                        name: c.name.clone(),
+                        kind: c.kind,
+                        integration_id: Some(id.clone()),
+                        steps_done: vec![],
+                        reported_state: r.as_ref().ok().cloned(),
+                        error: r.err(),
+                    });
                 }
-                let r = gcbridge_core::apply::wait_active(
-                    &p.session.client,
-                    id,
-                    &c.name,
-                    limit,
-                    &observe,
-                )
-                .await;
-                outcomes.push(Outcome {
-                    name: c.name.clone(),
-                    kind: c.kind,
-                    integration_id: Some(id.clone()),
-                    steps_done: vec![],
-                    reported_state: r.as_ref().ok().cloned(),
-                    error: r.err(),
-                });
             }
+            progress.finish();
+            outcomes
         }
-        progress.finish();
-        results.push(outcomes);
-    }
+    }))
+    .buffered(parallel.max(1))
+    .collect()
+    .await;
 
-    let failed: usize = results.iter().flatten().filter(|o| !o.ok()).count();
+    let failed: usize = results.iter().flatten().filter(|o| !o.ok()).count() + plan_failures;
+    let many = targets.len() > 1;
     if global.output == OutputFormat::Json {
-        let docs: Vec<OrgApplyJson> = plans
+        let docs: Vec<OrgApplyJson> = targets
             .iter()
+            .zip(&planned)
             .zip(&results)
-            .map(|(p, o)| OrgApplyJson {
-                org: &p.spec.name,
-                org_id: &p.session.org.id,
+            .map(|((t, r), o)| OrgApplyJson {
+                org: &t.spec.name,
+                org_id: r.as_ref().ok().map(|p| p.session.org.id.as_str()),
                 outcomes: o,
+                error: r.as_ref().err().map(|f| org_error(t, many, f)),
             })
             .collect();
         print_json(&serde_json::json!({ "orgs": docs, "changed": changes, "failed": failed }));
     } else {
-        for (p, outcomes) in plans.iter().zip(&results) {
+        for ((t, r), outcomes) in targets.iter().zip(&planned).zip(&results) {
+            if let Err(f) = r {
+                println!("  FAILED  org {}: {}", t.spec.name, f.message);
+            }
             for o in outcomes {
                 let state = o
                     .reported_state
                     .as_deref()
                     .map(|s| format!(", reported {s}"))
                     .unwrap_or_default();
+                let id = o.integration_id.as_deref().unwrap_or("-");
                 match &o.error {
                     None => println!(
-                        "  ok      {} ({}){state}",
-                        o.name,
-                        o.integration_id.as_deref().unwrap_or("-")
+                        "  ok      org {} destination {} ({id}){state}",
+                        t.spec.name, o.name
                     ),
                     Some(e) => {
-                        println!("  FAILED  org {} destination {}: {e}", p.spec.name, o.name)
+                        println!("  FAILED  org {} destination {}: {e}", t.spec.name, o.name)
                     }
                 }
             }
         }
         let done: usize = results.iter().flatten().filter(|o| o.ok()).count();
         println!(
-            "Apply finished in {:.1}s: {done} done, {failed} failed.",
+            "{verb} finished in {:.1}s: {done} done, {failed} failed.",
             started.elapsed().as_secs_f64()
         );
     }
     if failed > 0 {
-        return Err(Failure::exit(crate::failure::EXIT_FAILURE));
+        return Err(Failure::exit(EXIT_FAILURE));
     }
     Ok(())
 }
+
+use futures_util::StreamExt;

@@ -1,0 +1,512 @@
+//! Config as code over several orgs: export round trip, drift detection, crash safety, prune,
+//! destroy, validate, a failing org beside healthy ones, and the 20 x 5 fleet.
+
+mod common;
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+use genesys_sim::{ClientSpec, OrgSpec, SimConfig};
+use serde_json::Value;
+
+const ALL_PERMISSIONS: &[&str] = &[
+    "integrations:integration:add",
+    "integrations:integration:view",
+    "integrations:integration:edit",
+    "integrations:integration:delete",
+];
+
+fn org_id(i: usize) -> String {
+    format!("00000000-0000-4000-8000-{i:012}")
+}
+
+/// `n` orgs named org-0.., each with one admin client `org-N-admin` (secret `org-N-secret`).
+fn fleet_config(n: usize) -> SimConfig {
+    SimConfig {
+        orgs: (0..n)
+            .map(|i| OrgSpec {
+                id: org_id(i),
+                name: format!("org-{i}"),
+                rate_limit_per_minute: None,
+                clients: vec![ClientSpec {
+                    id: format!("org-{i}-admin"),
+                    secret: format!("org-{i}-secret"),
+                    permissions: ALL_PERMISSIONS.iter().map(|s| s.to_string()).collect(),
+                }],
+            })
+            .collect(),
+        activation_delay: Duration::from_millis(50),
+        ..SimConfig::default()
+    }
+}
+
+/// The env with every org's credentials under ORG_N_ID / ORG_N_SECRET.
+fn fleet_env(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .flat_map(|i| {
+            [
+                (format!("ORG_{i}_ID"), format!("org-{i}-admin")),
+                (format!("ORG_{i}_SECRET"), format!("org-{i}-secret")),
+            ]
+        })
+        .collect()
+}
+
+fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
+    let mut s = String::new();
+    for i in 0..orgs {
+        let _ = write!(
+            s,
+            "[[org]]\nname = \"org-{i}\"\napi_url = \"{url}\"\nclient_id_env = \"ORG_{i}_ID\"\nclient_secret_env = \"ORG_{i}_SECRET\"\n\n"
+        );
+        for d in 0..destinations {
+            let _ = write!(
+                s,
+                "[[org.destination]]\nname = \"dest-{d}\"\naws_account_id = \"1234567890{d:02}\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"org-{i}-dest-{d}\"\nevent_types = [\"routing\"]\ntopics = [\"v2.users.{{id}}.presence\"]\n\n"
+            );
+        }
+    }
+    s
+}
+
+async fn run(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    gcbridge(dir, &env, args).await
+}
+
+async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
+    let v: Value = reqwest::Client::new()
+        .post(format!("{url}/oauth/token"))
+        .basic_auth(format!("org-{i}-admin"), Some(format!("org-{i}-secret")))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = v["access_token"].as_str().unwrap().to_string();
+    let v: Value = reqwest::Client::new()
+        .get(format!(
+            "{url}/api/v2/integrations?pageSize=100&expand=config.current"
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["entities"].as_array().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_round_trip_drift_and_repair() {
+    let sim = sim_with(fleet_config(2)).await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let env = fleet_env(2);
+    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 2, 2)).unwrap();
+    let out = run(
+        dir.path(),
+        &env,
+        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+
+    // export -> plan = unchanged, for the whole file and for one org.
+    let out = run(dir.path(), &env, &["export", "-f", "gcbridge.toml"]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    std::fs::write(dir.path().join("exported.toml"), &out.stdout).unwrap();
+    clear_counters(&url).await;
+    let out = run(
+        dir.path(),
+        &env,
+        &["plan", "-f", "exported.toml", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "exported config plans clean: {out:?}");
+    assert_eq!(writes(&url).await, 0);
+    let out = run(
+        dir.path(),
+        &env,
+        &["export", "-f", "gcbridge.toml", "--org", "org-1"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("org-1-dest-0") && !out.stdout.contains("org-0-dest-0"),
+        "{out:?}"
+    );
+
+    // Single-org export from the environment, then plan it.
+    let single_env = vec![
+        ("GENESYS_API_URL".to_string(), url.clone()),
+        ("GENESYS_CLIENT_ID".to_string(), "org-0-admin".to_string()),
+        (
+            "GENESYS_CLIENT_SECRET".to_string(),
+            "org-0-secret".to_string(),
+        ),
+    ];
+    let out = run(dir.path(), &single_env, &["export"]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("[genesys]") && !out.stdout.contains("org-0-secret"),
+        "{out:?}"
+    );
+    std::fs::write(dir.path().join("single.toml"), &out.stdout).unwrap();
+    let out = run(
+        dir.path(),
+        &single_env,
+        &["plan", "-f", "single.toml", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+
+    // Drift made by hand through the API: a topic removed and the integration disabled.
+    let token = {
+        let v: Value = reqwest::Client::new()
+            .post(format!("{url}/oauth/token"))
+            .basic_auth("org-1-admin", Some("org-1-secret"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["access_token"].as_str().unwrap().to_string()
+    };
+    let target = org_integrations(&url, 1)
+        .await
+        .into_iter()
+        .find(|i| i["name"] == "dest-1")
+        .unwrap();
+    let id = target["id"].as_str().unwrap();
+    let mut cfg = target["config"]["current"].clone();
+    cfg["properties"]["eventFilter"] = serde_json::json!(["v2.users.{id}.presence"]);
+    let http = reqwest::Client::new();
+    http.put(format!("{url}/api/v2/integrations/{id}/config/current"))
+        .bearer_auth(&token)
+        .json(&cfg)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    http.patch(format!("{url}/api/v2/integrations/{id}"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"intendedState": "DISABLED"}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+
+    let out = run(
+        dir.path(),
+        &env,
+        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(out.code, 2, "drift is detected: {out:?}");
+    assert!(
+        out.stdout.contains("~ update    dest-1")
+            && out.stdout.contains("enabled: disabled -> enabled"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("+ v2.routing.queues.{id}.users"),
+        "{out:?}"
+    );
+    let out = run(
+        dir.path(),
+        &env,
+        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = run(
+        dir.path(),
+        &env,
+        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "clean again: {out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_killed_after_any_step_converges_on_rerun() {
+    let sim = sim_with(fleet_config(1)).await;
+    let url = sim.base_url();
+    let env = fleet_env(1);
+    // Steps of a create: POST, PUT config, PATCH enable.
+    for kill_after in 1..=3 {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 1, 1)).unwrap();
+        let mut killed_env = env.clone();
+        killed_env.push((
+            "GCBRIDGE_TEST_ABORT_AFTER_WRITES".into(),
+            kill_after.to_string(),
+        ));
+        let out = run(
+            dir.path(),
+            &killed_env,
+            &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+        )
+        .await;
+        assert_ne!(
+            out.code, 0,
+            "the process was killed after step {kill_after}: {out:?}"
+        );
+        assert!(out.stderr.contains("aborting after write step"), "{out:?}");
+
+        let out = run(
+            dir.path(),
+            &env,
+            &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+        )
+        .await;
+        assert_eq!(
+            out.code, 0,
+            "re-run after a kill at step {kill_after}: {out:?}"
+        );
+        let all = org_integrations(&url, 0).await;
+        assert_eq!(
+            all.len(),
+            1,
+            "exactly one integration after a kill at step {kill_after}: {all:#?}"
+        );
+        assert_eq!(all[0]["intendedState"], "ENABLED");
+        assert_eq!(
+            all[0]["config"]["current"]["properties"]["eventFilter"]
+                .as_array()
+                .unwrap()
+                .len(),
+            12
+        );
+        let out = run(
+            dir.path(),
+            &env,
+            &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
+        )
+        .await;
+        assert_eq!(out.code, 0, "{out:?}");
+        let out = run(
+            dir.path(),
+            &env,
+            &["destroy", "-f", "gcbridge.toml", "--auto-approve"],
+        )
+        .await;
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(org_integrations(&url, 0).await.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_destroy_and_a_failing_org_beside_healthy_ones() {
+    let sim = sim_with(fleet_config(3)).await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = fleet_env(3);
+    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 3, 2)).unwrap();
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "apply",
+            "-f",
+            "gcbridge.toml",
+            "--auto-approve",
+            "--parallel",
+            "3",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+
+    // A smaller file: without --prune the extra integrations are only reported.
+    std::fs::write(dir.path().join("small.toml"), fleet_file(&url, 3, 1)).unwrap();
+    let out = run(
+        dir.path(),
+        &env,
+        &["plan", "-f", "small.toml", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("? unmanaged  dest-1"), "{out:?}");
+    let out = run(
+        dir.path(),
+        &env,
+        &["apply", "-f", "small.toml", "--prune", "--auto-approve"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    for i in 0..3 {
+        assert_eq!(org_integrations(&url, i).await.len(), 1);
+    }
+
+    // One org with a wrong secret: the others are still applied, the summary names the failure.
+    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 3, 2)).unwrap();
+    env.retain(|(k, _)| k != "ORG_1_SECRET");
+    env.push(("ORG_1_SECRET".into(), "wrong-secret-zq9".into()));
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "apply",
+            "-f",
+            "gcbridge.toml",
+            "--auto-approve",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = out.json();
+    let org1 = &v["orgs"][1];
+    assert!(
+        org1["error"].as_str().unwrap().contains("org \"org-1\""),
+        "{v}"
+    );
+    assert!(
+        org1["error"].as_str().unwrap().contains("ORG_1_SECRET"),
+        "{v}"
+    );
+    assert!(
+        !out.stdout.contains("wrong-secret-zq9") && !out.stderr.contains("wrong-secret-zq9"),
+        "the secret is never printed"
+    );
+    assert_eq!(org_integrations(&url, 0).await.len(), 2);
+    assert_eq!(org_integrations(&url, 2).await.len(), 2);
+    assert_eq!(org_integrations(&url, 1).await.len(), 1);
+
+    // destroy removes exactly what small.toml describes, nothing else.
+    let env = fleet_env(3);
+    let out = run(
+        dir.path(),
+        &env,
+        &["destroy", "-f", "small.toml", "--auto-approve"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let left: Vec<String> = org_integrations(&url, 0)
+        .await
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(left, vec!["dest-1"]);
+    assert!(org_integrations(&url, 1).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_offline_and_online() {
+    let sim = sim_with(fleet_config(2)).await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let env = fleet_env(2);
+    std::fs::write(dir.path().join("good.toml"), fleet_file(&url, 2, 2)).unwrap();
+    let out = run(dir.path(), &[], &["validate", "-f", "good.toml"]).await;
+    assert_eq!(out.code, 0, "offline needs no credentials: {out:?}");
+    let out = run(
+        dir.path(),
+        &env,
+        &["validate", "-f", "good.toml", "--online", "-o", "json"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["valid"], true);
+
+    let bad =
+        fleet_file(&url, 2, 1).replace("event_types = [\"routing\"]", "event_types = [\"routng\"]");
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let out = run(dir.path(), &[], &["validate", "-f", "bad.toml"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("bad.toml:12:") && out.stderr.contains("\"routing\""),
+        "{out:?}"
+    );
+    let dup = format!("{}{}", fleet_file(&url, 1, 1), fleet_file(&url, 1, 1));
+    std::fs::write(dir.path().join("dup.toml"), dup).unwrap();
+    let out = run(dir.path(), &[], &["validate", "-f", "dup.toml"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("used twice"), "{out:?}");
+    let secret = fleet_file(&url, 1, 1).replace("ORG_0_SECRET", "xK9fLq2mZr8TvB3nWp5s");
+    std::fs::write(dir.path().join("secret.toml"), secret).unwrap();
+    let out = run(dir.path(), &[], &["validate", "-f", "secret.toml"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("looks like a secret") && !out.stdout.contains("xK9fLq2mZr8TvB3nWp5s"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
+    let mut config = fleet_config(20);
+    config.latency = Duration::from_millis(20);
+    config.rate_limit_per_minute = 300;
+    let sim = sim_with(config).await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let env = fleet_env(20);
+    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 20, 5)).unwrap();
+    let started = Instant::now();
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "apply",
+            "-f",
+            "fleet.toml",
+            "--auto-approve",
+            "--parallel",
+            "8",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    let wall = started.elapsed();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["failed"], 0);
+    let c = counters(&url).await;
+    assert!(c["byStatus"].get("429").is_none(), "no 429 at all: {c}");
+    assert!(
+        c["byStatus"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| k.starts_with('2')),
+        "no failed request: {c}"
+    );
+    eprintln!(
+        "fleet 20x5 --parallel 8, 20 ms latency: wall {:.2}s, requests {}, writes {}",
+        wall.as_secs_f64(),
+        c["total"],
+        c["writes"]
+    );
+    for i in [0, 7, 19] {
+        assert_eq!(org_integrations(&url, i).await.len(), 5);
+    }
+    clear_counters(&url).await;
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "plan",
+            "-f",
+            "fleet.toml",
+            "--parallel",
+            "8",
+            "--detailed-exitcode",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(writes(&url).await, 0);
+}
