@@ -106,6 +106,11 @@ impl TokenStore {
             .map(|t| t.caller.clone())
     }
 
+    /// Revokes one token; false when it was not issued (or already gone).
+    pub fn revoke(&mut self, token: &str) -> bool {
+        self.tokens.remove(token).is_some()
+    }
+
     /// Revokes every token.
     pub fn revoke_all(&mut self) -> usize {
         let n = self.tokens.len();

@@ -1,6 +1,6 @@
 //! The emulator's configuration: which orgs and OAuth clients exist, and the knobs
-//! (token lifetime, activation delay, rate limit, latency, state file) that tests and
-//! `gcbridge sim --config sim.toml` turn.
+//! (token lifetime, activation delay, rate limit, latency, state file, fault rules) that
+//! tests and `gcbridge sim --config sim.toml` turn.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::faults::FaultRule;
 use crate::permissions::{ADD, DELETE, EDIT, VIEW};
 
 /// The org every default configuration has, so tests and demos can name it.
@@ -33,6 +34,11 @@ pub struct SimConfig {
     pub rate_limit_window: Duration,
     pub latency: Duration,
     pub state_file: Option<PathBuf>,
+    /// Fault-injection rules in force from the start (default none); `/sim/v1/faults`
+    /// changes them at run time and `/sim/v1/reset` restores these.
+    pub faults: Vec<FaultRule>,
+    /// Seed of the RNG that rolls fault rates; None seeds it from the OS.
+    pub fault_seed: Option<u64>,
 }
 
 /// One emulated Genesys Cloud organization.
@@ -76,6 +82,8 @@ impl Default for SimConfig {
             rate_limit_window: Duration::from_secs(60),
             latency: Duration::ZERO,
             state_file: None,
+            faults: Vec::new(),
+            fault_seed: None,
         }
     }
 }
@@ -117,6 +125,9 @@ struct FileConfig {
     rate_limit_window_secs: Option<u64>,
     latency_ms: Option<u64>,
     state_file: Option<PathBuf>,
+    #[serde(default)]
+    faults: Vec<FaultRule>,
+    fault_seed: Option<u64>,
     #[serde(default)]
     org: Vec<FileOrg>,
 }
@@ -162,6 +173,8 @@ impl SimConfig {
             config.latency = Duration::from_millis(v);
         }
         config.state_file = file.state_file;
+        config.faults = file.faults;
+        config.fault_seed = file.fault_seed;
         if !file.org.is_empty() {
             config.orgs = file
                 .org
@@ -211,6 +224,10 @@ impl SimConfig {
         }
         if self.rate_limit_window.is_zero() {
             return invalid("rate_limit_window must be greater than zero".into());
+        }
+        for (i, rule) in self.faults.iter().enumerate() {
+            rule.validate()
+                .map_err(|e| ConfigError::Invalid(e.at(i).to_string()))?;
         }
         let mut org_ids = HashSet::new();
         let mut client_ids = HashSet::new();
@@ -326,6 +343,51 @@ secret = "s"
         assert_eq!(c.state_file, Some(dir.path().join("state.json")));
         assert_eq!(c.rate_limit_window, Duration::from_secs(5));
         assert!(SimConfig::from_toml_str("rate_limit_window_secs = 0").is_err());
+    }
+
+    #[test]
+    fn parses_faults_and_seed() {
+        use crate::faults::FaultKind;
+        let c = SimConfig::from_toml_str(
+            r#"
+fault_seed = 42
+[[faults]]
+route = "POST /api/v2/integrations"
+kind = "lose-response"
+rate = 1.0
+count = 1
+[[faults]]
+kind = "status"
+status = 503
+rate = 0.3
+[[faults]]
+kind = "rate-limit"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.fault_seed, Some(42));
+        assert_eq!(
+            c.faults,
+            [
+                FaultRule::new(FaultKind::LoseResponse)
+                    .on("POST /api/v2/integrations")
+                    .with_count(1),
+                FaultRule::new(FaultKind::Status(503)).with_rate(0.3),
+                FaultRule::new(FaultKind::RateLimit {
+                    retry_after_secs: None
+                }),
+            ]
+        );
+        let e = SimConfig::from_toml_str("[[faults]]\nkind = \"status\"\nstatus = 503\nrate = 2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"rate\""), "{e}");
+        let bad = SimConfig {
+            faults: vec![FaultRule::new(FaultKind::Status(200))],
+            ..SimConfig::default()
+        };
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(e.contains("[0]") && e.contains("\"status\""), "{e}");
     }
 
     #[test]

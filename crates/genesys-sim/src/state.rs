@@ -1,5 +1,5 @@
 //! The shared state of a running emulator (config, clients, tokens, rate-limit windows,
-//! counters, the backend) and the one place that changes the backend, so every change is
+//! counters, fault rules, the backend) and the one place that changes the backend, so every change is
 //! persisted and every lifecycle hook call is started the same way.
 
 use std::path::Path;
@@ -11,6 +11,7 @@ use crate::backend::Backend;
 use crate::clock;
 use crate::config::{OrgSpec, SimConfig};
 use crate::errors::ApiError;
+use crate::faults::FaultSet;
 use crate::lifecycle::LifecycleHook;
 use crate::persistence;
 use crate::ratelimit::RateLimiter;
@@ -23,6 +24,7 @@ pub struct Sim {
     pub tokens: Mutex<TokenStore>,
     pub limiter: Mutex<RateLimiter>,
     pub log: Mutex<RequestLog>,
+    pub faults: Mutex<FaultSet>,
     pub hook: Arc<dyn LifecycleHook>,
 }
 
@@ -45,6 +47,10 @@ impl Sim {
         }
         Ok(Sim {
             directory: Directory::new(&config),
+            faults: Mutex::new(FaultSet::from_valid(
+                config.faults.clone(),
+                config.fault_seed,
+            )),
             config,
             backend: Mutex::new(backend),
             tokens: Mutex::default(),
@@ -105,7 +111,8 @@ impl Sim {
         });
     }
 
-    /// `POST /sim/v1/reset`: integrations, tokens, windows and counters go; orgs stay.
+    /// `POST /sim/v1/reset`: integrations, tokens, windows and counters go; orgs stay, and
+    /// the fault rules go back to the configured ones (counts zeroed, RNG reseeded).
     pub fn reset(&self) {
         {
             let mut backend = lock(&self.backend);
@@ -115,6 +122,7 @@ impl Sim {
         lock(&self.tokens).revoke_all();
         lock(&self.limiter).clear();
         lock(&self.log).clear();
+        lock(&self.faults).reset();
     }
 }
 

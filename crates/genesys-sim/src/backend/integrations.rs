@@ -294,6 +294,21 @@ impl OrgIntegrations {
         Ok((it.clone(), hook))
     }
 
+    /// What the concurrent-edit fault does: someone else edits the config (its notes)
+    /// and so moves its version on. Returns the new version.
+    pub fn concurrent_edit(&mut self, id: &str, now: OffsetDateTime) -> Result<u64, ApiError> {
+        let i = self.find(id)?;
+        let it = &mut self.integrations[i];
+        it.config.version += 1;
+        it.config.notes = format!(
+            "Edited by another administrator (genesys-sim concurrent-edit fault, version {}).",
+            it.config.version
+        );
+        it.notes = it.config.notes.clone();
+        it.date_modified = now;
+        Ok(it.config.version)
+    }
+
     pub fn hook_failed(
         &mut self,
         id: &str,

@@ -19,6 +19,31 @@ use axum::Router;
 use crate::errors::ApiError;
 use crate::state::Sim;
 
+/// The token route, as fault rules name it.
+pub const TOKEN_ROUTE: &str = "POST /oauth/token";
+/// The config replacement route, as fault rules name it.
+pub const PUT_CONFIG_ROUTE: &str = "PUT /api/v2/integrations/{integrationId}/config/current";
+
+/// Every `/oauth` and `/api/v2` route of [`router`] as (method, template): what a fault
+/// rule's `route` may name. Keep in step with `router`.
+pub const FAULTABLE_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/oauth/token"),
+    ("GET", "/api/v2/organizations/me"),
+    ("GET", "/api/v2/integrations"),
+    ("POST", "/api/v2/integrations"),
+    ("GET", "/api/v2/integrations/{integrationId}"),
+    ("PATCH", "/api/v2/integrations/{integrationId}"),
+    ("DELETE", "/api/v2/integrations/{integrationId}"),
+    ("GET", "/api/v2/integrations/{integrationId}/config/current"),
+    ("PUT", "/api/v2/integrations/{integrationId}/config/current"),
+    ("GET", "/api/v2/integrations/types/{typeId}"),
+    (
+        "GET",
+        "/api/v2/integrations/types/{typeId}/configschemas/{configType}",
+    ),
+    ("GET", "/api/v2/notifications/availabletopics"),
+];
+
 /// Every route; the gateway middleware is added by the server.
 pub fn router() -> Router<Arc<Sim>> {
     Router::new()
@@ -53,6 +78,13 @@ pub fn router() -> Router<Arc<Sim>> {
         )
         .route("/sim/v1/reset", post(control::reset))
         .route("/sim/v1/tokens/revoke", post(control::revoke_tokens))
+        .route(
+            "/sim/v1/faults",
+            get(control::faults)
+                .put(control::replace_faults)
+                .post(control::add_fault)
+                .delete(control::clear_faults),
+        )
         .fallback(not_found)
 }
 
