@@ -486,13 +486,74 @@ pub fn rules_from_json(value: &Value) -> Result<Vec<FaultRule>, FaultRuleError> 
         .collect()
 }
 
+/// Turns the compact form `kind[:arg][,key=value]...` into the JSON form.
+fn compact_to_json(s: &str) -> Result<Value, FaultRuleError> {
+    let mut parts = s.split(',').map(str::trim);
+    let head = parts.next().unwrap_or("");
+    let (kind, arg) = match head.split_once(':') {
+        Some((k, a)) => (k.trim(), Some(a.trim())),
+        None => (head, None),
+    };
+    let mut obj = Map::new();
+    obj.insert("kind".into(), json!(kind));
+    let number = |field: &str, raw: &str| -> Result<Value, FaultRuleError> {
+        raw.parse::<u64>().map(Value::from).map_err(|_| {
+            FaultRuleError::new(
+                field,
+                format!("must be a non-negative integer; got {raw:?}"),
+            )
+        })
+    };
+    if let Some(arg) = arg {
+        let field = match kind {
+            "status" => "status",
+            "rate-limit" => "retry_after_secs",
+            "latency" | "slow-token" => "ms",
+            _ => {
+                return Err(FaultRuleError::new(
+                    "kind",
+                    format!("\"{kind}\" takes no \":{arg}\" argument"),
+                ))
+            }
+        };
+        obj.insert(field.into(), number(field, arg)?);
+    }
+    for part in parts.filter(|p| !p.is_empty()) {
+        let (key, raw) = part.split_once('=').ok_or_else(|| {
+            FaultRuleError::new(part, "must be written key=value (route, rate or count)")
+        })?;
+        let (key, raw) = (key.trim(), raw.trim());
+        let value = match key {
+            "route" | "kind" => json!(raw),
+            "rate" => json!(raw.parse::<f64>().map_err(|_| {
+                FaultRuleError::new(
+                    "rate",
+                    format!("must be a number from 0.0 to 1.0; got {raw:?}"),
+                )
+            })?),
+            _ => number(key, raw)?,
+        };
+        obj.insert(key.to_string(), value);
+    }
+    Ok(Value::Object(obj))
+}
+
 impl FromStr for FaultRule {
     type Err = FaultRuleError;
 
-    /// A rule as a JSON object, e.g. from a command-line flag.
+    /// A rule from a command-line flag: a JSON object (`{"kind": "status", "status": 503}`),
+    /// or the compact form `kind[:arg][,key=value]...` where `arg` is the status,
+    /// `retry_after_secs` or `ms` of the kind, e.g. `status:503,rate=0.3`,
+    /// `rate-limit:1`, `latency:200,route=/api/v2/integrations`,
+    /// `lose-response,route=POST /api/v2/integrations,count=1`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let value: Value = serde_json::from_str(s)
-            .map_err(|e| FaultRuleError::new("rule", format!("is not valid JSON: {e}")))?;
+        let s = s.trim();
+        let value: Value = if s.starts_with('{') {
+            serde_json::from_str(s)
+                .map_err(|e| FaultRuleError::new("rule", format!("is not valid JSON: {e}")))?
+        } else {
+            compact_to_json(s)?
+        };
         FaultRule::from_json(&value)
     }
 }
@@ -764,6 +825,41 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_compact_flag_form() {
+        let p = |s: &str| s.parse::<FaultRule>().unwrap();
+        assert_eq!(
+            p("status:503,rate=0.3"),
+            FaultRule::new(FaultKind::Status(503)).with_rate(0.3)
+        );
+        assert_eq!(
+            p("rate-limit"),
+            FaultRule::new(FaultKind::RateLimit {
+                retry_after_secs: None
+            })
+        );
+        assert_eq!(
+            p("rate-limit:1"),
+            FaultRule::new(FaultKind::RateLimit {
+                retry_after_secs: Some(1)
+            })
+        );
+        assert_eq!(
+            p("lose-response, route=POST /api/v2/integrations, count=1"),
+            FaultRule::new(FaultKind::LoseResponse)
+                .on("POST /api/v2/integrations")
+                .with_count(1)
+        );
+        assert_eq!(
+            p("slow-token:250"),
+            FaultRule::new(FaultKind::SlowToken { ms: 250 })
+        );
+        assert_eq!(
+            p(r#"{"kind": "latency", "ms": 5}"#),
+            FaultRule::new(FaultKind::Latency { ms: 5 })
+        );
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let cases = [
             (
@@ -820,7 +916,21 @@ mod tests {
             .starts_with("invalid fault rule [1]: field \"kind\""));
         let bad = FaultRule::new(FaultKind::Status(503)).with_rate(f64::NAN);
         assert_eq!(bad.validate().unwrap_err().field, "rate");
-        assert!("not json".parse::<FaultRule>().is_err());
+        assert!("{not json".parse::<FaultRule>().is_err());
+        for (flag, field) in [
+            ("status:abc", "status"),
+            ("close-connection:1", "kind"),
+            ("latency:5,rate=x", "rate"),
+            ("latency:5,count", "count"),
+            ("latency:5,colour=1", "colour"),
+            ("nope", "kind"),
+        ] {
+            assert_eq!(
+                flag.parse::<FaultRule>().unwrap_err().field,
+                field,
+                "{flag}"
+            );
+        }
     }
 
     fn facts(method: &'static str, template: &'static str) -> RequestFacts<'static> {
