@@ -48,6 +48,48 @@ pub struct DestinationSpec {
     pub origin: Origin,
     /// Warnings to show (e.g. the tutorial's ARN form was used).
     pub warnings: Vec<String>,
+    /// The AWS half, when the file manages it.
+    pub aws: Option<AwsSpec>,
+}
+
+/// What gcbridge manages in the destination's AWS account.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AwsSpec {
+    /// Create the partner event bus from the partner event source.
+    pub associate: bool,
+    pub rules: Vec<RuleSpec>,
+}
+
+/// A rule on the partner event bus and its targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSpec {
+    pub name: String,
+    pub description: Option<String>,
+    pub enabled: bool,
+    /// Canonical JSON (keys sorted, no spaces), so comparisons with AWS's copy are exact.
+    pub event_pattern: String,
+    pub targets: Vec<TargetSpec>,
+}
+
+/// A rule target, by ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetSpec {
+    /// The target id on the rule: stable, derived from the ARN.
+    pub id: String,
+    pub arn: String,
+    pub kind: TargetKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Sqs,
+    Logs,
+    Lambda,
+    Kinesis,
+    Firehose,
+    Sns,
+    EventBus,
 }
 
 /// A destination with its topics expanded: what the live integration must look like.
@@ -61,6 +103,7 @@ pub struct Destination {
     pub event_source_suffix: String,
     pub topics: BTreeSet<String>,
     pub origin: Origin,
+    pub aws: Option<AwsSpec>,
 }
 
 impl Destination {

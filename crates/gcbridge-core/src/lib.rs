@@ -7,7 +7,9 @@
 
 pub mod apply;
 pub mod arn;
+pub mod aws;
 pub mod aws_region;
+pub mod aws_targets;
 pub mod config;
 pub mod desired;
 pub mod live;

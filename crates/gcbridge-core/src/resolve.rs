@@ -61,6 +61,7 @@ pub fn resolve_destinations(
                 event_source_suffix: spec.event_source_suffix.clone(),
                 topics,
                 origin: spec.origin.clone(),
+                aws: spec.aws.clone(),
             });
         }
     }

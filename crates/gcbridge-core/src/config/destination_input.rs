@@ -222,6 +222,7 @@ impl DestinationInput {
             selectors,
             origin,
             warnings,
+            aws: None,
         })
     }
 }

@@ -7,11 +7,9 @@ use toml::Spanned;
 
 use super::destination_input::{DestinationInput, Field};
 use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
-use super::raw::{
-    RawConnection, RawDestination, RawFile, RawOrg, CONNECTION_KEYS, DESTINATION_KEYS, ORG_KEYS,
-    TOP_KEYS,
-};
-use crate::desired::{ConnectionSpec, DesiredState, OrgSpec};
+use super::raw::{RawAws, RawConnection, RawDestination, RawFile, RawOrg};
+use crate::aws_targets::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
+use crate::desired::{AwsSpec, ConnectionSpec, DesiredState, OrgSpec, RuleSpec};
 use crate::suggest;
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
@@ -331,7 +329,10 @@ impl Ctx<'_> {
                 missing_hint_topics: "add topics = [...] (templates or globs) or event_types = [\"conversation\", ...] to the table".into(),
             };
             match input.validate() {
-                Ok(spec) => {
+                Ok(mut spec) => {
+                    if let Some(aws) = &d.aws {
+                        spec.aws = self.aws_spec(aws, &spec.aws_region, &label, errors);
+                    }
                     let key = (
                         spec.aws_account_id.clone(),
                         spec.event_source_suffix.clone(),
@@ -359,6 +360,106 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    fn aws_spec(
+        &self,
+        raw: &Spanned<RawAws>,
+        bus_region: &str,
+        label: &dyn Fn(&str) -> String,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<AwsSpec> {
+        let raw = raw.get_ref();
+        let mut rules = Vec::new();
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for r in &raw.rule {
+            let r = r.get_ref();
+            let name = r.name.get_ref();
+            if let Err(e) = check_rule_name(name) {
+                errors.push(self.diag(&r.name, &label("aws.rule name"), e, None));
+            }
+            if let Some(first) = names.insert(name.clone(), self.line(r.name.span().start)) {
+                errors.push(self.diag(
+                    &r.name,
+                    &label("aws.rule name"),
+                    format!("\"{name}\" is used by another rule of this destination (line {first})"),
+                    None,
+                ));
+            }
+            let pattern = match &r.event_pattern {
+                None => Some(DEFAULT_PATTERN.to_string()),
+                Some(v) => {
+                    let json = match v.get_ref() {
+                        toml::Value::String(text) => serde_json::from_str::<serde_json::Value>(text.as_str()).map_err(|e| {
+                            format!("is not valid JSON: {e}")
+                        }),
+                        other => Ok(toml_to_json(other)),
+                    };
+                    match json.and_then(|j| canonical_pattern(&j)) {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            errors.push(self.diag(
+                                v,
+                                &label(&format!("aws.rule \"{name}\" event_pattern")),
+                                e,
+                                Some("write the pattern as JSON text or as a TOML table; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html".into()),
+                            ));
+                            None
+                        }
+                    }
+                }
+            };
+            let mut targets = Vec::new();
+            let mut ids: HashMap<String, String> = HashMap::new();
+            for t in &r.targets {
+                match parse_target(t.get_ref(), bus_region) {
+                    Ok(spec) => {
+                        if let Some(other) = ids.insert(spec.id.clone(), spec.arn.clone()) {
+                            errors.push(self.diag(
+                                t,
+                                &label(&format!("aws.rule \"{name}\" targets")),
+                                format!("repeats the target {other}"),
+                                Some("list each target once".into()),
+                            ));
+                        }
+                        targets.push(spec);
+                    }
+                    Err(e) => errors.push(self.diag(t, &label(&format!("aws.rule \"{name}\" targets")), e, None)),
+                }
+            }
+            if targets.len() > 5 {
+                errors.push(self.diag(
+                    &r.name,
+                    &label(&format!("aws.rule \"{name}\" targets")),
+                    format!("has {} targets; an EventBridge rule takes at most 5", targets.len()),
+                    Some("split them over several rules".into()),
+                ));
+            }
+            if let Some(event_pattern) = pattern {
+                rules.push(RuleSpec {
+                    name: name.clone(),
+                    description: r.description.as_ref().map(|d| d.get_ref().clone()),
+                    enabled: r.enabled.as_ref().map(|e| *e.get_ref()).unwrap_or(true),
+                    event_pattern,
+                    targets,
+                });
+            }
+        }
+        let associate = raw.associate.as_ref().map(|a| *a.get_ref()).unwrap_or(false);
+        if !associate && !rules.is_empty() {
+            // Rules on a partner bus need the bus; say so rather than fail at apply time.
+            if let Some(first) = raw.rule.first() {
+                errors.push(self.diag(
+                    &first.get_ref().name,
+                    &label("aws.associate"),
+                    "rules need the partner event bus, which only exists once the source is associated",
+                    Some("add associate = true to [destination.aws]".into()),
+                ));
+            }
+        }
+        Some(AwsSpec { associate, rules })
+    }
+}
+
 /// Turns a TOML/serde error into a diagnostic with the line, the key and a fix.
 fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
     let offset = e.span().map(|s| s.start).unwrap_or(0);
@@ -378,15 +479,12 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
         .and_then(|r| r.split('`').next())
     {
         field = Some(unknown.to_string());
-        let expected: &[&str] = if message.contains("`aws_account_id`") {
-            DESTINATION_KEYS
-        } else if message.contains("`destination`") && message.contains("`name`") {
-            ORG_KEYS
-        } else if message.contains("`org`") {
-            TOP_KEYS
-        } else {
-            CONNECTION_KEYS
-        };
+        // serde lists the keys the table accepts after "expected": suggest among exactly those.
+        let expected_owned: Vec<String> = message
+            .split_once("expected")
+            .map(|(_, rest)| rest.split('`').skip(1).step_by(2).map(String::from).collect())
+            .unwrap_or_default();
+        let expected: Vec<&str> = expected_owned.iter().map(String::as_str).collect();
         let lowered = unknown.to_ascii_lowercase();
         help = Some(
             if lowered.contains("secret")

@@ -53,34 +53,27 @@ pub struct RawDestination {
     pub event_bus_arn: Option<Spanned<String>>,
     pub topics: Option<Spanned<Vec<Spanned<String>>>>,
     pub event_types: Option<Spanned<Vec<Spanned<String>>>>,
+    pub aws: Option<Spanned<RawAws>>,
 }
 
-/// Keys each table accepts, for "did you mean" on unknown keys.
-pub const DESTINATION_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "enabled",
-    "aws_account_id",
-    "aws_region",
-    "event_source_suffix",
-    "event_bus_arn",
-    "topics",
-    "event_types",
-];
-pub const CONNECTION_KEYS: &[&str] = &[
-    "region",
-    "api_url",
-    "login_url",
-    "client_id_env",
-    "client_secret_env",
-];
-pub const ORG_KEYS: &[&str] = &[
-    "name",
-    "region",
-    "api_url",
-    "login_url",
-    "client_id_env",
-    "client_secret_env",
-    "destination",
-];
-pub const TOP_KEYS: &[&str] = &["genesys", "destination", "org"];
+/// `[destination.aws]`: the AWS half of a destination.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAws {
+    pub associate: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub rule: Vec<Spanned<RawRule>>,
+}
+
+/// `[[destination.aws.rule]]`: a rule on the partner event bus.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub name: Spanned<String>,
+    pub description: Option<Spanned<String>>,
+    pub enabled: Option<Spanned<bool>>,
+    /// A JSON string, or a TOML table written as the pattern itself.
+    pub event_pattern: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub targets: Vec<Spanned<String>>,
+}

@@ -141,6 +141,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
             .collect(),
         origin: Origin::Flag,
         warnings: vec![],
+        aws: None,
     };
     let destinations = resolve_destinations(std::slice::from_ref(&spec), &catalogue, &org.id)?;
     let topic_count = destinations[0].topics.len();

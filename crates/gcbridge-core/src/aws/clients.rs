@@ -1,0 +1,53 @@
+//! SDK clients for one AWS region, from the standard credential chain.
+
+use aws_config::{BehaviorVersion, Region};
+
+use super::error::AwsError;
+
+/// EventBridge, SQS and STS clients sharing one region and credentials.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    pub region: String,
+    pub events: aws_sdk_eventbridge::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl AwsClients {
+    /// Clients for `region`; `endpoint` overrides the endpoint (else `AWS_ENDPOINT_URL` or AWS).
+    pub async fn new(region: &str, endpoint: Option<&str>) -> AwsClients {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string()));
+        if let Some(url) = endpoint {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        AwsClients {
+            region: region.to_string(),
+            events: aws_sdk_eventbridge::Client::new(&config),
+            sqs: aws_sdk_sqs::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+        }
+    }
+
+    /// The account the credentials belong to.
+    pub async fn account(&self) -> Result<String, AwsError> {
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| {
+            AwsError::from_sdk(
+                "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
+                e,
+            )
+        })?;
+        out.account().map(String::from).ok_or_else(|| AwsError::new("sts:GetCallerIdentity returned no account"))
+    }
+
+    /// Fails unless the credentials belong to `expected`: nothing is written in the wrong account.
+    pub async fn check_account(&self, expected: &str) -> Result<(), AwsError> {
+        let actual = self.account().await?;
+        if actual != expected {
+            return Err(AwsError::new(format!(
+                "the AWS credentials belong to account {actual}, but the destination's aws_account_id is {expected}; use credentials (e.g. AWS_PROFILE) of account {expected}"
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,100 @@
+//! The partner event source Genesys creates, and the bus that associates it.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_eventbridge::types::EventSourceState;
+
+use super::clients::AwsClients;
+use super::error::AwsError;
+
+/// The partner event source as the customer account sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    /// Genesys has not created it (or it was removed).
+    Missing,
+    /// Created, not associated with a bus: its events are dropped.
+    Pending,
+    Active,
+    /// Deleted by the partner; a new one appears when the integration is enabled again.
+    Deleted,
+    Other(String),
+}
+
+impl SourceState {
+    pub fn label(&self) -> &str {
+        match self {
+            SourceState::Missing => "missing",
+            SourceState::Pending => "PENDING",
+            SourceState::Active => "ACTIVE",
+            SourceState::Deleted => "DELETED",
+            SourceState::Other(s) => s,
+        }
+    }
+}
+
+pub async fn source_state(aws: &AwsClients, name: &str) -> Result<SourceState, AwsError> {
+    match aws.events.describe_event_source().name(name).send().await {
+        Ok(out) => Ok(match out.state() {
+            Some(EventSourceState::Active) => SourceState::Active,
+            Some(EventSourceState::Pending) => SourceState::Pending,
+            Some(EventSourceState::Deleted) => SourceState::Deleted,
+            Some(other) => SourceState::Other(other.as_str().to_string()),
+            None => SourceState::Other("unknown".into()),
+        }),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(SourceState::Missing),
+        Err(e) => Err(AwsError::from_sdk(&format!("events:DescribeEventSource {name}"), e)),
+    }
+}
+
+/// The bus's ARN when a bus of that name exists.
+pub async fn bus_arn(aws: &AwsClients, name: &str) -> Result<Option<String>, AwsError> {
+    match aws.events.describe_event_bus().name(name).send().await {
+        Ok(out) => Ok(out.arn().map(String::from)),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(None),
+        Err(e) => Err(AwsError::from_sdk(&format!("events:DescribeEventBus {name}"), e)),
+    }
+}
+
+/// Waits until Genesys has created the source (it does so once the integration is ACTIVE).
+pub async fn wait_for_source(aws: &AwsClients, name: &str, limit: Duration) -> Result<SourceState, AwsError> {
+    let started = Instant::now();
+    loop {
+        let state = source_state(aws, name).await?;
+        if matches!(state, SourceState::Pending | SourceState::Active) {
+            return Ok(state);
+        }
+        if started.elapsed() >= limit {
+            return Err(AwsError::new(format!(
+                "the partner event source {name} did not appear in {} within {}s (state: {}); check that the integration is ACTIVE and that its account and region are this account and region",
+                aws.region,
+                limit.as_secs(),
+                state.label()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Creates the partner event bus from the source (the association).
+pub async fn associate(aws: &AwsClients, name: &str) -> Result<String, AwsError> {
+    let out = aws
+        .events
+        .create_event_bus()
+        .name(name)
+        .event_source_name(name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:CreateEventBus {name}"), e))?;
+    Ok(out.event_bus_arn().unwrap_or_default().to_string())
+}
+
+pub async fn delete_bus(aws: &AwsClients, name: &str) -> Result<(), AwsError> {
+    // DeleteEventBus of a missing bus succeeds in AWS: deleting is idempotent already.
+    aws.events
+        .delete_event_bus()
+        .name(name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:DeleteEventBus {name}"), e))?;
+    Ok(())
+}

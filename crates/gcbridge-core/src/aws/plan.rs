@@ -1,0 +1,256 @@
+//! The AWS half of a plan: what must change in the destination's account for events to flow,
+//! and carrying it out. Read first, write only the difference, like the Genesys half.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::clients::AwsClients;
+use super::error::AwsError;
+use super::partner::{self, SourceState};
+use super::rules::{self, LiveRule};
+use super::sqs_policy;
+use crate::desired::{partner_event_source_name, Destination, TargetKind};
+
+/// One AWS change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum AwsAction {
+    /// CreateEventBus from the partner event source (waiting for Genesys to create the source).
+    Associate { source: String },
+    CreateRule { rule: String },
+    UpdateRule { rule: String, changes: Vec<String> },
+    AddTargets { rule: String, targets: Vec<String> },
+    RemoveTargets { rule: String, ids: Vec<String> },
+    /// Add a queue policy statement letting EventBridge deliver this rule's events.
+    AllowSqs { rule: String, queue_arn: String },
+    RevokeSqs { rule: String, queue_arn: String },
+    DeleteRule { rule: String },
+    DeleteBus { bus: String },
+}
+
+impl AwsAction {
+    pub fn describe(&self) -> String {
+        match self {
+            AwsAction::Associate { source } => format!("associate the partner event source with a new event bus {source}"),
+            AwsAction::CreateRule { rule } => format!("create rule {rule}"),
+            AwsAction::UpdateRule { rule, changes } => format!("update rule {rule} ({})", changes.join(", ")),
+            AwsAction::AddTargets { rule, targets } => format!("rule {rule}: add target(s) {}", targets.join(", ")),
+            AwsAction::RemoveTargets { rule, ids } => format!("rule {rule}: remove target(s) {}", ids.join(", ")),
+            AwsAction::AllowSqs { rule, queue_arn } => {
+                format!("queue {queue_arn}: add the policy statement that lets rule {rule} send to it")
+            }
+            AwsAction::RevokeSqs { rule, queue_arn } => format!("queue {queue_arn}: remove gcbridge's statement for rule {rule}"),
+            AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
+            AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
+        }
+    }
+}
+
+/// The AWS plan of one destination.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwsPlan {
+    pub destination: String,
+    pub account: String,
+    pub region: String,
+    pub source: String,
+    pub source_state: String,
+    pub bus_exists: bool,
+    pub actions: Vec<AwsAction>,
+}
+
+/// The ARN a rule on `bus` has (known before it exists, for policy checks).
+pub fn rule_arn(region: &str, account: &str, bus: &str, rule: &str) -> String {
+    format!("arn:aws:events:{region}:{account}:rule/{bus}/{rule}")
+}
+
+/// Reads the destination's AWS state and lists the changes its `[destination.aws]` asks for.
+/// The credentials must belong to the destination's account: checked before anything else.
+pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -> Result<AwsPlan, AwsError> {
+    let spec = dest.aws.clone().unwrap_or_default();
+    aws.check_account(&dest.aws_account_id).await?;
+    let source = partner_event_source_name(org_id, &dest.event_source_suffix);
+    let state = partner::source_state(aws, &source).await?;
+    let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
+    let mut actions = Vec::new();
+    if spec.associate && !bus_exists {
+        actions.push(AwsAction::Associate { source: source.clone() });
+    }
+    let live: HashMap<String, LiveRule> = if bus_exists {
+        rules::list_rules(aws, &source).await?.into_iter().map(|r| (r.name.clone(), r)).collect()
+    } else {
+        HashMap::new()
+    };
+    for rule in &spec.rules {
+        let arn = live
+            .get(&rule.name)
+            .map(|r| r.arn.clone())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| rule_arn(&dest.aws_region, &dest.aws_account_id, &source, &rule.name));
+        match live.get(&rule.name) {
+            None => {
+                actions.push(AwsAction::CreateRule { rule: rule.name.clone() });
+                if !rule.targets.is_empty() {
+                    actions.push(AwsAction::AddTargets {
+                        rule: rule.name.clone(),
+                        targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
+                    });
+                }
+            }
+            Some(l) => {
+                let mut changes = Vec::new();
+                if l.event_pattern.as_deref() != Some(rule.event_pattern.as_str()) {
+                    changes.push(format!(
+                        "pattern {} -> {}",
+                        l.event_pattern.as_deref().unwrap_or("(none)"),
+                        rule.event_pattern
+                    ));
+                }
+                if l.enabled != rule.enabled {
+                    changes.push(format!("{} -> {}", state_word(l.enabled), state_word(rule.enabled)));
+                }
+                if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
+                    changes.push("description".into());
+                }
+                if !changes.is_empty() {
+                    actions.push(AwsAction::UpdateRule { rule: rule.name.clone(), changes });
+                }
+                let add: Vec<String> = rule
+                    .targets
+                    .iter()
+                    .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
+                    .map(|t| t.arn.clone())
+                    .collect();
+                if !add.is_empty() {
+                    actions.push(AwsAction::AddTargets { rule: rule.name.clone(), targets: add });
+                }
+                let remove: Vec<String> = l
+                    .targets
+                    .iter()
+                    .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
+                    .map(|lt| lt.id.clone())
+                    .collect();
+                if !remove.is_empty() {
+                    actions.push(AwsAction::RemoveTargets { rule: rule.name.clone(), ids: remove });
+                }
+            }
+        }
+        for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
+            let url = sqs_policy::queue_url(aws, &t.arn).await?.ok_or_else(|| {
+                AwsError::new(format!(
+                    "rule {}: the SQS queue {} does not exist in this account and region; create it first (gcbridge manages only its policy)",
+                    rule.name, t.arn
+                ))
+            })?;
+            if !sqs_policy::allows(aws, &url, &t.arn, &arn).await? {
+                actions.push(AwsAction::AllowSqs { rule: rule.name.clone(), queue_arn: t.arn.clone() });
+            }
+        }
+    }
+    Ok(AwsPlan {
+        destination: dest.name.clone(),
+        account: dest.aws_account_id.clone(),
+        region: dest.aws_region.clone(),
+        source,
+        source_state: state.label().to_string(),
+        bus_exists,
+        actions,
+    })
+}
+
+/// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy
+/// statements) and, when it associated the bus, the bus.
+pub async fn plan_destroy(
+    aws: &AwsClients,
+    account: &str,
+    region: &str,
+    suffix: &str,
+    name: &str,
+    spec: &crate::desired::AwsSpec,
+    org_id: &str,
+) -> Result<AwsPlan, AwsError> {
+    aws.check_account(account).await?;
+    let source = partner_event_source_name(org_id, suffix);
+    let state = partner::source_state(aws, &source).await?;
+    let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
+    let mut actions = Vec::new();
+    if bus_exists {
+        let live: HashMap<String, LiveRule> =
+            rules::list_rules(aws, &source).await?.into_iter().map(|r| (r.name.clone(), r)).collect();
+        for rule in &spec.rules {
+            if live.contains_key(&rule.name) {
+                for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
+                    actions.push(AwsAction::RevokeSqs { rule: rule.name.clone(), queue_arn: t.arn.clone() });
+                }
+                actions.push(AwsAction::DeleteRule { rule: rule.name.clone() });
+            }
+        }
+        if spec.associate {
+            actions.push(AwsAction::DeleteBus { bus: source.clone() });
+        }
+    }
+    Ok(AwsPlan {
+        destination: name.to_string(),
+        account: account.to_string(),
+        region: region.to_string(),
+        source,
+        source_state: state.label().to_string(),
+        bus_exists,
+        actions,
+    })
+}
+
+fn state_word(enabled: bool) -> &'static str {
+    if enabled {
+        "ENABLED"
+    } else {
+        "DISABLED"
+    }
+}
+
+/// Carries out the AWS plan in order. `dest` supplies the rules' full specs; `wait` bounds the
+/// wait for Genesys to create the partner event source before associating it.
+pub async fn apply(aws: &AwsClients, plan: &AwsPlan, dest: Option<&Destination>, wait: Duration) -> Result<Vec<String>, AwsError> {
+    let mut done = Vec::new();
+    let rule_spec = |name: &str| dest.and_then(|d| d.aws.as_ref()).and_then(|a| a.rules.iter().find(|r| r.name == name));
+    let mut arns: HashMap<String, String> = HashMap::new();
+    let bus = plan.source.as_str();
+    for action in &plan.actions {
+        match action {
+            AwsAction::Associate { source } => {
+                let state = partner::wait_for_source(aws, source, wait).await?;
+                if state != SourceState::Active || partner::bus_arn(aws, source).await?.is_none() {
+                    partner::associate(aws, source).await?;
+                }
+            }
+            AwsAction::CreateRule { rule } | AwsAction::UpdateRule { rule, .. } => {
+                let spec = rule_spec(rule).ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                let arn = rules::put_rule(aws, bus, spec).await?;
+                arns.insert(rule.clone(), arn);
+            }
+            AwsAction::AddTargets { rule, .. } => {
+                let spec = rule_spec(rule).ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                rules::put_targets(aws, bus, rule, &spec.targets).await?;
+            }
+            AwsAction::RemoveTargets { rule, ids } => rules::remove_targets(aws, bus, rule, ids).await?,
+            AwsAction::AllowSqs { rule, queue_arn } => {
+                let arn = arns.get(rule).cloned().unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
+                let url = sqs_policy::queue_url(aws, queue_arn)
+                    .await?
+                    .ok_or_else(|| AwsError::new(format!("the SQS queue {queue_arn} does not exist")))?;
+                sqs_policy::allow(aws, &url, queue_arn, &arn).await?;
+            }
+            AwsAction::RevokeSqs { rule, queue_arn } => {
+                let arn = rule_arn(&plan.region, &plan.account, bus, rule);
+                if let Some(url) = sqs_policy::queue_url(aws, queue_arn).await? {
+                    sqs_policy::revoke(aws, &url, &arn).await?;
+                }
+            }
+            AwsAction::DeleteRule { rule } => rules::delete_rule(aws, bus, rule).await?,
+            AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
+        }
+        done.push(action.describe());
+    }
+    Ok(done)
+}

@@ -1,0 +1,169 @@
+//! Rules on the partner event bus and their targets: read, create or update, remove.
+
+use aws_sdk_eventbridge::types::{RuleState, Target};
+
+use super::clients::AwsClients;
+use super::error::AwsError;
+use crate::aws_targets::canonical;
+use crate::desired::{RuleSpec, TargetSpec};
+
+/// A rule as it exists on the bus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRule {
+    pub name: String,
+    pub arn: String,
+    /// Canonical JSON.
+    pub event_pattern: Option<String>,
+    pub enabled: bool,
+    pub description: Option<String>,
+    pub targets: Vec<LiveTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveTarget {
+    pub id: String,
+    pub arn: String,
+}
+
+fn canonical_text(pattern: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(pattern).map(|v| canonical(&v)).unwrap_or_else(|_| pattern.to_string())
+}
+
+/// Every rule on `bus`, with its targets.
+pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, AwsError> {
+    let mut rules = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = aws
+            .events
+            .list_rules()
+            .event_bus_name(bus)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(&format!("events:ListRules on {bus}"), e))?;
+        for r in out.rules() {
+            let name = r.name().unwrap_or_default().to_string();
+            let targets = list_targets(aws, bus, &name).await?;
+            rules.push(LiveRule {
+                arn: r.arn().unwrap_or_default().to_string(),
+                event_pattern: r.event_pattern().map(canonical_text),
+                enabled: r.state() != Some(&RuleState::Disabled),
+                description: r.description().filter(|d| !d.is_empty()).map(String::from),
+                targets,
+                name,
+            });
+        }
+        token = out.next_token().map(String::from);
+        if token.is_none() {
+            return Ok(rules);
+        }
+    }
+}
+
+pub async fn list_targets(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec<LiveTarget>, AwsError> {
+    let mut targets = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = aws
+            .events
+            .list_targets_by_rule()
+            .rule(rule)
+            .event_bus_name(bus)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(&format!("events:ListTargetsByRule {rule}"), e))?;
+        for t in out.targets() {
+            targets.push(LiveTarget { id: t.id().to_string(), arn: t.arn().to_string() });
+        }
+        token = out.next_token().map(String::from);
+        if token.is_none() {
+            return Ok(targets);
+        }
+    }
+}
+
+/// Creates or updates the rule; returns its ARN.
+pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<String, AwsError> {
+    let out = aws
+        .events
+        .put_rule()
+        .name(&rule.name)
+        .event_bus_name(bus)
+        .event_pattern(&rule.event_pattern)
+        .state(if rule.enabled { RuleState::Enabled } else { RuleState::Disabled })
+        .description(rule.description.clone().unwrap_or_default())
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:PutRule {}", rule.name), e))?;
+    Ok(out.rule_arn().unwrap_or_default().to_string())
+}
+
+pub async fn put_targets(aws: &AwsClients, bus: &str, rule: &str, targets: &[TargetSpec]) -> Result<(), AwsError> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let mut req = aws.events.put_targets().rule(rule).event_bus_name(bus);
+    for t in targets {
+        let target = Target::builder()
+            .id(&t.id)
+            .arn(&t.arn)
+            .build()
+            .map_err(|e| AwsError::from_sdk("building a target", e))?;
+        req = req.targets(target);
+    }
+    let out = req.send().await.map_err(|e| AwsError::from_sdk(&format!("events:PutTargets on {rule}"), e))?;
+    if out.failed_entry_count() > 0 {
+        let reasons: Vec<String> = out
+            .failed_entries()
+            .iter()
+            .map(|f| format!("{}: {}", f.target_id().unwrap_or("?"), f.error_message().unwrap_or("failed")))
+            .collect();
+        return Err(AwsError::new(format!("events:PutTargets on {rule} failed for {}", reasons.join("; "))));
+    }
+    Ok(())
+}
+
+pub async fn remove_targets(aws: &AwsClients, bus: &str, rule: &str, ids: &[String]) -> Result<(), AwsError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    aws.events
+        .remove_targets()
+        .rule(rule)
+        .event_bus_name(bus)
+        .set_ids(Some(ids.to_vec()))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:RemoveTargets on {rule}"), e))?;
+    Ok(())
+}
+
+/// Removes the rule's targets, then the rule.
+pub async fn delete_rule(aws: &AwsClients, bus: &str, rule: &str) -> Result<(), AwsError> {
+    let targets = list_targets(aws, bus, rule).await?;
+    let ids: Vec<String> = targets.into_iter().map(|t| t.id).collect();
+    remove_targets(aws, bus, rule, &ids).await?;
+    aws.events
+        .delete_rule()
+        .name(rule)
+        .event_bus_name(bus)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:DeleteRule {rule}"), e))?;
+    Ok(())
+}
+
+/// Whether `pattern` matches `event` (EventBridge's own evaluation, events:TestEventPattern).
+pub async fn pattern_matches(aws: &AwsClients, pattern: &str, event: &str) -> Result<bool, AwsError> {
+    let out = aws
+        .events
+        .test_event_pattern()
+        .event_pattern(pattern)
+        .event(event)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:TestEventPattern", e))?;
+    Ok(out.result())
+}
