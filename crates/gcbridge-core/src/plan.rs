@@ -359,6 +359,7 @@ mod tests {
             event_source_suffix: suffix.into(),
             topics: topic_set(topics.iter().copied()),
             origin: Origin::Flag,
+            aws: None,
         }
     }
 
