@@ -10,8 +10,17 @@ use crate::desired::{TargetKind, TargetSpec};
 pub const DEFAULT_PATTERN: &str = r#"{"source":[{"prefix":"aws.partner/genesys.com/cloud/"}]}"#;
 
 /// Top-level fields of an EventBridge event that a pattern may match on.
-const EVENT_FIELDS: &[&str] =
-    &["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"];
+const EVENT_FIELDS: &[&str] = &[
+    "version",
+    "id",
+    "detail-type",
+    "source",
+    "account",
+    "time",
+    "region",
+    "resources",
+    "detail",
+];
 
 /// Parses a target ARN; `bus_region` is the region of the partner bus (targets other than buses
 /// must be in it).
@@ -66,7 +75,11 @@ pub fn parse_target(arn: &str, bus_region: &str) -> Result<TargetSpec, String> {
             "\"{arn}\" is in {region}, but the partner event bus is in {bus_region}; EventBridge delivers to targets in the bus's region (route through an event bus target to cross regions)"
         ));
     }
-    Ok(TargetSpec { id: target_id(kind, name), arn: arn.to_string(), kind })
+    Ok(TargetSpec {
+        id: target_id(kind, name),
+        arn: arn.to_string(),
+        kind,
+    })
 }
 
 /// A readable, stable target id: `sqs-my-queue`, at most 64 characters of the allowed set.
@@ -82,7 +95,13 @@ fn target_id(kind: TargetKind, name: &str) -> String {
     };
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut id = format!("{prefix}-{cleaned}");
     id.truncate(64);
@@ -91,8 +110,15 @@ fn target_id(kind: TargetKind, name: &str) -> String {
 
 /// Checks a rule name: 1 to 64 of letters, digits, `.`, `-`, `_`.
 pub fn check_rule_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
-        return Err(format!("\"{name}\" is not a valid rule name: 1 to 64 letters, digits, '.', '-' or '_'"));
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(format!(
+            "\"{name}\" is not a valid rule name: 1 to 64 letters, digits, '.', '-' or '_'"
+        ));
     }
     Ok(())
 }
@@ -108,8 +134,13 @@ pub fn canonical_pattern(pattern: &Value) -> Result<String, String> {
     for (key, value) in map {
         if !EVENT_FIELDS.contains(&key.as_str()) {
             let close = crate::suggest::closest(key, EVENT_FIELDS.iter().copied(), 1);
-            let hint = close.first().map(|c| format!("; did you mean \"{c}\"?")).unwrap_or_default();
-            return Err(format!("\"{key}\" is not a field of an EventBridge event{hint}"));
+            let hint = close
+                .first()
+                .map(|c| format!("; did you mean \"{c}\"?"))
+                .unwrap_or_default();
+            return Err(format!(
+                "\"{key}\" is not a field of an EventBridge event{hint}"
+            ));
         }
         check_matchers(key, value)?;
     }
@@ -142,7 +173,10 @@ pub fn canonical(value: &Value) -> String {
                 .collect();
             format!("{{{}}}", inner.join(","))
         }
-        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
         other => other.to_string(),
     }
 }
@@ -152,11 +186,17 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         toml::Value::Boolean(b) => Value::Bool(*b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        toml::Value::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -166,15 +206,33 @@ mod tests {
 
     #[test]
     fn targets_are_classified_and_checked() {
-        let t = parse_target("arn:aws:sqs:us-east-1:123456789012:genesys-events", "us-east-1").unwrap();
-        assert_eq!((t.kind, t.id.as_str()), (TargetKind::Sqs, "sqs-genesys-events"));
-        let t = parse_target("arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/genesys:*", "us-east-1").unwrap();
+        let t = parse_target(
+            "arn:aws:sqs:us-east-1:123456789012:genesys-events",
+            "us-east-1",
+        )
+        .unwrap();
+        assert_eq!(
+            (t.kind, t.id.as_str()),
+            (TargetKind::Sqs, "sqs-genesys-events")
+        );
+        let t = parse_target(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/genesys:*",
+            "us-east-1",
+        )
+        .unwrap();
         assert_eq!(t.id, "logs--aws-events-genesys");
-        assert!(parse_target("arn:aws:events:eu-west-1:123456789012:event-bus/central", "us-east-1").is_ok());
+        assert!(parse_target(
+            "arn:aws:events:eu-west-1:123456789012:event-bus/central",
+            "us-east-1"
+        )
+        .is_ok());
         for (arn, needle) in [
             ("nope", "not an ARN"),
             ("arn:aws:s3:us-east-1:123456789012:bucket", "not supported"),
-            ("arn:aws:sqs:eu-west-1:123456789012:q", "EventBridge delivers"),
+            (
+                "arn:aws:sqs:eu-west-1:123456789012:q",
+                "EventBridge delivers",
+            ),
             ("arn:aws:sqs:us-east-1:1234:q", "account"),
             ("arn:aws:lambda:us-east-1:123456789012:fn", "function:NAME"),
         ] {
@@ -185,10 +243,18 @@ mod tests {
 
     #[test]
     fn patterns_are_checked_and_canonical() {
-        let p: Value = serde_json::from_str(r#"{ "source": [ {"prefix": "aws.partner/"} ], "detail-type": ["a"] }"#).unwrap();
-        assert_eq!(canonical_pattern(&p).unwrap(), r#"{"detail-type":["a"],"source":[{"prefix":"aws.partner/"}]}"#);
+        let p: Value = serde_json::from_str(
+            r#"{ "source": [ {"prefix": "aws.partner/"} ], "detail-type": ["a"] }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            canonical_pattern(&p).unwrap(),
+            r#"{"detail-type":["a"],"source":[{"prefix":"aws.partner/"}]}"#
+        );
         let p: Value = serde_json::from_str(r#"{"detail_type": ["a"]}"#).unwrap();
-        assert!(canonical_pattern(&p).unwrap_err().contains("did you mean \"detail-type\""));
+        assert!(canonical_pattern(&p)
+            .unwrap_err()
+            .contains("did you mean \"detail-type\""));
         let p: Value = serde_json::from_str(r#"{"source": "x"}"#).unwrap();
         assert!(canonical_pattern(&p).unwrap_err().contains("lists"));
         assert!(canonical_pattern(&Value::Null).is_err());

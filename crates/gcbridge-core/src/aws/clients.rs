@@ -16,7 +16,8 @@ pub struct AwsClients {
 impl AwsClients {
     /// Clients for `region`; `endpoint` overrides the endpoint (else `AWS_ENDPOINT_URL` or AWS).
     pub async fn new(region: &str, endpoint: Option<&str>) -> AwsClients {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string()));
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string()));
         if let Some(url) = endpoint {
             loader = loader.endpoint_url(url);
         }
@@ -37,7 +38,9 @@ impl AwsClients {
                 e,
             )
         })?;
-        out.account().map(String::from).ok_or_else(|| AwsError::new("sts:GetCallerIdentity returned no account"))
+        out.account()
+            .map(String::from)
+            .ok_or_else(|| AwsError::new("sts:GetCallerIdentity returned no account"))
     }
 
     /// Fails unless the credentials belong to `expected`: nothing is written in the wrong account.

@@ -12,11 +12,15 @@ pub struct AwsError {
 impl AwsError {
     /// `what` failed, with the SDK error's full context.
     pub fn from_sdk<E: StdError>(what: &str, err: E) -> Self {
-        AwsError { message: format!("{what}: {}", render(&err)) }
+        AwsError {
+            message: format!("{what}: {}", render(&err)),
+        }
     }
 
     pub fn new(message: impl Into<String>) -> Self {
-        AwsError { message: message.into() }
+        AwsError {
+            message: message.into(),
+        }
     }
 }
 

@@ -41,8 +41,16 @@ pub async fn source_state(aws: &AwsClients, name: &str) -> Result<SourceState, A
             Some(other) => SourceState::Other(other.as_str().to_string()),
             None => SourceState::Other("unknown".into()),
         }),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(SourceState::Missing),
-        Err(e) => Err(AwsError::from_sdk(&format!("events:DescribeEventSource {name}"), e)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(SourceState::Missing)
+        }
+        Err(e) => Err(AwsError::from_sdk(
+            &format!("events:DescribeEventSource {name}"),
+            e,
+        )),
     }
 }
 
@@ -50,13 +58,25 @@ pub async fn source_state(aws: &AwsClients, name: &str) -> Result<SourceState, A
 pub async fn bus_arn(aws: &AwsClients, name: &str) -> Result<Option<String>, AwsError> {
     match aws.events.describe_event_bus().name(name).send().await {
         Ok(out) => Ok(out.arn().map(String::from)),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(None),
-        Err(e) => Err(AwsError::from_sdk(&format!("events:DescribeEventBus {name}"), e)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(AwsError::from_sdk(
+            &format!("events:DescribeEventBus {name}"),
+            e,
+        )),
     }
 }
 
 /// Waits until Genesys has created the source (it does so once the integration is ACTIVE).
-pub async fn wait_for_source(aws: &AwsClients, name: &str, limit: Duration) -> Result<SourceState, AwsError> {
+pub async fn wait_for_source(
+    aws: &AwsClients,
+    name: &str,
+    limit: Duration,
+) -> Result<SourceState, AwsError> {
     let started = Instant::now();
     loop {
         let state = source_state(aws, name).await?;

@@ -18,30 +18,65 @@ use crate::desired::{partner_event_source_name, Destination, TargetKind};
 #[serde(tag = "action", rename_all = "kebab-case")]
 pub enum AwsAction {
     /// CreateEventBus from the partner event source (waiting for Genesys to create the source).
-    Associate { source: String },
-    CreateRule { rule: String },
-    UpdateRule { rule: String, changes: Vec<String> },
-    AddTargets { rule: String, targets: Vec<String> },
-    RemoveTargets { rule: String, ids: Vec<String> },
+    Associate {
+        source: String,
+    },
+    CreateRule {
+        rule: String,
+    },
+    UpdateRule {
+        rule: String,
+        changes: Vec<String>,
+    },
+    AddTargets {
+        rule: String,
+        targets: Vec<String>,
+    },
+    RemoveTargets {
+        rule: String,
+        ids: Vec<String>,
+    },
     /// Add a queue policy statement letting EventBridge deliver this rule's events.
-    AllowSqs { rule: String, queue_arn: String },
-    RevokeSqs { rule: String, queue_arn: String },
-    DeleteRule { rule: String },
-    DeleteBus { bus: String },
+    AllowSqs {
+        rule: String,
+        queue_arn: String,
+    },
+    RevokeSqs {
+        rule: String,
+        queue_arn: String,
+    },
+    DeleteRule {
+        rule: String,
+    },
+    DeleteBus {
+        bus: String,
+    },
 }
 
 impl AwsAction {
     pub fn describe(&self) -> String {
         match self {
-            AwsAction::Associate { source } => format!("associate the partner event source with a new event bus {source}"),
-            AwsAction::CreateRule { rule } => format!("create rule {rule}"),
-            AwsAction::UpdateRule { rule, changes } => format!("update rule {rule} ({})", changes.join(", ")),
-            AwsAction::AddTargets { rule, targets } => format!("rule {rule}: add target(s) {}", targets.join(", ")),
-            AwsAction::RemoveTargets { rule, ids } => format!("rule {rule}: remove target(s) {}", ids.join(", ")),
-            AwsAction::AllowSqs { rule, queue_arn } => {
-                format!("queue {queue_arn}: add the policy statement that lets rule {rule} send to it")
+            AwsAction::Associate { source } => {
+                format!("associate the partner event source with a new event bus {source}")
             }
-            AwsAction::RevokeSqs { rule, queue_arn } => format!("queue {queue_arn}: remove gcbridge's statement for rule {rule}"),
+            AwsAction::CreateRule { rule } => format!("create rule {rule}"),
+            AwsAction::UpdateRule { rule, changes } => {
+                format!("update rule {rule} ({})", changes.join(", "))
+            }
+            AwsAction::AddTargets { rule, targets } => {
+                format!("rule {rule}: add target(s) {}", targets.join(", "))
+            }
+            AwsAction::RemoveTargets { rule, ids } => {
+                format!("rule {rule}: remove target(s) {}", ids.join(", "))
+            }
+            AwsAction::AllowSqs { rule, queue_arn } => {
+                format!(
+                    "queue {queue_arn}: add the policy statement that lets rule {rule} send to it"
+                )
+            }
+            AwsAction::RevokeSqs { rule, queue_arn } => {
+                format!("queue {queue_arn}: remove gcbridge's statement for rule {rule}")
+            }
             AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
             AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
         }
@@ -67,7 +102,11 @@ pub fn rule_arn(region: &str, account: &str, bus: &str, rule: &str) -> String {
 
 /// Reads the destination's AWS state and lists the changes its `[destination.aws]` asks for.
 /// The credentials must belong to the destination's account: checked before anything else.
-pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -> Result<AwsPlan, AwsError> {
+pub async fn plan_converge(
+    aws: &AwsClients,
+    dest: &Destination,
+    org_id: &str,
+) -> Result<AwsPlan, AwsError> {
     let spec = dest.aws.clone().unwrap_or_default();
     aws.check_account(&dest.aws_account_id).await?;
     let source = partner_event_source_name(org_id, &dest.event_source_suffix);
@@ -75,10 +114,16 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
     if spec.associate && !bus_exists {
-        actions.push(AwsAction::Associate { source: source.clone() });
+        actions.push(AwsAction::Associate {
+            source: source.clone(),
+        });
     }
     let live: HashMap<String, LiveRule> = if bus_exists {
-        rules::list_rules(aws, &source).await?.into_iter().map(|r| (r.name.clone(), r)).collect()
+        rules::list_rules(aws, &source)
+            .await?
+            .into_iter()
+            .map(|r| (r.name.clone(), r))
+            .collect()
     } else {
         HashMap::new()
     };
@@ -87,10 +132,14 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
             .get(&rule.name)
             .map(|r| r.arn.clone())
             .filter(|a| !a.is_empty())
-            .unwrap_or_else(|| rule_arn(&dest.aws_region, &dest.aws_account_id, &source, &rule.name));
+            .unwrap_or_else(|| {
+                rule_arn(&dest.aws_region, &dest.aws_account_id, &source, &rule.name)
+            });
         match live.get(&rule.name) {
             None => {
-                actions.push(AwsAction::CreateRule { rule: rule.name.clone() });
+                actions.push(AwsAction::CreateRule {
+                    rule: rule.name.clone(),
+                });
                 if !rule.targets.is_empty() {
                     actions.push(AwsAction::AddTargets {
                         rule: rule.name.clone(),
@@ -108,13 +157,22 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
                     ));
                 }
                 if l.enabled != rule.enabled {
-                    changes.push(format!("{} -> {}", state_word(l.enabled), state_word(rule.enabled)));
+                    changes.push(format!(
+                        "{} -> {}",
+                        state_word(l.enabled),
+                        state_word(rule.enabled)
+                    ));
                 }
-                if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
+                if l.description.as_deref().unwrap_or("")
+                    != rule.description.as_deref().unwrap_or("")
+                {
                     changes.push("description".into());
                 }
                 if !changes.is_empty() {
-                    actions.push(AwsAction::UpdateRule { rule: rule.name.clone(), changes });
+                    actions.push(AwsAction::UpdateRule {
+                        rule: rule.name.clone(),
+                        changes,
+                    });
                 }
                 let add: Vec<String> = rule
                     .targets
@@ -123,7 +181,10 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
                     .map(|t| t.arn.clone())
                     .collect();
                 if !add.is_empty() {
-                    actions.push(AwsAction::AddTargets { rule: rule.name.clone(), targets: add });
+                    actions.push(AwsAction::AddTargets {
+                        rule: rule.name.clone(),
+                        targets: add,
+                    });
                 }
                 let remove: Vec<String> = l
                     .targets
@@ -132,7 +193,10 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
                     .map(|lt| lt.id.clone())
                     .collect();
                 if !remove.is_empty() {
-                    actions.push(AwsAction::RemoveTargets { rule: rule.name.clone(), ids: remove });
+                    actions.push(AwsAction::RemoveTargets {
+                        rule: rule.name.clone(),
+                        ids: remove,
+                    });
                 }
             }
         }
@@ -144,7 +208,10 @@ pub async fn plan_converge(aws: &AwsClients, dest: &Destination, org_id: &str) -
                 ))
             })?;
             if !sqs_policy::allows(aws, &url, &t.arn, &arn).await? {
-                actions.push(AwsAction::AllowSqs { rule: rule.name.clone(), queue_arn: t.arn.clone() });
+                actions.push(AwsAction::AllowSqs {
+                    rule: rule.name.clone(),
+                    queue_arn: t.arn.clone(),
+                });
             }
         }
     }
@@ -176,18 +243,28 @@ pub async fn plan_destroy(
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
     if bus_exists {
-        let live: HashMap<String, LiveRule> =
-            rules::list_rules(aws, &source).await?.into_iter().map(|r| (r.name.clone(), r)).collect();
+        let live: HashMap<String, LiveRule> = rules::list_rules(aws, &source)
+            .await?
+            .into_iter()
+            .map(|r| (r.name.clone(), r))
+            .collect();
         for rule in &spec.rules {
             if live.contains_key(&rule.name) {
                 for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
-                    actions.push(AwsAction::RevokeSqs { rule: rule.name.clone(), queue_arn: t.arn.clone() });
+                    actions.push(AwsAction::RevokeSqs {
+                        rule: rule.name.clone(),
+                        queue_arn: t.arn.clone(),
+                    });
                 }
-                actions.push(AwsAction::DeleteRule { rule: rule.name.clone() });
+                actions.push(AwsAction::DeleteRule {
+                    rule: rule.name.clone(),
+                });
             }
         }
         if spec.associate {
-            actions.push(AwsAction::DeleteBus { bus: source.clone() });
+            actions.push(AwsAction::DeleteBus {
+                bus: source.clone(),
+            });
         }
     }
     Ok(AwsPlan {
@@ -211,9 +288,17 @@ fn state_word(enabled: bool) -> &'static str {
 
 /// Carries out the AWS plan in order. `dest` supplies the rules' full specs; `wait` bounds the
 /// wait for Genesys to create the partner event source before associating it.
-pub async fn apply(aws: &AwsClients, plan: &AwsPlan, dest: Option<&Destination>, wait: Duration) -> Result<Vec<String>, AwsError> {
+pub async fn apply(
+    aws: &AwsClients,
+    plan: &AwsPlan,
+    dest: Option<&Destination>,
+    wait: Duration,
+) -> Result<Vec<String>, AwsError> {
     let mut done = Vec::new();
-    let rule_spec = |name: &str| dest.and_then(|d| d.aws.as_ref()).and_then(|a| a.rules.iter().find(|r| r.name == name));
+    let rule_spec = |name: &str| {
+        dest.and_then(|d| d.aws.as_ref())
+            .and_then(|a| a.rules.iter().find(|r| r.name == name))
+    };
     let mut arns: HashMap<String, String> = HashMap::new();
     let bus = plan.source.as_str();
     for action in &plan.actions {
@@ -225,20 +310,29 @@ pub async fn apply(aws: &AwsClients, plan: &AwsPlan, dest: Option<&Destination>,
                 }
             }
             AwsAction::CreateRule { rule } | AwsAction::UpdateRule { rule, .. } => {
-                let spec = rule_spec(rule).ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                let spec = rule_spec(rule)
+                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
                 let arn = rules::put_rule(aws, bus, spec).await?;
                 arns.insert(rule.clone(), arn);
             }
             AwsAction::AddTargets { rule, .. } => {
-                let spec = rule_spec(rule).ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                let spec = rule_spec(rule)
+                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
                 rules::put_targets(aws, bus, rule, &spec.targets).await?;
             }
-            AwsAction::RemoveTargets { rule, ids } => rules::remove_targets(aws, bus, rule, ids).await?,
+            AwsAction::RemoveTargets { rule, ids } => {
+                rules::remove_targets(aws, bus, rule, ids).await?
+            }
             AwsAction::AllowSqs { rule, queue_arn } => {
-                let arn = arns.get(rule).cloned().unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
+                let arn = arns
+                    .get(rule)
+                    .cloned()
+                    .unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
                 let url = sqs_policy::queue_url(aws, queue_arn)
                     .await?
-                    .ok_or_else(|| AwsError::new(format!("the SQS queue {queue_arn} does not exist")))?;
+                    .ok_or_else(|| {
+                        AwsError::new(format!("the SQS queue {queue_arn} does not exist"))
+                    })?;
                 sqs_policy::allow(aws, &url, queue_arn, &arn).await?;
             }
             AwsAction::RevokeSqs { rule, queue_arn } => {

@@ -26,7 +26,9 @@ pub struct LiveTarget {
 }
 
 fn canonical_text(pattern: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(pattern).map(|v| canonical(&v)).unwrap_or_else(|_| pattern.to_string())
+    serde_json::from_str::<serde_json::Value>(pattern)
+        .map(|v| canonical(&v))
+        .unwrap_or_else(|_| pattern.to_string())
 }
 
 /// Every rule on `bus`, with its targets.
@@ -61,7 +63,11 @@ pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, Aw
     }
 }
 
-pub async fn list_targets(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec<LiveTarget>, AwsError> {
+pub async fn list_targets(
+    aws: &AwsClients,
+    bus: &str,
+    rule: &str,
+) -> Result<Vec<LiveTarget>, AwsError> {
     let mut targets = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -75,7 +81,10 @@ pub async fn list_targets(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListTargetsByRule {rule}"), e))?;
         for t in out.targets() {
-            targets.push(LiveTarget { id: t.id().to_string(), arn: t.arn().to_string() });
+            targets.push(LiveTarget {
+                id: t.id().to_string(),
+                arn: t.arn().to_string(),
+            });
         }
         token = out.next_token().map(String::from);
         if token.is_none() {
@@ -92,7 +101,11 @@ pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<St
         .name(&rule.name)
         .event_bus_name(bus)
         .event_pattern(&rule.event_pattern)
-        .state(if rule.enabled { RuleState::Enabled } else { RuleState::Disabled })
+        .state(if rule.enabled {
+            RuleState::Enabled
+        } else {
+            RuleState::Disabled
+        })
         .description(rule.description.clone().unwrap_or_default())
         .send()
         .await
@@ -100,7 +113,12 @@ pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<St
     Ok(out.rule_arn().unwrap_or_default().to_string())
 }
 
-pub async fn put_targets(aws: &AwsClients, bus: &str, rule: &str, targets: &[TargetSpec]) -> Result<(), AwsError> {
+pub async fn put_targets(
+    aws: &AwsClients,
+    bus: &str,
+    rule: &str,
+    targets: &[TargetSpec],
+) -> Result<(), AwsError> {
     if targets.is_empty() {
         return Ok(());
     }
@@ -113,19 +131,36 @@ pub async fn put_targets(aws: &AwsClients, bus: &str, rule: &str, targets: &[Tar
             .map_err(|e| AwsError::from_sdk("building a target", e))?;
         req = req.targets(target);
     }
-    let out = req.send().await.map_err(|e| AwsError::from_sdk(&format!("events:PutTargets on {rule}"), e))?;
+    let out = req
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("events:PutTargets on {rule}"), e))?;
     if out.failed_entry_count() > 0 {
         let reasons: Vec<String> = out
             .failed_entries()
             .iter()
-            .map(|f| format!("{}: {}", f.target_id().unwrap_or("?"), f.error_message().unwrap_or("failed")))
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f.target_id().unwrap_or("?"),
+                    f.error_message().unwrap_or("failed")
+                )
+            })
             .collect();
-        return Err(AwsError::new(format!("events:PutTargets on {rule} failed for {}", reasons.join("; "))));
+        return Err(AwsError::new(format!(
+            "events:PutTargets on {rule} failed for {}",
+            reasons.join("; ")
+        )));
     }
     Ok(())
 }
 
-pub async fn remove_targets(aws: &AwsClients, bus: &str, rule: &str, ids: &[String]) -> Result<(), AwsError> {
+pub async fn remove_targets(
+    aws: &AwsClients,
+    bus: &str,
+    rule: &str,
+    ids: &[String],
+) -> Result<(), AwsError> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -156,7 +191,11 @@ pub async fn delete_rule(aws: &AwsClients, bus: &str, rule: &str) -> Result<(), 
 }
 
 /// Whether `pattern` matches `event` (EventBridge's own evaluation, events:TestEventPattern).
-pub async fn pattern_matches(aws: &AwsClients, pattern: &str, event: &str) -> Result<bool, AwsError> {
+pub async fn pattern_matches(
+    aws: &AwsClients,
+    pattern: &str,
+    event: &str,
+) -> Result<bool, AwsError> {
     let out = aws
         .events
         .test_event_pattern()

@@ -15,10 +15,23 @@ pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
 
 /// The queue's URL; `None` when the queue does not exist.
 pub async fn queue_url(aws: &AwsClients, queue_arn: &str) -> Result<Option<String>, AwsError> {
-    let (account, name) = queue_of_arn(queue_arn).ok_or_else(|| AwsError::new(format!("{queue_arn} is not an SQS queue ARN")))?;
-    match aws.sqs.get_queue_url().queue_name(&name).queue_owner_aws_account_id(&account).send().await {
+    let (account, name) = queue_of_arn(queue_arn)
+        .ok_or_else(|| AwsError::new(format!("{queue_arn} is not an SQS queue ARN")))?;
+    match aws
+        .sqs
+        .get_queue_url()
+        .queue_name(&name)
+        .queue_owner_aws_account_id(&account)
+        .send()
+        .await
+    {
         Ok(out) => Ok(out.queue_url().map(String::from)),
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_queue_does_not_exist()) => Ok(None),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_queue_does_not_exist()) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(AwsError::from_sdk(&format!("sqs:GetQueueUrl {name}"), e)),
     }
 }
@@ -58,8 +71,13 @@ fn statement_allows(s: &Value, queue_arn: &str, rule_arn: &str) -> bool {
     let principal_ok = match &s["Principal"] {
         Value::String(p) => p == "*",
         Value::Object(m) => {
-            m.get("Service").is_some_and(|v| as_list(v).iter().any(|x| x.as_str() == Some("events.amazonaws.com")))
-                || m.get("AWS").is_some_and(|v| as_list(v).iter().any(|x| x.as_str() == Some("*")))
+            m.get("Service").is_some_and(|v| {
+                as_list(v)
+                    .iter()
+                    .any(|x| x.as_str() == Some("events.amazonaws.com"))
+            }) || m
+                .get("AWS")
+                .is_some_and(|v| as_list(v).iter().any(|x| x.as_str() == Some("*")))
         }
         _ => false,
     };
@@ -67,11 +85,17 @@ fn statement_allows(s: &Value, queue_arn: &str, rule_arn: &str) -> bool {
         .iter()
         .filter_map(|a| a.as_str())
         .any(|a| text_matches(&a.to_ascii_lowercase(), "sqs:sendmessage"));
-    let resource_ok = s["Resource"].is_null() || as_list(&s["Resource"]).iter().filter_map(|r| r.as_str()).any(|r| text_matches(r, queue_arn));
+    let resource_ok = s["Resource"].is_null()
+        || as_list(&s["Resource"])
+            .iter()
+            .filter_map(|r| r.as_str())
+            .any(|r| text_matches(r, queue_arn));
     let condition_ok = match &s["Condition"] {
         Value::Null => true,
         Value::Object(conds) => conds.iter().all(|(op, kv)| {
-            let Some(source) = kv.get("aws:SourceArn") else { return true };
+            let Some(source) = kv.get("aws:SourceArn") else {
+                return true;
+            };
             let values: Vec<&str> = as_list(source).iter().filter_map(|v| v.as_str()).collect();
             match op.as_str() {
                 "ArnEquals" | "StringEquals" => values.contains(&rule_arn),
@@ -85,23 +109,47 @@ fn statement_allows(s: &Value, queue_arn: &str, rule_arn: &str) -> bool {
 }
 
 /// Whether the queue's policy lets the rule deliver.
-pub async fn allows(aws: &AwsClients, queue_url: &str, queue_arn: &str, rule_arn: &str) -> Result<bool, AwsError> {
+pub async fn allows(
+    aws: &AwsClients,
+    queue_url: &str,
+    queue_arn: &str,
+    rule_arn: &str,
+) -> Result<bool, AwsError> {
     Ok(policy(aws, queue_url)
         .await?
-        .map(|p| as_list(&p["Statement"]).iter().any(|s| statement_allows(s, queue_arn, rule_arn)))
+        .map(|p| {
+            as_list(&p["Statement"])
+                .iter()
+                .any(|s| statement_allows(s, queue_arn, rule_arn))
+        })
         .unwrap_or(false))
 }
 
 /// The statement id gcbridge uses for a rule, so it can find (and remove) its own statement.
 fn sid_for(rule_arn: &str) -> String {
-    let name: String = rule_arn.rsplit('/').next().unwrap_or("rule").chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    let hash = rule_arn.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+    let name: String = rule_arn
+        .rsplit('/')
+        .next()
+        .unwrap_or("rule")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let hash = rule_arn.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
     format!("gcbridge{name}{:08x}", hash as u32)
 }
 
 /// Adds a statement letting EventBridge send the rule's events, keeping every other statement.
-pub async fn allow(aws: &AwsClients, queue_url: &str, queue_arn: &str, rule_arn: &str) -> Result<(), AwsError> {
-    let mut doc = policy(aws, queue_url).await?.unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+pub async fn allow(
+    aws: &AwsClients,
+    queue_url: &str,
+    queue_arn: &str,
+    rule_arn: &str,
+) -> Result<(), AwsError> {
+    let mut doc = policy(aws, queue_url)
+        .await?
+        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
     let sid = sid_for(rule_arn);
     let mut statements: Vec<Value> = as_list(&doc["Statement"]).into_iter().cloned().collect();
     statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
@@ -119,9 +167,15 @@ pub async fn allow(aws: &AwsClients, queue_url: &str, queue_arn: &str, rule_arn:
 
 /// Removes gcbridge's statement for the rule, if any.
 pub async fn revoke(aws: &AwsClients, queue_url: &str, rule_arn: &str) -> Result<(), AwsError> {
-    let Some(mut doc) = policy(aws, queue_url).await? else { return Ok(()) };
+    let Some(mut doc) = policy(aws, queue_url).await? else {
+        return Ok(());
+    };
     let sid = Value::String(sid_for(rule_arn));
-    let statements: Vec<Value> = as_list(&doc["Statement"]).into_iter().filter(|s| s["Sid"] != sid).cloned().collect();
+    let statements: Vec<Value> = as_list(&doc["Statement"])
+        .into_iter()
+        .filter(|s| s["Sid"] != sid)
+        .cloned()
+        .collect();
     doc["Statement"] = Value::Array(statements);
     set_policy(aws, queue_url, &doc).await
 }
@@ -142,7 +196,8 @@ mod tests {
     use super::*;
 
     const Q: &str = "arn:aws:sqs:us-east-1:123456789012:q";
-    const R: &str = "arn:aws:events:us-east-1:123456789012:rule/aws.partner/genesys.com/cloud/o/s/r";
+    const R: &str =
+        "arn:aws:events:us-east-1:123456789012:rule/aws.partner/genesys.com/cloud/o/s/r";
 
     #[test]
     fn statements_are_evaluated() {
@@ -150,7 +205,8 @@ mod tests {
         assert!(statement_allows(&good, Q, R));
         let other_rule = json!({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": Q, "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/x"}}});
         assert!(!statement_allows(&other_rule, Q, R));
-        let wildcard = json!({"Effect": "Allow", "Principal": "*", "Action": ["sqs:*"], "Resource": "*"});
+        let wildcard =
+            json!({"Effect": "Allow", "Principal": "*", "Action": ["sqs:*"], "Resource": "*"});
         assert!(statement_allows(&wildcard, Q, R));
         let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"});
         assert!(!statement_allows(&deny, Q, R));

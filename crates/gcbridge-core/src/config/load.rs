@@ -8,7 +8,9 @@ use toml::Spanned;
 use super::destination_input::{DestinationInput, Field};
 use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
 use super::raw::{RawAws, RawConnection, RawDestination, RawFile, RawOrg};
-use crate::aws_targets::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
+use crate::aws_targets::{
+    canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN,
+};
 use crate::desired::{AwsSpec, ConnectionSpec, DesiredState, OrgSpec, RuleSpec};
 use crate::suggest;
 
@@ -381,7 +383,9 @@ impl Ctx<'_> {
                 errors.push(self.diag(
                     &r.name,
                     &label("aws.rule name"),
-                    format!("\"{name}\" is used by another rule of this destination (line {first})"),
+                    format!(
+                        "\"{name}\" is used by another rule of this destination (line {first})"
+                    ),
                     None,
                 ));
             }
@@ -389,9 +393,10 @@ impl Ctx<'_> {
                 None => Some(DEFAULT_PATTERN.to_string()),
                 Some(v) => {
                     let json = match v.get_ref() {
-                        toml::Value::String(text) => serde_json::from_str::<serde_json::Value>(text.as_str()).map_err(|e| {
-                            format!("is not valid JSON: {e}")
-                        }),
+                        toml::Value::String(text) => {
+                            serde_json::from_str::<serde_json::Value>(text.as_str())
+                                .map_err(|e| format!("is not valid JSON: {e}"))
+                        }
                         other => Ok(toml_to_json(other)),
                     };
                     match json.and_then(|j| canonical_pattern(&j)) {
@@ -423,14 +428,22 @@ impl Ctx<'_> {
                         }
                         targets.push(spec);
                     }
-                    Err(e) => errors.push(self.diag(t, &label(&format!("aws.rule \"{name}\" targets")), e, None)),
+                    Err(e) => errors.push(self.diag(
+                        t,
+                        &label(&format!("aws.rule \"{name}\" targets")),
+                        e,
+                        None,
+                    )),
                 }
             }
             if targets.len() > 5 {
                 errors.push(self.diag(
                     &r.name,
                     &label(&format!("aws.rule \"{name}\" targets")),
-                    format!("has {} targets; an EventBridge rule takes at most 5", targets.len()),
+                    format!(
+                        "has {} targets; an EventBridge rule takes at most 5",
+                        targets.len()
+                    ),
                     Some("split them over several rules".into()),
                 ));
             }
@@ -444,7 +457,11 @@ impl Ctx<'_> {
                 });
             }
         }
-        let associate = raw.associate.as_ref().map(|a| *a.get_ref()).unwrap_or(false);
+        let associate = raw
+            .associate
+            .as_ref()
+            .map(|a| *a.get_ref())
+            .unwrap_or(false);
         if !associate && !rules.is_empty() {
             // Rules on a partner bus need the bus; say so rather than fail at apply time.
             if let Some(first) = raw.rule.first() {
@@ -482,7 +499,13 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
         // serde lists the keys the table accepts after "expected": suggest among exactly those.
         let expected_owned: Vec<String> = message
             .split_once("expected")
-            .map(|(_, rest)| rest.split('`').skip(1).step_by(2).map(String::from).collect())
+            .map(|(_, rest)| {
+                rest.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default();
         let expected: Vec<&str> = expected_owned.iter().map(String::as_str).collect();
         let lowered = unknown.to_ascii_lowercase();

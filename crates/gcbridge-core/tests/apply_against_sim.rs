@@ -1,0 +1,122 @@
+//! The apply engine against the emulator: a concurrent edit (409 on the config version) is re-read
+//! and re-decided, never overwritten blindly; a lost create response is adopted on the next run.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use gcbridge_core::apply::{apply_plan, read_live, ApplyEvent, ApplyOptions};
+use gcbridge_core::config::Origin;
+use gcbridge_core::desired::Destination;
+use gcbridge_core::plan::{plan, topic_set, ChangeKind};
+use genesys_client::{
+    ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Secret,
+};
+use genesys_sim::{FaultKind, FaultRule, SimConfig};
+
+fn client(base: &str) -> GenesysClient {
+    GenesysClient::new(ClientConfig::new(
+        Endpoint::from_api_url(base, None).unwrap(),
+        Credentials {
+            client_id: genesys_sim::ADMIN_CLIENT_ID.into(),
+            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
+            source: CredentialSource::Flags,
+        },
+    ))
+    .unwrap()
+}
+
+fn destination(topics: &[&str]) -> Destination {
+    Destination {
+        name: "prod".into(),
+        description: Some("desired notes".into()),
+        enabled: true,
+        aws_account_id: "123456789012".into(),
+        aws_region: "us-east-1".into(),
+        event_source_suffix: "prod".into(),
+        topics: topic_set(topics.iter().copied()),
+        origin: Origin::Flag,
+        aws: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
+    let config = SimConfig {
+        activation_delay: Duration::from_millis(10),
+        faults: vec![FaultRule::new(FaultKind::ConcurrentEdit)
+            .on("PUT /api/v2/integrations/{integrationId}/config/current")
+            .with_count(2)],
+        ..SimConfig::default()
+    };
+    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c = client(&sim.base_url());
+    let desired = [destination(&[
+        "v2.users.{id}.presence",
+        "v2.users.{id}.routingStatus",
+    ])];
+    let p = plan(&desired, &read_live(&c).await.unwrap(), false);
+    assert_eq!(p.changes[0].kind, ChangeKind::Create);
+
+    let conflicts = Mutex::new(Vec::new());
+    let observe = |e: ApplyEvent<'_>| {
+        if let ApplyEvent::Conflict { round, .. } = e {
+            conflicts.lock().unwrap().push(round);
+        }
+    };
+    let outcomes = apply_plan(&c, &p, &ApplyOptions::default(), &observe).await;
+    assert!(outcomes[0].ok(), "{outcomes:?}");
+    assert_eq!(
+        *conflicts.lock().unwrap(),
+        vec![1, 2],
+        "two 409s, each re-read"
+    );
+
+    let live = read_live(&c).await.unwrap();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].topics, desired[0].topics);
+    assert_eq!(live[0].notes.as_deref(), Some("desired notes"));
+    assert!(!plan(&desired, &live, false).has_changes());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_create_response_is_adopted_by_the_next_run() {
+    let config = SimConfig {
+        activation_delay: Duration::from_millis(10),
+        faults: vec![FaultRule::new(FaultKind::LoseResponse)
+            .on("POST /api/v2/integrations")
+            .with_count(1)],
+        ..SimConfig::default()
+    };
+    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c = client(&sim.base_url());
+    let desired = [destination(&["v2.users.{id}.presence"])];
+    let p = plan(&desired, &read_live(&c).await.unwrap(), false);
+    let outcomes = apply_plan(&c, &p, &ApplyOptions::default(), &|_| {}).await;
+    assert!(
+        !outcomes[0].ok(),
+        "the client saw the POST fail: {outcomes:?}"
+    );
+    assert!(
+        outcomes[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("create integration"),
+        "{outcomes:?}"
+    );
+
+    // The integration was created nevertheless; the next plan resumes it.
+    let live = read_live(&c).await.unwrap();
+    assert_eq!(live.len(), 1);
+    let p = plan(&desired, &live, false);
+    assert!(p.changes[0].resumes_unfinished_create, "{p:?}");
+    let outcomes = apply_plan(&c, &p, &ApplyOptions::default(), &|_| {}).await;
+    assert!(outcomes[0].ok(), "{outcomes:?}");
+    let live = read_live(&c).await.unwrap();
+    assert_eq!(live.len(), 1, "no duplicate");
+    assert!(!plan(&desired, &live, false).has_changes());
+}
