@@ -9,7 +9,7 @@ emulator plays the partner (CreatePartnerEventSource, PutPartnerEvents from the 
 plays the customer (DescribeEventSource, CreateEventBus from the source, rules and SQS targets on the partner bus).
 moto gets that path wrong in the ways listed at each patch below; `patch()` corrects them in
 `moto.events.models` / `moto.events.responses` before `moto.server.main` starts. scripts/moto/selfcheck.py
-proves each correction against a running server. Two more changes: the envelope SQS receives gets its
+proves each correction against a running server; (f) makes TestEventPattern evaluate the pattern. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -132,6 +132,15 @@ def patch() -> None:
         return json.dumps({"Entries": results, "FailedEntryCount": failed})
 
     r.EventsHandler.put_partner_events = put_partner_events_response
+
+    # (f) moto's TestEventPattern answers an empty body (the SDKs then read Result as false); AWS evaluates the
+    # pattern against the event. Use moto's own matcher, the one its rules use for delivery.
+    def test_event_pattern_response(self):
+        pattern = m.EventPattern.load(self._get_param("EventPattern"))
+        event = json.loads(self._get_param("Event"))
+        return json.dumps({"Result": bool(pattern.matches_event(event))})
+
+    r.EventsHandler.test_event_pattern = test_event_pattern_response
 
     # moto's default target input (the event as SQS / CloudWatch Logs receive it) leaves out "account";
     # AWS's envelope has it (the account of the bus: the customer's for partner events).
