@@ -12,6 +12,7 @@ pub mod aws_region;
 pub mod aws_targets;
 pub mod config;
 pub mod desired;
+pub mod doctor;
 pub mod live;
 pub mod plan;
 pub mod resolve;

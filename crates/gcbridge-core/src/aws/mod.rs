@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod error;
+pub mod listener;
 pub mod partner;
 pub mod plan;
 pub mod rules;

@@ -334,6 +334,14 @@ impl Ctx<'_> {
                 Ok(mut spec) => {
                     if let Some(aws) = &d.aws {
                         spec.aws = self.aws_spec(aws, &spec.aws_region, &label, errors);
+                        if spec.aws.as_ref().is_some_and(|a| a.associate) && !spec.enabled {
+                            errors.push(self.diag(
+                                aws,
+                                &label("aws.associate"),
+                                "needs the integration enabled: Genesys creates the partner event source only for an ACTIVE integration",
+                                Some("remove enabled = false, or associate = true".into()),
+                            ));
+                        }
                     }
                     let key = (
                         spec.aws_account_id.clone(),
