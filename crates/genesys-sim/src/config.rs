@@ -23,6 +23,10 @@ pub const VIEWER_CLIENT_ID: &str = "gcbridge-sim-viewer";
 pub const NOBODY_CLIENT_ID: &str = "gcbridge-sim-nobody";
 /// Secret shared by the three default clients.
 pub const DEFAULT_SECRET: &str = "gcbridge-sim-secret";
+/// The AWS account the emulator acts as when it plays Genesys on EventBridge.
+pub const DEFAULT_PARTNER_ACCOUNT: &str = "111111111111";
+/// The most `events_per_second` may ask for (moto delivers about 70 events/s).
+pub const MAX_EVENTS_PER_SECOND: f64 = 1000.0;
 
 /// Everything [`crate::start`] needs to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +43,16 @@ pub struct SimConfig {
     pub faults: Vec<FaultRule>,
     /// Seed of the RNG that rolls fault rates; None seeds it from the OS.
     pub fault_seed: Option<u64>,
+    /// The EventBridge API the emulator plays Genesys's (the partner's) side against:
+    /// partner event sources follow the integrations, and events can be published. None
+    /// (the default): no AWS calls at all.
+    pub eventbridge_endpoint: Option<String>,
+    /// The partner's AWS account, sent as `x-moto-account-id` on every EventBridge call
+    /// (default [`DEFAULT_PARTNER_ACCOUNT`]).
+    pub partner_account: String,
+    /// Synthetic events published per second for each ACTIVE EventBridge integration
+    /// (default 0: none). Needs `eventbridge_endpoint`.
+    pub events_per_second: f64,
 }
 
 /// One emulated Genesys Cloud organization.
@@ -84,6 +98,9 @@ impl Default for SimConfig {
             state_file: None,
             faults: Vec::new(),
             fault_seed: None,
+            eventbridge_endpoint: None,
+            partner_account: DEFAULT_PARTNER_ACCOUNT.to_string(),
+            events_per_second: 0.0,
         }
     }
 }
@@ -128,6 +145,9 @@ struct FileConfig {
     #[serde(default)]
     faults: Vec<FaultRule>,
     fault_seed: Option<u64>,
+    eventbridge_endpoint: Option<String>,
+    partner_account: Option<String>,
+    events_per_second: Option<f64>,
     #[serde(default)]
     org: Vec<FileOrg>,
 }
@@ -175,6 +195,13 @@ impl SimConfig {
         config.state_file = file.state_file;
         config.faults = file.faults;
         config.fault_seed = file.fault_seed;
+        config.eventbridge_endpoint = file.eventbridge_endpoint;
+        if let Some(v) = file.partner_account {
+            config.partner_account = v;
+        }
+        if let Some(v) = file.events_per_second {
+            config.events_per_second = v;
+        }
         if !file.org.is_empty() {
             config.orgs = file
                 .org
@@ -224,6 +251,32 @@ impl SimConfig {
         }
         if self.rate_limit_window.is_zero() {
             return invalid("rate_limit_window must be greater than zero".into());
+        }
+        if let Some(url) = &self.eventbridge_endpoint {
+            if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+                return invalid(format!(
+                    "eventbridge_endpoint must be an http:// or https:// URL; got {url:?}"
+                ));
+            }
+        }
+        if self.partner_account.len() != 12
+            || !self.partner_account.bytes().all(|b| b.is_ascii_digit())
+        {
+            return invalid(format!(
+                "partner_account must be a 12-digit AWS account id; got {:?}",
+                self.partner_account
+            ));
+        }
+        let eps = self.events_per_second;
+        if !eps.is_finite() || !(0.0..=MAX_EVENTS_PER_SECOND).contains(&eps) {
+            return invalid(format!(
+                "events_per_second must be from 0 to {MAX_EVENTS_PER_SECOND}; got {eps}"
+            ));
+        }
+        if eps > 0.0 && self.eventbridge_endpoint.is_none() {
+            return invalid(
+                "events_per_second needs eventbridge_endpoint (where would the events go?)".into(),
+            );
         }
         for (i, rule) in self.faults.iter().enumerate() {
             rule.validate()
@@ -388,6 +441,35 @@ kind = "rate-limit"
         };
         let e = bad.validate().unwrap_err().to_string();
         assert!(e.contains("[0]") && e.contains("\"status\""), "{e}");
+    }
+
+    #[test]
+    fn parses_eventbridge_keys() {
+        let c = SimConfig::from_toml_str(
+            "eventbridge_endpoint = \"http://127.0.0.1:5000\"\npartner_account = \"222222222222\"\nevents_per_second = 2.5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.eventbridge_endpoint.as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+        assert_eq!(c.partner_account, "222222222222");
+        assert_eq!(c.events_per_second, 2.5);
+        let d = SimConfig::default();
+        assert_eq!(d.partner_account, DEFAULT_PARTNER_ACCOUNT);
+        assert_eq!(d.events_per_second, 0.0);
+        assert!(d.eventbridge_endpoint.is_none());
+        for bad in [
+            "events_per_second = 1.0",
+            "eventbridge_endpoint = \"localhost:5000\"",
+            "eventbridge_endpoint = \"http://x:1\"\npartner_account = \"12\"",
+            "eventbridge_endpoint = \"http://x:1\"\nevents_per_second = -1.0",
+        ] {
+            assert!(
+                matches!(SimConfig::from_toml_str(bad), Err(ConfigError::Invalid(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

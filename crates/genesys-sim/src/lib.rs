@@ -20,20 +20,35 @@
 //! counted under `faultsInjected` in `/sim/v1/requests`.
 //!
 //! Beyond the contract the crate also offers [`start_with_hook`] and the [`lifecycle`]
-//! module, the seam where activation can call AWS (CreatePartnerEventSource).
+//! module, the seam where activation can call AWS.
+//!
+//! EventBridge, the partner side (`SimConfig::eventbridge_endpoint`, `partner_account`,
+//! `events_per_second`; sim.toml keys of the same names): with an endpoint, [`start`]
+//! plays Genesys against that EventBridge API (moto in tests) with the official AWS SDK.
+//! Partner event sources follow the integrations (`aws_partner`: CreatePartnerEventSource
+//! on activation, which completes before ACTIVE; DeletePartnerEventSource on disable,
+//! delete, or a change of account, region or suffix; an AWS error is the integration's
+//! ERROR message), and events are published with PutPartnerEvents (`publisher`, bodies
+//! from `event_factory`): `events_per_second` per ACTIVE integration in the background,
+//! and on demand through `POST /sim/v1/events`. Every AWS call carries
+//! `x-moto-account-id: <partner_account>` and static dummy credentials. Without an
+//! endpoint nothing calls AWS.
 
 mod auth;
+mod aws_partner;
 mod backend;
 mod catalogue;
 mod clock;
 mod config;
 mod connection;
 mod errors;
+mod event_factory;
 mod faults;
 mod integration_types;
 pub mod lifecycle;
 mod permissions;
 mod persistence;
+mod publisher;
 mod ratelimit;
 mod request_log;
 mod routes;
@@ -42,9 +57,11 @@ mod state;
 mod validation;
 mod views;
 
+pub use aws_partner::{source_name, MOTO_ACCOUNT_HEADER};
 pub use config::{
     ClientSpec, ConfigError, OrgSpec, SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
-    DEFAULT_SECRET, NOBODY_CLIENT_ID, VIEWER_CLIENT_ID,
+    DEFAULT_PARTNER_ACCOUNT, DEFAULT_SECRET, MAX_EVENTS_PER_SECOND, NOBODY_CLIENT_ID,
+    VIEWER_CLIENT_ID,
 };
 pub use faults::{FaultKind, FaultRule, FaultRuleError, KIND_NAMES as FAULT_KIND_NAMES};
 pub use persistence::PersistError;

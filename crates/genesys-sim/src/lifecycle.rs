@@ -4,7 +4,9 @@
 //! Timed transitions are computed lazily from the stored timestamp when the state is read,
 //! so no background task is needed and a restored state file keeps its meaning.
 //! [`LifecycleHook`] is the point where activation can do real work (for instance create
-//! the partner event source in AWS); its failure turns the state to ERROR.
+//! the partner event source in AWS); its failure turns the state to ERROR. A hook that
+//! [gates activation](LifecycleHook::gates_activation) keeps the integration ACTIVATING
+//! until it has succeeded, so ACTIVE means the work is done.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -57,6 +59,17 @@ pub struct Lifecycle {
     pub since: OffsetDateTime,
     pub error: Option<ErrorDetail>,
     pub generation: u64,
+    /// ACTIVATING waits for the hook of this generation to succeed (see
+    /// [`LifecycleHook::gates_activation`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_hook: bool,
+    /// When the awaited hook succeeded; ACTIVE starts at the later of this and the delay.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub hook_done: Option<OffsetDateTime>,
 }
 
 /// `reportedState.detail`, present only in ERROR.
@@ -96,6 +109,12 @@ pub trait LifecycleHook: Send + Sync + 'static {
         let _ = request;
         Box::pin(async {})
     }
+
+    /// True when ACTIVE must wait for [`LifecycleHook::activate`] to succeed (and not only
+    /// for the activation delay). The default hook does no work, so it does not gate.
+    fn gates_activation(&self) -> bool {
+        false
+    }
 }
 
 /// The hook used unless another is given: activation always succeeds.
@@ -118,13 +137,19 @@ impl Lifecycle {
             since: now,
             error: None,
             generation: 0,
+            awaiting_hook: false,
+            hook_done: None,
         }
     }
 
     /// Resolves the timed transitions that `delay` has completed by `now`.
     pub fn observe(&self, now: OffsetDateTime, delay: Duration) -> Observed {
-        let done = self.since + delay;
+        let mut done = self.since + delay;
+        if let Some(t) = self.hook_done {
+            done = done.max(t);
+        }
         let (phase, last_updated) = match self.phase {
+            Phase::Activating if self.awaiting_hook => (Phase::Activating, self.since),
             Phase::Activating if now >= done => (Phase::Active, done),
             Phase::Deactivating if now >= done => (Phase::Inactive, done),
             p => (p, self.since),
@@ -141,6 +166,29 @@ impl Lifecycle {
         self.since = now;
         self.error = error;
         self.generation += 1;
+        self.awaiting_hook = false;
+        self.hook_done = None;
+    }
+
+    /// Makes the current activation wait for its hook. Returns false when there is no
+    /// activation of `generation` to wait for.
+    pub fn await_hook(&mut self, generation: u64) -> bool {
+        if generation != self.generation || self.phase != Phase::Activating {
+            return false;
+        }
+        self.awaiting_hook = true;
+        true
+    }
+
+    /// Records that the awaited hook of `generation` succeeded at `now`; an outdated
+    /// verdict is dropped.
+    pub fn hook_succeeded(&mut self, generation: u64, now: OffsetDateTime) -> bool {
+        if generation != self.generation || self.phase != Phase::Activating || !self.awaiting_hook {
+            return false;
+        }
+        self.awaiting_hook = false;
+        self.hook_done = Some(now);
+        true
     }
 
     /// Starts activation, or records ERROR when the config cannot be activated. Returns
@@ -236,5 +284,32 @@ mod tests {
         assert_eq!(l.observe(t1 + D * 9, D).phase, Phase::Error);
         assert!(!l.deactivate(t1, D));
         assert_eq!(l.phase, Phase::Inactive);
+    }
+
+    #[test]
+    fn gated_activation_waits_for_the_hook() {
+        let t0 = datetime!(2024-01-01 00:00:00 UTC);
+        let mut l = Lifecycle::new(t0);
+        l.activate(Ok(()), t0);
+        let g = l.generation;
+        assert!(l.await_hook(g));
+        assert_eq!(l.observe(t0 + D * 10, D).phase, Phase::Activating);
+        assert!(!l.hook_succeeded(g + 1, t0));
+        let t1 = t0 + D * 3;
+        assert!(l.hook_succeeded(g, t1));
+        let o = l.observe(t1, D);
+        assert_eq!((o.phase, o.last_updated), (Phase::Active, t1));
+        // A fast hook still waits for the delay.
+        l.activate(Ok(()), t1);
+        l.await_hook(l.generation);
+        l.hook_succeeded(l.generation, t1);
+        assert_eq!(l.observe(t1, D).phase, Phase::Activating);
+        assert_eq!(l.observe(t1 + D, D).phase, Phase::Active);
+        // Old state files have neither field.
+        let old =
+            r#"{"phase":"ACTIVATING","since":"2024-01-01T00:00:00Z","error":null,"generation":3}"#;
+        let l: Lifecycle = serde_json::from_str(old).unwrap();
+        assert!(!l.awaiting_hook && l.hook_done.is_none());
+        assert_eq!(l.observe(t0 + D, D).phase, Phase::Active);
     }
 }

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::Caller;
+use crate::aws_partner::{AwsPartnerHook, PartnerAws};
 use crate::clock;
 use crate::config::SimConfig;
 use crate::connection::{ConnHandle, FaultListener};
@@ -24,6 +25,7 @@ use crate::errors::ApiError;
 use crate::faults::{FaultKind, Plan, RequestFacts};
 use crate::lifecycle::LifecycleHook;
 use crate::persistence::PersistError;
+use crate::publisher;
 use crate::ratelimit::Decision;
 use crate::routes::{self, PUT_CONFIG_ROUTE};
 use crate::state::{lock, Sim};
@@ -52,6 +54,8 @@ pub struct RunningSim {
     addr: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    /// The `events_per_second` publisher, when there is one.
+    publisher: Option<JoinHandle<()>>,
 }
 
 impl RunningSim {
@@ -69,8 +73,12 @@ impl RunningSim {
         format!("http://{}", SocketAddr::new(ip, self.addr.port()))
     }
 
-    /// Stops accepting, lets in-flight requests finish (for a few seconds at most).
+    /// Stops publishing and accepting, lets in-flight requests finish (for a few seconds
+    /// at most).
     pub async fn shutdown(self) {
+        if let Some(publisher) = &self.publisher {
+            publisher.abort();
+        }
         let _ = self.stop.send(());
         let mut task = self.task;
         if tokio::time::timeout(Duration::from_secs(5), &mut task)
@@ -82,19 +90,40 @@ impl RunningSim {
     }
 }
 
-/// Starts the emulator with the default lifecycle hook.
+/// Starts the emulator. With `eventbridge_endpoint` set, partner event sources follow the
+/// integrations there (see [`AwsPartnerHook`]); without, activation does no work.
 pub async fn start(config: SimConfig, listen: SocketAddr) -> Result<RunningSim, StartError> {
-    start_with_hook(config, listen, Arc::new(crate::lifecycle::NoopHook)).await
+    serve(config, listen, None).await
 }
 
-/// Starts the emulator with a lifecycle hook that does the real work of activation.
+/// Starts the emulator with a lifecycle hook that does the real work of activation
+/// instead of the one [`start`] picks. Events are still published to
+/// `eventbridge_endpoint` when it is set.
 pub async fn start_with_hook(
     config: SimConfig,
     listen: SocketAddr,
     hook: Arc<dyn LifecycleHook>,
 ) -> Result<RunningSim, StartError> {
+    serve(config, listen, Some(hook)).await
+}
+
+async fn serve(
+    config: SimConfig,
+    listen: SocketAddr,
+    hook: Option<Arc<dyn LifecycleHook>>,
+) -> Result<RunningSim, StartError> {
     config.validate()?;
-    let sim = Arc::new(Sim::new(config, hook)?);
+    let aws = config
+        .eventbridge_endpoint
+        .as_deref()
+        .map(|url| Arc::new(PartnerAws::new(url, &config.partner_account)));
+    let hook: Arc<dyn LifecycleHook> = match (hook, &aws) {
+        (Some(h), _) => h,
+        (None, Some(aws)) => Arc::new(AwsPartnerHook::new(aws.clone())),
+        (None, None) => Arc::new(crate::lifecycle::NoopHook),
+    };
+    let events_per_second = config.events_per_second;
+    let sim = Arc::new(Sim::new(config, hook, aws)?);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -105,6 +134,8 @@ pub async fn start_with_hook(
         addr: listen,
         source,
     })?;
+    sim.resume_hooks();
+    let publisher = publisher::spawn_rate_task(sim.clone(), events_per_second);
     let app = routes::router()
         .layer(axum::middleware::from_fn_with_state(sim.clone(), gateway))
         .with_state(sim);
@@ -122,7 +153,12 @@ pub async fn start_with_hook(
         }
     });
     tracing::info!(%addr, "genesys-sim listening");
-    Ok(RunningSim { addr, stop, task })
+    Ok(RunningSim {
+        addr,
+        stop,
+        task,
+        publisher,
+    })
 }
 
 /// The bearer token of a request, if it has one.

@@ -6,13 +6,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::auth::{Directory, TokenStore};
-use crate::backend::integrations::HookCall;
+use crate::aws_partner::PartnerAws;
+use crate::backend::integrations::{HookCall, Integration};
 use crate::backend::Backend;
 use crate::clock;
 use crate::config::{OrgSpec, SimConfig};
 use crate::errors::ApiError;
 use crate::faults::FaultSet;
-use crate::lifecycle::LifecycleHook;
+use crate::lifecycle::{BoxFuture, LifecycleHook};
 use crate::persistence;
 use crate::ratelimit::RateLimiter;
 use crate::request_log::RequestLog;
@@ -26,6 +27,8 @@ pub struct Sim {
     pub log: Mutex<RequestLog>,
     pub faults: Mutex<FaultSet>,
     pub hook: Arc<dyn LifecycleHook>,
+    /// The partner side of EventBridge, when `eventbridge_endpoint` is set.
+    pub aws: Option<Arc<PartnerAws>>,
 }
 
 /// Locks a mutex; a panic elsewhere must not take the whole emulator down with it.
@@ -38,6 +41,7 @@ impl Sim {
     pub fn new(
         config: SimConfig,
         hook: Arc<dyn LifecycleHook>,
+        aws: Option<Arc<PartnerAws>>,
     ) -> Result<Self, persistence::PersistError> {
         let mut backend = Backend::new(config.orgs.iter().map(|o| o.id.as_str()));
         if let Some(path) = &config.state_file {
@@ -51,12 +55,13 @@ impl Sim {
                 config.faults.clone(),
                 config.fault_seed,
             )),
-            config,
             backend: Mutex::new(backend),
             tokens: Mutex::default(),
             limiter: Mutex::default(),
             log: Mutex::default(),
             hook,
+            aws,
+            config,
         })
     }
 
@@ -86,29 +91,97 @@ impl Sim {
         }
     }
 
-    /// Runs the lifecycle hook in the background, as Genesys activates asynchronously;
-    /// an activation failure turns the integration to ERROR.
-    pub fn run_hook(self: &Arc<Self>, call: Option<HookCall>) {
-        let Some(call) = call else { return };
-        let sim = Arc::clone(self);
-        tokio::spawn(async move {
-            match call {
-                HookCall::Activate(req) => {
-                    if let Err(message) = sim.hook.activate(req.clone()).await {
-                        tracing::warn!(integration = %req.integration_id, %message, "activation failed");
-                        let _ = sim.write(|b| {
-                            Ok(b.org_mut(&req.org_id)?.hook_failed(
-                                &req.integration_id,
-                                req.generation,
-                                message,
-                                clock::now(),
-                            ))
-                        });
-                    }
-                }
-                HookCall::Deactivate(req) => sim.hook.deactivate(req).await,
+    /// Applies a change that may leave work for the lifecycle hook, then starts that work:
+    /// a gating hook's activation is marked as awaited in the same locked step, and the
+    /// hook is called before the lock is released so it sees the changes in their order.
+    /// The work itself runs in the background, as Genesys activates asynchronously.
+    pub fn change<T>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Backend) -> Result<(T, Option<HookCall>), ApiError>,
+    ) -> Result<T, ApiError> {
+        self.change_then(f, |_, out| out)
+    }
+
+    /// [`Sim::change`] for a change that returns the integration it changed: the returned
+    /// copy shows the lifecycle as stored after the hook was set up.
+    pub fn change_integration(
+        self: &Arc<Self>,
+        org_id: &str,
+        f: impl FnOnce(&mut Backend) -> Result<(Integration, Option<HookCall>), ApiError>,
+    ) -> Result<Integration, ApiError> {
+        self.change_then(f, |b, mut it| {
+            if let Ok(stored) = b.org(org_id).and_then(|o| o.get(&it.id)) {
+                it.lifecycle = stored.lifecycle.clone();
             }
+            it
+        })
+    }
+
+    fn change_then<T, R>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Backend) -> Result<(T, Option<HookCall>), ApiError>,
+        then: impl FnOnce(&Backend, T) -> R,
+    ) -> Result<R, ApiError> {
+        let (out, work) = {
+            let mut backend = lock(&self.backend);
+            let (out, call) = f(&mut backend)?;
+            if let (Some(HookCall::Activate(req)), true) = (&call, self.hook.gates_activation()) {
+                if let Ok(org) = backend.org_mut(&req.org_id) {
+                    org.await_hook(&req.integration_id, req.generation);
+                }
+            }
+            self.persist(&backend);
+            let work = call.map(|c| self.start_hook(c));
+            (then(&backend, out), work)
+        };
+        if let Some(work) = work {
+            tokio::spawn(work);
+        }
+        Ok(out)
+    }
+
+    /// Calls the hook now and returns the rest of its work: recording the verdict of an
+    /// activation (ERROR with the hook's message, or the end of the wait for it).
+    fn start_hook(self: &Arc<Self>, call: HookCall) -> BoxFuture<()> {
+        match call {
+            HookCall::Activate(req) => {
+                let pending = self.hook.activate(req.clone());
+                let sim = Arc::clone(self);
+                Box::pin(async move {
+                    let verdict = pending.await;
+                    if verdict.is_ok() && !sim.hook.gates_activation() {
+                        return;
+                    }
+                    let now = clock::now();
+                    let _ = sim.write(|b| {
+                        let org = b.org_mut(&req.org_id)?;
+                        Ok(match verdict {
+                            Ok(()) => org.hook_succeeded(&req.integration_id, req.generation, now),
+                            Err(message) => {
+                                tracing::warn!(integration = %req.integration_id, %message, "activation failed");
+                                org.hook_failed(&req.integration_id, req.generation, message, now)
+                            }
+                        })
+                    });
+                })
+            }
+            HookCall::Deactivate(req) => self.hook.deactivate(req),
+        }
+    }
+
+    /// Redoes the activations a restored state file left ACTIVATING or ACTIVE, so the
+    /// hook (and AWS) catches up with them; ACTIVE ones stay ACTIVE unless the hook fails.
+    pub fn resume_hooks(self: &Arc<Self>) {
+        let requests: Vec<_> = self.read(|b| {
+            b.orgs
+                .iter()
+                .flat_map(|(id, org)| org.resumable(id))
+                .collect()
         });
+        for req in requests {
+            let work = self.start_hook(HookCall::Activate(req));
+            tokio::spawn(work);
+        }
     }
 
     /// `POST /sim/v1/reset`: integrations, tokens, windows and counters go; orgs stay, and

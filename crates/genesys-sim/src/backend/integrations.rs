@@ -309,6 +309,34 @@ impl OrgIntegrations {
         Ok(it.config.version)
     }
 
+    /// Makes the activation numbered `generation` wait for its hook (a gating hook).
+    pub fn await_hook(&mut self, id: &str, generation: u64) -> bool {
+        match self.integrations.iter_mut().find(|i| i.id == id) {
+            Some(it) => it.lifecycle.await_hook(generation),
+            None => false,
+        }
+    }
+
+    pub fn hook_succeeded(&mut self, id: &str, generation: u64, now: OffsetDateTime) -> bool {
+        match self.integrations.iter_mut().find(|i| i.id == id) {
+            Some(it) => it.lifecycle.hook_succeeded(generation, now),
+            None => false,
+        }
+    }
+
+    /// The activations to redo after a restart: enabled integrations that are ACTIVATING
+    /// or ACTIVE (the hook's own record of what it did does not survive a restart).
+    pub fn resumable(&self, org_id: &str) -> Vec<HookRequest> {
+        self.integrations
+            .iter()
+            .filter(|i| {
+                i.intended == Intended::Enabled
+                    && i.lifecycle.phase == crate::lifecycle::Phase::Activating
+            })
+            .map(|i| i.hook_request(org_id))
+            .collect()
+    }
+
     pub fn hook_failed(
         &mut self,
         id: &str,

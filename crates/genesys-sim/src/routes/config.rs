@@ -55,7 +55,8 @@ pub async fn put(
     let update = config_update(&body.json_object()?)?;
     let now = clock::now();
     let org_id = caller.org_id.clone();
-    let (it, hook) = sim.write(|b| b.org_mut(&org_id)?.put_config(&org_id, &id, update, now))?;
-    sim.run_hook(hook);
+    let it = sim.change_integration(&org_id, |b| {
+        b.org_mut(&org_id)?.put_config(&org_id, &id, update, now)
+    })?;
     Ok(Json(views::config(&it)))
 }

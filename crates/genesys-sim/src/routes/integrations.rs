@@ -156,11 +156,10 @@ pub async fn patch(
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let org_id = caller.org_id.clone();
-    let (it, hook) = sim.write(|b| {
+    let it = sim.change_integration(&org_id, |b| {
         b.org_mut(&org_id)?
             .set_intended(&org_id, &id, intended, now, delay)
     })?;
-    sim.run_hook(hook);
     Ok(Json(views::integration(&it, now, delay, false)))
 }
 
@@ -174,13 +173,12 @@ pub async fn delete(
     let delay = sim.config.activation_delay;
     let org_id = caller.org_id.clone();
     // Render before the delete's own deactivation so the caller sees the state it deleted.
-    let (gone, view, hook) = sim.write(|b| {
+    let (gone, view) = sim.change(|b| {
         let org = b.org_mut(&org_id)?;
         let view = views::integration(org.get(&id)?, now, delay, false);
         let (gone, hook) = org.delete(&org_id, &id, now, delay)?;
-        Ok((gone, view, hook))
+        Ok(((gone, view), hook))
     })?;
     tracing::debug!(integration = %gone.id, "deleted");
-    sim.run_hook(hook);
     Ok(Json(view))
 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod control;
+pub mod events;
 pub mod extract;
 pub mod integrations;
 pub mod oauth;
@@ -78,6 +79,7 @@ pub fn router() -> Router<Arc<Sim>> {
         )
         .route("/sim/v1/reset", post(control::reset))
         .route("/sim/v1/tokens/revoke", post(control::revoke_tokens))
+        .route("/sim/v1/events", post(events::publish))
         .route(
             "/sim/v1/faults",
             get(control::faults)
