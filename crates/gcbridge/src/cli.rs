@@ -244,4 +244,15 @@ pub struct SimArgs {
     /// Keep the state in this file across restarts (written atomically after each change).
     #[arg(long)]
     pub state_file: Option<PathBuf>,
+    /// Play Genesys's side against this EventBridge API (e.g. moto's http://127.0.0.1:5000):
+    /// create/delete the partner event sources of the integrations, publish events.
+    #[arg(long, value_name = "URL")]
+    pub eventbridge_endpoint: Option<String>,
+    /// The partner's AWS account, sent as x-moto-account-id [default: 111111111111].
+    #[arg(long, value_name = "ID")]
+    pub partner_account: Option<String>,
+    /// Synthetic events per second for each ACTIVE EventBridge integration (needs
+    /// --eventbridge-endpoint) [default: 0].
+    #[arg(long, value_name = "N")]
+    pub events_per_second: Option<f64>,
 }

@@ -23,7 +23,7 @@ use aws_sdk_eventbridge::config::interceptors::BeforeTransmitInterceptorContextM
 use aws_sdk_eventbridge::config::retry::RetryConfig;
 use aws_sdk_eventbridge::config::timeout::TimeoutConfig;
 use aws_sdk_eventbridge::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
-use aws_sdk_eventbridge::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_eventbridge::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_eventbridge::Client;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
@@ -99,11 +99,17 @@ impl Intercept for AccountHeader {
 
 impl PartnerAws {
     pub fn new(endpoint: &str, account: &str) -> Self {
+        // The SDK joins paths onto the endpoint: keep it free of a trailing slash.
+        let endpoint = endpoint.trim_end_matches('/');
         PartnerAws {
             endpoint: endpoint.to_string(),
             account: account.to_string(),
             clients: Mutex::default(),
         }
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// The partner's client for `region` (built once per region).
@@ -157,7 +163,7 @@ impl PartnerAws {
             Err(SdkError::ServiceError(e)) if e.err().is_resource_already_exists_exception() => {
                 Ok(())
             }
-            Err(e) => Err(describe("CreatePartnerEventSource", &e)),
+            Err(e) => Err(describe("CreatePartnerEventSource", &self.endpoint, &e)),
         }
     }
 
@@ -178,14 +184,14 @@ impl PartnerAws {
             {
                 Ok(())
             }
-            Err(e) => Err(describe("DeletePartnerEventSource", &e)),
+            Err(e) => Err(describe("DeletePartnerEventSource", &self.endpoint, &e)),
         }
     }
 }
 
-/// An SDK error as one line: the service's code and message, or the whole chain of
-/// causes of a dispatch failure (the top-level Display says only "dispatch failure").
-pub fn describe<E, R>(operation: &str, e: &SdkError<E, R>) -> String
+/// An SDK error as one line: the service's code and message, or the chain of causes of
+/// a dispatch failure (its top-level Display says only "dispatch failure").
+pub fn describe<E, R>(operation: &str, endpoint: &str, e: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: Debug,
@@ -199,7 +205,19 @@ where
                 _ => format!("AWS {operation} failed: {code}"),
             }
         }
-        other => format!("AWS {operation} failed: {}", DisplayErrorContext(other)),
+        other => {
+            let mut chain = other.to_string();
+            let mut cause = std::error::Error::source(other);
+            while let Some(c) = cause {
+                let text = c.to_string();
+                if !chain.ends_with(&text) {
+                    chain.push_str(": ");
+                    chain.push_str(&text);
+                }
+                cause = c.source();
+            }
+            format!("AWS {operation} failed ({endpoint}): {chain}")
+        }
     }
 }
 

@@ -272,7 +272,7 @@ async fn put_batch(aws: &PartnerAws, source: &SourceRef, batch: &[Planned]) -> V
         }
         Err(e) => {
             let code = e.code().unwrap_or("RequestFailed").to_string();
-            let message = describe("PutPartnerEvents", &e);
+            let message = describe("PutPartnerEvents", aws.endpoint(), &e);
             tracing::warn!(source = %source.name, "{message}");
             batch
                 .iter()

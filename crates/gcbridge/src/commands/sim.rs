@@ -36,6 +36,19 @@ pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
     if let Some(p) = &args.state_file {
         config.state_file = Some(p.clone());
     }
+    if let Some(url) = &args.eventbridge_endpoint {
+        config.eventbridge_endpoint = Some(url.clone());
+    }
+    if let Some(account) = &args.partner_account {
+        config.partner_account = account.clone();
+    }
+    if let Some(n) = args.events_per_second {
+        config.events_per_second = n;
+    }
+    // The flags may have made a valid sim.toml invalid (or the reverse): check the result.
+    config
+        .validate()
+        .map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
 }
 
@@ -55,11 +68,19 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         eprintln!("warning: the emulator listens on {listen}, reachable from other hosts; its credentials are public test values");
     }
     let config = sim_config(args)?;
+    let config_endpoint = config.eventbridge_endpoint.clone();
+    let partner_account = config.partner_account.clone();
+    let events_per_second = config.events_per_second;
     let running = genesys_sim::start(config, listen)
         .await
         .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
     // The first stdout line is a contract: scripts read the port from it.
     println!("listening on {}", running.base_url());
+    if let Some(url) = &config_endpoint {
+        eprintln!(
+            "EventBridge partner: {url} as account {partner_account} (x-moto-account-id); events per second per ACTIVE integration: {events_per_second}"
+        );
+    }
     eprintln!(
         "clients: {} / {} / {} (secret {}); stop with Ctrl-C",
         genesys_sim::ADMIN_CLIENT_ID,
