@@ -186,11 +186,27 @@ impl Sim {
 
     /// `POST /sim/v1/reset`: integrations, tokens, windows and counters go; orgs stay, and
     /// the fault rules go back to the configured ones (counts zeroed, RNG reseeded).
-    pub fn reset(&self) {
+    /// Integrations that were active are deactivated first (their partner event sources
+    /// are deleted), as if each had been deleted.
+    pub fn reset(self: &Arc<Self>) {
         {
             let mut backend = lock(&self.backend);
+            let now = clock::now();
+            let delay = self.config.activation_delay;
+            let mut work = Vec::new();
+            for (org_id, org) in backend.orgs.iter_mut() {
+                let ids: Vec<String> = org.integrations.iter().map(|i| i.id.clone()).collect();
+                for id in ids {
+                    if let Ok((_, Some(call))) = org.delete(org_id, &id, now, delay) {
+                        work.push(self.start_hook(call));
+                    }
+                }
+            }
             backend.clear();
             self.persist(&backend);
+            for w in work {
+                tokio::spawn(w);
+            }
         }
         lock(&self.tokens).revoke_all();
         lock(&self.limiter).clear();

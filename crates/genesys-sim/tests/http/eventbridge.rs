@@ -67,19 +67,24 @@ struct Customer {
     sqs: aws_sdk_sqs::Client,
 }
 
+/// An EventBridge client of `account`.
+fn events_client(endpoint: &str, account: &str) -> aws_sdk_eventbridge::Client {
+    aws_sdk_eventbridge::Client::from_conf(
+        aws_sdk_eventbridge::config::Builder::new()
+            .behavior_version_latest()
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .endpoint_url(endpoint)
+            .region(Region::new(REGION))
+            .interceptor(Account(account.to_string()))
+            .build(),
+    )
+}
+
 impl Customer {
     fn new(endpoint: &str) -> Self {
         let account = random_account();
         let creds = Credentials::new("testing", "testing", None, None, "test");
-        let events = aws_sdk_eventbridge::Client::from_conf(
-            aws_sdk_eventbridge::config::Builder::new()
-                .behavior_version_latest()
-                .credentials_provider(creds.clone())
-                .endpoint_url(endpoint)
-                .region(Region::new(REGION))
-                .interceptor(Account(account.clone()))
-                .build(),
-        );
+        let events = events_client(endpoint, &account);
         let sqs = aws_sdk_sqs::Client::from_conf(
             aws_sdk_sqs::config::Builder::new()
                 .behavior_version_latest()
@@ -359,7 +364,6 @@ async fn an_aws_failure_puts_the_integration_in_error() {
     let state = settle(&api, &id).await;
     assert_eq!(state["code"], "ERROR", "{state}");
     let message = state["detail"]["message"].as_str().unwrap();
-    eprintln!("ERROR message: {message}");
     assert!(
         message.contains("CreatePartnerEventSource") && message.contains("127.0.0.1:1"),
         "{message}"
@@ -593,4 +597,52 @@ async fn events_per_second_publishes_until_shutdown() {
     customer.receive(&queue, 100, Duration::from_secs(1)).await;
     let late = customer.receive(&queue, 1, Duration::from_secs(2)).await;
     assert!(late.is_empty(), "{} events after shutdown", late.len());
+}
+
+#[tokio::test]
+async fn reset_deletes_the_sources_and_a_restart_recreates_them() {
+    let Some(endpoint) = moto_endpoint() else {
+        return;
+    };
+    let customer = Customer::new(&endpoint);
+    let dir = tempfile::tempdir().unwrap();
+    let config = SimConfig {
+        state_file: Some(dir.path().join("state.json")),
+        ..aws_config(&endpoint)
+    };
+
+    // A restart finds the ACTIVE integration and makes sure its source exists.
+    let h = Harness::with(config.clone()).await;
+    let api = h.admin().await;
+    let id = active_integration(&api, &customer.account, "restart").await;
+    drop(api);
+    h.sim.shutdown().await;
+    let partner = events_client(&endpoint, genesys_sim::DEFAULT_PARTNER_ACCOUNT);
+    partner
+        .delete_partner_event_source()
+        .name(source("restart"))
+        .account(&customer.account)
+        .send()
+        .await
+        .unwrap();
+    customer.wait_deleted(&source("restart")).await;
+    let h = Harness::with(config).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while customer.source_state(&source("restart")).await != Some(EventSourceState::Pending) {
+        assert!(Instant::now() < deadline, "the source did not come back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let api = h.admin().await;
+    assert_eq!(settle(&api, &id).await["code"], "ACTIVE");
+
+    // Reset forgets the integrations and deletes their sources.
+    let r = h
+        .http
+        .post(format!("{}/sim/v1/reset", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    customer.wait_deleted(&source("restart")).await;
+    h.sim.shutdown().await;
 }
