@@ -43,6 +43,8 @@ pub struct DestinationSpec {
     pub event_source_suffix: String,
     /// The org id an `event_bus_arn` named; it must be the authenticated org.
     pub expected_org_id: Option<String>,
+    /// Where that ARN was written and its key or flag, so a wrong org points at it.
+    pub event_bus_arn_at: Option<(Origin, String)>,
     /// Topic selectors (templates, families, globs), with where each was written.
     pub selectors: Vec<(String, Origin)>,
     pub origin: Origin,

@@ -16,9 +16,15 @@ pub fn resolve_destinations(
     for spec in specs {
         if let Some(expected) = &spec.expected_org_id {
             if expected != org_id {
+                let (origin, field) = spec.event_bus_arn_at.clone().unwrap_or_else(|| {
+                    (
+                        spec.origin.clone(),
+                        format!("destination \"{}\" event_bus_arn", spec.name),
+                    )
+                });
                 errors.push(Diagnostic {
-                    origin: spec.origin.clone(),
-                    field: Some(format!("destination \"{}\" event_bus_arn", spec.name)),
+                    origin,
+                    field: Some(field),
                     message: format!(
                         "names Genesys org {expected}, but the credentials belong to org {org_id}"
                     ),

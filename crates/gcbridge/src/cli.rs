@@ -38,6 +38,10 @@ pub struct GlobalArgs {
     pub verbose: u8,
     #[command(flatten)]
     pub conn: ConnectionArgs,
+    /// AWS endpoint URL for every AWS call (moto, LocalStack, a VPC endpoint). Default: the
+    /// standard AWS_ENDPOINT_URL, else AWS. Credentials come from the standard AWS chain.
+    #[arg(long, global = true, value_name = "URL")]
+    pub aws_endpoint: Option<String>,
 }
 
 /// How to reach the Genesys org. Values not given here come from the environment
@@ -85,6 +89,12 @@ pub enum Command {
     /// Check a config file: offline (schema, values, duplicates, the bundled topic catalogue), or
     /// against each org's live catalogue with --online.
     Validate(ValidateArgs),
+    /// Walk the whole chain (Genesys integration -> partner event source -> bus -> rules ->
+    /// targets) and say what is wrong and how to fix it. Exit 0 only when every check passes.
+    Doctor(DoctorArgs),
+    /// Show a destination's events as they arrive on its partner event bus (a temporary SQS
+    /// queue and rule, removed on exit).
+    Tail(TailArgs),
     /// Run the whole flow against an embedded emulator: no network, no credentials.
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
@@ -209,6 +219,27 @@ pub struct ValidateArgs {
     /// Also connect to each org and check the topics against its live catalogue.
     #[arg(long)]
     pub online: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Only the EventBridge integration with this name (default: all of them).
+    pub name: Option<String>,
+    /// Also listen on the bus for this many seconds and count the events per topic.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub probe: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// The destination (integration) name.
+    pub name: String,
+    /// Only events whose topic (template or concrete) matches this glob, e.g. 'v2.users.*'.
+    #[arg(long, value_name = "GLOB")]
+    pub topic: Option<String>,
+    /// Stop after this many seconds (default: until Ctrl-C).
+    #[arg(long = "for", value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub for_secs: Option<u64>,
 }
 
 #[derive(Debug, Args)]

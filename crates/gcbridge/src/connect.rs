@@ -96,8 +96,10 @@ pub fn resolve(
     }
     let (endpoint, target) = match (api_url, region) {
         (Some(url), _) => {
-            let ep = Endpoint::from_api_url(&url, login_url.as_deref())
+            Endpoint::from_api_url(&url, None)
                 .map_err(|e| Failure::usage(format!("--api-url / GENESYS_API_URL: {e}")))?;
+            let ep = Endpoint::from_api_url(&url, login_url.as_deref())
+                .map_err(|e| Failure::usage(format!("--login-url / GENESYS_LOGIN_URL: {e}")))?;
             (ep, url)
         }
         (None, Some(r)) => {

@@ -5,7 +5,9 @@
 use std::future::Future;
 
 use futures_util::stream::{self, StreamExt};
-use gcbridge_core::desired::{DesiredState, OrgSpec};
+use gcbridge_core::aws::plan::AwsPlan;
+use gcbridge_core::aws::AwsClients;
+use gcbridge_core::desired::{DesiredState, Destination, OrgSpec};
 use gcbridge_core::plan::{plan, Plan};
 use gcbridge_core::resolve::resolve_destinations;
 
@@ -59,17 +61,80 @@ where
 pub struct OrgPlanned {
     pub session: Session,
     pub plan: Plan,
+    /// The AWS half of every destination that has a `[destination.aws]`.
+    pub aws: Vec<AwsPart>,
 }
 
-/// Connects, reads the catalogue and the live integrations, and plans one org.
-pub async fn plan_org(target: &OrgTarget, prune: bool) -> Result<OrgPlanned, Failure> {
+impl OrgPlanned {
+    pub fn has_changes(&self) -> bool {
+        self.plan.has_changes() || self.aws.iter().any(|a| !a.plan.actions.is_empty())
+    }
+}
+
+/// One destination's AWS plan, with the clients for its account and region.
+pub struct AwsPart {
+    pub destination: Option<Destination>,
+    pub clients: AwsClients,
+    pub plan: AwsPlan,
+}
+
+/// Connects, reads the catalogue and the live integrations, and plans one org (both halves).
+pub async fn plan_org(
+    target: &OrgTarget,
+    prune: bool,
+    aws_endpoint: Option<&str>,
+) -> Result<OrgPlanned, Failure> {
     let session = Session::connect(&target.conn).await?;
     let catalogue = session.catalogue().await?;
     let destinations =
         resolve_destinations(&target.spec.destinations, &catalogue, &session.org.id)?;
     let live = gcbridge_core::apply::read_live(&session.client).await?;
     let plan = plan(&destinations, &live, prune);
-    Ok(OrgPlanned { session, plan })
+    let mut aws = Vec::new();
+    for d in destinations.iter().filter(|d| d.aws.is_some()) {
+        let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
+        let aws_plan = gcbridge_core::aws::plan::plan_converge(&clients, d, &session.org.id)
+            .await
+            .map_err(|e| Failure::failed(format!("destination \"{}\" (AWS): {e}", d.name)))?;
+        aws.push(AwsPart {
+            destination: Some(d.clone()),
+            clients,
+            plan: aws_plan,
+        });
+    }
+    Ok(OrgPlanned { session, plan, aws })
+}
+
+/// Plans `destroy` for one org: the integrations the file describes, and their AWS parts.
+pub async fn plan_destroy_org(
+    target: &OrgTarget,
+    aws_endpoint: Option<&str>,
+) -> Result<OrgPlanned, Failure> {
+    let session = Session::connect(&target.conn).await?;
+    let live = gcbridge_core::apply::read_live(&session.client).await?;
+    let plan = gcbridge_core::plan::destroy_plan(&target.spec.destinations, &live);
+    let mut aws = Vec::new();
+    for d in &target.spec.destinations {
+        let Some(spec) = &d.aws else { continue };
+        let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
+        let aws_plan = gcbridge_core::aws::plan::plan_destroy(
+            &clients,
+            &d.aws_account_id,
+            &d.aws_region,
+            &d.event_source_suffix,
+            &d.name,
+            spec,
+            &session.org.id,
+        )
+        .await
+        .map_err(|e| Failure::failed(format!("destination \"{}\" (AWS): {e}", d.name)))?;
+        aws.push(AwsPart {
+            destination: None,
+            clients,
+            plan: aws_plan,
+        });
+    }
+    Ok(OrgPlanned { session, plan, aws })
 }
 
 /// `org "prod": <message>`, so every error names the org it concerns (when there are several).

@@ -66,6 +66,8 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Destroy(a) => commands::plan_apply::run_destroy(g, a).await,
         Command::Export(a) => commands::export::run(g, a).await,
         Command::Validate(a) => commands::validate::run(g, a).await,
+        Command::Doctor(a) => commands::doctor::run(g, a).await,
+        Command::Tail(a) => commands::tail::run(g, a).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
     }

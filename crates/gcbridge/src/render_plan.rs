@@ -91,8 +91,30 @@ fn target_line(d: &Destination, org_id: &str) -> String {
     )
 }
 
+/// The AWS half of one destination.
+pub fn render_aws(p: &gcbridge_core::aws::plan::AwsPlan) -> String {
+    let mut s = String::new();
+    let bus = if p.bus_exists {
+        "bus associated"
+    } else {
+        "no bus yet"
+    };
+    let _ = writeln!(
+        s,
+        "  aws {} in account {} {}: partner event source {} ({}), {bus}",
+        p.destination, p.account, p.region, p.source, p.source_state
+    );
+    if p.actions.is_empty() {
+        let _ = writeln!(s, "      = unchanged");
+    }
+    for a in &p.actions {
+        let _ = writeln!(s, "      + {}", a.describe());
+    }
+    s
+}
+
 /// "Plan: 1 to create, ..." over every org.
-pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> String {
+pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>, aws_changes: usize) -> String {
     let (mut create, mut update, mut replace, mut delete, mut same) = (0, 0, 0, 0, 0);
     for p in plans {
         create += p.count(ChangeKind::Create);
@@ -101,8 +123,13 @@ pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> String {
         delete += p.count(ChangeKind::Delete);
         same += p.count(ChangeKind::Unchanged);
     }
-    if create + update + replace + delete == 0 {
-        return format!("No changes: the live org matches the desired state ({same} unchanged).");
+    if create + update + replace + delete + aws_changes == 0 {
+        return format!("No changes: the live state matches the desired state ({same} unchanged).");
     }
-    format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete, {same} unchanged.")
+    let aws = if aws_changes > 0 {
+        format!(" AWS: {aws_changes} change(s).")
+    } else {
+        String::new()
+    };
+    format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete, {same} unchanged.{aws}")
 }

@@ -66,7 +66,7 @@ impl DestinationInput {
                 errors.push(diag(
                     f,
                     format!("is longer than {MAX_NAME_LEN} characters"),
-                    None,
+                    Some(format!("shorten it to at most {MAX_NAME_LEN} characters")),
                 ));
                 String::new()
             }
@@ -219,6 +219,10 @@ impl DestinationInput {
             aws_region: region.unwrap_or_default(),
             event_source_suffix: suffix.unwrap_or_default(),
             expected_org_id,
+            event_bus_arn_at: self
+                .event_bus_arn
+                .as_ref()
+                .map(|f| (f.origin.clone(), f.label.clone())),
             selectors,
             origin,
             warnings,

@@ -88,6 +88,21 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
     let mut errors = Vec::new();
     let mut orgs = Vec::new();
 
+    if raw.genesys.is_none() && raw.destination.is_empty() && raw.org.is_empty() {
+        // Nothing but blanks and comments: a wrong file, or one not written yet. Planning it would
+        // only fail later on the missing connection, without pointing here.
+        return Err(Diagnostics::from(Diagnostic {
+            origin: ctx.origin(0),
+            field: None,
+            message: "describes nothing: no [genesys] table, no [[destination]] and no [[org]]"
+                .into(),
+            help: Some(
+                "add a [genesys] table (region or api_url) and a [[destination]] table; see the README's \"Config file\""
+                    .into(),
+            ),
+        }));
+    }
+
     if !raw.org.is_empty() && (raw.genesys.is_some() || !raw.destination.is_empty()) {
         let span = raw
             .genesys
@@ -136,7 +151,12 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
                 destination,
             } = org.get_ref();
             if name.get_ref().trim().is_empty() {
-                errors.push(ctx.diag(name, "org name", "must not be empty", None));
+                errors.push(ctx.diag(
+                    name,
+                    "org name",
+                    "must not be empty",
+                    Some("give the org a name, e.g. name = \"prod\"".into()),
+                ));
             }
             if let Some(first) = seen.insert(name.get_ref().clone(), ctx.line(name.span().start)) {
                 errors.push(ctx.diag(
@@ -257,12 +277,31 @@ impl Ctx<'_> {
                 }
             }
         }
-        for v in [&raw.region, &raw.api_url, &raw.login_url]
-            .into_iter()
-            .flatten()
-        {
-            if v.get_ref().trim().is_empty() {
-                errors.push(self.diag(v, "connection", "must not be empty", None));
+        for (v, key) in [
+            (&raw.region, "region"),
+            (&raw.api_url, "api_url"),
+            (&raw.login_url, "login_url"),
+        ] {
+            let Some(v) = v else { continue };
+            let value = v.get_ref();
+            let problem = if value.trim().is_empty() {
+                Some("must not be empty".to_string())
+            } else if key == "region" {
+                genesys_client::Region::parse(value)
+                    .err()
+                    .map(|e| e.to_string())
+            } else {
+                // The same check the client makes, here so the message names this line.
+                genesys_client::Endpoint::from_api_url(value, None)
+                    .err()
+                    .map(|e| e.to_string())
+            };
+            if let Some(problem) = problem {
+                let help = match key {
+                    "region" => "write a Genesys Cloud region such as region = \"us-east-1\", or remove the key and use api_url",
+                    _ => "write a full URL such as \"https://api.mypurecloud.com\" (plain http:// only for 127.0.0.1 or localhost), or remove the key",
+                };
+                errors.push(self.diag(v, key, problem, Some(help.into())));
             }
         }
         ConnectionSpec {
@@ -394,7 +433,7 @@ impl Ctx<'_> {
                     format!(
                         "\"{name}\" is used by another rule of this destination (line {first})"
                     ),
-                    None,
+                    Some("give each rule of a destination its own name".into()),
                 ));
             }
             let pattern = match &r.event_pattern {
@@ -491,13 +530,26 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
     let (line, column) = line_col(text, offset);
     let message = e.message().trim().to_string();
     let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    // The key is what precedes `=` (or, when `=` is missing, the first word).
     let key = line_text
         .split('=')
         .next()
-        .map(str::trim)
+        .and_then(|k| k.split_whitespace().next())
         .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let mut field = key.map(String::from);
+    // On a table header (`[genesys]`, `[[destination]]`) the field is the table's name.
+    let header = line_text
+        .trim()
+        .strip_prefix('[')
+        .and_then(|h| h.split(']').next())
+        .map(|h| h.trim_start_matches('[').trim())
+        .filter(|h| !h.is_empty());
+    let mut field = key.or(header).map(String::from);
     let mut help = None;
+    // serde names our Raw* structs; the user wrote a table.
+    let message = match message.split_once("expected struct Raw") {
+        Some((before, _)) => format!("{before}expected a table"),
+        None => message,
+    };
 
     if let Some(unknown) = message
         .strip_prefix("unknown field `")
@@ -550,6 +602,24 @@ fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
         help = Some("write the account id as a quoted string, e.g. aws_account_id = \"012345678901\", so leading zeros are kept".into());
     } else if message.starts_with("missing field") {
         help = Some("add the key to this table".into());
+    } else if message.starts_with("duplicate key") {
+        help = Some(
+            "a key or table may be written only once here: remove or rename the second one (a list of tables uses [[double brackets]])"
+                .into(),
+        );
+    } else if message.contains("invalid type: map, expected a sequence")
+        || (message.ends_with("expected a sequence")
+            && matches!(field.as_deref(), Some("destination" | "org" | "rule")))
+    {
+        let name = field.as_deref().unwrap_or("destination");
+        help = Some(format!(
+            "write [[{name}]] with double brackets: each one adds a table to the list"
+        ));
+    } else if message.contains("expected a table") {
+        let name = field.as_deref().unwrap_or("genesys");
+        help = Some(format!(
+            "write it as a table: [{name}] on its own line, then key = value lines"
+        ));
     } else if message.contains("invalid type") {
         help = Some(
             "check the value's type: strings are quoted, lists use [ ], true/false are not quoted"

@@ -135,6 +135,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         aws_region: AWS_REGION.into(),
         event_source_suffix: SUFFIX.into(),
         expected_org_id: None,
+        event_bus_arn_at: None,
         selectors: EVENT_TYPES
             .iter()
             .map(|s| (s.to_string(), Origin::Flag))

@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use gcbridge_core::apply::{
-    apply_plan, read_live, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome,
+    apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome,
 };
-use gcbridge_core::plan::{destroy_plan, Plan};
+use gcbridge_core::aws::plan::AwsPlan;
+use gcbridge_core::plan::Plan;
 use serde::Serialize;
 
 use crate::cli::{ApplyArgs, DestroyArgs, GlobalArgs, OutputFormat};
@@ -17,7 +18,6 @@ use crate::fleet::{self, any_usage_error, org_error, OrgPlanned, OrgTarget};
 use crate::output::{note, print_json};
 use crate::progress::Bars;
 use crate::render_plan;
-use crate::session::Session;
 
 /// Exit code of `plan --detailed-exitcode` when there are changes (Terraform's convention).
 const EXIT_CHANGES: i32 = 2;
@@ -28,6 +28,7 @@ struct OrgPlanJson<'a> {
     org_id: Option<&'a str>,
     target: &'a str,
     plan: Option<&'a Plan>,
+    aws: Vec<&'a AwsPlan>,
     error: Option<String>,
 }
 
@@ -48,16 +49,12 @@ async fn plan_targets(
     targets: &[OrgTarget],
     parallel: usize,
     mode: &Mode,
+    aws_endpoint: Option<&str>,
 ) -> Vec<Result<OrgPlanned, Failure>> {
     fleet::for_each(targets, parallel, |t| async move {
         match mode {
-            Mode::Converge { prune } => fleet::plan_org(t, *prune).await,
-            Mode::Destroy => {
-                let session = Session::connect(&t.conn).await?;
-                let live = read_live(&session.client).await?;
-                let plan = destroy_plan(&t.spec.destinations, &live);
-                Ok(OrgPlanned { session, plan })
-            }
+            Mode::Converge { prune } => fleet::plan_org(t, *prune, aws_endpoint).await,
+            Mode::Destroy => fleet::plan_destroy_org(t, aws_endpoint).await,
         }
     })
     .await
@@ -93,10 +90,15 @@ fn show(
     if global.output == OutputFormat::Human {
         for (t, r) in targets.iter().zip(planned) {
             match r {
-                Ok(p) => print!(
-                    "{}",
-                    render_plan::render(&label(t, p), &p.session.org.id, &p.plan)
-                ),
+                Ok(p) => {
+                    print!(
+                        "{}",
+                        render_plan::render(&label(t, p), &p.session.org.id, &p.plan)
+                    );
+                    for a in &p.aws {
+                        print!("{}", render_plan::render_aws(&a.plan));
+                    }
+                }
                 Err(f) => note(format!("error: {}", org_error(t, many, f))),
             }
         }
@@ -105,13 +107,18 @@ fn show(
             .filter_map(|r| r.as_ref().ok())
             .map(|p| &p.plan)
             .collect();
+        let aws_changes: usize = planned
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .flat_map(|p| p.aws.iter().map(|a| a.plan.actions.len()))
+            .sum();
         if !plans.is_empty() {
-            println!("{}", render_plan::summary(plans));
+            println!("{}", render_plan::summary(plans, aws_changes));
         }
     }
     planned
         .iter()
-        .any(|r| r.as_ref().is_ok_and(|p| p.plan.has_changes()))
+        .any(|r| r.as_ref().is_ok_and(OrgPlanned::has_changes))
 }
 
 fn plan_json<'a>(
@@ -127,6 +134,11 @@ fn plan_json<'a>(
             org_id: r.as_ref().ok().map(|p| p.session.org.id.as_str()),
             target: &t.conn.target,
             plan: r.as_ref().ok().map(|p| &p.plan),
+            aws: r
+                .as_ref()
+                .ok()
+                .map(|p| p.aws.iter().map(|a| &a.plan).collect())
+                .unwrap_or_default(),
             error: r.as_ref().err().map(|f| org_error(t, many, f)),
         })
         .collect()
@@ -139,6 +151,7 @@ pub async fn run_plan(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         &targets,
         usize::from(args.parallel),
         &Mode::Converge { prune: args.prune },
+        global.aws_endpoint.as_deref(),
     )
     .await;
     let changes = show(global, &targets, &planned);
@@ -166,46 +179,63 @@ pub async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         &targets,
         usize::from(args.parallel),
         &Mode::Converge { prune: args.prune },
+        global.aws_endpoint.as_deref(),
     )
     .await;
     let wait = args.wait.then(|| Duration::from_secs(args.wait_timeout));
-    carry_out(
-        global,
-        &targets,
-        planned,
-        args.auto_approve,
-        usize::from(args.parallel),
+    let how = CarryOut {
+        auto_approve: args.auto_approve,
+        parallel: usize::from(args.parallel),
         wait,
-        "Apply",
-    )
-    .await
+        verb: "Apply",
+        aws_first: false,
+    };
+    carry_out(global, &targets, planned, how).await
 }
 
 pub async fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
     let desired = gcbridge_core::config::load_file(&args.file)?;
     let targets = fleet::targets(&global.conn, desired)?;
-    let planned = plan_targets(&targets, usize::from(args.parallel), &Mode::Destroy).await;
-    carry_out(
-        global,
+    let planned = plan_targets(
         &targets,
-        planned,
-        args.auto_approve,
         usize::from(args.parallel),
-        None,
-        "Destroy",
+        &Mode::Destroy,
+        global.aws_endpoint.as_deref(),
     )
-    .await
+    .await;
+    let how = CarryOut {
+        auto_approve: args.auto_approve,
+        parallel: usize::from(args.parallel),
+        wait: None,
+        verb: "Destroy",
+        aws_first: true,
+    };
+    carry_out(global, &targets, planned, how).await
+}
+
+/// How `apply` and `destroy` differ when carrying out their plans.
+struct CarryOut {
+    auto_approve: bool,
+    parallel: usize,
+    wait: Option<Duration>,
+    verb: &'static str,
+    /// Destroy removes the AWS half first, while the integration still names its bus.
+    aws_first: bool,
 }
 
 async fn carry_out(
     global: &GlobalArgs,
     targets: &[OrgTarget],
     planned: Vec<Result<OrgPlanned, Failure>>,
-    auto_approve: bool,
-    parallel: usize,
-    wait: Option<Duration>,
-    verb: &str,
+    how: CarryOut,
 ) -> CmdResult {
+    let CarryOut {
+        auto_approve,
+        parallel,
+        wait,
+        verb,
+        aws_first,
+    } = how;
     let changes = show(global, targets, &planned);
     if any_usage_error(&planned) {
         // Bad input in any org: change nothing anywhere.
@@ -256,7 +286,24 @@ async fn carry_out(
                 )),
                 ApplyEvent::Waiting { destination, state } => progress.step(destination, &format!("state {state}")),
             };
-            let mut outcomes = apply_plan(&p.session.client, &p.plan, options, &observe).await;
+            let aws_wait = wait.unwrap_or(Duration::from_secs(DEFAULT_AWS_WAIT_SECS));
+            let mut outcomes = Vec::new();
+            if aws_first {
+                // Destroy: rules and bus go first, while the integration still names them.
+                outcomes.extend(apply_aws(p, None, aws_wait, &progress).await);
+                if outcomes.iter().any(|o| !o.ok()) {
+                    progress.finish();
+                    return outcomes;
+                }
+            }
+            let genesys = apply_plan(&p.session.client, &p.plan, options, &observe).await;
+            if !aws_first {
+                let snapshot = genesys.clone();
+                outcomes.extend(genesys);
+                outcomes.extend(apply_aws(p, Some(&snapshot), aws_wait, &progress).await);
+            } else {
+                outcomes.extend(genesys);
+            }
             if let Some(limit) = wait {
                 // --wait promises ACTIVE for every enabled destination, changed or not.
                 for c in p.plan.changes.iter().filter(|c| !c.is_change()) {
@@ -334,3 +381,46 @@ async fn carry_out(
 }
 
 use futures_util::StreamExt;
+
+/// How long an apply waits for Genesys to create the partner event source before associating it.
+const DEFAULT_AWS_WAIT_SECS: u64 = 120;
+
+/// Carries out the AWS plans of an org; a destination whose Genesys side failed is skipped.
+async fn apply_aws(
+    p: &OrgPlanned,
+    genesys: Option<&[Outcome]>,
+    wait: Duration,
+    progress: &crate::progress::Progress,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for a in p.aws.iter().filter(|a| !a.plan.actions.is_empty()) {
+        let name = format!("{} (AWS)", a.plan.destination);
+        let failed_before =
+            genesys.is_some_and(|g| g.iter().any(|o| o.name == a.plan.destination && !o.ok()));
+        let mut outcome = Outcome {
+            name: name.clone(),
+            kind: gcbridge_core::plan::ChangeKind::Update,
+            integration_id: None,
+            steps_done: vec![],
+            reported_state: None,
+            error: None,
+        };
+        if failed_before {
+            outcome.error = Some("skipped: the Genesys side of this destination failed".into());
+        } else {
+            progress.step(&name, &format!("{} AWS change(s)", a.plan.actions.len()));
+            match gcbridge_core::aws::plan::apply(&a.clients, &a.plan, a.destination.as_ref(), wait)
+                .await
+            {
+                Ok(done) => {
+                    for d in done {
+                        progress.line(&format!("{name}: {d}"));
+                    }
+                }
+                Err(e) => outcome.error = Some(format!("AWS: {e}")),
+            }
+        }
+        out.push(outcome);
+    }
+    out
+}
