@@ -17,12 +17,13 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        // `*` first: a `*` in the pattern is a wildcard even where the text has a `*` too.
+        if pi < p.len() && p[pi] == '*' {
             star = Some((pi, ti));
             pi += 1;
+        } else if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
         } else if let Some((sp, st)) = star {
             pi = sp + 1;
             ti = st + 1;
@@ -54,6 +55,9 @@ mod tests {
         assert!(!matches("v2.users.*", t));
         assert!(matches("*", t));
         assert!(!matches("", t));
+        // Found by the property tests: a `*` in the text once made the pattern's `*` literal.
+        assert!(matches("*", "*0"));
+        assert!(matches("a*", "a*b"));
     }
 
     #[test]
