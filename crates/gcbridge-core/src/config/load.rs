@@ -7,11 +7,8 @@ use toml::Spanned;
 
 use super::destination_input::{DestinationInput, Field};
 use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
-use super::raw::{RawAws, RawConnection, RawDestination, RawFile, RawOrg};
-use crate::aws_targets::{
-    canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN,
-};
-use crate::desired::{AwsSpec, ConnectionSpec, DesiredState, OrgSpec, RuleSpec};
+use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
+use crate::desired::{ConnectionSpec, DesiredState, OrgSpec};
 use crate::suggest;
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
@@ -194,13 +191,13 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
     }
 }
 
-struct Ctx<'a> {
-    text: &'a str,
-    path: &'a str,
+pub(super) struct Ctx<'a> {
+    pub(super) text: &'a str,
+    pub(super) path: &'a str,
 }
 
 impl Ctx<'_> {
-    fn origin(&self, offset: usize) -> Origin {
+    pub(super) fn origin(&self, offset: usize) -> Origin {
         let (line, column) = line_col(self.text, offset);
         Origin::File {
             path: self.path.to_string(),
@@ -209,11 +206,11 @@ impl Ctx<'_> {
         }
     }
 
-    fn line(&self, offset: usize) -> usize {
+    pub(super) fn line(&self, offset: usize) -> usize {
         line_col(self.text, offset).0
     }
 
-    fn diag<T>(
+    pub(super) fn diag<T>(
         &self,
         v: &Spanned<T>,
         field: &str,
@@ -406,121 +403,6 @@ impl Ctx<'_> {
             }
         }
         specs
-    }
-}
-
-impl Ctx<'_> {
-    fn aws_spec(
-        &self,
-        raw: &Spanned<RawAws>,
-        bus_region: &str,
-        label: &dyn Fn(&str) -> String,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Option<AwsSpec> {
-        let raw = raw.get_ref();
-        let mut rules = Vec::new();
-        let mut names: HashMap<String, usize> = HashMap::new();
-        for r in &raw.rule {
-            let r = r.get_ref();
-            let name = r.name.get_ref();
-            if let Err(e) = check_rule_name(name) {
-                errors.push(self.diag(&r.name, &label("aws.rule name"), e, None));
-            }
-            if let Some(first) = names.insert(name.clone(), self.line(r.name.span().start)) {
-                errors.push(self.diag(
-                    &r.name,
-                    &label("aws.rule name"),
-                    format!(
-                        "\"{name}\" is used by another rule of this destination (line {first})"
-                    ),
-                    Some("give each rule of a destination its own name".into()),
-                ));
-            }
-            let pattern = match &r.event_pattern {
-                None => Some(DEFAULT_PATTERN.to_string()),
-                Some(v) => {
-                    let json = match v.get_ref() {
-                        toml::Value::String(text) => {
-                            serde_json::from_str::<serde_json::Value>(text.as_str())
-                                .map_err(|e| format!("is not valid JSON: {e}"))
-                        }
-                        other => Ok(toml_to_json(other)),
-                    };
-                    match json.and_then(|j| canonical_pattern(&j)) {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            errors.push(self.diag(
-                                v,
-                                &label(&format!("aws.rule \"{name}\" event_pattern")),
-                                e,
-                                Some("write the pattern as JSON text or as a TOML table; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html".into()),
-                            ));
-                            None
-                        }
-                    }
-                }
-            };
-            let mut targets = Vec::new();
-            let mut ids: HashMap<String, String> = HashMap::new();
-            for t in &r.targets {
-                match parse_target(t.get_ref(), bus_region) {
-                    Ok(spec) => {
-                        if let Some(other) = ids.insert(spec.id.clone(), spec.arn.clone()) {
-                            errors.push(self.diag(
-                                t,
-                                &label(&format!("aws.rule \"{name}\" targets")),
-                                format!("repeats the target {other}"),
-                                Some("list each target once".into()),
-                            ));
-                        }
-                        targets.push(spec);
-                    }
-                    Err(e) => errors.push(self.diag(
-                        t,
-                        &label(&format!("aws.rule \"{name}\" targets")),
-                        e,
-                        None,
-                    )),
-                }
-            }
-            if targets.len() > 5 {
-                errors.push(self.diag(
-                    &r.name,
-                    &label(&format!("aws.rule \"{name}\" targets")),
-                    format!(
-                        "has {} targets; an EventBridge rule takes at most 5",
-                        targets.len()
-                    ),
-                    Some("split them over several rules".into()),
-                ));
-            }
-            if let Some(event_pattern) = pattern {
-                rules.push(RuleSpec {
-                    name: name.clone(),
-                    description: r.description.as_ref().map(|d| d.get_ref().clone()),
-                    enabled: r.enabled.as_ref().map(|e| *e.get_ref()).unwrap_or(true),
-                    event_pattern,
-                    targets,
-                });
-            }
-        }
-        let associate = raw
-            .associate
-            .as_ref()
-            .map(|a| *a.get_ref())
-            .unwrap_or(false);
-        if !associate && !rules.is_empty() {
-            // Rules on a partner bus need the bus; say so rather than fail at apply time.
-            if let Some(first) = raw.rule.first() {
-                errors.push(self.diag(
-                    &first.get_ref().name,
-                    &label("aws.associate"),
-                    "rules need the partner event bus, which only exists once the source is associated",
-                    Some("add associate = true to [destination.aws]".into()),
-                ));
-            }
-        }
-        Some(AwsSpec { associate, rules })
     }
 }
 

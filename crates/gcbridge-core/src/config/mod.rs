@@ -1,5 +1,6 @@
 //! The config file (gcbridge.toml) and flag input: parsing, validation, diagnostics.
 
+mod aws_input;
 pub mod destination_input;
 pub mod diagnostic;
 pub mod load;
