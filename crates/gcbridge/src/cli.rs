@@ -70,7 +70,7 @@ pub struct ConnectionArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Who the credentials are: org, region, client, token expiry, integration permissions.
-    Whoami,
+    Whoami(WhoamiArgs),
     /// The live topic catalogue, filtered.
     #[command(after_help = crate::commands::topics::FAMILIES_HELP)]
     Topics(TopicsArgs),
@@ -101,8 +101,27 @@ pub enum Command {
     Sim(SimArgs),
 }
 
+/// Which org to talk to, when its connection is in a config file rather than flags or env.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OrgSelect {
+    /// Take the connection (region or api_url, credential env var names) from this config file.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The org of the file to use (required when the file has several).
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub org: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
+}
+
 #[derive(Debug, Args)]
 pub struct TopicsArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
     /// Only topics whose id or description contains TEXT (case-insensitive).
     #[arg(long)]
     pub search: Option<String>,
@@ -174,12 +193,16 @@ pub struct ApplyArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
     /// Only the integration with this name.
     pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
     /// The integration's name.
     pub name: String,
     /// Do not ask for confirmation (required when stdin is not a terminal).
@@ -223,6 +246,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
     /// Only the EventBridge integration with this name (default: all of them).
     pub name: Option<String>,
     /// Also listen on the bus for this many seconds and count the events per topic.
@@ -232,6 +257,8 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 pub struct TailArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
     /// The destination (integration) name.
     pub name: String,
     /// Only events whose topic (template or concrete) matches this glob, e.g. 'v2.users.*'.
@@ -286,4 +313,15 @@ pub struct SimArgs {
     /// --eventbridge-endpoint) [default: 0].
     #[arg(long, value_name = "N")]
     pub events_per_second: Option<f64>,
+    /// A fault-injection rule, repeatable, in force from the start (more can be set at run time
+    /// through /sim/v1/faults): JSON ('{"kind": "status", "status": 503, "rate": 0.3}') or
+    /// kind[:arg][,key=value]..., e.g. 'status:503,rate=0.3', 'rate-limit:1,rate=0.1',
+    /// 'latency:200', 'lose-response,route=POST /api/v2/integrations,count=1'. Kinds: status,
+    /// rate-limit, latency, close-connection, truncated-body, slow-token, revoke-token,
+    /// concurrent-edit, lose-response. Added after the [[faults]] of --config.
+    #[arg(long = "fault", value_name = "RULE")]
+    pub faults: Vec<genesys_sim::FaultRule>,
+    /// Seed of the RNG that rolls fault rates, for a repeatable run [default: random].
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
 }

@@ -50,7 +50,7 @@ fn restore_default_sigpipe() {
 async fn run(cli: Cli) -> CmdResult {
     let g = &cli.global;
     match &cli.command {
-        Command::Whoami => commands::whoami::run(g).await,
+        Command::Whoami(a) => commands::whoami::run(g, a).await,
         Command::Topics(a) => commands::topics::run(g, a).await,
         Command::Plan(a) => commands::plan_apply::run_plan(g, a).await,
         Command::Apply(a) => {

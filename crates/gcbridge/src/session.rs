@@ -4,7 +4,7 @@ use gcbridge_core::desired::ConnectionSpec;
 use gcbridge_core::topics::Catalogue;
 use genesys_client::{GenesysClient, Organization};
 
-use crate::cli::ConnectionArgs;
+use crate::cli::{ConnectionArgs, OrgSelect};
 use crate::connect::{self, Connection, Environment};
 use crate::failure::Failure;
 
@@ -23,6 +23,15 @@ impl Session {
         let env = Environment::load();
         let conn = connect::resolve(args, file, &env)?;
         Session::connect(&conn).await
+    }
+
+    /// Connects to the org chosen by `-f FILE [--org NAME]`, or by flags and env without a file.
+    pub async fn open_selected(
+        args: &ConnectionArgs,
+        select: &OrgSelect,
+    ) -> Result<Session, Failure> {
+        let spec = selected_connection(select)?;
+        Session::open(args, spec.as_ref()).await
     }
 
     /// Connects with an already resolved connection.
@@ -48,4 +57,36 @@ impl Session {
             )
         })))
     }
+}
+
+/// The connection of the org `-f FILE [--org NAME]` names; `None` without a file.
+pub fn selected_connection(select: &OrgSelect) -> Result<Option<ConnectionSpec>, Failure> {
+    let Some(path) = &select.file else {
+        return Ok(None);
+    };
+    let desired = gcbridge_core::config::load_file(path)?;
+    let names: Vec<&str> = desired.orgs.iter().map(|o| o.name.as_str()).collect();
+    let org = match &select.org {
+        Some(name) => desired
+            .orgs
+            .iter()
+            .find(|o| &o.name == name)
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "--org: no org \"{name}\" in {}; it has: {}",
+                    path.display(),
+                    names.join(", ")
+                ))
+            })?,
+        None if desired.orgs.len() == 1 => &desired.orgs[0],
+        None => {
+            return Err(Failure::usage(format!(
+                "{} has {} orgs: choose one with --org ({})",
+                path.display(),
+                names.len(),
+                names.join(", ")
+            )))
+        }
+    };
+    Ok(Some(org.connection.clone()))
 }

@@ -510,3 +510,71 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(writes(&url).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_commands_take_the_connection_of_one_org_from_the_file() {
+    let sim = sim_with(fleet_config(2)).await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let env = fleet_env(2);
+    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 2, 2)).unwrap();
+    assert_eq!(
+        run(
+            dir.path(),
+            &env,
+            &["apply", "-f", "gcbridge.toml", "--auto-approve"]
+        )
+        .await
+        .code,
+        0
+    );
+
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "status",
+            "-f",
+            "gcbridge.toml",
+            "--org",
+            "org-1",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = out.json();
+    assert_eq!(v["org"]["id"], Value::String(org_id(1)));
+    assert_eq!(v["integrations"].as_array().unwrap().len(), 2);
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "whoami",
+            "-f",
+            "gcbridge.toml",
+            "--org",
+            "org-0",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.json()["client_id"], "org-0-admin");
+
+    let out = run(dir.path(), &env, &["status", "-f", "gcbridge.toml"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("--org") && out.stderr.contains("org-0, org-1"),
+        "{out:?}"
+    );
+    let out = run(
+        dir.path(),
+        &env,
+        &["status", "-f", "gcbridge.toml", "--org", "org-9"],
+    )
+    .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("org-9"), "{out:?}");
+}

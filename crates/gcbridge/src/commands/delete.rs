@@ -10,7 +10,7 @@ use crate::output::print_json;
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
-    let session = Session::open(&global.conn, None).await?;
+    let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
     let matching: Vec<_> = live.iter().filter(|l| l.name == args.name).collect();
     let target = match matching.as_slice() {

@@ -39,7 +39,7 @@ fn print_section(s: &Section) {
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
     let mut sections = Vec::new();
     let mut head = Report::default();
-    let session = match Session::open(&global.conn, None).await {
+    let session = match Session::open_selected(&global.conn, &args.select).await {
         Ok(s) => s,
         Err(f) if f.code == crate::failure::EXIT_USAGE => return Err(f),
         Err(f) => {

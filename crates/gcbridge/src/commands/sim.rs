@@ -45,6 +45,10 @@ pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
     if let Some(n) = args.events_per_second {
         config.events_per_second = n;
     }
+    config.faults.extend(args.faults.iter().cloned());
+    if let Some(seed) = args.fault_seed {
+        config.fault_seed = Some(seed);
+    }
     // The flags may have made a valid sim.toml invalid (or the reverse): check the result.
     config
         .validate()
@@ -71,6 +75,12 @@ pub async fn run(args: &SimArgs) -> CmdResult {
     let config_endpoint = config.eventbridge_endpoint.clone();
     let partner_account = config.partner_account.clone();
     let events_per_second = config.events_per_second;
+    let fault_rules: Vec<String> = config
+        .faults
+        .iter()
+        .map(|r| r.to_json().to_string())
+        .collect();
+    let fault_seed = config.fault_seed;
     let running = genesys_sim::start(config, listen)
         .await
         .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
@@ -80,6 +90,10 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         eprintln!(
             "EventBridge partner: {url} as account {partner_account} (x-moto-account-id); events per second per ACTIVE integration: {events_per_second}"
         );
+    }
+    if !fault_rules.is_empty() {
+        let seed = fault_seed.map_or_else(|| "random".to_string(), |s| s.to_string());
+        eprintln!("fault injection (seed {seed}): {}", fault_rules.join(", "));
     }
     eprintln!(
         "clients: {} / {} / {} (secret {}); stop with Ctrl-C",

@@ -47,7 +47,7 @@ fn wanted(e: &Value, pattern: Option<&str>) -> bool {
 }
 
 pub async fn run(global: &GlobalArgs, args: &TailArgs) -> CmdResult {
-    let session = Session::open(&global.conn, None).await?;
+    let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
     let Some(integration) = live.iter().find(|l| l.name == args.name) else {
         let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();

@@ -30,7 +30,7 @@ struct TopicRow<'a> {
 }
 
 pub async fn run(global: &GlobalArgs, args: &TopicsArgs) -> CmdResult {
-    let session = Session::open(&global.conn, None).await?;
+    let session = Session::open_selected(&global.conn, &args.select).await?;
     let catalogue = session.catalogue().await?;
     let fams = families(&catalogue);
     let family_filter = match &args.family {

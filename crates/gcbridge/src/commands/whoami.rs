@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use genesys_client::{Error as ClientError, GenesysClient, IntegrationConfiguration};
 use serde::Serialize;
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::{GlobalArgs, OutputFormat, WhoamiArgs};
 use crate::failure::CmdResult;
 use crate::output::print_json;
 use crate::session::Session;
@@ -91,8 +91,8 @@ async fn probe(client: &GenesysClient) -> Vec<PermissionProbe> {
     .collect()
 }
 
-pub async fn run(global: &GlobalArgs) -> CmdResult {
-    let session = Session::open(&global.conn, None).await?;
+pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
+    let session = Session::open_selected(&global.conn, &args.select).await?;
     let expiry = session.client.token_expiry().await?;
     let permissions = probe(&session.client).await;
     let in_secs = expiry
