@@ -112,12 +112,11 @@ async fn execute(
                     },
                     notes: desired.description.clone(),
                 };
-                let created = client
-                    .create_integration(&req)
+                let created = create_or_adopt(client, &req)
                     .await
                     .map_err(|e| step_err(step, e))?;
-                id = Some(created.id.clone());
-                outcome.integration_id = Some(created.id);
+                id = Some(created.clone());
+                outcome.integration_id = Some(created);
             }
             Step::PutConfig => {
                 let desired = change
@@ -168,6 +167,54 @@ async fn execute(
         outcome.reported_state = Some(state);
     }
     Ok(())
+}
+
+/// How many times a create whose outcome is unknown is followed up (adopt, or POST again).
+const MAX_CREATE_ROUNDS: u32 = 3;
+
+/// Whether a failed POST may nevertheless have created the integration: a 5xx, or a connection
+/// that broke or timed out after the request may have been sent (the response was lost).
+fn create_may_have_happened(e: &ClientError) -> bool {
+    match e {
+        ClientError::Server { .. } | ClientError::Timeout { .. } => true,
+        ClientError::Connect { .. } | ClientError::InvalidResponse { .. } => {
+            e.status().is_none_or(|s| s >= 500)
+        }
+        _ => false,
+    }
+}
+
+/// Creates the integration and returns its id. The POST is never blindly repeated; when its
+/// outcome is unknown (see [`create_may_have_happened`]) the org is read: an unconfigured
+/// EventBridge integration of that name (the plan had none, else it would not create one) is the
+/// one the lost response was about and is adopted; when there is none, the POST was not
+/// processed and is sent again.
+async fn create_or_adopt(
+    client: &GenesysClient,
+    req: &CreateIntegrationRequest,
+) -> Result<String, ClientError> {
+    let mut round = 1;
+    loop {
+        let err = match client.create_integration(req).await {
+            Ok(created) => return Ok(created.id),
+            Err(e) if round < MAX_CREATE_ROUNDS && create_may_have_happened(&e) => e,
+            Err(e) => return Err(e),
+        };
+        round += 1;
+        tracing::debug!(name = %req.name, "create failed ({err}); reading the org to adopt what it may have created");
+        let live = match read_live(client).await {
+            Ok(live) => live,
+            // Cannot tell: report the create's own failure; a re-run plans afresh.
+            Err(_) => return Err(err),
+        };
+        if let Some(found) = live
+            .into_iter()
+            .find(|l| l.name == req.name && l.is_unconfigured())
+        {
+            tracing::debug!(name = %req.name, id = %found.id, "adopting the integration a failed create made");
+            return Ok(found.id);
+        }
+    }
 }
 
 /// Writes the desired config, re-reading the current version each round so a concurrent edit is

@@ -190,7 +190,7 @@ impl TokenManager {
                 Stats::bump(&stats.rate_limited_429);
                 Failure::TooManyRequests { retry_after }
             }
-            502..=504 => Failure::Unavailable {
+            500 | 502..=504 => Failure::Unavailable {
                 status,
                 retry_after,
             },

@@ -22,6 +22,9 @@ use crate::policy::HttpPolicy;
 use crate::retry::{self, Failure};
 use crate::stats::{RequestStats, Stats};
 
+/// How many fresh tokens one call tries after 401s before it reports the 401.
+const MAX_RENEWALS_AFTER_401: u32 = 3;
+
 /// Everything needed to build a [`GenesysClient`].
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -181,7 +184,7 @@ impl GenesysClient {
         let ctx = RequestContext::new(method.as_str(), url.path());
         let started = Instant::now();
         let mut attempt = 0;
-        let mut renewed_after_401 = false;
+        let mut renewals_after_401 = 0;
         let mut token = i.tokens.current(&i.http, &i.policy, &i.stats).await?;
         loop {
             attempt += 1;
@@ -190,9 +193,12 @@ impl GenesysClient {
                 .await;
             let (failure, err) = match outcome {
                 Ok(Sent::Success(status, text)) => return Ok((ctx, status, text)),
-                Ok(Sent::Unauthorized(err)) if !renewed_after_401 => {
-                    // The token may have been revoked or expired early: renew it once.
-                    renewed_after_401 = true;
+                Ok(Sent::Unauthorized(err)) if renewals_after_401 < MAX_RENEWALS_AFTER_401 => {
+                    // The token may have been revoked or expired early: renew it. Not just once:
+                    // the token is shared by concurrent calls, so a revocation seen by another
+                    // call can reach this one again; a token that is always refused still fails
+                    // after a few fresh ones.
+                    renewals_after_401 += 1;
                     Stats::bump(&i.stats.retries);
                     tracing::debug!(method = %ctx.method, path = %ctx.path, "401: renewing the token once: {err}");
                     token = i
@@ -285,7 +291,7 @@ impl GenesysClient {
                     err(),
                 ))
             }
-            502..=504 => Err(Attempt::Retryable(
+            500 | 502..=504 => Err(Attempt::Retryable(
                 Failure::Unavailable {
                     status,
                     retry_after,

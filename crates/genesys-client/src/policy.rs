@@ -1,6 +1,7 @@
 //! Timeouts and retry limits, in one value so a caller (or a test) can tighten them all at once.
 //! The defaults follow the official Genesys SDKs: retry 429 and 502/503/504, honour
-//! `Retry-After`, give up when it asks for more than 180 s.
+//! `Retry-After`, give up when it asks for more than 180 s. A 500 is retried too, for idempotent
+//! requests only (a transient internal error on a GET should not fail a whole apply).
 
 use std::time::Duration;
 

@@ -13,7 +13,8 @@ use crate::policy::HttpPolicy;
 pub(crate) enum Failure {
     /// 429: the request was not processed, so even a POST may be repeated.
     TooManyRequests { retry_after: Option<Duration> },
-    /// 502, 503 or 504: the request may or may not have been processed.
+    /// 500, 502, 503 or 504: the request may or may not have been processed (so only an
+    /// idempotent request is repeated).
     Unavailable {
         status: u16,
         retry_after: Option<Duration>,
