@@ -81,7 +81,7 @@ async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_lost_create_response_is_adopted_by_the_next_run() {
+async fn a_lost_create_response_is_adopted_in_the_same_run() {
     let config = SimConfig {
         activation_delay: Duration::from_millis(10),
         faults: vec![FaultRule::new(FaultKind::LoseResponse)
@@ -95,6 +95,34 @@ async fn a_lost_create_response_is_adopted_by_the_next_run() {
     let c = client(&sim.base_url());
     let desired = [destination(&["v2.users.{id}.presence"])];
     let p = plan(&desired, &read_live(&c).await.unwrap(), false);
+    let outcomes = apply_plan(&c, &p, &ApplyOptions::default(), &|_| {}).await;
+    assert!(outcomes[0].ok(), "the lost create is adopted: {outcomes:?}");
+    let live = read_live(&c).await.unwrap();
+    assert_eq!(live.len(), 1, "no duplicate");
+    assert!(!plan(&desired, &live, false).has_changes());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_create_response_is_adopted_by_the_next_run() {
+    // The POST's response is lost and the read that would adopt it in the same run fails too.
+    let config = SimConfig {
+        activation_delay: Duration::from_millis(10),
+        faults: vec![
+            FaultRule::new(FaultKind::LoseResponse)
+                .on("POST /api/v2/integrations")
+                .with_count(1),
+            FaultRule::new(FaultKind::Status(400))
+                .on("GET /api/v2/integrations")
+                .with_count(1),
+        ],
+        ..SimConfig::default()
+    };
+    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c = client(&sim.base_url());
+    let desired = [destination(&["v2.users.{id}.presence"])];
+    let p = plan(&desired, &[], false);
     let outcomes = apply_plan(&c, &p, &ApplyOptions::default(), &|_| {}).await;
     assert!(
         !outcomes[0].ok(),
