@@ -1,0 +1,588 @@
+#!/usr/bin/env python3
+"""gcbridge vs the tutorial's Python script (official Genesys SDK), side by side, against `gcbridge sim`.
+
+Run through scripts/bench, which builds the release binary and the venv first. Stdlib only.
+Every run gets a freshly started emulator (so rate-limit windows, tokens and counters start empty);
+the two tools alternate (which goes first flips every round). Wall time is measured around the
+process (fork to exit); peak memory is GNU time's maximum resident set size; requests come from the
+emulator's GET /sim/v1/requests.
+"""
+import argparse
+import base64
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILT = ROOT / "target" / "release" / "gcbridge"
+BASELINE = ROOT / "bench" / "baseline" / "tutorial_baseline.py"
+VENV_PY = ROOT / "bench" / ".venv" / "bin" / "python"
+PERMS = [
+    "integrations:integration:add",
+    "integrations:integration:view",
+    "integrations:integration:edit",
+    "integrations:integration:delete",
+]
+TOPICS = ["v2.users.{id}.presence", "v2.routing.queues.{id}.users"]
+# Requests on the longest chain of dependent requests of one destination: token -> read live state
+# -> create -> configure -> enable. No client can do better than this many round trips.
+CHAIN = 5
+
+WORK = Path(tempfile.mkdtemp(prefix="gcbridge-bench-"))
+# A private copy: the shared target/ may be rebuilt by someone else during the run.
+BIN = WORK / "gcbridge"
+shutil.copy2(BUILT, BIN)
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- emulator
+
+def sim_toml(orgs, rate=300, window_secs=None, activation_ms=500):
+    """orgs: list of (name, rate_limit_per_minute or None). Client org-N-admin / org-N-secret."""
+    s = f"activation_delay_ms = {activation_ms}\nrate_limit_per_minute = {rate}\n"
+    if window_secs:
+        s += f"rate_limit_window_secs = {window_secs}\n"
+    for i, (name, limit) in enumerate(orgs):
+        s += f'\n[[org]]\nid = "00000000-0000-4000-8000-{i:012d}"\nname = "{name}"\n'
+        if limit:
+            s += f"rate_limit_per_minute = {limit}\n"
+        s += (f'[[org.client]]\nid = "org-{i}-admin"\nsecret = "org-{i}-secret"\n'
+              f"permissions = {json.dumps(PERMS)}\n")
+    return s
+
+
+class Sim:
+    def __init__(self, toml, latency_ms=0, rate=300):
+        self.cfg = WORK / f"sim-{time.monotonic_ns()}.toml"
+        self.cfg.write_text(toml)
+        self.proc = subprocess.Popen(
+            [str(BIN), "sim", "--listen", "127.0.0.1:0", "--config", str(self.cfg),
+             "--latency-ms", str(latency_ms), "--rate-limit-per-minute", str(rate)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline().strip()
+        if "listening on " not in line:
+            self.proc.kill()
+            raise RuntimeError(f"sim did not start: {line!r}")
+        self.url = line.split("listening on ", 1)[1].strip()
+
+    def counters(self):
+        with urllib.request.urlopen(self.url + "/sim/v1/requests") as r:
+            return json.load(r)
+
+    def clear(self):
+        req = urllib.request.Request(self.url + "/sim/v1/requests", method="DELETE")
+        urllib.request.urlopen(req).close()
+
+    @staticmethod
+    def _open(req):
+        """The harness's own reads share the org's client and limit: wait out a 429 like a good client."""
+        while True:
+            try:
+                return urllib.request.urlopen(req)
+            except urllib.error.HTTPError as e:
+                if e.code != 429:
+                    raise
+                time.sleep(float(e.headers.get("Retry-After", "1")))
+
+    def integrations(self, org=0):
+        req = urllib.request.Request(
+            self.url + "/oauth/token", data=b"grant_type=client_credentials", method="POST",
+            headers={"Authorization": "Basic " + base64.b64encode(f"org-{org}-admin:org-{org}-secret".encode()).decode(),
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        token = json.load(self._open(req))["access_token"]
+        out, page = [], 1
+        while True:
+            req = urllib.request.Request(
+                f"{self.url}/api/v2/integrations?pageSize=100&pageNumber={page}",
+                headers={"Authorization": "Bearer " + token})
+            v = json.load(self._open(req))
+            out += v["entities"]
+            if page >= v.get("pageCount", 1):
+                return out
+            page += 1
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+def org_env(sim, org=0):
+    return {"GENESYS_API_URL": sim.url, "GENESYS_CLIENT_ID": f"org-{org}-admin",
+            "GENESYS_CLIENT_SECRET": f"org-{org}-secret"}
+
+
+def fleet_env(n):
+    e = {}
+    for i in range(n):
+        e[f"ORG_{i}_ID"] = f"org-{i}-admin"
+        e[f"ORG_{i}_SECRET"] = f"org-{i}-secret"
+    return e
+
+
+# ---------------------------------------------------------------- configs, same desired state for both tools
+
+def destination(d, suffix_prefix):
+    return (f'[[destination]]\nname = "dest-{d}"\naws_account_id = "{123456000000 + d:012d}"\n'
+            f'aws_region = "us-east-1"\nevent_source_suffix = "{suffix_prefix}-{d}"\n'
+            f"topics = {json.dumps(TOPICS)}\n\n")
+
+
+def single_org_file(url, count, suffix_prefix="bench"):
+    s = f'[genesys]\napi_url = "{url}"\n\n'
+    return s + "".join(destination(d, suffix_prefix) for d in range(count))
+
+
+def fleet_file(url, orgs, count):
+    s = ""
+    for i in range(orgs):
+        s += (f'[[org]]\nname = "org-{i}"\napi_url = "{url}"\n'
+              f'client_id_env = "ORG_{i}_ID"\nclient_secret_env = "ORG_{i}_SECRET"\n\n')
+        s += "".join(destination(d, f"org-{i}").replace("[[destination]]", "[[org.destination]]")
+                     for d in range(count))
+    return s
+
+
+# ---------------------------------------------------------------- running and measuring
+
+def run(cmd, env_extra=None, check=True):
+    """Returns (wall seconds, peak RSS MiB, stdout)."""
+    env = dict(os.environ)
+    env.pop("GENESYS_REGION", None)
+    env.update(env_extra or {})
+    tf = WORK / "time.txt"
+    full = ["/usr/bin/time", "-f", "%M", "-o", str(tf)] + [str(c) for c in cmd]
+    t0 = time.perf_counter()
+    p = subprocess.run(full, env=env, cwd=WORK, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {p.returncode}:\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
+    rss_kib = int(tf.read_text().strip().splitlines()[-1])
+    run.last_rc, run.last_err = p.returncode, p.stderr
+    return wall, rss_kib / 1024, p.stdout
+
+
+def gcb_apply(sim, file_text, extra=(), env=None):
+    f = WORK / "gcbridge.toml"
+    f.write_text(file_text)
+    return run([BIN, "apply", "-f", f, "--auto-approve", *extra], env if env is not None else org_env(sim))
+
+
+def py_apply(sim, count, org=0, suffix_prefix="bench", check=True):
+    return run([VENV_PY, BASELINE, "--count", count, "--suffix-prefix", suffix_prefix,
+                "--topics", ",".join(TOPICS)], org_env(sim, org), check)
+
+
+def short_error(stderr):
+    """The API's message of the baseline's last error line, ids elided, so runs compare equal."""
+    line = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    head, _, body = line.partition(": {")
+    try:
+        msg = json.loads("{" + body)["message"]
+    except ValueError:
+        msg = line
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", f"{head}: {msg}")
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def spread(xs):
+    """min-max, the spread reported beside each median."""
+    return min(xs), max(xs)
+
+
+def fmt_t(xs):
+    lo, hi = spread(xs)
+    m = med(xs)
+    if m < 1:
+        return f"{m * 1000:.0f} ms ({lo * 1000:.0f}-{hi * 1000:.0f})"
+    return f"{m:.2f} s ({lo:.2f}-{hi:.2f})"
+
+
+def fmt_mem(xs):
+    return f"{med(xs):.1f} MiB"
+
+
+def ratio(a, b):
+    return f"{med(a) / med(b):.1f}x"
+
+
+def req_summary(c):
+    s429 = c.get("byStatus", {}).get("429", 0)
+    return {"total": c["total"], "writes": c["writes"], "429": s429,
+            "reads": c["total"] - c["writes"], "byClient": c.get("byClient", {})}
+
+
+def alternate(rounds, fns):
+    """fns: {label: fn(round) -> record}; alternates the order every round."""
+    out = {k: [] for k in fns}
+    keys = list(fns)
+    for r in range(rounds):
+        order = keys if r % 2 == 0 else list(reversed(keys))
+        for k in order:
+            out[k].append(fns[k](r))
+    return out
+
+
+# ---------------------------------------------------------------- scenarios
+
+def s1_first_apply(runs):
+    rows, raw = [], {}
+    for latency in (0, 50):
+        def g(_):
+            with Sim(sim_toml([("bench", None)]), latency) as sim:
+                w, m, _o = gcb_apply(sim, single_org_file(sim.url, 1))
+                return {"wall": w, "rss": m, **req_summary(sim.counters())}
+
+        def p(_):
+            with Sim(sim_toml([("bench", None)]), latency) as sim:
+                w, m, _o = py_apply(sim, 1)
+                return {"wall": w, "rss": m, **req_summary(sim.counters())}
+        res = alternate(runs, {"gcbridge": g, "baseline": p})
+        raw[latency] = res
+        for k in ("gcbridge", "baseline"):
+            r = res[k]
+            rows.append([f"{latency} ms", k, fmt_t([x["wall"] for x in r]),
+                         f'{r[0]["total"]} ({r[0]["writes"]} writes)', fmt_mem([x["rss"] for x in r])])
+        rows.append([f"{latency} ms", "**baseline / gcbridge**",
+                     ratio([x["wall"] for x in res["baseline"]], [x["wall"] for x in res["gcbridge"]]),
+                     "", ratio([x["rss"] for x in res["baseline"]], [x["rss"] for x in res["gcbridge"]])])
+    table = md_table(["latency", "tool", "wall, median (min-max)", "requests", "peak RSS"], rows)
+    return table, raw
+
+
+def s2_reapply(runs):
+    rows, raw = [], {}
+    for latency in (0, 50):
+        def g(_):
+            with Sim(sim_toml([("bench", None)]), latency) as sim:
+                text = single_org_file(sim.url, 1)
+                gcb_apply(sim, text)
+                sim.clear()
+                w, m, _o = gcb_apply(sim, text)
+                c = req_summary(sim.counters())
+                return {"wall": w, "rss": m, **c, "integrations": len(sim.integrations()), "rc": run.last_rc}
+
+        def p(_):
+            with Sim(sim_toml([("bench", None)]), latency) as sim:
+                py_apply(sim, 1)
+                sim.clear()
+                w, m, _o = py_apply(sim, 1, check=False)
+                c = req_summary(sim.counters())
+                err = short_error(run.last_err) if run.last_rc else ""
+                return {"wall": w, "rss": m, **c, "integrations": len(sim.integrations()), "rc": run.last_rc,
+                        "err": err}
+        res = alternate(runs, {"gcbridge": g, "baseline": p})
+        raw[latency] = res
+        for k in ("gcbridge", "baseline"):
+            r = res[k]
+            rows.append([f"{latency} ms", k, fmt_t([x["wall"] for x in r]), str(r[0]["reads"]),
+                         str(max(x["writes"] for x in r)), str(r[0]["integrations"]), str(r[0]["rc"])])
+        rows.append([f"{latency} ms", "**baseline / gcbridge**",
+                     ratio([x["wall"] for x in res["baseline"]], [x["wall"] for x in res["gcbridge"]]), "", "", "", ""])
+    table = md_table(["latency", "tool", "wall of the 2nd run, median (min-max)", "reads", "writes",
+                      "integrations in the org afterwards", "exit code"], rows)
+    errs = {x["err"] for v in raw.values() for x in v["baseline"] if x.get("err")}
+    if errs:
+        table += "\nThe baseline's second run: " + "; ".join(f"`{e[:400]}`" for e in sorted(errs)) + "\n"
+    return table, raw
+
+
+def s3_startup(runs):
+    raw = {}
+    with Sim(sim_toml([("bench", None)]), 0) as sim:
+        env = org_env(sim)
+        cases = {
+            "gcbridge --version": lambda _: run([BIN, "--version"])[:2],
+            "python: import PureCloudPlatformClientV2": lambda _: run(
+                [VENV_PY, "-c", "import PureCloudPlatformClientV2"])[:2],
+            "gcbridge whoami (token + org + permissions)": lambda _: run([BIN, "whoami"], env)[:2],
+            "python: import + token + GET organizations/me": lambda _: run(
+                [VENV_PY, BASELINE, "--whoami"], env)[:2],
+        }
+        sim.clear()
+        run([BIN, "whoami"], env)
+        who_g = req_summary(sim.counters())["total"]
+        sim.clear()
+        run([VENV_PY, BASELINE, "--whoami"], env)
+        who_p = req_summary(sim.counters())["total"]
+        for r in range(runs):
+            for k in (list(cases) if r % 2 == 0 else reversed(list(cases))):
+                raw.setdefault(k, []).append(cases[k](r))
+    rows = []
+    for k, v in raw.items():
+        n = {"gcbridge whoami (token + org + permissions)": who_g,
+             "python: import + token + GET organizations/me": who_p}.get(k, 0)
+        rows.append([k, fmt_t([x[0] for x in v]), str(n), fmt_mem([x[1] for x in v])])
+    ks = list(raw)
+    rows.append(["**python import / gcbridge --version**", ratio([x[0] for x in raw[ks[1]]], [x[0] for x in raw[ks[0]]]), "", ""])
+    rows.append(["**python whoami / gcbridge whoami**", ratio([x[0] for x in raw[ks[3]]], [x[0] for x in raw[ks[2]]]), "", ""])
+    return md_table(["command", "wall, median (min-max)", "requests", "peak RSS"], rows), raw
+
+
+def bounds(n_per_org, limit, latency_ms, window=60):
+    """Returns (steady-rate bound, fixed-window bound) in seconds for the busiest org."""
+    floor = CHAIN * latency_ms / 1000
+    rate = n_per_org / (limit / window)
+    fixed = ((n_per_org - 1) // limit) * window
+    return rate + floor, fixed + floor
+
+
+def s4_fleet(runs, orgs, dests, parallels, base_runs):
+    latency, limit = 20, 300
+    toml = sim_toml([(f"org-{i}", None) for i in range(orgs)], rate=limit, activation_ms=50)
+    env = fleet_env(orgs)
+
+    def g(par):
+        def f(_):
+            with Sim(toml, latency, limit) as sim:
+                w, m, _o = gcb_apply(sim, fleet_file(sim.url, orgs, dests), ["--parallel", par], env)
+                c = req_summary(sim.counters())
+                return {"wall": w, "rss": m, **c}
+        return f
+
+    def p(r):
+        if r >= base_runs:
+            return None
+        with Sim(toml, latency, limit) as sim:
+            t0 = time.perf_counter()
+            rss = 0
+            for i in range(orgs):
+                _w, m, _o = py_apply(sim, dests, org=i, suffix_prefix=f"org-{i}")
+                rss = max(rss, m)
+            w = time.perf_counter() - t0
+            return {"wall": w, "rss": rss, **req_summary(sim.counters())}
+    fns = {f"gcbridge --parallel {x}": g(x) for x in parallels}
+    fns["baseline, org by org"] = p
+    res = alternate(runs, fns)
+    res = {k: [x for x in v if x is not None] for k, v in res.items()}
+    n_g = max(max(x["byClient"].values()) for x in res[f"gcbridge --parallel {parallels[0]}"])
+    n_p = max(max(x["byClient"].values()) for x in res["baseline, org by org"])
+    b_rate, b_fixed = bounds(n_g, limit, latency)
+    base = [x["wall"] for x in res["baseline, org by org"]]
+    rows = []
+    for k, r in res.items():
+        walls = [x["wall"] for x in r]
+        rows.append([k, fmt_t(walls), f'{r[0]["total"]} ({r[0]["writes"]} writes)',
+                     str(max(x["429"] for x in r)), fmt_mem([x["rss"] for x in r]),
+                     f"{med(base) / med(walls):.1f}x" if k.startswith("gcbridge") else "1.0x",
+                     f"{med(walls) / b_rate:.2f}", f"{med(walls) / b_fixed:.1f}"])
+    table = md_table(["run", "wall, median (min-max)", "requests", "429s", "peak RSS",
+                      "speed-up vs baseline", "x steady-rate bound", "x fixed-window bound"], rows)
+    note = (f"{orgs} orgs x {dests} destinations, {latency} ms per request, {limit}/min per client. "
+            f"Requests per org: gcbridge {n_g}, baseline {n_p}. Steady-rate bound = {n_g} / ({limit}/60) s + "
+            f"{CHAIN} x {latency} ms = {b_rate:.2f} s; fixed-window bound = {b_fixed:.2f} s "
+            f"({n_g} <= {limit}: the window never has to reset, only the latency floor remains).")
+    return table, note, res
+
+
+def s5_big_org(runs, dests, limit, window, latency):
+    per_min = limit * 60 // window
+    toml = sim_toml([("big", limit)], rate=limit, window_secs=window if window != 60 else None)
+
+    def g(_):
+        with Sim(toml, latency, limit) as sim:
+            w, m, _o = gcb_apply(sim, single_org_file(sim.url, dests))
+            return {"wall": w, "rss": m, **req_summary(sim.counters()), "integrations": len(sim.integrations())}
+
+    def p(_):
+        with Sim(toml, latency, limit) as sim:
+            w, m, out = py_apply(sim, dests)
+            r = json.loads(out.strip().splitlines()[-1])
+            return {"wall": w, "rss": m, **req_summary(sim.counters()), "retries": r["retries429"],
+                    "integrations": len(sim.integrations())}
+    res = alternate(runs, {"gcbridge": g, "baseline": p})
+    rows = []
+    notes = []
+    for k, r in res.items():
+        n = r[0]["total"]
+        b_rate, b_fixed = bounds(n, limit, latency, window)
+        walls = [x["wall"] for x in r]
+        rows.append([k, fmt_t(walls), str(n), str(max(x["429"] for x in r)), fmt_mem([x["rss"] for x in r]),
+                     f"{b_rate:.1f} s", f"{med(walls) / b_rate:.2f}", f"{b_fixed:.1f} s",
+                     f"{med(walls) / b_fixed:.2f}" if b_fixed else "n/a"])
+        notes.append(f"{k}: {n} requests")
+    base = [x["wall"] for x in res["baseline"]]
+    gw = [x["wall"] for x in res["gcbridge"]]
+    rows.append(["**baseline / gcbridge**", f"{med(base) / med(gw):.1f}x", "", "", "", "", "", "", ""])
+    table = md_table(["tool", "wall, median (min-max)", "requests", "429s", "peak RSS",
+                      "steady-rate bound", "x bound", "fixed-window bound", "x bound"], rows)
+    note = (f"{dests} destinations in one org, {limit} requests per {window} s window ({per_min}/min), "
+            f"{latency} ms per request, {runs} runs each; " + "; ".join(notes) + ".")
+    return table, note, res
+
+
+def s6_topics(runs):
+    raw = {}
+    with Sim(sim_toml([("bench", None)]), 0) as sim:
+        env = org_env(sim)
+        f = WORK / "all-topics.toml"
+        f.write_text(f'[genesys]\napi_url = "{sim.url}"\n\n[[destination]]\nname = "everything"\n'
+                     'aws_account_id = "123456000000"\naws_region = "us-east-1"\n'
+                     'event_source_suffix = "everything"\ntopics = ["v2.*"]\n')
+        cases = {
+            "gcbridge topics --search presence": lambda: run([BIN, "topics", "--search", "presence"], env)[:2],
+            "python: SDK get_notifications_availabletopics + filter": lambda: run(
+                [VENV_PY, BASELINE, "--topics-search", "presence"], env)[:2],
+            "gcbridge plan, one destination with every topic (`v2.*`)": lambda: run([BIN, "plan", "-f", f], env)[:2],
+        }
+        for r in range(runs):
+            for k in (list(cases) if r % 2 == 0 else reversed(list(cases))):
+                raw.setdefault(k, []).append(cases[k]())
+        sim.clear()
+        run([BIN, "plan", "-f", f], env)
+        n_plan = sim.counters()["total"]
+        sim.clear()
+        run([BIN, "topics", "--search", "presence"], env)
+        n_topics = sim.counters()["total"]
+    rows = [[k, fmt_t([x[0] for x in v]), fmt_mem([x[1] for x in v])] for k, v in raw.items()]
+    ks = list(raw)
+    rows.append(["**python / gcbridge topics --search**", ratio([x[0] for x in raw[ks[1]]], [x[0] for x in raw[ks[0]]]), ""])
+    note = f"Requests per call: topics --search {n_topics}, plan {n_plan}."
+    return md_table(["command", "wall, median (min-max)", "peak RSS"], rows), note, raw
+
+
+def md_table(head, rows):
+    s = "| " + " | ".join(head) + " |\n|" + "|".join("---" for _ in head) + "|\n"
+    return s + "".join("| " + " | ".join(r) + " |\n" for r in rows)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", help="comma-separated scenario numbers, e.g. 1,4")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--runs", type=int, help="runs per case (default 5, quick 2); the fleet's baseline and scenario 5 use fewer")
+    ap.add_argument("--build-json", help="build facts written by scripts/bench")
+    a = ap.parse_args()
+    q = a.quick
+    runs = a.runs or (2 if q else 5)
+    base_runs = 1 if q else max(1, min(3, runs - 2))
+    r5 = 1 if q else min(3, runs)
+    only = set(a.only.split(",")) if a.only else {"1", "2", "3", "4", "5", "5b", "6"}
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sections, raw = [], {}
+    started = time.time()
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    sdk_version = subprocess.run([VENV_PY, "-c", "import importlib.metadata as m; print(m.version('purecloudplatformclientv2'))"],
+                                 capture_output=True, text=True).stdout.strip()
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "crates", "Cargo.lock") else ""
+    sections.append(
+        f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} at commit "
+        f"`{git('rev-parse', '--short', 'HEAD')}`{dirty}; `nproc` = {os.cpu_count()}; "
+        f"`uname -a`: `{subprocess.run(['uname', '-a'], capture_output=True, text=True).stdout.strip()}`; "
+        f"{subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}; "
+        f"{subprocess.run([VENV_PY, '--version'], capture_output=True, text=True).stdout.strip()} with "
+        f"purecloudplatformclientv2 "
+        f"{sdk_version}. "
+        f"Command: `scripts/bench{' --quick' if q else ''}{f' --runs {a.runs}' if a.runs else ''}`; load average at start {os.getloadavg()[0]:.1f}.\n")
+    if a.build_json and Path(a.build_json).exists():
+        b = json.loads(Path(a.build_json).read_text())
+        rows = [["release binary `target/release/gcbridge`", f'{b["size_bytes"] / 1e6:.1f} MB ({b["size_bytes"]} bytes)']]
+        cold = ROOT / "bench" / "results" / "cold-build.json"
+        if cold.exists():
+            c = json.loads(cold.read_text())
+            rows.append([f'cold `cargo build --release -p gcbridge` (empty target dir, crates already downloaded; '
+                         f'measured {c["date"]} at `{c["commit"]}`)', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
+        rows.append(["`bench/.venv` with the SDK (site-packages)", b.get("venv_size", "?")])
+        sections.append("### Build\n\n" + md_table(["what", "value"], rows))
+    def flush():
+        (out / "tables.md").write_text("\n".join(sections))
+        (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str))
+    if "1" in only:
+        try:
+            log("scenario 1: first apply")
+            t, raw["1"] = s1_first_apply(runs)
+            sections.append(f"### 1. One destination, first apply ({runs} runs each)\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 1 failed: {e!r}\n"); flush()
+    if "2" in only:
+        try:
+            log("scenario 2: re-apply unchanged")
+            t, raw["2"] = s2_reapply(runs)
+            sections.append(f"### 2. The same, re-applied unchanged ({runs} runs each)\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 2 failed: {e!r}\n"); flush()
+    if "3" in only:
+        try:
+            log("scenario 3: start-up")
+            t, raw["3"] = s3_startup(runs)
+            sections.append(f"### 3. Process start ({runs} runs each, emulator latency 0)\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 3 failed: {e!r}\n"); flush()
+    if "4" in only:
+        try:
+            log("scenario 4: fleet")
+            orgs, dests = (5, 2) if q else (20, 5)
+            pars = ["1", "4", "5"] if q else ["1", "4", "8", "20"]
+            t, note, raw["4"] = s4_fleet(runs, orgs, dests, pars, base_runs)
+            sections.append(f"### 4. The fleet ({runs} runs of each gcbridge setting, {base_runs} of the baseline, whose run is {orgs} processes)\n\n{note}\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 4 failed: {e!r}\n"); flush()
+    if "5" in only:
+        try:
+            log("scenario 5: 200 destinations in one org")
+            dests = 40 if q else 200
+            t, note, raw["5"] = s5_big_org(r5, dests, 1200, 60, 20)
+            sections.append(f"### 5. {dests} destinations in one org, 1,200 requests/min\n\n{note}\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 5 failed: {e!r}\n"); flush()
+    if "5b" in only:
+        try:
+            # The same average rate in 10 s windows, where the limit binds and the 429 path is exercised.
+            log("scenario 5b: the same, 200 requests per 10 s window")
+            dests = 40 if q else 200
+            t, note, raw["5b"] = s5_big_org(r5, dests, 200, 10, 20)
+            sections.append(f"### 5b. The same at the same average rate in 10 s windows (the limit binds)\n\n{note}\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 5b failed: {e!r}\n"); flush()
+    if "6" in only:
+        try:
+            log("scenario 6: topics and plan")
+            t, note, raw["6"] = s6_topics(runs)
+            sections.append(f"### 6. Topic search and plan on the full catalogue ({runs} runs each, latency 0)\n\n{note}\n\n" + t)
+            flush()
+        except Exception as e:  # one broken scenario must not lose the others
+            sections.append(f"### scenario 6 failed: {e!r}\n"); flush()
+    sections.append(f"Whole benchmark: {(time.time() - started) / 60:.1f} min.\n")
+    (out / "tables.md").write_text("\n".join(sections))
+    (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str))
+    shutil.rmtree(WORK, ignore_errors=True)
+    log(f"wrote {out / 'tables.md'}")
+
+
+if __name__ == "__main__":
+    main()
