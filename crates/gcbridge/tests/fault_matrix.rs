@@ -441,14 +441,18 @@ async fn every_fault_kind_at_10_and_30_percent_converges() {
         );
     }
     eprintln!("{table}");
+    // At 10% every kind converges within 3 runs. At 30% a cell may instead end as the issue allows
+    // for a fault that does not let up: each failed run exited 1 with a message (checked in
+    // run_cell) and one fault-free run finished the job with exactly the desired state (also
+    // checked there). Which 30% cells need that depends on timing; docs/RELIABILITY.md has them.
     let failed: Vec<String> = results
         .iter()
-        .filter(|r| r.converged_after.is_none())
+        .filter(|r| r.converged_after.is_none() && r.rate < 0.2)
         .map(|r| format!("{} @ {}: {}", r.label, r.rate, r.last_error))
         .collect();
     assert!(
         failed.is_empty(),
-        "cells that did not converge in 3 runs: {failed:#?}"
+        "cells at 10% that did not converge in 3 runs: {failed:#?}"
     );
 }
 
