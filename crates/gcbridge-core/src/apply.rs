@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::stream::{self, StreamExt};
 use genesys_client::{
     CreateIntegrationRequest, Error as ClientError, GenesysClient, IntegrationConfiguration,
     IntegrationTypeRef, IntendedState, EVENTBRIDGE_TYPE_ID,
@@ -19,10 +20,25 @@ use crate::plan::{Change, ChangeKind, Plan, Step};
 /// How many times a config write is re-decided after a version conflict before giving up.
 const MAX_CONFLICT_ROUNDS: u32 = 4;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ApplyOptions {
     /// Wait for enabled destinations to report ACTIVE, at most this long.
     pub wait: Option<Duration>,
+    /// How many destinations of one org are worked on at the same time. The client paces the
+    /// org's requests under its rate limit, so this only hides latency.
+    pub concurrency: usize,
+}
+
+/// Destinations of one org in flight at once, by default.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            wait: None,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
 }
 
 /// Progress notifications, for progress bars and logs.
@@ -65,22 +81,29 @@ pub async fn apply_plan(
     options: &ApplyOptions,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
 ) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
-    for change in plan.changes.iter().filter(|c| c.is_change()) {
-        let mut outcome = Outcome {
-            name: change.name.clone(),
-            kind: change.kind,
-            integration_id: change.integration_id.clone(),
-            steps_done: vec![],
-            reported_state: None,
-            error: None,
-        };
-        if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
-            outcome.error = Some(e);
-        }
-        outcomes.push(outcome);
-    }
-    outcomes
+    // Destinations are independent of each other; `buffered` keeps the report in plan order.
+    stream::iter(
+        plan.changes
+            .iter()
+            .filter(|c| c.is_change())
+            .map(|change| async move {
+                let mut outcome = Outcome {
+                    name: change.name.clone(),
+                    kind: change.kind,
+                    integration_id: change.integration_id.clone(),
+                    steps_done: vec![],
+                    reported_state: None,
+                    error: None,
+                };
+                if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
+                    outcome.error = Some(e);
+                }
+                outcome
+            }),
+    )
+    .buffered(options.concurrency.max(1))
+    .collect()
+    .await
 }
 
 async fn execute(

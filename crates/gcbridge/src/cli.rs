@@ -186,6 +186,10 @@ pub struct ApplyArgs {
     /// How many orgs are planned and applied at the same time.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub parallel: u16,
+    /// How many destinations of one org are applied at the same time (requests stay paced under
+    /// the org's rate limit).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32), value_name = "N")]
+    pub concurrency: u16,
     /// plan only: exit 0 when nothing would change, 2 when something would, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -221,6 +225,9 @@ pub struct DestroyArgs {
     /// How many orgs are handled at the same time.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub parallel: u16,
+    /// How many destinations of one org are removed at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32), value_name = "N")]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Args)]

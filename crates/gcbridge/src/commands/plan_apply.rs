@@ -186,6 +186,7 @@ pub async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     let how = CarryOut {
         auto_approve: args.auto_approve,
         parallel: usize::from(args.parallel),
+        concurrency: usize::from(args.concurrency),
         wait,
         verb: "Apply",
         aws_first: false,
@@ -206,6 +207,7 @@ pub async fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
     let how = CarryOut {
         auto_approve: args.auto_approve,
         parallel: usize::from(args.parallel),
+        concurrency: usize::from(args.concurrency),
         wait: None,
         verb: "Destroy",
         aws_first: true,
@@ -217,6 +219,8 @@ pub async fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
 struct CarryOut {
     auto_approve: bool,
     parallel: usize,
+    /// Destinations in flight per org.
+    concurrency: usize,
     wait: Option<Duration>,
     verb: &'static str,
     /// Destroy removes the AWS half first, while the integration still names its bus.
@@ -232,6 +236,7 @@ async fn carry_out(
     let CarryOut {
         auto_approve,
         parallel,
+        concurrency,
         wait,
         verb,
         aws_first,
@@ -267,7 +272,7 @@ async fn carry_out(
     }
 
     let started = Instant::now();
-    let options = ApplyOptions { wait };
+    let options = ApplyOptions { wait, concurrency };
     let bars = Bars::new();
     let pairs: Vec<(&OrgTarget, &Result<OrgPlanned, Failure>)> =
         targets.iter().zip(&planned).collect();
