@@ -207,6 +207,12 @@ async fn malformed_requests_get_4xx_with_the_error_body_and_the_server_keeps_ser
                     if *takes_body && !status.is_client_error() {
                         failures.push(format!("{what}: {method} {path}: accepted with {status}"));
                     }
+                    if *takes_body
+                        && body.len() > 2 * 1024 * 1024
+                        && status != StatusCode::PAYLOAD_TOO_LARGE
+                    {
+                        failures.push(format!("{what}: {method} {path}: {status}, expected 413"));
+                    }
                     seen.push(format!("{status} {what}: {method} {path}"));
                 }
                 // Over the 2 MB body limit the emulator answers (400, or 200 where the route

@@ -73,9 +73,18 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_ascii_lowercase);
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request(format!("The request body cannot be read: {e}")))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            // Over the body limit a gateway answers 413, not a generic 400.
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "request.entity.too.large",
+                    "The request body is larger than the 2 MB this API accepts.",
+                )
+            } else {
+                ApiError::bad_request(format!("The request body cannot be read: {e}"))
+            }
+        })?;
         Ok(Body {
             content_type,
             bytes,
