@@ -3,103 +3,16 @@
 
 mod common;
 
-use std::fmt::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::fleet::{fleet_config, fleet_env, fleet_file, org_id, org_integrations};
 use common::*;
-use genesys_sim::{ClientSpec, OrgSpec, SimConfig};
 use serde_json::Value;
-
-const ALL_PERMISSIONS: &[&str] = &[
-    "integrations:integration:add",
-    "integrations:integration:view",
-    "integrations:integration:edit",
-    "integrations:integration:delete",
-];
-
-fn org_id(i: usize) -> String {
-    format!("00000000-0000-4000-8000-{i:012}")
-}
-
-/// `n` orgs named org-0.., each with one admin client `org-N-admin` (secret `org-N-secret`).
-fn fleet_config(n: usize) -> SimConfig {
-    SimConfig {
-        orgs: (0..n)
-            .map(|i| OrgSpec {
-                id: org_id(i),
-                name: format!("org-{i}"),
-                rate_limit_per_minute: None,
-                clients: vec![ClientSpec {
-                    id: format!("org-{i}-admin"),
-                    secret: format!("org-{i}-secret"),
-                    permissions: ALL_PERMISSIONS.iter().map(|s| s.to_string()).collect(),
-                }],
-            })
-            .collect(),
-        activation_delay: Duration::from_millis(50),
-        ..SimConfig::default()
-    }
-}
-
-/// The env with every org's credentials under ORG_N_ID / ORG_N_SECRET.
-fn fleet_env(n: usize) -> Vec<(String, String)> {
-    (0..n)
-        .flat_map(|i| {
-            [
-                (format!("ORG_{i}_ID"), format!("org-{i}-admin")),
-                (format!("ORG_{i}_SECRET"), format!("org-{i}-secret")),
-            ]
-        })
-        .collect()
-}
-
-fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
-    let mut s = String::new();
-    for i in 0..orgs {
-        let _ = write!(
-            s,
-            "[[org]]\nname = \"org-{i}\"\napi_url = \"{url}\"\nclient_id_env = \"ORG_{i}_ID\"\nclient_secret_env = \"ORG_{i}_SECRET\"\n\n"
-        );
-        for d in 0..destinations {
-            let _ = write!(
-                s,
-                "[[org.destination]]\nname = \"dest-{d}\"\naws_account_id = \"1234567890{d:02}\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"org-{i}-dest-{d}\"\nevent_types = [\"routing\"]\ntopics = [\"v2.users.{{id}}.presence\"]\n\n"
-            );
-        }
-    }
-    s
-}
 
 async fn run(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     gcbridge(dir, &env, args).await
-}
-
-async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
-    let v: Value = reqwest::Client::new()
-        .post(format!("{url}/oauth/token"))
-        .basic_auth(format!("org-{i}-admin"), Some(format!("org-{i}-secret")))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = v["access_token"].as_str().unwrap().to_string();
-    let v: Value = reqwest::Client::new()
-        .get(format!(
-            "{url}/api/v2/integrations?pageSize=100&expand=config.current"
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["entities"].as_array().unwrap().clone()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -18,120 +18,21 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::fleet::{
+    fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
+};
 use common::Output;
 use futures_util::StreamExt;
-use genesys_sim::{ClientSpec, FaultKind, FaultRule, OrgSpec, SimConfig};
+use genesys_sim::{FaultKind, FaultRule, SimConfig};
 use serde_json::Value;
-
-const ALL_PERMISSIONS: &[&str] = &[
-    "integrations:integration:add",
-    "integrations:integration:view",
-    "integrations:integration:edit",
-    "integrations:integration:delete",
-];
 
 /// Topics of each destination: the routing family (11) plus the presence topic.
 const TOPICS_PER_DESTINATION: usize = 12;
 
-fn org_id(i: usize) -> String {
-    format!("00000000-0000-4000-8000-{i:012}")
-}
-
-fn fleet_config(n: usize) -> SimConfig {
-    SimConfig {
-        orgs: (0..n)
-            .map(|i| OrgSpec {
-                id: org_id(i),
-                name: format!("org-{i}"),
-                rate_limit_per_minute: None,
-                clients: vec![ClientSpec {
-                    id: format!("org-{i}-admin"),
-                    secret: format!("org-{i}-secret"),
-                    permissions: ALL_PERMISSIONS.iter().map(|s| s.to_string()).collect(),
-                }],
-            })
-            .collect(),
-        activation_delay: Duration::from_millis(50),
-        ..SimConfig::default()
-    }
-}
-
-fn fleet_env(n: usize) -> Vec<(String, String)> {
-    (0..n)
-        .flat_map(|i| {
-            [
-                (format!("ORG_{i}_ID"), format!("org-{i}-admin")),
-                (format!("ORG_{i}_SECRET"), format!("org-{i}-secret")),
-            ]
-        })
-        .collect()
-}
-
-fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
-    let mut s = String::new();
-    for i in 0..orgs {
-        let _ = write!(
-            s,
-            "[[org]]\nname = \"org-{i}\"\napi_url = \"{url}\"\nclient_id_env = \"ORG_{i}_ID\"\nclient_secret_env = \"ORG_{i}_SECRET\"\n\n"
-        );
-        for d in 0..destinations {
-            let _ = write!(
-                s,
-                "[[org.destination]]\nname = \"dest-{d}\"\naws_account_id = \"1234567890{d:02}\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"org-{i}-dest-{d}\"\nevent_types = [\"routing\"]\ntopics = [\"v2.users.{{id}}.presence\"]\n\n"
-            );
-        }
-    }
-    s
-}
-
 /// Runs gcbridge with a clean environment and a generous timeout (retries take time).
 async fn gcbridge(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = tokio::time::timeout(Duration::from_secs(300), cmd.output())
-        .await
-        .expect("gcbridge finished within 300 s")
-        .expect("gcbridge runs");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
-    let http = reqwest::Client::new();
-    let v: Value = http
-        .post(format!("{url}/oauth/token"))
-        .basic_auth(format!("org-{i}-admin"), Some(format!("org-{i}-secret")))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = v["access_token"].as_str().unwrap().to_string();
-    let v: Value = http
-        .get(format!(
-            "{url}/api/v2/integrations?pageSize=100&expand=config.current"
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["entities"].as_array().unwrap().clone()
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    common::gcbridge_within(dir, &env, args, Duration::from_secs(300)).await
 }
 
 async fn clear_faults(url: &str) {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fleet;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -52,18 +54,29 @@ impl std::fmt::Debug for Output {
 
 /// Runs gcbridge in `dir` with only the given env vars (plus PATH), stdin closed (not a terminal).
 pub async fn gcbridge(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    gcbridge_within(dir, env, args, Duration::from_secs(60)).await
+}
+
+/// `gcbridge` with an explicit time limit (fault tests retry for a while).
+pub async fn gcbridge_within(
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: Duration,
+) -> Output {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"));
     cmd.args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdin(std::process::Stdio::null());
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(Duration::from_secs(60), cmd.output())
+    let out = tokio::time::timeout(limit, cmd.output())
         .await
-        .expect("gcbridge finished within 60 s")
+        .unwrap_or_else(|_| panic!("gcbridge finished within {}s", limit.as_secs()))
         .expect("gcbridge runs");
     Output {
         code: out.status.code().unwrap_or(-1),
