@@ -123,7 +123,9 @@ pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
                 "Token:        expires {} (in {} s)",
                 info.token_expires_at, info.token_expires_in_secs
             );
-            println!("Permissions (probed with calls that cannot change anything: a list, and a create,");
+            println!(
+                "Permissions (probed with calls that cannot change anything: a list, and a create,"
+            );
             println!("config write and delete that are refused before they act; those may show in the audit log):");
             for p in &info.permissions {
                 let detail = p
