@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::fleet::{fleet_config, fleet_env, fleet_file, org_id, org_integrations};
+use common::fleet::{fleet_config, fleet_env, fleet_file, org_id, org_integrations, org_token};
 use common::*;
 use serde_json::Value;
 
@@ -80,19 +80,7 @@ async fn export_round_trip_drift_and_repair() {
     assert_eq!(out.code, 0, "{out:?}");
 
     // Drift made by hand through the API: a topic removed and the integration disabled.
-    let token = {
-        let v: Value = reqwest::Client::new()
-            .post(format!("{url}/oauth/token"))
-            .basic_auth("org-1-admin", Some("org-1-secret"))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["access_token"].as_str().unwrap().to_string()
-    };
+    let token = org_token(&url, 1).await;
     let target = org_integrations(&url, 1)
         .await
         .into_iter()

@@ -337,23 +337,14 @@ async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
     );
 
     // The tokens gcbridge was given, and one fetched directly with the same credentials.
-    let direct: serde_json::Value = reqwest::Client::new()
-        .post(format!("{url}/oauth/token"))
-        .basic_auth(CLIENT, Some(CANARY))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let direct = common::token(&url, CLIENT, CANARY).await;
     let tokens = tokens_in(&record.lock().unwrap());
     assert!(
         tokens.len() >= 10,
         "the proxy saw the tokens issued: {}",
         tokens.len()
     );
-    assert!(tokens.iter().any(|t| direct["access_token"] == t.as_str()));
+    assert!(tokens.contains(&direct));
     let basic = base64(format!("{CLIENT}:{CANARY}").as_bytes());
     let basic_wrong = base64(format!("{CLIENT}:{WRONG}").as_bytes());
     let mut needles: Vec<(String, String)> = vec![

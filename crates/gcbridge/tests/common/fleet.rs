@@ -69,30 +69,12 @@ pub fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
     s
 }
 
+/// A token of org `i`'s admin client.
+pub async fn org_token(url: &str, i: usize) -> String {
+    super::token(url, &format!("org-{i}-admin"), &format!("org-{i}-secret")).await
+}
+
 /// Every integration of org `i` (up to 100), with its config.
 pub async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
-    let http = reqwest::Client::new();
-    let v: Value = http
-        .post(format!("{url}/oauth/token"))
-        .basic_auth(format!("org-{i}-admin"), Some(format!("org-{i}-secret")))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = v["access_token"].as_str().unwrap().to_string();
-    let v: Value = http
-        .get(format!(
-            "{url}/api/v2/integrations?pageSize=100&expand=config.current"
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["entities"].as_array().unwrap().clone()
+    super::integrations_as(url, &org_token(url, i).await).await
 }

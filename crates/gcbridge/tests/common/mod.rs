@@ -118,11 +118,11 @@ pub async fn clear_counters(base: &str) {
         .unwrap();
 }
 
-/// An admin token, for arranging state directly through the API.
-pub async fn admin_token(base: &str) -> String {
+/// A token for `client_id` / `secret`, fetched directly from the emulator.
+pub async fn token(base: &str, client_id: &str, secret: &str) -> String {
     let v: Value = reqwest::Client::new()
         .post(format!("{base}/oauth/token"))
-        .basic_auth(ADMIN, Some(SECRET))
+        .basic_auth(client_id, Some(secret))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -133,9 +133,13 @@ pub async fn admin_token(base: &str) -> String {
     v["access_token"].as_str().unwrap().to_string()
 }
 
-/// Every integration of the org (up to 100), as JSON with config expanded.
-pub async fn integrations(base: &str) -> Vec<Value> {
-    let token = admin_token(base).await;
+/// An admin token, for arranging state directly through the API.
+pub async fn admin_token(base: &str) -> String {
+    token(base, ADMIN, SECRET).await
+}
+
+/// Every integration (up to 100) of the org `token` belongs to, as JSON with config expanded.
+pub async fn integrations_as(base: &str, token: &str) -> Vec<Value> {
     let v: Value = reqwest::Client::new()
         .get(format!(
             "{base}/api/v2/integrations?pageSize=100&expand=config.current"
@@ -148,4 +152,9 @@ pub async fn integrations(base: &str) -> Vec<Value> {
         .await
         .unwrap();
     v["entities"].as_array().unwrap().clone()
+}
+
+/// Every integration of the default org (up to 100), as JSON with config expanded.
+pub async fn integrations(base: &str) -> Vec<Value> {
+    integrations_as(base, &admin_token(base).await).await
 }
