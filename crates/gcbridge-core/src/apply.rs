@@ -262,15 +262,7 @@ async fn put_config(
         let mut live = LiveIntegration {
             id: id.into(),
             name: current.name.clone(),
-            notes: None,
-            enabled: false,
-            reported_code: None,
-            reported_detail: None,
-            config_version: None,
-            aws_account_id: None,
-            aws_region: None,
-            event_source_suffix: None,
-            topics: Default::default(),
+            ..LiveIntegration::default()
         };
         live.apply_config(&current);
         let already = live.identity()

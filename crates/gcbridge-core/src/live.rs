@@ -14,7 +14,7 @@ pub mod props {
 }
 
 /// One live EventBridge integration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveIntegration {
     pub id: String,
     pub name: String,

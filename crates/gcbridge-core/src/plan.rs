@@ -157,17 +157,7 @@ pub fn plan(desired: &[Destination], live: &[LiveIntegration], prune: bool) -> P
     let mut unmanaged = Vec::new();
     for l in live.iter().filter(|l| !claimed.contains(l.id.as_str())) {
         if prune {
-            changes.push(Change {
-                name: l.name.clone(),
-                kind: ChangeKind::Delete,
-                integration_id: Some(l.id.clone()),
-                resumes_unfinished_create: false,
-                field_changes: vec![],
-                topics_added: vec![],
-                topics_removed: l.topics.iter().cloned().collect(),
-                steps: vec![Step::Delete],
-                desired: None,
-            });
+            changes.push(delete(l));
         } else {
             unmanaged.push(Unmanaged {
                 id: l.id.clone(),
@@ -200,6 +190,21 @@ fn create(d: &Destination) -> Change {
         topics_removed: vec![],
         steps,
         desired: Some(d.clone()),
+    }
+}
+
+/// Deleting a live integration (`--prune`, `destroy`).
+fn delete(l: &LiveIntegration) -> Change {
+    Change {
+        name: l.name.clone(),
+        kind: ChangeKind::Delete,
+        integration_id: Some(l.id.clone()),
+        resumes_unfinished_create: false,
+        field_changes: vec![],
+        topics_added: vec![],
+        topics_removed: l.topics.iter().cloned().collect(),
+        steps: vec![Step::Delete],
+        desired: None,
     }
 }
 
@@ -308,17 +313,7 @@ pub fn destroy_plan(specs: &[crate::desired::DestinationSpec], live: &[LiveInteg
         match found {
             Some(l) => {
                 claimed.insert(&l.id);
-                changes.push(Change {
-                    name: l.name.clone(),
-                    kind: ChangeKind::Delete,
-                    integration_id: Some(l.id.clone()),
-                    resumes_unfinished_create: false,
-                    field_changes: vec![],
-                    topics_added: vec![],
-                    topics_removed: l.topics.iter().cloned().collect(),
-                    steps: vec![Step::Delete],
-                    desired: None,
-                });
+                changes.push(delete(l));
             }
             None => changes.push(Change {
                 name: spec.name.clone(),
