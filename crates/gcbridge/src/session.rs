@@ -1,6 +1,7 @@
 //! One authenticated conversation with one org: the client, who we are, and the org's catalogue.
 
 use gcbridge_core::desired::ConnectionSpec;
+use gcbridge_core::live::LiveIntegration;
 use gcbridge_core::topics::Catalogue;
 use genesys_client::{GenesysClient, Organization};
 
@@ -89,4 +90,17 @@ pub fn selected_connection(select: &OrgSelect) -> Result<Option<ConnectionSpec>,
         }
     };
     Ok(Some(org.connection.clone()))
+}
+
+/// "No EventBridge integration named X", listing the names the org does have.
+pub fn no_integration_named(name: &str, org_name: &str, live: &[LiveIntegration]) -> Failure {
+    let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
+    Failure::failed(format!(
+        "no EventBridge integration named \"{name}\" in org {org_name}; {}",
+        if names.is_empty() {
+            "it has none".to_string()
+        } else {
+            format!("it has: {}", names.join(", "))
+        }
+    ))
 }

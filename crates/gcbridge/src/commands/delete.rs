@@ -7,26 +7,14 @@ use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
-use crate::session::Session;
+use crate::session::{no_integration_named, Session};
 
 pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
     let matching: Vec<_> = live.iter().filter(|l| l.name == args.name).collect();
     let target = match matching.as_slice() {
-        [] => {
-            let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
-            return Err(Failure::failed(format!(
-                "no EventBridge integration named \"{}\" in org {}; {}",
-                args.name,
-                session.org.name,
-                if names.is_empty() {
-                    "it has none".to_string()
-                } else {
-                    format!("it has: {}", names.join(", "))
-                }
-            )));
-        }
+        [] => return Err(no_integration_named(&args.name, &session.org.name, &live)),
         [one] => *one,
         many => {
             let ids: Vec<&str> = many.iter().map(|l| l.id.as_str()).collect();

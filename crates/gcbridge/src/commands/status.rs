@@ -6,9 +6,9 @@ use gcbridge_core::live::LiveIntegration;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, StatusArgs};
-use crate::failure::{CmdResult, Failure};
+use crate::failure::CmdResult;
 use crate::output::print_json;
-use crate::session::Session;
+use crate::session::{no_integration_named, Session};
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -54,16 +54,7 @@ pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> CmdResult {
         .filter(|l| args.name.as_ref().is_none_or(|n| &l.name == n))
         .collect();
     if let (Some(name), true) = (&args.name, selected.is_empty()) {
-        let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
-        return Err(Failure::failed(format!(
-            "no EventBridge integration named \"{name}\" in org {}; {}",
-            session.org.name,
-            if names.is_empty() {
-                "it has none".to_string()
-            } else {
-                format!("it has: {}", names.join(", "))
-            }
-        )));
+        return Err(no_integration_named(name, &session.org.name, &live));
     }
     let rows: Vec<Row> = selected.iter().map(|l| row(l, &session.org.id)).collect();
     match global.output {

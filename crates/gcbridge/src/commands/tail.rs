@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::cli::{GlobalArgs, OutputFormat, TailArgs};
 use crate::failure::{CmdResult, Failure};
 use crate::output::note;
-use crate::session::Session;
+use crate::session::{no_integration_named, Session};
 
 /// One line for a human: time, topic template, concrete topic and a few body fields.
 fn summary(e: &Value) -> String {
@@ -50,16 +50,7 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
     let Some(integration) = live.iter().find(|l| l.name == args.name) else {
-        let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
-        return Err(Failure::failed(format!(
-            "no EventBridge integration named \"{}\"; the org has: {}",
-            args.name,
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            }
-        )));
+        return Err(no_integration_named(&args.name, &session.org.name, &live));
     };
     let Some((account, region, suffix)) = integration.identity() else {
         return Err(Failure::failed(format!(
