@@ -107,23 +107,3 @@ pub struct Destination {
     pub origin: Origin,
     pub aws: Option<AwsSpec>,
 }
-
-impl Destination {
-    /// The partner event source Genesys creates for this destination in the org `org_id`.
-    pub fn partner_event_source(&self, org_id: &str) -> String {
-        partner_event_source_name(org_id, &self.event_source_suffix)
-    }
-}
-
-/// `aws.partner/genesys.com/cloud/{orgId}/{suffix}`.
-pub fn partner_event_source_name(org_id: &str, suffix: &str) -> String {
-    format!("{}{org_id}/{suffix}", crate::arn::PARTNER_PREFIX)
-}
-
-/// The ARN of the partner event bus created from that source (same name as the source).
-pub fn partner_event_bus_arn(region: &str, account: &str, org_id: &str, suffix: &str) -> String {
-    format!(
-        "arn:aws:events:{region}:{account}:event-bus/{}",
-        partner_event_source_name(org_id, suffix)
-    )
-}

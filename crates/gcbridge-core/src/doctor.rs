@@ -7,12 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::aws::listener::TempListener;
 use crate::aws::partner::{self, SourceState};
-use crate::aws::plan::rule_arn;
+use crate::aws::TempListener;
 use crate::aws::{rules, sqs_policy, AwsClients};
-use crate::desired::partner_event_source_name;
-use crate::live::LiveIntegration;
+use crate::genesys::LiveIntegration;
+use crate::source_id::rule_arn;
 use crate::topics::Catalogue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,7 +105,7 @@ pub fn check_genesys(report: &mut Report, live: &LiveIntegration, catalogue: &Ca
             "enable the integration first",
         ),
     }
-    let configured = live.identity().is_some();
+    let configured = live.source_id().is_some();
     if !configured {
         report.fail(
             "integration configured",
@@ -176,10 +175,11 @@ pub async fn check_aws(
     live: &LiveIntegration,
     org_id: &str,
 ) {
-    let Some((account, region, suffix)) = live.identity() else {
+    let Some(id) = live.source_id() else {
         return;
     };
-    let source = partner_event_source_name(org_id, suffix);
+    let (account, region) = (id.account.as_str(), id.region.as_str());
+    let source = id.source_name(org_id);
     match aws.account().await {
         Ok(a) if a == account => {
             report.pass("AWS credentials", format!("account {a}, region {region}"))

@@ -1,22 +1,40 @@
 //! gcbridge's domain: what a user wants (desired state from a config file or flags), which topics
 //! that means (catalogue, families, globs), how it differs from the live org (plan) and how to get
-//! there safely (apply).
+//! there safely (apply), on both halves of a destination: the Genesys integration (`genesys`) and
+//! the AWS partner event source, bus, rules and targets (`aws`); and `doctor`, which walks the chain.
 //!
 //! Not here: HTTP details of the Genesys API (`genesys-client`), the emulator (`genesys-sim`), and
 //! terminal rendering (the `gcbridge` binary).
+//!
+//! The modules are private; this file is the surface the binary and the tests use.
 
-pub mod apply;
-pub mod arn;
-pub mod aws;
-pub mod aws_region;
-pub mod aws_targets;
+mod aws;
 pub mod config;
-pub mod desired;
+mod desired;
 pub mod doctor;
-pub mod live;
-pub mod plan;
-pub mod resolve;
-pub mod suggest;
+mod genesys;
+mod resolve;
+mod source_id;
+mod suggest;
 #[cfg(debug_assertions)]
 mod test_hooks;
 pub mod topics;
+
+pub use aws::{
+    apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
+    check_rule_name, parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
+    ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, PartnerArn, SourceState, TempListener,
+    DEFAULT_PATTERN, PARTNER_PREFIX,
+};
+pub use desired::{
+    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
+    TargetKind, TargetSpec,
+};
+pub use genesys::{
+    apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label, topic_set,
+    wait_active, ApplyEvent, ApplyOptions, Change, ChangeKind, FieldChange, LiveIntegration,
+    Outcome, Plan, Step, Unmanaged, DEFAULT_CONCURRENCY,
+};
+pub use resolve::resolve_destinations;
+pub use source_id::{partner_event_source_name, SourceId};
+pub use suggest::{closest, quoted_list};

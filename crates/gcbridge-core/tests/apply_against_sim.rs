@@ -4,10 +4,10 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use gcbridge_core::apply::{apply_plan, read_live, ApplyEvent, ApplyOptions};
 use gcbridge_core::config::Origin;
-use gcbridge_core::desired::Destination;
-use gcbridge_core::plan::{plan, topic_set, ChangeKind};
+use gcbridge_core::Destination;
+use gcbridge_core::{apply_plan, read_live, ApplyEvent, ApplyOptions};
+use gcbridge_core::{plan, topic_set, ChangeKind};
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Secret,
 };

@@ -2,10 +2,10 @@
 //! config loader. They never panic, on anything; what they accept round-trips; what they reject
 //! points at a real place. The cargo-fuzz targets in fuzz/ drive the same functions.
 
-use gcbridge_core::arn::{parse_partner_arn, ArnKind, PARTNER_PREFIX};
-use gcbridge_core::aws_region::AWS_REGIONS;
+use gcbridge_core::aws_regions;
 use gcbridge_core::config::{load_str, Origin};
 use gcbridge_core::topics::glob;
+use gcbridge_core::{parse_partner_arn, ArnKind, PARTNER_PREFIX};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------- ARN
@@ -44,7 +44,7 @@ proptest! {
     #[test]
     fn arn_built_from_valid_parts_parses_back_to_them(
         partition in prop_oneof![Just("aws"), Just("aws-us-gov"), Just("aws-cn")],
-        region in proptest::sample::select(AWS_REGIONS),
+        region in proptest::sample::select(aws_regions()),
         account in "[0-9]{12}",
         with_account in any::<bool>(),
         org in "[^/]{1,40}",
@@ -67,7 +67,7 @@ proptest! {
 
     #[test]
     fn arn_with_a_bad_suffix_is_refused(
-        region in proptest::sample::select(AWS_REGIONS),
+        region in proptest::sample::select(aws_regions()),
         suffix in "[A-Za-z0-9._-]{0,10}[^A-Za-z0-9._-][A-Za-z0-9._-]{0,10}",
     ) {
         let arn = format!("arn:aws:events:{region}:123456789012:event-bus/{PARTNER_PREFIX}o/{suffix}");

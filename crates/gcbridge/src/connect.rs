@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use gcbridge_core::desired::ConnectionSpec;
+use gcbridge_core::ConnectionSpec;
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, HttpPolicy, Region,
     Secret,

@@ -3,7 +3,7 @@
 use gcbridge_core::config::{
     load_file, DestinationInput, Diagnostics, Field, Origin, DEFAULT_ORG_NAME,
 };
-use gcbridge_core::desired::{DesiredState, OrgSpec};
+use gcbridge_core::{DesiredState, OrgSpec};
 
 use crate::cli::{ApplyArgs, DestinationFlags};
 use crate::failure::Failure;
@@ -65,9 +65,7 @@ fn field<T: Clone>(v: &Option<T>, flag: &str) -> Option<Field<T>> {
 }
 
 /// One destination from flags, validated by the same rules as the file.
-pub fn from_flags(
-    f: &DestinationFlags,
-) -> Result<gcbridge_core::desired::DestinationSpec, Diagnostics> {
+pub fn from_flags(f: &DestinationFlags) -> Result<gcbridge_core::DestinationSpec, Diagnostics> {
     let list = |items: &[String], flag: &str| -> Vec<Field<String>> {
         items
             .iter()

@@ -5,11 +5,11 @@
 use std::future::Future;
 
 use futures_util::stream::{self, StreamExt};
-use gcbridge_core::aws::plan::AwsPlan;
-use gcbridge_core::aws::AwsClients;
-use gcbridge_core::desired::{DesiredState, Destination, OrgSpec};
-use gcbridge_core::plan::{plan, Plan};
-use gcbridge_core::resolve::resolve_destinations;
+use gcbridge_core::resolve_destinations;
+use gcbridge_core::AwsClients;
+use gcbridge_core::AwsPlan;
+use gcbridge_core::{plan, Plan};
+use gcbridge_core::{DesiredState, Destination, OrgSpec};
 
 use crate::cli::ConnectionArgs;
 use crate::connect::{self, Connection, Environment};
@@ -88,12 +88,12 @@ pub async fn plan_org(
     let catalogue = session.catalogue().await?;
     let destinations =
         resolve_destinations(&target.spec.destinations, &catalogue, &session.org.id)?;
-    let live = gcbridge_core::apply::read_live(&session.client).await?;
+    let live = gcbridge_core::read_live(&session.client).await?;
     let plan = plan(&destinations, &live, prune);
     let mut aws = Vec::new();
     for d in destinations.iter().filter(|d| d.aws.is_some()) {
         let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
-        let aws_plan = gcbridge_core::aws::plan::plan_converge(&clients, d, &session.org.id)
+        let aws_plan = gcbridge_core::plan_aws(&clients, d, &session.org.id)
             .await
             .map_err(|e| Failure::failed(format!("destination \"{}\" (AWS): {e}", d.name)))?;
         aws.push(AwsPart {
@@ -111,17 +111,15 @@ pub async fn plan_destroy_org(
     aws_endpoint: Option<&str>,
 ) -> Result<OrgPlanned, Failure> {
     let session = Session::connect(&target.conn).await?;
-    let live = gcbridge_core::apply::read_live(&session.client).await?;
-    let plan = gcbridge_core::plan::destroy_plan(&target.spec.destinations, &live);
+    let live = gcbridge_core::read_live(&session.client).await?;
+    let plan = gcbridge_core::destroy_plan(&target.spec.destinations, &live);
     let mut aws = Vec::new();
     for d in &target.spec.destinations {
         let Some(spec) = &d.aws else { continue };
         let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
-        let aws_plan = gcbridge_core::aws::plan::plan_destroy(
+        let aws_plan = gcbridge_core::plan_aws_destroy(
             &clients,
-            &d.aws_account_id,
-            &d.aws_region,
-            &d.event_source_suffix,
+            &d.source_id(),
             &d.name,
             spec,
             &session.org.id,

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use gcbridge_core::desired::{partner_event_source_name, Destination};
-use gcbridge_core::plan::{Change, ChangeKind, Plan};
+use gcbridge_core::{partner_event_source_name, Destination};
+use gcbridge_core::{Change, ChangeKind, Plan};
 
 /// Renders the plan of one org.
 pub fn render(org_label: &str, org_id: &str, plan: &Plan) -> String {
@@ -92,7 +92,7 @@ fn target_line(d: &Destination, org_id: &str) -> String {
 }
 
 /// The AWS half of one destination.
-pub fn render_aws(p: &gcbridge_core::aws::plan::AwsPlan) -> String {
+pub fn render_aws(p: &gcbridge_core::AwsPlan) -> String {
     let mut s = String::new();
     let bus = if p.bus_exists {
         "bus associated"

@@ -1,8 +1,8 @@
 //! One authenticated conversation with one org: the client, who we are, and the org's catalogue.
 
-use gcbridge_core::desired::ConnectionSpec;
-use gcbridge_core::live::LiveIntegration;
 use gcbridge_core::topics::Catalogue;
+use gcbridge_core::ConnectionSpec;
+use gcbridge_core::LiveIntegration;
 use genesys_client::{GenesysClient, Organization};
 
 use crate::cli::{ConnectionArgs, OrgSelect};

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
+use super::pattern::DEFAULT_PATTERN;
 use super::{rules, sqs_policy};
-use crate::aws_targets::DEFAULT_PATTERN;
 use crate::desired::{RuleSpec, TargetKind, TargetSpec};
 
 pub struct TempListener {

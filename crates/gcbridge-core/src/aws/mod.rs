@@ -1,14 +1,31 @@
 //! The AWS half of a destination: the partner event source and its bus, rules and targets, and the
 //! SQS queue policies that let EventBridge deliver. Uses the official AWS SDK with the standard
 //! credential chain; `AWS_ENDPOINT_URL` or an explicit endpoint points it elsewhere (moto in tests).
+//!
+//! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
+//! the account and lists the difference, `apply` carries it out.
 
-pub mod clients;
-pub mod error;
-pub mod listener;
-pub mod partner;
-pub mod plan;
-pub mod rules;
-pub mod sqs_policy;
+mod apply;
+mod arn;
+mod clients;
+mod error;
+mod ids;
+pub(crate) mod listener;
+pub(crate) mod partner;
+mod pattern;
+mod plan;
+pub(crate) mod rules;
+pub(crate) mod sqs_policy;
+mod targets;
 
+pub use apply::apply_aws;
+pub use arn::{parse_partner_arn, ArnKind, PartnerArn, PARTNER_PREFIX};
 pub use clients::AwsClients;
 pub use error::AwsError;
+pub use ids::{aws_regions, check_aws_account_id, check_aws_region};
+pub use listener::TempListener;
+pub use partner::{bus_arn as partner_bus_arn, SourceState};
+pub(crate) use pattern::toml_to_json;
+pub use pattern::{canonical_pattern, DEFAULT_PATTERN};
+pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
+pub use targets::{check_rule_name, parse_target};

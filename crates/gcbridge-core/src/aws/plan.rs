@@ -1,17 +1,17 @@
-//! The AWS half of a plan: what must change in the destination's account for events to flow,
-//! and carrying it out. Read first, write only the difference, like the Genesys half.
+//! The AWS half of a plan: what must change in the destination's account for events to flow.
+//! Read first, write only the difference, like the Genesys half (carried out by `apply`).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use serde::Serialize;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use super::partner::{self, SourceState};
+use super::partner;
 use super::rules::{self, LiveRule};
 use super::sqs_policy;
-use crate::desired::{partner_event_source_name, Destination, TargetKind};
+use crate::desired::{AwsSpec, Destination, TargetKind};
+use crate::source_id::{rule_arn, SourceId};
 
 /// One AWS change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,21 +95,16 @@ pub struct AwsPlan {
     pub actions: Vec<AwsAction>,
 }
 
-/// The ARN a rule on `bus` has (known before it exists, for policy checks).
-pub fn rule_arn(region: &str, account: &str, bus: &str, rule: &str) -> String {
-    format!("arn:aws:events:{region}:{account}:rule/{bus}/{rule}")
-}
-
 /// Reads the destination's AWS state and lists the changes its `[destination.aws]` asks for.
 /// The credentials must belong to the destination's account: checked before anything else.
-pub async fn plan_converge(
+pub async fn plan_aws(
     aws: &AwsClients,
     dest: &Destination,
     org_id: &str,
 ) -> Result<AwsPlan, AwsError> {
     let spec = dest.aws.clone().unwrap_or_default();
     aws.check_account(&dest.aws_account_id).await?;
-    let source = partner_event_source_name(org_id, &dest.event_source_suffix);
+    let source = dest.source_id().source_name(org_id);
     let state = partner::source_state(aws, &source).await?;
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
@@ -228,17 +223,15 @@ pub async fn plan_converge(
 
 /// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy
 /// statements) and, when it associated the bus, the bus.
-pub async fn plan_destroy(
+pub async fn plan_aws_destroy(
     aws: &AwsClients,
-    account: &str,
-    region: &str,
-    suffix: &str,
+    id: &SourceId,
     name: &str,
-    spec: &crate::desired::AwsSpec,
+    spec: &AwsSpec,
     org_id: &str,
 ) -> Result<AwsPlan, AwsError> {
-    aws.check_account(account).await?;
-    let source = partner_event_source_name(org_id, suffix);
+    aws.check_account(&id.account).await?;
+    let source = id.source_name(org_id);
     let state = partner::source_state(aws, &source).await?;
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
@@ -269,8 +262,8 @@ pub async fn plan_destroy(
     }
     Ok(AwsPlan {
         destination: name.to_string(),
-        account: account.to_string(),
-        region: region.to_string(),
+        account: id.account.clone(),
+        region: id.region.clone(),
         source,
         source_state: state.label().to_string(),
         bus_exists,
@@ -284,67 +277,4 @@ fn state_word(enabled: bool) -> &'static str {
     } else {
         "DISABLED"
     }
-}
-
-/// Carries out the AWS plan in order. `dest` supplies the rules' full specs; `wait` bounds the
-/// wait for Genesys to create the partner event source before associating it.
-pub async fn apply(
-    aws: &AwsClients,
-    plan: &AwsPlan,
-    dest: Option<&Destination>,
-    wait: Duration,
-) -> Result<Vec<String>, AwsError> {
-    let mut done = Vec::new();
-    let rule_spec = |name: &str| {
-        dest.and_then(|d| d.aws.as_ref())
-            .and_then(|a| a.rules.iter().find(|r| r.name == name))
-    };
-    let mut arns: HashMap<String, String> = HashMap::new();
-    let bus = plan.source.as_str();
-    for action in &plan.actions {
-        match action {
-            AwsAction::Associate { source } => {
-                let state = partner::wait_for_source(aws, source, wait).await?;
-                if state != SourceState::Active || partner::bus_arn(aws, source).await?.is_none() {
-                    partner::associate(aws, source).await?;
-                }
-            }
-            AwsAction::CreateRule { rule } | AwsAction::UpdateRule { rule, .. } => {
-                let spec = rule_spec(rule)
-                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
-                let arn = rules::put_rule(aws, bus, spec).await?;
-                arns.insert(rule.clone(), arn);
-            }
-            AwsAction::AddTargets { rule, .. } => {
-                let spec = rule_spec(rule)
-                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
-                rules::put_targets(aws, bus, rule, &spec.targets).await?;
-            }
-            AwsAction::RemoveTargets { rule, ids } => {
-                rules::remove_targets(aws, bus, rule, ids).await?
-            }
-            AwsAction::AllowSqs { rule, queue_arn } => {
-                let arn = arns
-                    .get(rule)
-                    .cloned()
-                    .unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
-                let url = sqs_policy::queue_url(aws, queue_arn)
-                    .await?
-                    .ok_or_else(|| {
-                        AwsError::new(format!("the SQS queue {queue_arn} does not exist"))
-                    })?;
-                sqs_policy::allow(aws, &url, queue_arn, &arn).await?;
-            }
-            AwsAction::RevokeSqs { rule, queue_arn } => {
-                let arn = rule_arn(&plan.region, &plan.account, bus, rule);
-                if let Some(url) = sqs_policy::queue_url(aws, queue_arn).await? {
-                    sqs_policy::revoke(aws, &url, &arn).await?;
-                }
-            }
-            AwsAction::DeleteRule { rule } => rules::delete_rule(aws, bus, rule).await?,
-            AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
-        }
-        done.push(action.describe());
-    }
-    Ok(done)
 }

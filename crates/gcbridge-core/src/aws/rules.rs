@@ -4,7 +4,7 @@ use aws_sdk_eventbridge::types::{RuleState, Target};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use crate::aws_targets::canonical;
+use super::pattern::canonical;
 use crate::desired::{RuleSpec, TargetSpec};
 
 /// A rule as it exists on the bus.

@@ -8,9 +8,7 @@ use toml::Spanned;
 use super::diagnostic::Diagnostic;
 use super::load::Ctx;
 use super::raw::RawAws;
-use crate::aws_targets::{
-    canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN,
-};
+use crate::aws::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
 use crate::desired::{AwsSpec, RuleSpec};
 
 impl Ctx<'_> {

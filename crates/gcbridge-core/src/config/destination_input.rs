@@ -3,10 +3,10 @@
 //! Both sources are turned into a `DestinationInput` whose every value remembers where it was
 //! written, so one set of rules produces messages that point at the line or the flag.
 
-use crate::arn::parse_partner_arn;
-use crate::aws_region::{check_aws_account_id, check_aws_region, check_event_source_suffix};
+use crate::aws::{check_aws_account_id, check_aws_region, parse_partner_arn};
 use crate::config::diagnostic::{Diagnostic, Origin};
 use crate::desired::DestinationSpec;
+use crate::genesys::check_event_source_suffix;
 
 /// A value and where it was written; `label` is the key or flag name used in messages.
 #[derive(Debug, Clone)]

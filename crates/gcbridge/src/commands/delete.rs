@@ -1,6 +1,6 @@
 //! `gcbridge delete NAME`: remove one EventBridge integration, after confirmation.
 
-use gcbridge_core::apply::read_live;
+use gcbridge_core::read_live;
 use serde_json::json;
 
 use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};

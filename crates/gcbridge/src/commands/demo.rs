@@ -3,11 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use gcbridge_core::apply::{apply_plan, read_live, step_label, ApplyEvent, ApplyOptions};
 use gcbridge_core::config::Origin;
-use gcbridge_core::desired::{partner_event_bus_arn, partner_event_source_name, DestinationSpec};
-use gcbridge_core::plan::plan;
-use gcbridge_core::resolve::resolve_destinations;
+use gcbridge_core::plan;
+use gcbridge_core::resolve_destinations;
+use gcbridge_core::{apply_plan, read_live, step_label, ApplyEvent, ApplyOptions};
+use gcbridge_core::{partner_event_source_name, DestinationSpec, SourceId};
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, HttpPolicy, Secret,
 };
@@ -236,10 +236,9 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
     }
     steps.last = Instant::now();
 
-    let state =
-        gcbridge_core::apply::wait_active(&client, &id, NAME, Duration::from_secs(30), &|_| {})
-            .await
-            .map_err(Failure::failed)?;
+    let state = gcbridge_core::wait_active(&client, &id, NAME, Duration::from_secs(30), &|_| {})
+        .await
+        .map_err(Failure::failed)?;
     steps.record("wait for ACTIVE", format!("reportedState {state}"));
 
     let live = read_live(&client).await?;
@@ -302,7 +301,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         format!("no changes, {writes} write requests (counted by the emulator)"),
     );
 
-    let bus_arn = partner_event_bus_arn(AWS_REGION, ACCOUNT, &org.id, SUFFIX);
+    let bus_arn = SourceId::new(ACCOUNT, AWS_REGION, SUFFIX).bus_arn(&org.id);
     if human {
         println!(
             "\nDone in {} ms. In a real org, Genesys now creates the partner event source",

@@ -1,10 +1,9 @@
 //! `gcbridge doctor [NAME] [--probe SECONDS]`: one line per check of the chain, with the fix of
 //! every failure. Exit 0 only when every check passes.
 
-use gcbridge_core::apply::read_live;
-use gcbridge_core::aws::AwsClients;
-use gcbridge_core::desired::partner_event_source_name;
 use gcbridge_core::doctor::{self, Check, Report, Status};
+use gcbridge_core::read_live;
+use gcbridge_core::AwsClients;
 use serde::Serialize;
 
 use crate::cli::{DoctorArgs, GlobalArgs, OutputFormat};
@@ -124,8 +123,8 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
     for l in chosen {
         let mut report = Report::default();
         let configured = doctor::check_genesys(&mut report, l, &catalogue);
-        if let (true, Some((_, region, suffix))) = (configured, l.identity()) {
-            let aws = AwsClients::new(region, global.aws_endpoint.as_deref()).await;
+        if let (true, Some(id)) = (configured, l.source_id()) {
+            let aws = AwsClients::new(&id.region, global.aws_endpoint.as_deref()).await;
             doctor::check_aws(&mut report, &aws, l, &session.org.id).await;
             if let Some(seconds) = args.probe {
                 let bus_ok = report
@@ -133,13 +132,8 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
                     .iter()
                     .any(|c| c.check == "event bus associated" && c.status == Status::Pass);
                 if bus_ok {
-                    doctor::probe(
-                        &mut report,
-                        &aws,
-                        &partner_event_source_name(&session.org.id, suffix),
-                        seconds,
-                    )
-                    .await;
+                    doctor::probe(&mut report, &aws, &id.source_name(&session.org.id), seconds)
+                        .await;
                 } else {
                     report.skip("probe", "there is no associated bus to listen on");
                 }

@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use gcbridge_core::apply::read_live;
-use gcbridge_core::desired::{ConnectionSpec, DesiredState, OrgSpec};
-use gcbridge_core::live::LiveIntegration;
+use gcbridge_core::read_live;
+use gcbridge_core::{ConnectionSpec, DesiredState, OrgSpec};
+use gcbridge_core::{LiveIntegration, SourceId};
 
 use crate::cli::{ExportArgs, GlobalArgs};
 use crate::connect::{self, Environment};
@@ -142,7 +142,12 @@ fn write_connection(out: &mut String, c: &ConnectionSpec) {
 fn write_destinations(out: &mut String, live: &[LiveIntegration], table: &str, org: &str) {
     let mut names: HashSet<String> = HashSet::new();
     for l in live {
-        let Some((account, region, suffix)) = l.identity() else {
+        let Some(SourceId {
+            account,
+            region,
+            suffix,
+        }) = l.source_id()
+        else {
             note(format!(
                 "warning: org \"{org}\": integration \"{}\" ({}) has no AWS config yet and is not exported; `gcbridge apply` of a destination with this name completes it",
                 l.name, l.id
@@ -166,9 +171,9 @@ fn write_destinations(out: &mut String, live: &[LiveIntegration], table: &str, o
         if !l.enabled {
             out.push_str("enabled = false\n");
         }
-        let _ = writeln!(out, "aws_account_id = {}", q(account));
-        let _ = writeln!(out, "aws_region = {}", q(region));
-        let _ = writeln!(out, "event_source_suffix = {}", q(suffix));
+        let _ = writeln!(out, "aws_account_id = {}", q(&account));
+        let _ = writeln!(out, "aws_region = {}", q(&region));
+        let _ = writeln!(out, "event_source_suffix = {}", q(&suffix));
         out.push_str("topics = [\n");
         for t in &l.topics {
             let _ = writeln!(out, "  {},", q(t));

@@ -3,11 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use gcbridge_core::apply::{
-    apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome,
-};
-use gcbridge_core::aws::plan::AwsPlan;
-use gcbridge_core::plan::Plan;
+use gcbridge_core::AwsPlan;
+use gcbridge_core::Plan;
+use gcbridge_core::{apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome};
 use serde::Serialize;
 
 use crate::cli::{ApplyArgs, DestroyArgs, GlobalArgs, OutputFormat};
@@ -404,7 +402,7 @@ async fn apply_aws(
             genesys.is_some_and(|g| g.iter().any(|o| o.name == a.plan.destination && !o.ok()));
         let mut outcome = Outcome {
             name: name.clone(),
-            kind: gcbridge_core::plan::ChangeKind::Update,
+            kind: gcbridge_core::ChangeKind::Update,
             integration_id: None,
             steps_done: vec![],
             reported_state: None,
@@ -414,8 +412,7 @@ async fn apply_aws(
             outcome.error = Some("skipped: the Genesys side of this destination failed".into());
         } else {
             progress.step(&name, &format!("{} AWS change(s)", a.plan.actions.len()));
-            match gcbridge_core::aws::plan::apply(&a.clients, &a.plan, a.destination.as_ref(), wait)
-                .await
+            match gcbridge_core::apply_aws(&a.clients, &a.plan, a.destination.as_ref(), wait).await
             {
                 Ok(done) => {
                     for d in done {

@@ -1,8 +1,8 @@
 //! `gcbridge status [NAME]`: the org's EventBridge integrations, their state and what they imply in AWS.
 
-use gcbridge_core::apply::read_live;
-use gcbridge_core::desired::{partner_event_bus_arn, partner_event_source_name};
-use gcbridge_core::live::LiveIntegration;
+use gcbridge_core::partner_event_source_name;
+use gcbridge_core::read_live;
+use gcbridge_core::LiveIntegration;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, StatusArgs};
@@ -39,9 +39,7 @@ fn row<'a>(l: &'a LiveIntegration, org_id: &str) -> Row<'a> {
             .event_source_suffix
             .as_deref()
             .map(|s| partner_event_source_name(org_id, s)),
-        partner_event_bus_arn: l
-            .identity()
-            .map(|(a, r, s)| partner_event_bus_arn(r, a, org_id, s)),
+        partner_event_bus_arn: l.source_id().map(|id| id.bus_arn(org_id)),
         topics: l.topics.iter().map(String::as_str).collect(),
     }
 }

@@ -3,11 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use gcbridge_core::apply::read_live;
-use gcbridge_core::aws::listener::TempListener;
-use gcbridge_core::aws::{partner, AwsClients};
-use gcbridge_core::desired::partner_event_source_name;
+use gcbridge_core::read_live;
 use gcbridge_core::topics::glob;
+use gcbridge_core::TempListener;
+use gcbridge_core::{partner_bus_arn, AwsClients};
 use serde_json::Value;
 
 use crate::cli::{GlobalArgs, OutputFormat, TailArgs};
@@ -52,18 +51,18 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> CmdResult {
     let Some(integration) = live.iter().find(|l| l.name == args.name) else {
         return Err(no_integration_named(&args.name, &session.org.name, &live));
     };
-    let Some((account, region, suffix)) = integration.identity() else {
+    let Some(id) = integration.source_id() else {
         return Err(Failure::failed(format!(
             "\"{}\" has no AWS configuration yet; run gcbridge apply for it",
             args.name
         )));
     };
-    let aws = AwsClients::new(region, global.aws_endpoint.as_deref()).await;
-    aws.check_account(account)
+    let aws = AwsClients::new(&id.region, global.aws_endpoint.as_deref()).await;
+    aws.check_account(&id.account)
         .await
         .map_err(|e| Failure::failed(e.to_string()))?;
-    let bus = partner_event_source_name(&session.org.id, suffix);
-    if partner::bus_arn(&aws, &bus)
+    let bus = id.source_name(&session.org.id);
+    if partner_bus_arn(&aws, &bus)
         .await
         .map_err(|e| Failure::failed(e.to_string()))?
         .is_none()

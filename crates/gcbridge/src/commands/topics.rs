@@ -35,31 +35,28 @@ pub async fn run(global: &GlobalArgs, args: &TopicsArgs) -> CmdResult {
     let fams = families(&catalogue);
     let family_filter = match &args.family {
         None => None,
-        Some(text) => match Selector::parse(text)
-            .map_err(|e| Failure::usage(format!("--family: {e}")))?
-        {
-            Selector::Glob(p) => Some(vec![p]),
-            Selector::Family(name) => match fams.iter().find(|f| f.name == name) {
-                Some(f) => Some(f.patterns.clone()),
-                None => {
-                    let names: Vec<&str> = fams.iter().map(|f| f.name.as_str()).collect();
-                    let close = gcbridge_core::suggest::closest(&name, names.iter().copied(), 3);
-                    let hint = if close.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "did you mean {}? ",
-                            gcbridge_core::suggest::quoted_list(&close)
-                        )
-                    };
-                    return Err(Failure::usage(format!(
-                        "--family: \"{name}\" is not a topic family; {hint}families: {}",
-                        names.join(", ")
-                    )));
-                }
-            },
-            Selector::Exact(id) => Some(vec![id]),
-        },
+        Some(text) => {
+            match Selector::parse(text).map_err(|e| Failure::usage(format!("--family: {e}")))? {
+                Selector::Glob(p) => Some(vec![p]),
+                Selector::Family(name) => match fams.iter().find(|f| f.name == name) {
+                    Some(f) => Some(f.patterns.clone()),
+                    None => {
+                        let names: Vec<&str> = fams.iter().map(|f| f.name.as_str()).collect();
+                        let close = gcbridge_core::closest(&name, names.iter().copied(), 3);
+                        let hint = if close.is_empty() {
+                            String::new()
+                        } else {
+                            format!("did you mean {}? ", gcbridge_core::quoted_list(&close))
+                        };
+                        return Err(Failure::usage(format!(
+                            "--family: \"{name}\" is not a topic family; {hint}families: {}",
+                            names.join(", ")
+                        )));
+                    }
+                },
+                Selector::Exact(id) => Some(vec![id]),
+            }
+        }
     };
     let search = args.search.as_ref().map(|s| s.to_lowercase());
     let rows: Vec<TopicRow> = catalogue

@@ -1,6 +1,6 @@
 //! `gcbridge validate -f FILE [--online]`: check a config file without changing anything.
 
-use gcbridge_core::resolve::resolve_destinations;
+use gcbridge_core::resolve_destinations;
 use gcbridge_core::topics::Catalogue;
 use serde_json::json;
 

@@ -8,8 +8,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
+use super::live::LiveIntegration;
 use crate::desired::Destination;
-use crate::live::LiveIntegration;
 
 /// What happens to one destination (or one unlisted live integration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -110,8 +110,7 @@ pub fn plan(desired: &[Destination], live: &[LiveIntegration], prune: bool) -> P
     // Pass 1: identity.
     for (i, d) in desired.iter().enumerate() {
         let found = live.iter().find(|l| {
-            !claimed.contains(l.id.as_str())
-                && l.identity() == Some((&d.aws_account_id, &d.aws_region, &d.event_source_suffix))
+            !claimed.contains(l.id.as_str()) && l.source_id().as_ref() == Some(&d.source_id())
         });
         if let Some(l) = found {
             claimed.insert(&l.id);
@@ -194,7 +193,7 @@ fn create(d: &Destination) -> Change {
 }
 
 /// Deleting a live integration (`--prune`, `destroy`).
-fn delete(l: &LiveIntegration) -> Change {
+pub(super) fn delete(l: &LiveIntegration) -> Change {
     Change {
         name: l.name.clone(),
         kind: ChangeKind::Delete,
@@ -288,49 +287,6 @@ fn diff(d: &Destination, l: &LiveIntegration, how: Match) -> Change {
         topics_removed: removed,
         steps,
         desired: Some(d.clone()),
-    }
-}
-
-/// The plan of `destroy`: delete exactly the live integrations the specs describe (by identity, or
-/// an unfinished create by name). Anything else, even with a matching name, is left alone.
-pub fn destroy_plan(specs: &[crate::desired::DestinationSpec], live: &[LiveIntegration]) -> Plan {
-    let mut claimed: HashSet<&str> = HashSet::new();
-    let mut changes = Vec::new();
-    for spec in specs {
-        let identity = (
-            spec.aws_account_id.as_str(),
-            spec.aws_region.as_str(),
-            spec.event_source_suffix.as_str(),
-        );
-        let found = live
-            .iter()
-            .find(|l| !claimed.contains(l.id.as_str()) && l.identity() == Some(identity))
-            .or_else(|| {
-                live.iter().find(|l| {
-                    !claimed.contains(l.id.as_str()) && l.is_unconfigured() && l.name == spec.name
-                })
-            });
-        match found {
-            Some(l) => {
-                claimed.insert(&l.id);
-                changes.push(delete(l));
-            }
-            None => changes.push(Change {
-                name: spec.name.clone(),
-                kind: ChangeKind::Unchanged,
-                integration_id: None,
-                resumes_unfinished_create: false,
-                field_changes: vec![],
-                topics_added: vec![],
-                topics_removed: vec![],
-                steps: vec![],
-                desired: None,
-            }),
-        }
-    }
-    Plan {
-        changes,
-        unmanaged: vec![],
     }
 }
 

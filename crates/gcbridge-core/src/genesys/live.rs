@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use genesys_client::{Integration, IntegrationConfiguration, EVENTBRIDGE_TYPE_ID};
+use genesys_client::{
+    Error as ClientError, GenesysClient, Integration, IntegrationConfiguration, EVENTBRIDGE_TYPE_ID,
+};
 use serde_json::{Map, Value};
 
 /// Property names of the `amazon-eventbridge-source` integration's config.
@@ -87,15 +89,6 @@ impl LiveIntegration {
         self.notes = cfg.notes.clone().filter(|n| !n.is_empty());
     }
 
-    /// (account, region, suffix) when all three are set: the identity of a configured integration.
-    pub fn identity(&self) -> Option<(&str, &str, &str)> {
-        Some((
-            self.aws_account_id.as_deref()?,
-            self.aws_region.as_deref()?,
-            self.event_source_suffix.as_deref()?,
-        ))
-    }
-
     /// Created but never configured: what a run that died after the create leaves behind.
     pub fn is_unconfigured(&self) -> bool {
         self.aws_account_id.is_none()
@@ -120,4 +113,10 @@ pub fn properties_for(
         Value::Array(topics.iter().cloned().map(Value::String).collect()),
     );
     m
+}
+
+/// Reads the org's EventBridge integrations with their configs.
+pub async fn read_live(client: &GenesysClient) -> Result<Vec<LiveIntegration>, ClientError> {
+    let all = client.list_integrations(true).await?;
+    Ok(all.iter().filter_map(LiveIntegration::from_api).collect())
 }

@@ -1,47 +1,26 @@
-//! The AWS region codes an EventBridge destination may name.
+//! The AWS account and region ids a destination names.
 //!
 //! Genesys validates `awsAccountRegion` against the regions where EventBridge partner event sources
 //! exist; we check the same list offline so a typo is caught before any request is made.
 
-/// AWS commercial and GovCloud region codes, as accepted by the integration's `awsAccountRegion`.
-pub const AWS_REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-east-1",
-    "sa-east-1",
-    "me-south-1",
-    "me-central-1",
-    "af-south-1",
-    "il-central-1",
-    "mx-central-1",
-    "us-gov-west-1",
-    "us-gov-east-1",
-];
+use std::sync::LazyLock;
+
+/// AWS commercial and GovCloud region codes, as accepted by the integration's `awsAccountRegion`:
+/// `data/aws-regions.txt`, the one list the emulator reads too.
+pub fn aws_regions() -> &'static [&'static str] {
+    static REGIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        include_str!("../../../../data/aws-regions.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    &REGIONS
+}
 
 /// Whether `code` is a known AWS region code.
 pub fn is_known_aws_region(code: &str) -> bool {
-    AWS_REGIONS.contains(&code)
+    aws_regions().contains(&code)
 }
 
 /// Checks an AWS region code and explains the fix when it is wrong.
@@ -55,7 +34,7 @@ pub fn check_aws_region(code: &str) -> Result<(), String> {
             "\"{code}\" is not an AWS region code; write it as \"{lowered}\""
         ));
     }
-    let closest = crate::suggest::closest(code, AWS_REGIONS.iter().copied(), 3);
+    let closest = crate::suggest::closest(code, aws_regions().iter().copied(), 3);
     let mut msg = format!("\"{code}\" is not a known AWS region code (like \"us-east-1\")");
     if !closest.is_empty() {
         msg.push_str(&format!(
@@ -77,25 +56,6 @@ pub fn check_aws_account_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// Checks an event source suffix: 1 to 64 of letters, digits, `.`, `-`, `_`.
-pub fn check_event_source_suffix(suffix: &str) -> Result<(), String> {
-    if suffix.is_empty() || suffix.len() > 64 {
-        return Err(format!(
-            "\"{suffix}\" must be 1 to 64 characters long (it has {})",
-            suffix.chars().count()
-        ));
-    }
-    if let Some(bad) = suffix
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-    {
-        return Err(format!(
-            "\"{suffix}\" contains {bad:?}; only letters, digits, '.', '-' and '_' are allowed"
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,15 +74,5 @@ mod tests {
         assert!(check_aws_account_id("012345678901").is_ok());
         assert!(check_aws_account_id("12345678901").is_err());
         assert!(check_aws_account_id("12345678901a").is_err());
-    }
-
-    #[test]
-    fn suffixes_follow_the_integration_rules() {
-        assert!(check_event_source_suffix("prod.events-1_a").is_ok());
-        assert!(check_event_source_suffix("").is_err());
-        assert!(check_event_source_suffix(&"a".repeat(65)).is_err());
-        assert!(check_event_source_suffix("has space")
-            .unwrap_err()
-            .contains("' '"));
     }
 }

@@ -13,9 +13,9 @@ use genesys_client::{
 };
 use serde::Serialize;
 
+use super::live::{properties_for, read_live, LiveIntegration};
+use super::plan::{Change, ChangeKind, Plan, Step};
 use crate::desired::Destination;
-use crate::live::{properties_for, LiveIntegration};
-use crate::plan::{Change, ChangeKind, Plan, Step};
 
 /// How many times a config write is re-decided after a version conflict before giving up.
 const MAX_CONFLICT_ROUNDS: u32 = 4;
@@ -66,12 +66,6 @@ impl Outcome {
     pub fn ok(&self) -> bool {
         self.error.is_none()
     }
-}
-
-/// Reads the org's EventBridge integrations with their configs.
-pub async fn read_live(client: &GenesysClient) -> Result<Vec<LiveIntegration>, ClientError> {
-    let all = client.list_integrations(true).await?;
-    Ok(all.iter().filter_map(LiveIntegration::from_api).collect())
 }
 
 /// Applies every change of `plan` in order; unchanged entries are skipped.
@@ -265,12 +259,7 @@ async fn put_config(
             ..LiveIntegration::default()
         };
         live.apply_config(&current);
-        let already = live.identity()
-            == Some((
-                &desired.aws_account_id,
-                &desired.aws_region,
-                &desired.event_source_suffix,
-            ))
+        let already = live.source_id().as_ref() == Some(&desired.source_id())
             && live.topics == desired.topics
             && live.name == desired.name
             && live.notes.clone().unwrap_or_default() == wanted_notes;

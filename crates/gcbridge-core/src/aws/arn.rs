@@ -6,7 +6,8 @@
 //! the partner event source ARN and the tutorial's `partner-event-bus/...` form and derive the three
 //! values from it.
 
-use crate::aws_region::{check_aws_account_id, check_aws_region, check_event_source_suffix};
+use super::ids::{check_aws_account_id, check_aws_region};
+use crate::genesys::check_event_source_suffix;
 
 /// The prefix of every Genesys Cloud partner event source name.
 pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";

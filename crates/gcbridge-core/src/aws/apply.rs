@@ -1,0 +1,75 @@
+//! Carrying out the AWS half of a plan, action by action, in the plan's order.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::clients::AwsClients;
+use super::error::AwsError;
+use super::partner::{self, SourceState};
+use super::plan::{AwsAction, AwsPlan};
+use super::{rules, sqs_policy};
+use crate::desired::Destination;
+use crate::source_id::rule_arn;
+
+/// Carries out the AWS plan in order. `dest` supplies the rules' full specs; `wait` bounds the
+/// wait for Genesys to create the partner event source before associating it.
+pub async fn apply_aws(
+    aws: &AwsClients,
+    plan: &AwsPlan,
+    dest: Option<&Destination>,
+    wait: Duration,
+) -> Result<Vec<String>, AwsError> {
+    let mut done = Vec::new();
+    let rule_spec = |name: &str| {
+        dest.and_then(|d| d.aws.as_ref())
+            .and_then(|a| a.rules.iter().find(|r| r.name == name))
+    };
+    let mut arns: HashMap<String, String> = HashMap::new();
+    let bus = plan.source.as_str();
+    for action in &plan.actions {
+        match action {
+            AwsAction::Associate { source } => {
+                let state = partner::wait_for_source(aws, source, wait).await?;
+                if state != SourceState::Active || partner::bus_arn(aws, source).await?.is_none() {
+                    partner::associate(aws, source).await?;
+                }
+            }
+            AwsAction::CreateRule { rule } | AwsAction::UpdateRule { rule, .. } => {
+                let spec = rule_spec(rule)
+                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                let arn = rules::put_rule(aws, bus, spec).await?;
+                arns.insert(rule.clone(), arn);
+            }
+            AwsAction::AddTargets { rule, .. } => {
+                let spec = rule_spec(rule)
+                    .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
+                rules::put_targets(aws, bus, rule, &spec.targets).await?;
+            }
+            AwsAction::RemoveTargets { rule, ids } => {
+                rules::remove_targets(aws, bus, rule, ids).await?
+            }
+            AwsAction::AllowSqs { rule, queue_arn } => {
+                let arn = arns
+                    .get(rule)
+                    .cloned()
+                    .unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
+                let url = sqs_policy::queue_url(aws, queue_arn)
+                    .await?
+                    .ok_or_else(|| {
+                        AwsError::new(format!("the SQS queue {queue_arn} does not exist"))
+                    })?;
+                sqs_policy::allow(aws, &url, queue_arn, &arn).await?;
+            }
+            AwsAction::RevokeSqs { rule, queue_arn } => {
+                let arn = rule_arn(&plan.region, &plan.account, bus, rule);
+                if let Some(url) = sqs_policy::queue_url(aws, queue_arn).await? {
+                    sqs_policy::revoke(aws, &url, &arn).await?;
+                }
+            }
+            AwsAction::DeleteRule { rule } => rules::delete_rule(aws, bus, rule).await?,
+            AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
+        }
+        done.push(action.describe());
+    }
+    Ok(done)
+}

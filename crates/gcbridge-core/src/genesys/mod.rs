@@ -1,0 +1,16 @@
+//! The Genesys half of a destination: the `amazon-eventbridge-source` integration as read from an
+//! org (`live`), the difference from what is wanted (`plan`, pure) and carrying it out (`apply`).
+
+mod apply;
+mod destroy_plan;
+mod live;
+mod plan;
+mod suffix;
+
+pub use apply::{
+    apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome, DEFAULT_CONCURRENCY,
+};
+pub use destroy_plan::destroy_plan;
+pub use live::{read_live, LiveIntegration};
+pub use plan::{plan, topic_set, Change, ChangeKind, FieldChange, Plan, Step, Unmanaged};
+pub use suffix::check_event_source_suffix;
