@@ -10,7 +10,7 @@ use super::error::AwsError;
 use super::partner;
 use super::rules::{self, LiveRule};
 use super::sqs_policy;
-use crate::desired::{AwsSpec, Destination, TargetKind};
+use crate::desired::{AwsSpec, Destination, RuleSpec, TargetKind};
 use crate::source_id::{rule_arn, SourceId};
 
 /// One AWS change.
@@ -130,85 +130,8 @@ pub async fn plan_aws(
             .unwrap_or_else(|| {
                 rule_arn(&dest.aws_region, &dest.aws_account_id, &source, &rule.name)
             });
-        match live.get(&rule.name) {
-            None => {
-                actions.push(AwsAction::CreateRule {
-                    rule: rule.name.clone(),
-                });
-                if !rule.targets.is_empty() {
-                    actions.push(AwsAction::AddTargets {
-                        rule: rule.name.clone(),
-                        targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
-                    });
-                }
-            }
-            Some(l) => {
-                let mut changes = Vec::new();
-                if l.event_pattern.as_deref() != Some(rule.event_pattern.as_str()) {
-                    changes.push(format!(
-                        "pattern {} -> {}",
-                        l.event_pattern.as_deref().unwrap_or("(none)"),
-                        rule.event_pattern
-                    ));
-                }
-                if l.enabled != rule.enabled {
-                    changes.push(format!(
-                        "{} -> {}",
-                        state_word(l.enabled),
-                        state_word(rule.enabled)
-                    ));
-                }
-                if l.description.as_deref().unwrap_or("")
-                    != rule.description.as_deref().unwrap_or("")
-                {
-                    changes.push("description".into());
-                }
-                if !changes.is_empty() {
-                    actions.push(AwsAction::UpdateRule {
-                        rule: rule.name.clone(),
-                        changes,
-                    });
-                }
-                let add: Vec<String> = rule
-                    .targets
-                    .iter()
-                    .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
-                    .map(|t| t.arn.clone())
-                    .collect();
-                if !add.is_empty() {
-                    actions.push(AwsAction::AddTargets {
-                        rule: rule.name.clone(),
-                        targets: add,
-                    });
-                }
-                let remove: Vec<String> = l
-                    .targets
-                    .iter()
-                    .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
-                    .map(|lt| lt.id.clone())
-                    .collect();
-                if !remove.is_empty() {
-                    actions.push(AwsAction::RemoveTargets {
-                        rule: rule.name.clone(),
-                        ids: remove,
-                    });
-                }
-            }
-        }
-        for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
-            let url = sqs_policy::queue_url(aws, &t.arn).await?.ok_or_else(|| {
-                AwsError::new(format!(
-                    "rule {}: the SQS queue {} does not exist in this account and region; create it first (gcbridge manages only its policy)",
-                    rule.name, t.arn
-                ))
-            })?;
-            if !sqs_policy::allows(aws, &url, &t.arn, &arn).await? {
-                actions.push(AwsAction::AllowSqs {
-                    rule: rule.name.clone(),
-                    queue_arn: t.arn.clone(),
-                });
-            }
-        }
+        actions.extend(rule_actions(rule, live.get(&rule.name)));
+        actions.extend(sqs_actions(aws, rule, &arn).await?);
     }
     Ok(AwsPlan {
         destination: dest.name.clone(),
@@ -219,6 +142,101 @@ pub async fn plan_aws(
         bus_exists,
         actions,
     })
+}
+
+/// What one rule needs: created with its targets, or its pattern, state, description and targets
+/// brought in line with the live rule. Pure, so the comparison rules are tested without AWS.
+fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsAction> {
+    let mut actions = Vec::new();
+    match live {
+        None => {
+            actions.push(AwsAction::CreateRule {
+                rule: rule.name.clone(),
+            });
+            if !rule.targets.is_empty() {
+                actions.push(AwsAction::AddTargets {
+                    rule: rule.name.clone(),
+                    targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
+                });
+            }
+        }
+        Some(l) => {
+            let mut changes = Vec::new();
+            if l.event_pattern.as_deref() != Some(rule.event_pattern.as_str()) {
+                changes.push(format!(
+                    "pattern {} -> {}",
+                    l.event_pattern.as_deref().unwrap_or("(none)"),
+                    rule.event_pattern
+                ));
+            }
+            if l.enabled != rule.enabled {
+                changes.push(format!(
+                    "{} -> {}",
+                    state_word(l.enabled),
+                    state_word(rule.enabled)
+                ));
+            }
+            if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
+                changes.push("description".into());
+            }
+            if !changes.is_empty() {
+                actions.push(AwsAction::UpdateRule {
+                    rule: rule.name.clone(),
+                    changes,
+                });
+            }
+            let add: Vec<String> = rule
+                .targets
+                .iter()
+                .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
+                .map(|t| t.arn.clone())
+                .collect();
+            if !add.is_empty() {
+                actions.push(AwsAction::AddTargets {
+                    rule: rule.name.clone(),
+                    targets: add,
+                });
+            }
+            let remove: Vec<String> = l
+                .targets
+                .iter()
+                .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
+                .map(|lt| lt.id.clone())
+                .collect();
+            if !remove.is_empty() {
+                actions.push(AwsAction::RemoveTargets {
+                    rule: rule.name.clone(),
+                    ids: remove,
+                });
+            }
+        }
+    }
+    actions
+}
+
+/// The queue policy statements the rule's SQS targets are missing. A queue that does not exist is
+/// an error: gcbridge manages only its policy.
+async fn sqs_actions(
+    aws: &AwsClients,
+    rule: &RuleSpec,
+    arn: &str,
+) -> Result<Vec<AwsAction>, AwsError> {
+    let mut actions = Vec::new();
+    for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
+        let url = sqs_policy::queue_url(aws, &t.arn).await?.ok_or_else(|| {
+            AwsError::new(format!(
+                "rule {}: the SQS queue {} does not exist in this account and region; create it first (gcbridge manages only its policy)",
+                rule.name, t.arn
+            ))
+        })?;
+        if !sqs_policy::allows(aws, &url, &t.arn, arn).await? {
+            actions.push(AwsAction::AllowSqs {
+                rule: rule.name.clone(),
+                queue_arn: t.arn.clone(),
+            });
+        }
+    }
+    Ok(actions)
 }
 
 /// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, StreamExt};
 use genesys_client::{
     CreateIntegrationRequest, Error as ClientError, GenesysClient, IntegrationConfiguration,
-    IntegrationTypeRef, IntendedState, EVENTBRIDGE_TYPE_ID,
+    IntendedState,
 };
 use serde::Serialize;
 
@@ -108,68 +108,18 @@ async fn execute(
     outcome: &mut Outcome,
 ) -> Result<(), String> {
     let name = change.name.as_str();
-    let step_err = |step: Step, e: ClientError| format!("{} failed: {e}", step_label(step));
     let mut id = change.integration_id.clone();
     for &step in &change.steps {
         observe(ApplyEvent::StepStarted {
             destination: name,
             step,
         });
-        match step {
-            Step::Create => {
-                let desired = change
-                    .desired
-                    .as_ref()
-                    .ok_or("internal: create without a destination")?;
-                let req = CreateIntegrationRequest {
-                    name: desired.name.clone(),
-                    integration_type: IntegrationTypeRef {
-                        id: EVENTBRIDGE_TYPE_ID.to_string(),
-                        ..Default::default()
-                    },
-                    notes: desired.description.clone(),
-                };
-                let created = create_or_adopt(client, &req)
-                    .await
-                    .map_err(|e| step_err(step, e))?;
-                id = Some(created.clone());
-                outcome.integration_id = Some(created);
-            }
-            Step::PutConfig => {
-                let desired = change
-                    .desired
-                    .as_ref()
-                    .ok_or("internal: config without a destination")?;
-                let id = id.as_deref().ok_or("internal: config before create")?;
-                put_config(client, id, desired, observe)
-                    .await
-                    .map_err(|e| step_err(step, e))?;
-            }
-            Step::Enable | Step::Disable => {
-                let id = id
-                    .as_deref()
-                    .ok_or("internal: state change before create")?;
-                let state = if step == Step::Enable {
-                    IntendedState::Enabled
-                } else {
-                    IntendedState::Disabled
-                };
-                let i = client
-                    .set_intended_state(id, state)
-                    .await
-                    .map_err(|e| step_err(step, e))?;
-                outcome.reported_state = i.reported_state.map(|r| r.code);
-            }
-            Step::Delete => {
-                let id = id.as_deref().ok_or("internal: delete without an id")?;
-                match client.delete_integration(id).await {
-                    Ok(()) => {}
-                    // Already gone: the desired end state holds.
-                    Err(e) if e.is_not_found() => {}
-                    Err(e) => return Err(step_err(step, e)),
-                }
-            }
-        }
+        run_step(client, change, step, &mut id, observe, outcome)
+            .await
+            .map_err(|e| match e {
+                StepError::Client(e) => format!("{} failed: {e}", step_label(step)),
+                internal => internal.to_string(),
+            })?;
         #[cfg(debug_assertions)]
         crate::test_hooks::after_write();
         outcome.steps_done.push(step);
@@ -182,6 +132,64 @@ async fn execute(
     if let (Some(limit), Some(id), true) = (options.wait, id.as_deref(), enabled) {
         let state = wait_active(client, id, name, limit, observe).await?;
         outcome.reported_state = Some(state);
+    }
+    Ok(())
+}
+
+/// Why one step failed: the API refused it, or the plan was inconsistent (a bug, never input).
+#[derive(Debug, thiserror::Error)]
+enum StepError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("internal: {0}")]
+    Internal(&'static str),
+}
+
+/// One write of a change; `id` is the integration's id once it exists.
+async fn run_step(
+    client: &GenesysClient,
+    change: &Change,
+    step: Step,
+    id: &mut Option<String>,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+    outcome: &mut Outcome,
+) -> Result<(), StepError> {
+    let desired = || {
+        change
+            .desired
+            .as_ref()
+            .ok_or(StepError::Internal("a write without a destination"))
+    };
+    let existing = |id: &Option<String>| {
+        id.clone()
+            .ok_or(StepError::Internal("a write before the create"))
+    };
+    match step {
+        Step::Create => {
+            let desired = desired()?;
+            let req = CreateIntegrationRequest {
+                notes: desired.description.clone(),
+                ..CreateIntegrationRequest::eventbridge(&desired.name)
+            };
+            let created = create_or_adopt(client, &req).await?;
+            *id = Some(created.clone());
+            outcome.integration_id = Some(created);
+        }
+        Step::PutConfig => put_config(client, &existing(id)?, desired()?, observe).await?,
+        Step::Enable | Step::Disable => {
+            let state = if step == Step::Enable {
+                IntendedState::Enabled
+            } else {
+                IntendedState::Disabled
+            };
+            let i = client.set_intended_state(&existing(id)?, state).await?;
+            outcome.reported_state = i.reported_state.map(|r| r.code);
+        }
+        Step::Delete => match client.delete_integration(&existing(id)?).await {
+            // Already gone: the desired end state holds.
+            Err(e) if e.is_not_found() => {}
+            other => other?,
+        },
     }
     Ok(())
 }
