@@ -24,7 +24,7 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::routes::{FAULTABLE_ROUTES, PUT_CONFIG_ROUTE, TOKEN_ROUTE};
+use crate::route_table::{faultable_routes, PUT_CONFIG_ROUTE, TOKEN_ROUTE};
 
 /// Longest latency a rule may add, so a typo cannot hang a client for days.
 pub const MAX_DELAY_MS: u64 = 3_600_000;
@@ -182,9 +182,8 @@ fn parse_route(route: Option<&str>) -> Result<RouteSpec, FaultRuleError> {
         return Ok(RouteSpec::Any);
     }
     let known = || {
-        FAULTABLE_ROUTES
-            .iter()
-            .map(|(m, p)| format!("{m} {p}"))
+        faultable_routes()
+            .map(|r| r.key())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -194,9 +193,9 @@ fn parse_route(route: Option<&str>) -> Result<RouteSpec, FaultRuleError> {
         }
         None => RouteSpec::Template(raw.to_string()),
     };
-    let exists = FAULTABLE_ROUTES.iter().any(|(m, p)| match &spec {
-        RouteSpec::Exact(method, path) => m == method && p == path,
-        RouteSpec::Template(path) => p == path,
+    let exists = faultable_routes().any(|r| match &spec {
+        RouteSpec::Exact(method, path) => r.method == method && r.template == path,
+        RouteSpec::Template(path) => r.template == path,
         RouteSpec::Any => true,
     });
     if !exists {

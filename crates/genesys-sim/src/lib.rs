@@ -51,6 +51,7 @@ mod persistence;
 mod publisher;
 mod ratelimit;
 mod request_log;
+mod route_table;
 mod routes;
 mod server;
 mod state;

@@ -27,12 +27,10 @@ use crate::lifecycle::LifecycleHook;
 use crate::persistence::PersistError;
 use crate::publisher;
 use crate::ratelimit::Decision;
-use crate::routes::{self, PUT_CONFIG_ROUTE};
+use crate::request_log::ClientTag;
+use crate::route_table::PUT_CONFIG_ROUTE;
+use crate::routes;
 use crate::state::{lock, Sim};
-
-/// Set by the token route on its response so the counters can name the client.
-#[derive(Clone)]
-pub struct ClientTag(pub String);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
