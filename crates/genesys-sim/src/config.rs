@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::backend::permissions::{ADD, DELETE, EDIT, VIEW};
 use crate::faults::FaultRule;
-use crate::permissions::{ADD, DELETE, EDIT, VIEW};
 
 /// The org every default configuration has, so tests and demos can name it.
 pub const DEFAULT_ORG_ID: &str = "9a1d4c2e-5b7f-4e08-a3c6-2f1e0d9b8a77";

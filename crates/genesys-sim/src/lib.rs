@@ -34,31 +34,28 @@
 //! `x-moto-account-id: <partner_account>` and static dummy credentials. Without an
 //! endpoint nothing calls AWS.
 
-mod auth;
 mod aws_partner;
 mod backend;
-mod catalogue;
 mod clock;
 mod config;
 mod connection;
 mod errors;
 mod event_factory;
 mod faults;
-mod integration_types;
-pub mod lifecycle;
-mod permissions;
 mod persistence;
 mod publisher;
-mod ratelimit;
 mod request_log;
 mod route_table;
 mod routes;
 mod server;
 mod state;
-mod validation;
+mod sync;
 mod views;
 
 pub use aws_partner::{source_name, MOTO_ACCOUNT_HEADER};
+/// The lifecycle hook seam, reachable at `genesys_sim::lifecycle` as before the backend
+/// folder held it.
+pub use backend::lifecycle;
 pub use config::{
     ClientSpec, ConfigError, OrgSpec, SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
     DEFAULT_PARTNER_ACCOUNT, DEFAULT_SECRET, MAX_EVENTS_PER_SECOND, NOBODY_CLIENT_ID,

@@ -16,21 +16,22 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::Caller;
 use crate::aws_partner::{AwsPartnerHook, PartnerAws};
+use crate::backend::auth::Caller;
+use crate::backend::lifecycle::LifecycleHook;
+use crate::backend::ratelimit::Decision;
 use crate::clock;
 use crate::config::SimConfig;
 use crate::connection::{ConnHandle, FaultListener};
 use crate::errors::ApiError;
 use crate::faults::{FaultKind, Plan, RequestFacts};
-use crate::lifecycle::LifecycleHook;
 use crate::persistence::PersistError;
 use crate::publisher;
-use crate::ratelimit::Decision;
 use crate::request_log::ClientTag;
 use crate::route_table::PUT_CONFIG_ROUTE;
 use crate::routes;
-use crate::state::{lock, Sim};
+use crate::state::Sim;
+use crate::sync::lock;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -118,7 +119,7 @@ async fn serve(
     let hook: Arc<dyn LifecycleHook> = match (hook, &aws) {
         (Some(h), _) => h,
         (None, Some(aws)) => Arc::new(AwsPartnerHook::new(aws.clone())),
-        (None, None) => Arc::new(crate::lifecycle::NoopHook),
+        (None, None) => Arc::new(crate::backend::lifecycle::NoopHook),
     };
     let events_per_second = config.events_per_second;
     let sim = Arc::new(Sim::new(config, hook, aws)?);

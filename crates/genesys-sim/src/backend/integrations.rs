@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use crate::backend::integration_types::{self, EVENTBRIDGE_TYPE_ID};
+use crate::backend::lifecycle::{HookRequest, Lifecycle};
+use crate::backend::validation::{self, OtherSource};
 use crate::errors::ApiError;
-use crate::integration_types::{self, EVENTBRIDGE_TYPE_ID};
-use crate::lifecycle::{HookRequest, Lifecycle};
-use crate::validation::{self, OtherSource};
 
 /// `intendedState`: what the admin asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,7 +218,7 @@ impl OrgIntegrations {
         let hook = match (intended, it.intended) {
             // Re-enabling retries an integration stuck in ERROR; otherwise nothing changes.
             (Intended::Enabled, Intended::Enabled)
-                if observed != crate::lifecycle::Phase::Error =>
+                if observed != crate::backend::lifecycle::Phase::Error =>
             {
                 None
             }
@@ -331,7 +331,7 @@ impl OrgIntegrations {
             .iter()
             .filter(|i| {
                 i.intended == Intended::Enabled
-                    && i.lifecycle.phase == crate::lifecycle::Phase::Activating
+                    && i.lifecycle.phase == crate::backend::lifecycle::Phase::Activating
             })
             .map(|i| i.hook_request(org_id))
             .collect()
@@ -354,7 +354,7 @@ impl OrgIntegrations {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifecycle::Phase;
+    use crate::backend::lifecycle::Phase;
     use serde_json::json;
     use time::macros::datetime;
 

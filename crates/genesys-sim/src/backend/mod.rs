@@ -2,7 +2,14 @@
 //! moto backend is. Routes call into it with typed arguments and render what it returns;
 //! persistence serializes it whole.
 
+pub mod auth;
+pub mod catalogue;
+pub mod integration_types;
 pub mod integrations;
+pub mod lifecycle;
+pub mod permissions;
+pub mod ratelimit;
+pub mod validation;
 
 use std::collections::BTreeMap;
 

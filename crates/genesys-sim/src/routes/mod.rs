@@ -76,8 +76,8 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::lifecycle::NoopHook;
     use crate::config::SimConfig;
-    use crate::lifecycle::NoopHook;
 
     /// A path for a template, every `{param}` filled in.
     fn fill(template: &str) -> String {

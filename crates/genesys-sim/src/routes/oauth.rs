@@ -15,7 +15,8 @@ use base64::Engine;
 use serde_json::json;
 
 use crate::request_log::ClientTag;
-use crate::state::{lock, Sim};
+use crate::state::Sim;
+use crate::sync::lock;
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     (

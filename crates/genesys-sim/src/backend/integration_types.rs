@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::validation::{AWS_REGIONS, SUFFIX_MAX_LEN};
+use crate::backend::validation::{AWS_REGIONS, SUFFIX_MAX_LEN};
 
 pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
 pub const DATA_ACTIONS_TYPE_ID: &str = "purecloud-data-actions";

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalogue::catalogue;
+use crate::backend::catalogue::catalogue;
 use crate::errors::ApiError;
 
 pub const AWS_ACCOUNT_ID: &str = "awsAccountId";
