@@ -110,10 +110,20 @@ impl ApiError {
         e
     }
 
+    /// The 429 that comes with a `Retry-After` header.
     pub fn too_many_requests(limit: u32, window_secs: u64) -> Self {
+        Self::rate_limited("too.many.requests.retry.after", limit, window_secs)
+    }
+
+    /// The 429 that comes without a `Retry-After` header.
+    pub fn too_many_requests_no_retry(limit: u32, window_secs: u64) -> Self {
+        Self::rate_limited("too.many.requests", limit, window_secs)
+    }
+
+    fn rate_limited(code: &str, limit: u32, window_secs: u64) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too.many.requests.retry.after",
+            code,
             format!(
                 "Rate limit exceeded the maximum. [{limit}] requests for [{window_secs}] seconds"
             ),

@@ -42,6 +42,7 @@ mod connection;
 mod errors;
 mod event_factory;
 mod faults;
+mod gateway;
 mod persistence;
 mod publisher;
 mod request_log;
