@@ -62,6 +62,9 @@ pub use config::{
     DEFAULT_PARTNER_ACCOUNT, DEFAULT_SECRET, MAX_EVENTS_PER_SECOND, NOBODY_CLIENT_ID,
     VIEWER_CLIENT_ID,
 };
-pub use faults::{FaultKind, FaultRule, FaultRuleError, KIND_NAMES as FAULT_KIND_NAMES};
+pub use faults::{
+    FaultKind, FaultRule, FaultRuleError, KindSpec as FaultKindSpec, KINDS as FAULT_KINDS,
+    KIND_NAMES as FAULT_KIND_NAMES,
+};
 pub use persistence::PersistError;
 pub use server::{start, start_with_hook, RunningSim, StartError};
