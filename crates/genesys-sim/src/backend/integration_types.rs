@@ -141,7 +141,7 @@ impl IntegrationType {
                         "type": "string",
                         "title": "AWS Account Region",
                         "description": "The AWS region of the partner event source.",
-                        "enum": AWS_REGIONS
+                        "enum": *AWS_REGIONS
                     },
                     "eventSourceSuffix": {
                         "type": "string",
