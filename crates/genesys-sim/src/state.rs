@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::aws_partner::PartnerAws;
 use crate::backend::auth::{Directory, Grant, TokenStore};
-use crate::backend::integrations::{HookCall, Integration};
 use crate::backend::lifecycle::{BoxFuture, LifecycleHook};
+use crate::backend::model::{HookCall, Integration};
 use crate::backend::ratelimit::RateLimiter;
 use crate::backend::Backend;
 use crate::clock;

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::backend::integration_types;
-use crate::backend::integrations::Integration;
 use crate::backend::lifecycle::Phase;
+use crate::backend::model::Integration;
 use crate::clock::iso;
 use crate::config::OrgSpec;
 

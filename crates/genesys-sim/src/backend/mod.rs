@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod integration_types;
 pub mod integrations;
 pub mod lifecycle;
+pub mod model;
 pub mod permissions;
 pub mod ratelimit;
 pub mod validation;

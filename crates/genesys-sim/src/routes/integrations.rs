@@ -9,7 +9,8 @@ use axum::Json;
 use serde_json::{Map, Value};
 
 use crate::backend::auth::Caller;
-use crate::backend::integrations::{CreateRequest, Intended};
+use crate::backend::integrations::CreateRequest;
+use crate::backend::model::Intended;
 use crate::backend::permissions::{self, ADD, DELETE, EDIT, VIEW};
 use crate::clock;
 use crate::errors::ApiError;
