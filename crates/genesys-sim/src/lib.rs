@@ -6,9 +6,15 @@
 //! It is not a client (that is `genesys-client`, which it deliberately does not use) and
 //! not the `gcbridge sim` command (the binary builds a [`SimConfig`] and calls [`start`]).
 //!
-//! Like a moto service it is a backend (domain model, rules, lifecycle; no HTTP) plus a
-//! thin responses layer (axum routes). The wire contract is the real Genesys API; the
-//! Rust surface and the `/sim/v1/` test routes are pinned in docs/CONTRACTS.md.
+//! It is laid out like a moto service: `route_table` is the routes as data (moto's
+//! `urls.py`); `backend` the state machine (auth and tokens, rate limits, lifecycle,
+//! validation, catalogue, permissions, integration types, integrations; no HTTP, like
+//! `models.py`); `gateway` and `routes` the HTTP layer (`responses.py`): the gateway
+//! every request passes (latency, faults, auth, rate limit, counters) and one thin
+//! handler module per resource; `errors` the Genesys error bodies (`exceptions.py`).
+//! `faults` holds the fault rules and decides which fire; `server` binds and serves.
+//! The wire contract is the real Genesys API; the Rust surface and the `/sim/v1/` test
+//! routes are pinned in docs/CONTRACTS.md.
 //!
 //! sim.toml takes the keys CONTRACTS.md lists plus two optional ones:
 //! `rate_limit_window_secs` (default 60) and `state_file` (relative to the sim.toml).

@@ -1,5 +1,6 @@
-//! The HTTP surface: one module per resource, each a thin layer that turns requests into
-//! backend calls and backend results into Genesys-shaped JSON.
+//! The HTTP surface: the axum router, built from the route table, and one module per
+//! resource, each a thin layer that turns requests into backend calls and backend results
+//! into Genesys-shaped JSON.
 
 pub mod config;
 pub mod control;
