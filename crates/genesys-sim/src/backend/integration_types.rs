@@ -89,12 +89,8 @@ impl IntegrationType {
 
     /// The full IntegrationType document.
     pub fn full_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "provider": self.provider,
-            "category": self.category,
+        let mut doc = self.summary_json();
+        let more = json!({
             "images": [],
             "configPropertiesSchemaUri": format!("{}/configschemas/properties", self_uri(self.id)),
             "configAdvancedSchemaUri": format!("{}/configschemas/advanced", self_uri(self.id)),
@@ -113,8 +109,11 @@ impl IntegrationType {
             "maxInstances": self.max_instances,
             "userPermissions": [],
             "vendorOAuthClientIds": [],
-            "selfUri": self_uri(self.id),
-        })
+        });
+        if let (Value::Object(doc), Value::Object(more)) = (&mut doc, more) {
+            doc.extend(more);
+        }
+        doc
     }
 
     /// The JSON schema document for one config section (`properties` or `advanced`);

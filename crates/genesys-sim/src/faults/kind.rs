@@ -73,7 +73,7 @@ pub enum Needs {
 }
 
 /// One row of [`KINDS`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct KindSpec {
     name: &'static str,
     description: &'static str,
@@ -85,18 +85,24 @@ pub struct KindSpec {
     /// A route the kind cannot work on, and why.
     never_on: Option<(&'static str, &'static str)>,
     needs: Needs,
-    build: fn(Option<u64>) -> FaultKind,
-    /// `Some(arg)` when the kind is this row's, with its field's value.
-    arg: fn(&FaultKind) -> Option<Option<u64>>,
+    shape: Shape,
+}
+
+/// How a row makes its kind and recognizes it.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// A kind without a field: this very value.
+    Unit(FaultKind),
+    /// A kind with a field: built from its value, and `arg` gives `Some(value)` for a
+    /// kind of this row.
+    Field {
+        build: fn(Option<u64>) -> FaultKind,
+        arg: fn(&FaultKind) -> Option<Option<u64>>,
+    },
 }
 
 impl KindSpec {
-    const fn new(
-        name: &'static str,
-        description: &'static str,
-        build: fn(Option<u64>) -> FaultKind,
-        arg: fn(&FaultKind) -> Option<Option<u64>>,
-    ) -> Self {
+    const fn new(name: &'static str, description: &'static str, shape: Shape) -> Self {
         KindSpec {
             name,
             description,
@@ -106,8 +112,28 @@ impl KindSpec {
             only_on: None,
             never_on: None,
             needs: Needs::Nothing,
-            build,
-            arg,
+            shape,
+        }
+    }
+
+    const fn unit(name: &'static str, description: &'static str, kind: FaultKind) -> Self {
+        Self::new(name, description, Shape::Unit(kind))
+    }
+
+    const fn with_field(
+        name: &'static str,
+        description: &'static str,
+        build: fn(Option<u64>) -> FaultKind,
+        arg: fn(&FaultKind) -> Option<Option<u64>>,
+    ) -> Self {
+        Self::new(name, description, Shape::Field { build, arg })
+    }
+
+    /// `Some(value of its field)` when `kind` is this row's.
+    fn arg_of(&self, kind: &FaultKind) -> Option<Option<u64>> {
+        match &self.shape {
+            Shape::Unit(k) => (k == kind).then_some(None),
+            Shape::Field { arg, .. } => arg(kind),
         }
     }
 
@@ -186,13 +212,16 @@ impl KindSpec {
                 None => {}
             }
         }
-        Ok((self.build)(arg))
+        Ok(match &self.shape {
+            Shape::Unit(k) => k.clone(),
+            Shape::Field { build, .. } => build(arg),
+        })
     }
 }
 
 /// Every kind, in the order [`FaultKind`] declares them.
 pub const KINDS: &[KindSpec] = &[
-    KindSpec::new(
+    KindSpec::with_field(
         "status",
         "Answers with this status (400..=599; 500, 502, 503, 504 are the useful ones) and a Genesys error body, without handling the request.",
         |a| FaultKind::Status(a.and_then(|s| u16::try_from(s).ok()).unwrap_or(503)),
@@ -202,7 +231,7 @@ pub const KINDS: &[KindSpec] = &[
         },
     )
     .takes(Field::Status, true),
-    KindSpec::new(
+    KindSpec::with_field(
         "rate-limit",
         "Answers 429 too.many.requests.retry.after with Retry-After when retry_after_secs is set, or 429 too.many.requests without the header, without handling the request.",
         |retry_after_secs| FaultKind::RateLimit { retry_after_secs },
@@ -212,7 +241,7 @@ pub const KINDS: &[KindSpec] = &[
         },
     )
     .takes(Field::RetryAfterSecs, false),
-    KindSpec::new(
+    KindSpec::with_field(
         "latency",
         "Delays the request, then handles it normally (rules after it still apply).",
         |a| FaultKind::Latency { ms: a.unwrap_or(0) },
@@ -223,21 +252,19 @@ pub const KINDS: &[KindSpec] = &[
     )
     .takes(Field::Ms, true)
     .delays(),
-    KindSpec::new(
+    KindSpec::unit(
         "close-connection",
         "Closes the connection before any byte of a response; the request is not handled.",
-        |_| FaultKind::CloseConnection,
-        |k| matches!(k, FaultKind::CloseConnection).then_some(None),
+        FaultKind::CloseConnection,
     )
     .needs(Needs::Cut),
-    KindSpec::new(
+    KindSpec::unit(
         "truncated-body",
         "Handles the request, sends the headers (with the full Content-Length) and half the body, then closes the connection.",
-        |_| FaultKind::TruncatedBody,
-        |k| matches!(k, FaultKind::TruncatedBody).then_some(None),
+        FaultKind::TruncatedBody,
     )
     .needs(Needs::Cut),
-    KindSpec::new(
+    KindSpec::with_field(
         "slow-token",
         "Delays POST /oauth/token only, then handles it normally.",
         |a| FaultKind::SlowToken { ms: a.unwrap_or(0) },
@@ -249,30 +276,27 @@ pub const KINDS: &[KindSpec] = &[
     .takes(Field::Ms, true)
     .delays()
     .only_on(TOKEN_ROUTE),
-    KindSpec::new(
+    KindSpec::unit(
         "revoke-token",
         "Revokes the (valid) bearer token of an API request and answers 401 bad.credentials; a new token works.",
-        |_| FaultKind::RevokeToken,
-        |k| matches!(k, FaultKind::RevokeToken).then_some(None),
+        FaultKind::RevokeToken,
     )
     .never_on(
         TOKEN_ROUTE,
         "it revokes the bearer token of an /api/v2 request",
     )
     .needs(Needs::LiveToken),
-    KindSpec::new(
+    KindSpec::unit(
         "concurrent-edit",
         "Before a PUT .../config/current, bumps that integration's config version (as if an admin edited its notes), so a request carrying the version it just read is stale and gets the real 409.",
-        |_| FaultKind::ConcurrentEdit,
-        |k| matches!(k, FaultKind::ConcurrentEdit).then_some(None),
+        FaultKind::ConcurrentEdit,
     )
     .only_on(PUT_CONFIG_ROUTE)
     .needs(Needs::Editable),
-    KindSpec::new(
+    KindSpec::unit(
         "lose-response",
         "Handles the request fully (a POST creates the integration), then closes the connection without sending the response.",
-        |_| FaultKind::LoseResponse,
-        |k| matches!(k, FaultKind::LoseResponse).then_some(None),
+        FaultKind::LoseResponse,
     )
     .needs(Needs::Cut),
 ];
@@ -293,7 +317,7 @@ impl FaultKind {
     pub fn spec(&self) -> &'static KindSpec {
         KINDS
             .iter()
-            .find(|k| (k.arg)(self).is_some())
+            .find(|k| k.arg_of(self).is_some())
             .expect("every FaultKind has a row in KINDS")
     }
 
@@ -305,7 +329,7 @@ impl FaultKind {
 
     /// The value of the kind's extra field, when it has one set.
     pub fn arg(&self) -> Option<u64> {
-        (self.spec().arg)(self).flatten()
+        self.spec().arg_of(self).flatten()
     }
 
     /// Whether the kind only delays the request (and later rules still get their turn).
