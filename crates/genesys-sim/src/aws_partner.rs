@@ -28,8 +28,8 @@ use aws_sdk_eventbridge::Client;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::lifecycle::{BoxFuture, HookRequest, LifecycleHook};
-use crate::state::lock;
+use crate::backend::lifecycle::{BoxFuture, HookRequest, LifecycleHook};
+use crate::sync::lock;
 
 /// The header moto's server reads the caller's account from.
 pub const MOTO_ACCOUNT_HEADER: &str = "x-moto-account-id";

@@ -21,7 +21,7 @@ use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::state::lock;
+use crate::sync::lock;
 
 /// What to do to the next response written on a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

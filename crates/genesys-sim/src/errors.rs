@@ -8,8 +8,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use crate::permissions;
-
 /// An API error as Genesys reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
@@ -112,25 +110,26 @@ impl ApiError {
         e
     }
 
+    /// The 429 that comes with a `Retry-After` header.
     pub fn too_many_requests(limit: u32, window_secs: u64) -> Self {
+        Self::rate_limited("too.many.requests.retry.after", limit, window_secs)
+    }
+
+    /// The 429 that comes without a `Retry-After` header.
+    pub fn too_many_requests_no_retry(limit: u32, window_secs: u64) -> Self {
+        Self::rate_limited("too.many.requests", limit, window_secs)
+    }
+
+    fn rate_limited(code: &str, limit: u32, window_secs: u64) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too.many.requests.retry.after",
+            code,
             format!(
                 "Rate limit exceeded the maximum. [{limit}] requests for [{window_secs}] seconds"
             ),
         )
         .with_param("limit", limit.to_string())
         .with_param("window", window_secs.to_string())
-    }
-
-    /// Fails with 403 unless `granted` covers `permission`.
-    pub fn require(granted: &[String], permission: &str) -> Result<(), ApiError> {
-        if permissions::holds(granted, permission) {
-            Ok(())
-        } else {
-            Err(Self::missing_permission(permission))
-        }
     }
 
     /// The JSON body; every error gets a fresh `contextId`, as Genesys's do.
@@ -174,14 +173,17 @@ mod tests {
 
     #[test]
     fn body_has_every_field() {
-        let b = ApiError::missing_permission(permissions::ADD).body();
+        let b = ApiError::missing_permission("integrations:integration:add").body();
         assert_eq!(b["status"], 403);
         assert_eq!(b["code"], "missing.permissions");
         assert_eq!(
             b["message"],
             "Unable to perform the requested action. You are missing the following permission(s): [integrations:integration:add]"
         );
-        assert_eq!(b["messageParams"]["permissions"], permissions::ADD);
+        assert_eq!(
+            b["messageParams"]["permissions"],
+            "integrations:integration:add"
+        );
         assert!(uuid::Uuid::parse_str(b["contextId"].as_str().unwrap()).is_ok());
         assert_eq!(b["details"], json!([]));
         assert_eq!(b["errors"], json!([]));

@@ -16,7 +16,7 @@ use rand::Rng;
 use serde_json::{json, Map, Number, Value};
 use time::OffsetDateTime;
 
-use crate::catalogue::Topic;
+use crate::backend::catalogue::Topic;
 use crate::clock;
 
 /// The placeholder of topic templates.
@@ -149,7 +149,7 @@ impl<R: Rng> Maker<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::catalogue;
+    use crate::backend::catalogue::catalogue;
     use time::format_description::well_known::Rfc3339;
 
     /// Checks `v` against catalogue type `ty` the way a consumer reading the schema would.

@@ -6,9 +6,15 @@
 //! It is not a client (that is `genesys-client`, which it deliberately does not use) and
 //! not the `gcbridge sim` command (the binary builds a [`SimConfig`] and calls [`start`]).
 //!
-//! Like a moto service it is a backend (domain model, rules, lifecycle; no HTTP) plus a
-//! thin responses layer (axum routes). The wire contract is the real Genesys API; the
-//! Rust surface and the `/sim/v1/` test routes are pinned in docs/CONTRACTS.md.
+//! It is laid out like a moto service: `route_table` is the routes as data (moto's
+//! `urls.py`); `backend` the state machine (auth and tokens, rate limits, lifecycle,
+//! validation, catalogue, permissions, integration types, integrations; no HTTP, like
+//! `models.py`); `gateway` and `routes` the HTTP layer (`responses.py`): the gateway
+//! every request passes (latency, faults, auth, rate limit, counters) and one thin
+//! handler module per resource; `errors` the Genesys error bodies (`exceptions.py`).
+//! `faults` holds the fault rules and decides which fire; `server` binds and serves.
+//! The wire contract is the real Genesys API; the Rust surface and the `/sim/v1/` test
+//! routes are pinned in docs/CONTRACTS.md.
 //!
 //! sim.toml takes the keys CONTRACTS.md lists plus two optional ones:
 //! `rate_limit_window_secs` (default 60) and `state_file` (relative to the sim.toml).
@@ -34,35 +40,37 @@
 //! `x-moto-account-id: <partner_account>` and static dummy credentials. Without an
 //! endpoint nothing calls AWS.
 
-mod auth;
 mod aws_partner;
 mod backend;
-mod catalogue;
 mod clock;
 mod config;
 mod connection;
 mod errors;
 mod event_factory;
 mod faults;
-mod integration_types;
-pub mod lifecycle;
-mod permissions;
+mod gateway;
 mod persistence;
 mod publisher;
-mod ratelimit;
 mod request_log;
+mod route_table;
 mod routes;
 mod server;
 mod state;
-mod validation;
+mod sync;
 mod views;
 
 pub use aws_partner::{source_name, MOTO_ACCOUNT_HEADER};
+/// The lifecycle hook seam, reachable at `genesys_sim::lifecycle` as before the backend
+/// folder held it.
+pub use backend::lifecycle;
 pub use config::{
     ClientSpec, ConfigError, OrgSpec, SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
     DEFAULT_PARTNER_ACCOUNT, DEFAULT_SECRET, MAX_EVENTS_PER_SECOND, NOBODY_CLIENT_ID,
     VIEWER_CLIENT_ID,
 };
-pub use faults::{FaultKind, FaultRule, FaultRuleError, KIND_NAMES as FAULT_KIND_NAMES};
+pub use faults::{
+    FaultKind, FaultRule, FaultRuleError, KindSpec as FaultKindSpec, KINDS as FAULT_KINDS,
+    KIND_NAMES as FAULT_KIND_NAMES,
+};
 pub use persistence::PersistError;
 pub use server::{start, start_with_hook, RunningSim, StartError};

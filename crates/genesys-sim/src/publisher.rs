@@ -20,11 +20,11 @@ use serde_json::{json, Value};
 use tokio::task::JoinHandle;
 
 use crate::aws_partner::{describe, PartnerAws, SourceRef};
-use crate::catalogue::catalogue;
+use crate::backend::catalogue::catalogue;
+use crate::backend::lifecycle::Phase;
 use crate::clock;
 use crate::errors::ApiError;
 use crate::event_factory;
-use crate::lifecycle::Phase;
 use crate::state::Sim;
 
 /// The most entries one PutPartnerEvents call takes.

@@ -9,6 +9,11 @@ use serde_json::{json, Value};
 /// Route key for requests that matched no route, so unknown paths cannot grow the map.
 pub const UNMATCHED: &str = "(unmatched)";
 
+/// Set by the token route on its response so the counters can name the client, which
+/// no bearer token names yet.
+#[derive(Clone)]
+pub struct ClientTag(pub String);
+
 #[derive(Debug, Default)]
 pub struct RequestLog {
     total: u64,

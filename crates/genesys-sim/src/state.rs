@@ -3,20 +3,21 @@
 //! persisted and every lifecycle hook call is started the same way.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use crate::auth::{Directory, TokenStore};
 use crate::aws_partner::PartnerAws;
-use crate::backend::integrations::{HookCall, Integration};
+use crate::backend::auth::{Directory, Grant, TokenStore};
+use crate::backend::lifecycle::{BoxFuture, LifecycleHook};
+use crate::backend::model::{HookCall, Integration};
+use crate::backend::ratelimit::RateLimiter;
 use crate::backend::Backend;
 use crate::clock;
 use crate::config::{OrgSpec, SimConfig};
 use crate::errors::ApiError;
 use crate::faults::FaultSet;
-use crate::lifecycle::{BoxFuture, LifecycleHook};
 use crate::persistence;
-use crate::ratelimit::RateLimiter;
 use crate::request_log::RequestLog;
+use crate::sync::lock;
 
 pub struct Sim {
     pub config: SimConfig,
@@ -29,11 +30,6 @@ pub struct Sim {
     pub hook: Arc<dyn LifecycleHook>,
     /// The partner side of EventBridge, when `eventbridge_endpoint` is set.
     pub aws: Option<Arc<PartnerAws>>,
-}
-
-/// Locks a mutex; a panic elsewhere must not take the whole emulator down with it.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Sim {
@@ -50,7 +46,7 @@ impl Sim {
             }
         }
         Ok(Sim {
-            directory: Directory::new(&config),
+            directory: Directory::new(grants(&config)),
             faults: Mutex::new(FaultSet::from_valid(
                 config.faults.clone(),
                 config.fault_seed,
@@ -213,6 +209,18 @@ impl Sim {
         lock(&self.log).clear();
         lock(&self.faults).reset();
     }
+}
+
+/// Every client of every org, as the token endpoint's directory takes them.
+fn grants(config: &SimConfig) -> impl Iterator<Item = Grant<'_>> {
+    config.orgs.iter().flat_map(|org| {
+        org.clients.iter().map(|c| Grant {
+            org_id: &org.id,
+            client_id: &c.id,
+            secret: &c.secret,
+            permissions: &c.permissions,
+        })
+    })
 }
 
 fn save_logged(path: &Path, backend: &Backend) {

@@ -7,11 +7,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::backend::integrations::Integration;
+use crate::backend::integration_types;
+use crate::backend::lifecycle::Phase;
+use crate::backend::model::Integration;
 use crate::clock::iso;
 use crate::config::OrgSpec;
-use crate::integration_types;
-use crate::lifecycle::Phase;
 
 pub fn integration_uri(id: &str) -> String {
     format!("/api/v2/integrations/{id}")

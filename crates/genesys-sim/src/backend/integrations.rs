@@ -1,6 +1,6 @@
-//! The integrations of one org: the domain model (Integration, IntegrationConfiguration)
-//! and the operations the API offers on it, with their rules (type ids, names, config
-//! versions, EventBridge properties, lifecycle transitions). No HTTP here.
+//! The integrations of one org and the operations the API offers on them, with their
+//! rules (type ids, names, config versions, EventBridge properties, lifecycle
+//! transitions). One integration's own fields are `model.rs`. No HTTP here.
 
 use std::time::Duration;
 
@@ -8,64 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use crate::backend::integration_types;
+use crate::backend::lifecycle::{HookRequest, Lifecycle};
+use crate::backend::model::{HookCall, Integration, IntegrationConfig, Intended};
+use crate::backend::validation::{self, OtherSource};
 use crate::errors::ApiError;
-use crate::integration_types::{self, EVENTBRIDGE_TYPE_ID};
-use crate::lifecycle::{HookRequest, Lifecycle};
-use crate::validation::{self, OtherSource};
-
-/// `intendedState`: what the admin asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Intended {
-    Enabled,
-    Disabled,
-}
-
-impl Intended {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Intended::Enabled => "ENABLED",
-            Intended::Disabled => "DISABLED",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "ENABLED" => Some(Intended::Enabled),
-            "DISABLED" => Some(Intended::Disabled),
-            _ => None,
-        }
-    }
-}
-
-/// One integration as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Integration {
-    pub id: String,
-    pub name: String,
-    pub type_id: String,
-    pub notes: String,
-    pub intended: Intended,
-    pub lifecycle: Lifecycle,
-    #[serde(default)]
-    pub attributes: Map<String, Value>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub date_created: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
-    pub date_modified: OffsetDateTime,
-    pub config: IntegrationConfig,
-}
-
-/// `config.current`. `credentials` holds references to credential objects, never secrets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IntegrationConfig {
-    pub name: String,
-    pub notes: String,
-    pub version: u64,
-    pub properties: Map<String, Value>,
-    pub advanced: Map<String, Value>,
-    pub credentials: Map<String, Value>,
-}
 
 /// The fields of `POST /api/v2/integrations`, already type-checked by the routes.
 #[derive(Debug, Clone, Default)]
@@ -86,53 +33,22 @@ pub struct ConfigUpdate {
     pub credentials: Option<Map<String, Value>>,
 }
 
-/// Work a change leaves for the lifecycle hook, done outside the state lock.
-#[derive(Debug, Clone, PartialEq)]
-pub enum HookCall {
-    Activate(HookRequest),
-    Deactivate(HookRequest),
-}
-
 /// All integrations of one org, in creation order (the order listings use).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgIntegrations {
     pub integrations: Vec<Integration>,
 }
 
-impl Integration {
-    pub fn is_eventbridge(&self) -> bool {
-        self.type_id == EVENTBRIDGE_TYPE_ID
-    }
-
-    /// Whether the current config is enough to activate.
-    fn completeness(&self) -> Result<(), String> {
-        if self.is_eventbridge() {
-            validation::completeness(&self.config.properties)
-        } else {
-            Ok(())
-        }
-    }
-
-    fn hook_request(&self, org_id: &str) -> HookRequest {
-        HookRequest {
-            org_id: org_id.to_string(),
-            integration_id: self.id.clone(),
-            integration_type: self.type_id.clone(),
-            generation: self.lifecycle.generation,
-            properties: self.config.properties.clone(),
-        }
-    }
-
-    /// (Re)starts activation and says whether the hook should run.
-    fn start_activation(&mut self, org_id: &str, now: OffsetDateTime) -> Option<HookCall> {
-        let complete = self.completeness();
-        self.lifecycle
-            .activate(complete, now)
-            .then(|| HookCall::Activate(self.hook_request(org_id)))
-    }
-}
-
 impl OrgIntegrations {
+    /// The lifecycle of an integration a hook verdict is about; gone if it was deleted
+    /// meanwhile, and the verdict with it.
+    fn lifecycle_of(&mut self, id: &str) -> Option<&mut Lifecycle> {
+        self.integrations
+            .iter_mut()
+            .find(|i| i.id == id)
+            .map(|i| &mut i.lifecycle)
+    }
+
     fn find(&self, id: &str) -> Result<usize, ApiError> {
         self.integrations
             .iter()
@@ -218,7 +134,7 @@ impl OrgIntegrations {
         let hook = match (intended, it.intended) {
             // Re-enabling retries an integration stuck in ERROR; otherwise nothing changes.
             (Intended::Enabled, Intended::Enabled)
-                if observed != crate::lifecycle::Phase::Error =>
+                if observed != crate::backend::lifecycle::Phase::Error =>
             {
                 None
             }
@@ -311,17 +227,13 @@ impl OrgIntegrations {
 
     /// Makes the activation numbered `generation` wait for its hook (a gating hook).
     pub fn await_hook(&mut self, id: &str, generation: u64) -> bool {
-        match self.integrations.iter_mut().find(|i| i.id == id) {
-            Some(it) => it.lifecycle.await_hook(generation),
-            None => false,
-        }
+        self.lifecycle_of(id)
+            .is_some_and(|l| l.await_hook(generation))
     }
 
     pub fn hook_succeeded(&mut self, id: &str, generation: u64, now: OffsetDateTime) -> bool {
-        match self.integrations.iter_mut().find(|i| i.id == id) {
-            Some(it) => it.lifecycle.hook_succeeded(generation, now),
-            None => false,
-        }
+        self.lifecycle_of(id)
+            .is_some_and(|l| l.hook_succeeded(generation, now))
     }
 
     /// The activations to redo after a restart: enabled integrations that are ACTIVATING
@@ -331,7 +243,7 @@ impl OrgIntegrations {
             .iter()
             .filter(|i| {
                 i.intended == Intended::Enabled
-                    && i.lifecycle.phase == crate::lifecycle::Phase::Activating
+                    && i.lifecycle.phase == crate::backend::lifecycle::Phase::Activating
             })
             .map(|i| i.hook_request(org_id))
             .collect()
@@ -344,17 +256,16 @@ impl OrgIntegrations {
         message: String,
         now: OffsetDateTime,
     ) -> bool {
-        match self.integrations.iter_mut().find(|i| i.id == id) {
-            Some(it) => it.lifecycle.hook_failed(generation, message, now),
-            None => false,
-        }
+        self.lifecycle_of(id)
+            .is_some_and(|l| l.hook_failed(generation, message, now))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifecycle::Phase;
+    use crate::backend::integration_types::EVENTBRIDGE_TYPE_ID;
+    use crate::backend::lifecycle::Phase;
     use serde_json::json;
     use time::macros::datetime;
 

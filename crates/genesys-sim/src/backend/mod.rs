@@ -1,8 +1,18 @@
-//! The emulator's domain state: every org's integrations, kept apart from HTTP the way a
-//! moto backend is. Routes call into it with typed arguments and render what it returns;
-//! persistence serializes it whole.
+//! The emulator's state machine, kept apart from HTTP the way a moto backend is: the
+//! submodules hold one concern each (clients and tokens, rate-limit windows, lifecycle,
+//! validation, topic catalogue, permissions, integration types, one integration, an
+//! org's integrations), and [`Backend`] every org's integrations. Routes call into it
+//! with typed arguments and render what it returns; persistence serializes it whole.
 
+pub mod auth;
+pub mod catalogue;
+pub mod integration_types;
 pub mod integrations;
+pub mod lifecycle;
+pub mod model;
+pub mod permissions;
+pub mod ratelimit;
+pub mod validation;
 
 use std::collections::BTreeMap;
 

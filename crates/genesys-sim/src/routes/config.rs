@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{Map, Value};
 
-use crate::auth::Caller;
+use crate::backend::auth::Caller;
 use crate::backend::integrations::ConfigUpdate;
+use crate::backend::permissions::{self, EDIT, VIEW};
 use crate::clock;
 use crate::errors::ApiError;
-use crate::permissions::{EDIT, VIEW};
 use crate::routes::extract::{opt_object, opt_string, Body};
 use crate::state::Sim;
 use crate::views;
@@ -21,7 +21,7 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, VIEW)?;
+    permissions::require(&caller.permissions, VIEW)?;
     sim.read(|b| Ok(Json(views::config(b.org(&caller.org_id)?.get(&id)?))))
 }
 
@@ -51,7 +51,7 @@ pub async fn put(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, EDIT)?;
+    permissions::require(&caller.permissions, EDIT)?;
     let update = config_update(&body.json_object()?)?;
     let now = clock::now();
     let org_id = caller.org_id.clone();

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 
 use crate::errors::ApiError;
 use crate::faults::{rules_from_json, FaultRule, FaultRuleError};
-use crate::state::{lock, Sim};
+use crate::state::Sim;
+use crate::sync::lock;
 
 pub async fn requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
     Json(lock(&sim.log).to_json())

@@ -8,7 +8,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde_json::Value;
 
-use crate::auth::Caller;
+use crate::backend::auth::Caller;
 use crate::errors::ApiError;
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {

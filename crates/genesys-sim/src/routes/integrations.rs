@@ -8,11 +8,12 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{Map, Value};
 
-use crate::auth::Caller;
-use crate::backend::integrations::{CreateRequest, Intended};
+use crate::backend::auth::Caller;
+use crate::backend::integrations::CreateRequest;
+use crate::backend::model::Intended;
+use crate::backend::permissions::{self, ADD, DELETE, EDIT, VIEW};
 use crate::clock;
 use crate::errors::ApiError;
-use crate::permissions::{ADD, DELETE, EDIT, VIEW};
 use crate::routes::extract::{opt_string, Body, QueryPairs};
 use crate::state::Sim;
 use crate::views;
@@ -51,7 +52,7 @@ pub async fn list(
     caller: Caller,
     query: QueryPairs,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, VIEW)?;
+    permissions::require(&caller.permissions, VIEW)?;
     let page_size = page_param(&query, "pageSize", 25, 100)?;
     let page_number = page_param(&query, "pageNumber", 1, usize::MAX)?;
     let expand = wants_config(&query);
@@ -105,7 +106,7 @@ pub async fn create(
     caller: Caller,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, ADD)?;
+    permissions::require(&caller.permissions, ADD)?;
     let req = create_request(&body.json_object()?)?;
     let now = clock::now();
     let created = sim.write(|b| b.org_mut(&caller.org_id)?.create(req, now))?;
@@ -123,7 +124,7 @@ pub async fn get(
     Path(id): Path<String>,
     query: QueryPairs,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, VIEW)?;
+    permissions::require(&caller.permissions, VIEW)?;
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let expand = wants_config(&query);
@@ -139,7 +140,7 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, EDIT)?;
+    permissions::require(&caller.permissions, EDIT)?;
     let body = body.json_object()?;
     let raw = opt_string(&body, "intendedState")?;
     let intended = raw.as_deref().and_then(Intended::parse).ok_or_else(|| {
@@ -168,7 +169,7 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    ApiError::require(&caller.permissions, DELETE)?;
+    permissions::require(&caller.permissions, DELETE)?;
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let org_id = caller.org_id.clone();

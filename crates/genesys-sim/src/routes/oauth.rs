@@ -14,8 +14,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::json;
 
-use crate::server::ClientTag;
-use crate::state::{lock, Sim};
+use crate::request_log::ClientTag;
+use crate::state::Sim;
+use crate::sync::lock;
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     (

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::Value;
 
-use crate::auth::Caller;
+use crate::backend::auth::Caller;
 use crate::errors::ApiError;
 use crate::state::Sim;
 use crate::views;

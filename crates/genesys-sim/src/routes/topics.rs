@@ -4,8 +4,8 @@
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use crate::auth::Caller;
-use crate::catalogue::catalogue;
+use crate::backend::auth::Caller;
+use crate::backend::catalogue::catalogue;
 use crate::routes::extract::QueryPairs;
 
 pub async fn available(_caller: Caller, query: QueryPairs) -> Json<Value> {

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-const CATALOGUE_JSON: &str = include_str!("../../../data/genesys-topics.json");
+const CATALOGUE_JSON: &str = include_str!("../../../../data/genesys-topics.json");
 
 /// The transports a topic can be delivered on.
 pub const WEBSOCKET: &str = "Websocket";

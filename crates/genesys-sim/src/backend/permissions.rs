@@ -1,6 +1,8 @@
 //! Genesys permission strings (`domain:entity:action`) and the check that a client holds
 //! one, including the `*` wildcards Genesys roles use.
 
+use crate::errors::ApiError;
+
 /// Lets a client list and read integrations, their configs and the integration types.
 pub const VIEW: &str = "integrations:integration:view";
 /// Lets a client create integrations.
@@ -9,6 +11,15 @@ pub const ADD: &str = "integrations:integration:add";
 pub const EDIT: &str = "integrations:integration:edit";
 /// Lets a client delete integrations.
 pub const DELETE: &str = "integrations:integration:delete";
+
+/// Fails with 403 unless `granted` covers `permission`.
+pub fn require(granted: &[String], permission: &str) -> Result<(), ApiError> {
+    if holds(granted, permission) {
+        Ok(())
+    } else {
+        Err(ApiError::missing_permission(permission))
+    }
+}
 
 /// True when one of `granted` covers `required`; a granted segment `*` matches any value,
 /// so `integrations:*:*` or `*:*:*` cover every integration permission.

@@ -10,8 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::Rng;
 
-use crate::config::SimConfig;
-
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
@@ -33,22 +31,25 @@ pub struct Directory {
     clients: HashMap<String, Client>,
 }
 
+/// One client as the directory learns it (from the config's orgs).
+pub struct Grant<'a> {
+    pub org_id: &'a str,
+    pub client_id: &'a str,
+    pub secret: &'a str,
+    pub permissions: &'a [String],
+}
+
 impl Directory {
-    pub fn new(config: &SimConfig) -> Self {
-        let clients = config
-            .orgs
-            .iter()
-            .flat_map(|org| {
-                org.clients.iter().map(|c| {
-                    (
-                        c.id.clone(),
-                        Client {
-                            org_id: org.id.clone(),
-                            secret: c.secret.clone(),
-                            permissions: Arc::new(c.permissions.clone()),
-                        },
-                    )
-                })
+    pub fn new<'a>(grants: impl IntoIterator<Item = Grant<'a>>) -> Self {
+        let clients = grants
+            .into_iter()
+            .map(|g| {
+                let client = Client {
+                    org_id: g.org_id.to_string(),
+                    secret: g.secret.to_string(),
+                    permissions: Arc::new(g.permissions.to_vec()),
+                };
+                (g.client_id.to_string(), client)
             })
             .collect();
         Directory { clients }
@@ -122,11 +123,19 @@ impl TokenStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_SECRET};
+
+    const ADMIN_CLIENT_ID: &str = "admin";
+    const DEFAULT_ORG_ID: &str = "org";
+    const DEFAULT_SECRET: &str = "secret";
 
     #[test]
     fn authenticate_issue_expire_revoke() {
-        let d = Directory::new(&SimConfig::default());
+        let d = Directory::new([Grant {
+            org_id: DEFAULT_ORG_ID,
+            client_id: ADMIN_CLIENT_ID,
+            secret: DEFAULT_SECRET,
+            permissions: &[],
+        }]);
         assert!(d.authenticate(ADMIN_CLIENT_ID, "wrong").is_none());
         assert!(d.authenticate("nobody-at-all", DEFAULT_SECRET).is_none());
         let caller = d.authenticate(ADMIN_CLIENT_ID, DEFAULT_SECRET).unwrap();

@@ -2,9 +2,11 @@
 //! region, suffix, topic filter), each failing with a 400 that names the property and
 //! says what is allowed, plus the completeness check the lifecycle runs on enable.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
-use crate::catalogue::catalogue;
+use crate::backend::catalogue::catalogue;
 use crate::errors::ApiError;
 
 pub const AWS_ACCOUNT_ID: &str = "awsAccountId";
@@ -22,41 +24,15 @@ pub const EVENTBRIDGE_PROPERTIES: [&str; 4] = [
 
 pub const SUFFIX_MAX_LEN: usize = 64;
 
-/// AWS region codes where a partner event source can live.
-pub const AWS_REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-east-1",
-    "sa-east-1",
-    "me-south-1",
-    "me-central-1",
-    "af-south-1",
-    "il-central-1",
-    "mx-central-1",
-    "us-gov-west-1",
-    "us-gov-east-1",
-];
+/// AWS region codes where a partner event source can live, from the workspace's one list
+/// (gcbridge-core reads the same file, so client and emulator agree).
+pub static AWS_REGIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../../../../data/aws-regions.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
 
 /// Another EventBridge integration of the same org, for the suffix uniqueness rule.
 #[derive(Debug, Clone, Copy)]
@@ -227,6 +203,15 @@ fn check_event_filter(v: &Value) -> Result<(), ApiError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn regions_come_from_the_data_file_without_its_comments() {
+        assert_eq!(AWS_REGIONS.first(), Some(&"us-east-1"));
+        assert!(AWS_REGIONS.contains(&"us-gov-east-1"));
+        assert!(AWS_REGIONS
+            .iter()
+            .all(|r| !r.is_empty() && !r.contains(['#', ' '])));
+    }
 
     fn props(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

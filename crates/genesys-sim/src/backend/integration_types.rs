@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::validation::{AWS_REGIONS, SUFFIX_MAX_LEN};
+use crate::backend::validation::{AWS_REGIONS, SUFFIX_MAX_LEN};
 
 pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
 pub const DATA_ACTIONS_TYPE_ID: &str = "purecloud-data-actions";
@@ -89,12 +89,8 @@ impl IntegrationType {
 
     /// The full IntegrationType document.
     pub fn full_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "provider": self.provider,
-            "category": self.category,
+        let mut doc = self.summary_json();
+        let more = json!({
             "images": [],
             "configPropertiesSchemaUri": format!("{}/configschemas/properties", self_uri(self.id)),
             "configAdvancedSchemaUri": format!("{}/configschemas/advanced", self_uri(self.id)),
@@ -113,8 +109,11 @@ impl IntegrationType {
             "maxInstances": self.max_instances,
             "userPermissions": [],
             "vendorOAuthClientIds": [],
-            "selfUri": self_uri(self.id),
-        })
+        });
+        if let (Value::Object(doc), Value::Object(more)) = (&mut doc, more) {
+            doc.extend(more);
+        }
+        doc
     }
 
     /// The JSON schema document for one config section (`properties` or `advanced`);
@@ -141,7 +140,7 @@ impl IntegrationType {
                         "type": "string",
                         "title": "AWS Account Region",
                         "description": "The AWS region of the partner event source.",
-                        "enum": AWS_REGIONS
+                        "enum": *AWS_REGIONS
                     },
                     "eventSourceSuffix": {
                         "type": "string",
