@@ -5,10 +5,12 @@ pub mod connection;
 pub mod destination_input;
 pub mod diagnostic;
 pub mod environment;
+pub mod from_live;
 pub mod labels;
 pub mod load;
 pub mod raw;
 mod toml_error;
+pub mod write;
 
 pub use connection::{
     resolve_setting, Connection, ConnectionError, ConnectionFlags, Resolved, Setting, Unset,
