@@ -44,9 +44,9 @@ pub struct GlobalArgs {
     pub aws_endpoint: Option<String>,
 }
 
-/// How to reach the Genesys org. Values not given here come from the environment
-/// (GENESYS_* or GENESYSCLOUD_* names), a `.env` file in the working directory, or the config file.
-#[derive(Debug, Args, Clone, Default)]
+/// How to reach the Genesys org. Values not given here come from the config file, else from the
+/// environment (GENESYS_* or GENESYSCLOUD_* names) or a `.env` file in the working directory.
+#[derive(Args, Clone, Default)]
 pub struct ConnectionArgs {
     /// Genesys Cloud region: AWS-style code (us-east-1), SDK name (us_east_1), domain
     /// (mypurecloud.com) or API base URL. Env: GENESYS_REGION or GENESYSCLOUD_REGION.
@@ -65,6 +65,14 @@ pub struct ConnectionArgs {
     /// Env: GENESYS_CLIENT_SECRET or GENESYSCLOUD_OAUTHCLIENT_SECRET.
     #[arg(long, global = true, value_name = "SECRET", hide_env_values = true)]
     pub client_secret: Option<String>,
+}
+
+/// By hand, because `--client-secret` must not show up in `{:?}` of the parsed command line:
+/// core's `ConnectionFlags` already prints it redacted.
+impl std::fmt::Debug for ConnectionArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::connect::flags(self).fmt(f)
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,9 @@
 //! The desired state of `plan` / `apply`: from a config file, or from destination flags.
 
 use gcbridge_core::config::{
-    load_file, DestinationInput, Diagnostics, Field, Origin, DEFAULT_ORG_NAME,
+    load_file, DestinationInput, Diagnostics, Field, Key, Labels, Origin, DEFAULT_ORG_NAME,
 };
-use gcbridge_core::{DesiredState, OrgSpec};
+use gcbridge_core::{DesiredState, DestinationSpec, OrgSpec};
 
 use crate::cli::{ApplyArgs, DestinationFlags};
 use crate::failure::Failure;
@@ -36,86 +36,48 @@ pub fn desired_state(args: &ApplyArgs) -> Result<DesiredState, Failure> {
 }
 
 fn flags_used(f: &DestinationFlags) -> Vec<&'static str> {
-    let mut used = Vec::new();
-    let checks: [(bool, &'static str); 9] = [
-        (f.name.is_some(), "--name"),
-        (f.description.is_some(), "--description"),
-        (f.aws_account_id.is_some(), "--aws-account-id"),
-        (f.aws_region.is_some(), "--aws-region"),
-        (f.suffix.is_some(), "--suffix"),
-        (f.event_bus_arn.is_some(), "--event-bus-arn"),
-        (!f.topics.is_empty(), "--topic"),
-        (!f.event_types.is_empty(), "--event-types"),
-        (f.disabled, "--disabled"),
+    let given = [
+        (f.name.is_some(), Key::Name),
+        (f.description.is_some(), Key::Description),
+        (f.aws_account_id.is_some(), Key::AwsAccountId),
+        (f.aws_region.is_some(), Key::AwsRegion),
+        (f.suffix.is_some(), Key::EventSourceSuffix),
+        (f.event_bus_arn.is_some(), Key::EventBusArn),
+        (!f.topics.is_empty(), Key::Topics),
+        (!f.event_types.is_empty(), Key::EventTypes),
+        (f.disabled, Key::Enabled),
     ];
-    for (given, flag) in checks {
-        if given {
-            used.push(flag);
-        }
-    }
-    used
+    given
+        .into_iter()
+        .filter(|(given, _)| *given)
+        .map(|(_, key)| Labels::Flags.name(key))
+        .collect()
 }
 
-fn field<T: Clone>(v: &Option<T>, flag: &str) -> Option<Field<T>> {
-    v.as_ref().map(|value| Field {
-        value: value.clone(),
+fn flag<T: Clone>(value: T, key: Key) -> Field<T> {
+    Field {
+        value,
         origin: Origin::Flag,
-        label: flag.into(),
-    })
+        label: Labels::Flags.name(key).into(),
+    }
 }
 
-/// One destination from flags, validated by the same rules as the file.
-pub fn from_flags(f: &DestinationFlags) -> Result<gcbridge_core::DestinationSpec, Diagnostics> {
-    let list = |items: &[String], flag: &str| -> Vec<Field<String>> {
-        items
-            .iter()
-            .map(|v| Field {
-                value: v.clone(),
-                origin: Origin::Flag,
-                label: flag.into(),
-            })
-            .collect()
-    };
+/// One destination from flags, validated by the same rules as the file, worded in flags.
+pub fn from_flags(f: &DestinationFlags) -> Result<DestinationSpec, Diagnostics> {
+    let one = |v: &Option<String>, key: Key| v.clone().map(|v| flag(v, key));
+    let list = |items: &[String], key: Key| items.iter().map(|v| flag(v.clone(), key)).collect();
     let input = DestinationInput {
-        name: field(&f.name, "--name"),
-        description: field(&f.description, "--description"),
-        enabled: Some(Field {
-            value: !f.disabled,
-            origin: Origin::Flag,
-            label: "--disabled".into(),
-        }),
-        aws_account_id: field(&f.aws_account_id, "--aws-account-id"),
-        aws_region: field(&f.aws_region, "--aws-region"),
-        event_source_suffix: field(&f.suffix, "--suffix"),
-        event_bus_arn: field(&f.event_bus_arn, "--event-bus-arn"),
-        topics: list(&f.topics, "--topic"),
-        event_types: list(&f.event_types, "--event-types"),
+        name: one(&f.name, Key::Name),
+        description: one(&f.description, Key::Description),
+        enabled: Some(flag(!f.disabled, Key::Enabled)),
+        aws_account_id: one(&f.aws_account_id, Key::AwsAccountId),
+        aws_region: one(&f.aws_region, Key::AwsRegion),
+        event_source_suffix: one(&f.suffix, Key::EventSourceSuffix),
+        event_bus_arn: one(&f.event_bus_arn, Key::EventBusArn),
+        topics: list(&f.topics, Key::Topics),
+        event_types: list(&f.event_types, Key::EventTypes),
         origin: Some(Origin::Flag),
-        missing_hint_topics:
-            "give --topic TEMPLATE (repeatable) or --event-types conversation,user,routing".into(),
+        labels: Labels::Flags,
     };
-    input.validate().map_err(|mut errs| {
-        // Flag errors name flags, not file keys.
-        for e in &mut errs {
-            if let Some(f) = &e.field {
-                let mapped = match f.as_str() {
-                    "name" => "--name",
-                    "aws_account_id" => "--aws-account-id",
-                    "aws_region" => "--aws-region",
-                    "event_source_suffix" => "--suffix",
-                    "topics" => "--topic",
-                    other => other,
-                };
-                e.field = Some(mapped.to_string());
-            }
-            if let Some(h) = &e.help {
-                e.help = Some(
-                    h.replace("aws_account_id / --aws-account-id", "--aws-account-id")
-                        .replace("an event_bus_arn instead of aws_account_id, aws_region and event_source_suffix",
-                                 "--event-bus-arn instead of --aws-account-id, --aws-region and --suffix"),
-                );
-            }
-        }
-        Diagnostics(errs)
-    })
+    input.validate().map_err(Diagnostics)
 }

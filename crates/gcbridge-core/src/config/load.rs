@@ -7,9 +7,10 @@ use toml::Spanned;
 
 use super::destination_input::{DestinationInput, Field};
 use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
+use super::labels::{Key, Labels};
 use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
-use crate::desired::{ConnectionSpec, DesiredState, OrgSpec};
-use crate::suggest;
+use super::toml_error::toml_error;
+use crate::desired::{ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -84,6 +85,7 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
     let ctx = Ctx { text, path };
     let mut errors = Vec::new();
     let mut orgs = Vec::new();
+    let mut seen_orgs: HashMap<String, usize> = HashMap::new();
 
     if raw.genesys.is_none() && raw.destination.is_empty() && raw.org.is_empty() {
         // Nothing but blanks and comments: a wrong file, or one not written yet. Planning it would
@@ -119,68 +121,10 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
     }
 
     if raw.org.is_empty() {
-        let connection = match &raw.genesys {
-            Some(g) => ctx.connection(g.get_ref(), &mut errors),
-            None => ConnectionSpec::default(),
-        };
-        let origin = raw
-            .genesys
-            .as_ref()
-            .map(|g| ctx.origin(g.span().start))
-            .unwrap_or_else(|| ctx.origin(0));
-        let destinations = ctx.destinations(&raw.destination, "destination", &mut errors);
-        orgs.push(OrgSpec {
-            name: DEFAULT_ORG_NAME.into(),
-            connection,
-            destinations,
-            origin,
-        });
+        orgs.push(ctx.single_org(&raw, &mut errors));
     } else {
-        let mut seen: HashMap<String, usize> = HashMap::new();
         for org in &raw.org {
-            let RawOrg {
-                name,
-                region,
-                api_url,
-                login_url,
-                client_id_env,
-                client_secret_env,
-                destination,
-            } = org.get_ref();
-            if name.get_ref().trim().is_empty() {
-                errors.push(ctx.diag(
-                    name,
-                    "org name",
-                    "must not be empty",
-                    Some("give the org a name, e.g. name = \"prod\"".into()),
-                ));
-            }
-            if let Some(first) = seen.insert(name.get_ref().clone(), ctx.line(name.span().start)) {
-                errors.push(ctx.diag(
-                    name,
-                    "org name",
-                    format!(
-                        "\"{}\" is used twice (first on line {first})",
-                        name.get_ref()
-                    ),
-                    Some("give each [[org]] its own name".into()),
-                ));
-            }
-            let conn = RawConnection {
-                region: region.clone(),
-                api_url: api_url.clone(),
-                login_url: login_url.clone(),
-                client_id_env: client_id_env.clone(),
-                client_secret_env: client_secret_env.clone(),
-            };
-            let connection = ctx.connection(&conn, &mut errors);
-            let destinations = ctx.destinations(destination, "org.destination", &mut errors);
-            orgs.push(OrgSpec {
-                name: name.get_ref().clone(),
-                connection,
-                destinations,
-                origin: ctx.origin(org.span().start),
-            });
+            orgs.push(ctx.org(org, &mut seen_orgs, &mut errors));
         }
     }
 
@@ -197,6 +141,76 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The single-org form: `[genesys]` and `[[destination]]` at the top level.
+    fn single_org(&self, raw: &RawFile, errors: &mut Vec<Diagnostic>) -> OrgSpec {
+        let connection = match &raw.genesys {
+            Some(g) => self.connection(g.get_ref(), errors),
+            None => ConnectionSpec::default(),
+        };
+        let origin = raw
+            .genesys
+            .as_ref()
+            .map(|g| self.origin(g.span().start))
+            .unwrap_or_else(|| self.origin(0));
+        let destinations = self.destinations(&raw.destination, "destination", errors);
+        OrgSpec {
+            name: DEFAULT_ORG_NAME.into(),
+            connection,
+            destinations,
+            origin,
+        }
+    }
+
+    /// One `[[org]]` table; `seen` holds the names so far, with their lines.
+    fn org(
+        &self,
+        org: &Spanned<RawOrg>,
+        seen: &mut HashMap<String, usize>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> OrgSpec {
+        let RawOrg {
+            name,
+            region,
+            api_url,
+            login_url,
+            client_id_env,
+            client_secret_env,
+            destination,
+        } = org.get_ref();
+        if name.get_ref().trim().is_empty() {
+            errors.push(self.diag(
+                name,
+                "org name",
+                "must not be empty",
+                Some("give the org a name, e.g. name = \"prod\"".into()),
+            ));
+        }
+        if let Some(first) = seen.insert(name.get_ref().clone(), self.line(name.span().start)) {
+            errors.push(self.diag(
+                name,
+                "org name",
+                format!(
+                    "\"{}\" is used twice (first on line {first})",
+                    name.get_ref()
+                ),
+                Some("give each [[org]] its own name".into()),
+            ));
+        }
+        let conn = RawConnection {
+            region: region.clone(),
+            api_url: api_url.clone(),
+            login_url: login_url.clone(),
+            client_id_env: client_id_env.clone(),
+            client_secret_env: client_secret_env.clone(),
+        };
+        OrgSpec {
+            name: name.get_ref().clone(),
+            connection: self.connection(&conn, errors),
+            destinations: self.destinations(destination, "org.destination", errors),
+            origin: self.origin(org.span().start),
+        }
+    }
+
     pub(super) fn origin(&self, offset: usize) -> Origin {
         let (line, column) = line_col(self.text, offset);
         Origin::File {
@@ -315,20 +329,13 @@ impl Ctx<'_> {
         raws: &[Spanned<RawDestination>],
         table: &str,
         errors: &mut Vec<Diagnostic>,
-    ) -> Vec<crate::desired::DestinationSpec> {
+    ) -> Vec<DestinationSpec> {
         let mut specs = Vec::new();
         let mut names: HashMap<String, usize> = HashMap::new();
         let mut identities: HashMap<(String, String), (usize, String)> = HashMap::new();
         for raw in raws {
             let d = raw.get_ref();
             let label = |key: &str| format!("{table} \"{}\" {key}", d.name.get_ref());
-            let list =
-                |v: &Option<Spanned<Vec<Spanned<String>>>>, key: &str| -> Vec<Field<String>> {
-                    v.iter()
-                        .flat_map(|l| l.get_ref().iter())
-                        .map(|s| self.field(s, label(key)))
-                        .collect()
-                };
             if let Some(first) =
                 names.insert(d.name.get_ref().clone(), self.line(d.name.span().start))
             {
@@ -340,33 +347,18 @@ impl Ctx<'_> {
                 ));
             }
             for (v, key) in [(&d.topics, "topics"), (&d.event_types, "event_types")] {
-                if let Some(v) = v {
-                    if v.get_ref().is_empty() {
-                        errors.push(self.diag(
-                            v,
-                            &label(key),
-                            "is an empty list",
-                            Some(format!(
-                                "list at least one topic, family or glob, or remove {key}"
-                            )),
-                        ));
-                    }
+                if let Some(v) = v.as_ref().filter(|v| v.get_ref().is_empty()) {
+                    errors.push(self.diag(
+                        v,
+                        &label(key),
+                        "is an empty list",
+                        Some(format!(
+                            "list at least one topic, family or glob, or remove {key}"
+                        )),
+                    ));
                 }
             }
-            let input = DestinationInput {
-                name: Some(self.field(&d.name, label("name"))),
-                description: d.description.as_ref().map(|v| self.field(v, label("description"))),
-                enabled: d.enabled.as_ref().map(|v| self.field(v, label("enabled"))),
-                aws_account_id: d.aws_account_id.as_ref().map(|v| self.field(v, label("aws_account_id"))),
-                aws_region: d.aws_region.as_ref().map(|v| self.field(v, label("aws_region"))),
-                event_source_suffix: d.event_source_suffix.as_ref().map(|v| self.field(v, label("event_source_suffix"))),
-                event_bus_arn: d.event_bus_arn.as_ref().map(|v| self.field(v, label("event_bus_arn"))),
-                topics: list(&d.topics, "topics"),
-                event_types: list(&d.event_types, "event_types"),
-                origin: Some(self.origin(raw.span().start)),
-                missing_hint_topics: "add topics = [...] (templates or globs) or event_types = [\"conversation\", ...] to the table".into(),
-            };
-            match input.validate() {
+            match self.destination_input(raw, &label).validate() {
                 Ok(mut spec) => {
                     if let Some(aws) = &d.aws {
                         spec.aws = self.aws_spec(aws, &spec.aws_region, &label, errors);
@@ -379,24 +371,7 @@ impl Ctx<'_> {
                             ));
                         }
                     }
-                    let key = (
-                        spec.aws_account_id.clone(),
-                        spec.event_source_suffix.clone(),
-                    );
-                    let line = self.line(raw.span().start);
-                    if let Some((first, other)) = identities.get(&key) {
-                        errors.push(Diagnostic {
-                            origin: self.origin(raw.span().start),
-                            field: Some(label("event_source_suffix")),
-                            message: format!(
-                                "\"{}\" is already used for AWS account {} by destination \"{other}\" (line {first})",
-                                key.1, key.0
-                            ),
-                            help: Some("a suffix names one partner event source per AWS account: choose another suffix".into()),
-                        });
-                    } else {
-                        identities.insert(key, (line, spec.name.clone()));
-                    }
+                    self.check_identity_unique(raw, &spec, &label, &mut identities, errors);
                     specs.push(spec);
                 }
                 Err(mut errs) => errors.append(&mut errs),
@@ -404,120 +379,66 @@ impl Ctx<'_> {
         }
         specs
     }
-}
 
-/// Turns a TOML/serde error into a diagnostic with the line, the key and a fix.
-fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
-    let offset = e.span().map(|s| s.start).unwrap_or(0);
-    let (line, column) = line_col(text, offset);
-    let message = e.message().trim().to_string();
-    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    // The key is what precedes `=` (or, when `=` is missing, the first word).
-    let key = line_text
-        .split('=')
-        .next()
-        .and_then(|k| k.split_whitespace().next())
-        .filter(|k| !k.is_empty() && !k.starts_with('['));
-    // On a table header (`[genesys]`, `[[destination]]`) the field is the table's name.
-    let header = line_text
-        .trim()
-        .strip_prefix('[')
-        .and_then(|h| h.split(']').next())
-        .map(|h| h.trim_start_matches('[').trim())
-        .filter(|h| !h.is_empty());
-    let mut field = key.or(header).map(String::from);
-    let mut help = None;
-    // serde names our Raw* structs; the user wrote a table.
-    let message = match message.split_once("expected struct Raw") {
-        Some((before, _)) => format!("{before}expected a table"),
-        None => message,
-    };
-
-    if let Some(unknown) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        field = Some(unknown.to_string());
-        // serde lists the keys the table accepts after "expected": suggest among exactly those.
-        let expected_owned: Vec<String> = message
-            .split_once("expected")
-            .map(|(_, rest)| {
-                rest.split('`')
-                    .skip(1)
-                    .step_by(2)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let expected: Vec<&str> = expected_owned.iter().map(String::as_str).collect();
-        let lowered = unknown.to_ascii_lowercase();
-        help = Some(
-            if lowered.contains("secret")
-                || lowered == "client_id"
-                || lowered.contains("password")
-                || lowered.contains("token")
-            {
-                "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string()
-            } else {
-                let closest = suggest::closest(unknown, expected.iter().copied(), 1);
-                match closest.first() {
-                    Some(c) => format!(
-                        "did you mean \"{c}\"? Allowed keys here: {}",
-                        expected.join(", ")
-                    ),
-                    None => format!("allowed keys here: {}", expected.join(", ")),
-                }
-            },
-        );
-        return Diagnostic {
-            origin: Origin::File {
-                path: path.into(),
-                line,
-                column,
-            },
-            field,
-            message: format!("unknown key \"{unknown}\""),
-            help,
+    /// A `[[destination]]` table as validation input; `label` prefixes keys with the table and name.
+    fn destination_input(
+        &self,
+        raw: &Spanned<RawDestination>,
+        label: &dyn Fn(&str) -> String,
+    ) -> DestinationInput {
+        let d = raw.get_ref();
+        let at = |v: &Spanned<String>, key: Key| self.field(v, label(Labels::File.name(key)));
+        let one = |v: &Option<Spanned<String>>, key: Key| v.as_ref().map(|v| at(v, key));
+        let list = |v: &Option<Spanned<Vec<Spanned<String>>>>, key: Key| -> Vec<Field<String>> {
+            v.iter()
+                .flat_map(|l| l.get_ref().iter())
+                .map(|s| at(s, key))
+                .collect()
         };
+        DestinationInput {
+            name: Some(at(&d.name, Key::Name)),
+            description: one(&d.description, Key::Description),
+            enabled: d
+                .enabled
+                .as_ref()
+                .map(|v| self.field(v, label(Labels::File.name(Key::Enabled)))),
+            aws_account_id: one(&d.aws_account_id, Key::AwsAccountId),
+            aws_region: one(&d.aws_region, Key::AwsRegion),
+            event_source_suffix: one(&d.event_source_suffix, Key::EventSourceSuffix),
+            event_bus_arn: one(&d.event_bus_arn, Key::EventBusArn),
+            topics: list(&d.topics, Key::Topics),
+            event_types: list(&d.event_types, Key::EventTypes),
+            origin: Some(self.origin(raw.span().start)),
+            labels: Labels::File,
+        }
     }
-    if message.contains("invalid type: integer") && key.is_some_and(|k| k.contains("account")) {
-        help = Some("write the account id as a quoted string, e.g. aws_account_id = \"012345678901\", so leading zeros are kept".into());
-    } else if message.starts_with("missing field") {
-        help = Some("add the key to this table".into());
-    } else if message.starts_with("duplicate key") {
-        help = Some(
-            "a key or table may be written only once here: remove or rename the second one (a list of tables uses [[double brackets]])"
-                .into(),
+
+    /// A suffix names one partner event source per AWS account, so two destinations sharing
+    /// (account, suffix) would fight over it.
+    fn check_identity_unique(
+        &self,
+        raw: &Spanned<RawDestination>,
+        spec: &DestinationSpec,
+        label: &dyn Fn(&str) -> String,
+        identities: &mut HashMap<(String, String), (usize, String)>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let key = (
+            spec.aws_account_id.clone(),
+            spec.event_source_suffix.clone(),
         );
-    } else if message.contains("invalid type: map, expected a sequence")
-        || (message.ends_with("expected a sequence")
-            && matches!(field.as_deref(), Some("destination" | "org" | "rule")))
-    {
-        let name = field.as_deref().unwrap_or("destination");
-        help = Some(format!(
-            "write [[{name}]] with double brackets: each one adds a table to the list"
-        ));
-    } else if message.contains("expected a table") {
-        let name = field.as_deref().unwrap_or("genesys");
-        help = Some(format!(
-            "write it as a table: [{name}] on its own line, then key = value lines"
-        ));
-    } else if message.contains("invalid type") {
-        help = Some(
-            "check the value's type: strings are quoted, lists use [ ], true/false are not quoted"
-                .into(),
-        );
-    } else if help.is_none() {
-        help = Some("fix the TOML syntax at this position".into());
-    }
-    Diagnostic {
-        origin: Origin::File {
-            path: path.into(),
-            line,
-            column,
-        },
-        field,
-        message,
-        help,
+        if let Some((first, other)) = identities.get(&key) {
+            errors.push(Diagnostic {
+                origin: self.origin(raw.span().start),
+                field: Some(label("event_source_suffix")),
+                message: format!(
+                    "\"{}\" is already used for AWS account {} by destination \"{other}\" (line {first})",
+                    key.1, key.0
+                ),
+                help: Some("a suffix names one partner event source per AWS account: choose another suffix".into()),
+            });
+        } else {
+            identities.insert(key, (self.line(raw.span().start), spec.name.clone()));
+        }
     }
 }

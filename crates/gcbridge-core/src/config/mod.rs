@@ -1,11 +1,22 @@
-//! The config file (gcbridge.toml) and flag input: parsing, validation, diagnostics.
+//! The config file (gcbridge.toml) and flag input: parsing, validation, diagnostics, writing.
 
 mod aws_input;
+pub mod connection;
 pub mod destination_input;
 pub mod diagnostic;
+pub mod environment;
+pub mod from_live;
+pub mod labels;
 pub mod load;
 pub mod raw;
+mod toml_error;
+pub mod write;
 
+pub use connection::{
+    resolve_setting, Connection, ConnectionError, ConnectionFlags, Resolved, Setting, Unset,
+};
 pub use destination_input::{DestinationInput, Field};
 pub use diagnostic::{Diagnostic, Diagnostics, Origin};
+pub use environment::{Environment, Source};
+pub use labels::{Key, Labels};
 pub use load::{load_file, load_str, DEFAULT_ORG_NAME};

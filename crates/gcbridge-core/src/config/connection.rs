@@ -1,0 +1,327 @@
+//! How one org is reached: every connection setting resolved by one rule, flag > config file >
+//! environment (`GENESYS_*`, `GENESYSCLOUD_*`, `.env`), then turned into an endpoint and
+//! credentials that remember where they came from, so a 401 can name the variables to check.
+//!
+//! One generic resolver for every setting (as uv resolves its settings) keeps the fields from
+//! drifting into different orders, which is what happened when each had its own `or_else` chain.
+
+use std::fmt;
+
+use genesys_client::{CredentialSource, Credentials, Endpoint, Region, Secret};
+
+use super::environment::{Environment, Source};
+use crate::desired::ConnectionSpec;
+
+/// The connection flags as given on the command line.
+#[derive(Clone, Default)]
+pub struct ConnectionFlags {
+    pub region: Option<String>,
+    pub api_url: Option<String>,
+    pub login_url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// The secret is a flag value too: never in Debug output.
+impl fmt::Debug for ConnectionFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionFlags")
+            .field("region", &self.region)
+            .field("api_url", &self.api_url)
+            .field("login_url", &self.login_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+/// One connection setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Setting {
+    Region,
+    ApiUrl,
+    LoginUrl,
+    ClientId,
+    ClientSecret,
+}
+
+/// What the config file says about a setting: a value, or the variable that holds it (secrets
+/// never go in the file, so credentials are given by the name of their variable).
+enum FileSays<'a> {
+    Value(&'a str),
+    Variable(&'a str),
+}
+
+impl Setting {
+    pub const ALL: [Setting; 5] = [
+        Setting::Region,
+        Setting::ApiUrl,
+        Setting::LoginUrl,
+        Setting::ClientId,
+        Setting::ClientSecret,
+    ];
+
+    /// The flag, then the file key, then the default variables in the order they are tried (the
+    /// tutorial's names, then the Terraform provider's).
+    fn names(self) -> (&'static str, &'static str, &'static [&'static str]) {
+        match self {
+            Setting::Region => (
+                "--region",
+                "region",
+                &["GENESYS_REGION", "GENESYSCLOUD_REGION"],
+            ),
+            Setting::ApiUrl => ("--api-url", "api_url", &["GENESYS_API_URL"]),
+            Setting::LoginUrl => ("--login-url", "login_url", &["GENESYS_LOGIN_URL"]),
+            Setting::ClientId => (
+                "--client-id",
+                "client_id_env",
+                &["GENESYS_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID"],
+            ),
+            Setting::ClientSecret => (
+                "--client-secret",
+                "client_secret_env",
+                &["GENESYS_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET"],
+            ),
+        }
+    }
+
+    /// The command-line flag.
+    pub fn flag(self) -> &'static str {
+        self.names().0
+    }
+
+    /// The environment variables tried when neither a flag nor the file gives the setting.
+    pub fn env_vars(self) -> &'static [&'static str] {
+        self.names().2
+    }
+
+    fn in_flags(self, flags: &ConnectionFlags) -> Option<&str> {
+        match self {
+            Setting::Region => flags.region.as_deref(),
+            Setting::ApiUrl => flags.api_url.as_deref(),
+            Setting::LoginUrl => flags.login_url.as_deref(),
+            Setting::ClientId => flags.client_id.as_deref(),
+            Setting::ClientSecret => flags.client_secret.as_deref(),
+        }
+    }
+
+    fn in_file(self, file: &ConnectionSpec) -> Option<FileSays<'_>> {
+        match self {
+            Setting::Region => file.region.as_deref().map(FileSays::Value),
+            Setting::ApiUrl => file.api_url.as_deref().map(FileSays::Value),
+            Setting::LoginUrl => file.login_url.as_deref().map(FileSays::Value),
+            Setting::ClientId => file.client_id_env.as_deref().map(FileSays::Variable),
+            Setting::ClientSecret => file.client_secret_env.as_deref().map(FileSays::Variable),
+        }
+    }
+}
+
+/// A setting's value and where it came from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub value: String,
+    pub source: Source,
+}
+
+/// Where only: the value may be the client secret.
+impl fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolved")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A setting no layer gave: the variables that were looked at, for the message saying what to set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unset {
+    pub vars: Vec<String>,
+}
+
+/// The precedence rule, the same for every setting: the first layer that speaks decides, in the
+/// order flag, config file, environment. A file naming its own variable has spoken: that variable
+/// is then the only one read, so one org of a fleet never silently borrows another's credentials
+/// from `GENESYS_CLIENT_ID`.
+pub fn resolve_setting(
+    setting: Setting,
+    flags: &ConnectionFlags,
+    file: &ConnectionSpec,
+    env: &Environment,
+) -> Result<Resolved, Unset> {
+    let (flag, key, default_vars) = setting.names();
+    if let Some(v) = setting.in_flags(flags) {
+        return Ok(Resolved {
+            value: v.to_string(),
+            source: Source::Flag(flag),
+        });
+    }
+    let vars: Vec<String> = match setting.in_file(file) {
+        Some(FileSays::Value(v)) => {
+            return Ok(Resolved {
+                value: v.to_string(),
+                source: Source::File(key),
+            })
+        }
+        Some(FileSays::Variable(name)) => vec![name.to_string()],
+        None => default_vars.iter().map(|v| v.to_string()).collect(),
+    };
+    vars.iter()
+        .find_map(|name| env.get(name))
+        .map(|(value, source)| Resolved { value, source })
+        .ok_or(Unset { vars })
+}
+
+/// Why a connection cannot be built; every case is bad input, found before any request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionError {
+    /// A value that is not a region or not a URL; `at` names the flag, key or variable.
+    #[error("{at}: {message}")]
+    Invalid { at: Source, message: String },
+    #[error(
+        "no Genesys Cloud region: give --region (e.g. us-east-1), set GENESYS_REGION, \
+         or set region in the config file; for the emulator give --api-url http://127.0.0.1:PORT"
+    )]
+    NoRegion,
+    #[error("no OAuth {what}: set {} (or put it in a .env file in this directory), or give {flag}", vars.join(" or "))]
+    NoCredential {
+        what: &'static str,
+        vars: Vec<String>,
+        flag: &'static str,
+    },
+}
+
+fn invalid(r: &Resolved, e: impl fmt::Display) -> ConnectionError {
+    ConnectionError::Invalid {
+        at: r.source.clone(),
+        message: e.to_string(),
+    }
+}
+
+/// The resolved connection of one org, ready to build a client.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub endpoint: Endpoint,
+    pub credentials: Credentials,
+    /// "us-east-1 (api.mypurecloud.com)" or the API URL, for display.
+    pub target: String,
+    /// Where each setting that was found came from.
+    pub sources: Vec<(Setting, Source)>,
+}
+
+/// Resolves every setting by [`resolve_setting`], then builds the endpoint (an API URL, from
+/// wherever it came, overrides the region, as the README documents) and the credentials.
+pub fn resolve(
+    flags: &ConnectionFlags,
+    file: Option<&ConnectionSpec>,
+    env: &Environment,
+) -> Result<Connection, ConnectionError> {
+    let file = file.cloned().unwrap_or_default();
+    let get = |s: Setting| resolve_setting(s, flags, &file, env);
+    let (endpoint, target) = endpoint(
+        get(Setting::ApiUrl).ok(),
+        get(Setting::Region).ok(),
+        get(Setting::LoginUrl).ok(),
+    )?;
+    let credentials = credentials(get(Setting::ClientId), get(Setting::ClientSecret))?;
+    let sources = Setting::ALL
+        .into_iter()
+        .filter_map(|s| get(s).ok().map(|r| (s, r.source)))
+        .collect();
+    Ok(Connection {
+        endpoint,
+        credentials,
+        target,
+        sources,
+    })
+}
+
+fn endpoint(
+    api_url: Option<Resolved>,
+    region: Option<Resolved>,
+    login_url: Option<Resolved>,
+) -> Result<(Endpoint, String), ConnectionError> {
+    // A region flag is checked even when an API URL overrides it: a typo must not pass silently
+    // only because GENESYS_API_URL happens to be set.
+    if let Some(r) = region
+        .as_ref()
+        .filter(|r| matches!(r.source, Source::Flag(_)))
+    {
+        Region::parse(&r.value).map_err(|e| invalid(r, e))?;
+    }
+    let login = login_url.as_ref();
+    match (api_url, region) {
+        (Some(url), _) => {
+            Endpoint::from_api_url(&url.value, None).map_err(|e| invalid(&url, e))?;
+            let ep = Endpoint::from_api_url(&url.value, login.map(|l| l.value.as_str()))
+                .map_err(|e| invalid(login.expect("only a login URL can fail here"), e))?;
+            Ok((ep, url.value))
+        }
+        (None, Some(r)) => {
+            let region = Region::parse(&r.value).map_err(|e| invalid(&r, e))?;
+            let mut ep = Endpoint::for_region(&region);
+            if let Some(l) = login {
+                ep = Endpoint::from_api_url(ep.api_base.as_str(), Some(&l.value))
+                    .map_err(|e| invalid(l, e))?;
+            }
+            Ok((ep, format!("{} ({})", region.code(), region.domain())))
+        }
+        (None, None) => Err(ConnectionError::NoRegion),
+    }
+}
+
+/// Both from flags reads as "the flags"; otherwise the variable names (a flag's own name for a
+/// half given by flag), marked as `.env` when either half came from there.
+fn credentials(
+    id: Result<Resolved, Unset>,
+    secret: Result<Resolved, Unset>,
+) -> Result<Credentials, ConnectionError> {
+    let missing = |what, unset: Unset, setting: Setting| ConnectionError::NoCredential {
+        what,
+        vars: unset.vars,
+        flag: setting.flag(),
+    };
+    let id = id.map_err(|u| missing("client id", u, Setting::ClientId))?;
+    let secret = secret.map_err(|u| missing("client secret", u, Setting::ClientSecret))?;
+    let source = match (&id.source, &secret.source) {
+        (Source::Flag(_), Source::Flag(_)) => CredentialSource::Flags,
+        (a, b) => {
+            let (id_var, secret_var) = (a.name().to_string(), b.name().to_string());
+            if matches!(a, Source::DotEnv(_)) || matches!(b, Source::DotEnv(_)) {
+                CredentialSource::DotEnv { id_var, secret_var }
+            } else {
+                CredentialSource::Env { id_var, secret_var }
+            }
+        }
+    };
+    Ok(Credentials {
+        client_id: id.value,
+        client_secret: Secret::new(secret.value),
+        source,
+    })
+}
+
+/// The endpoint settings as resolved, in the file's own terms, for `gcbridge export`: what the
+/// user gave (not the expanded endpoint) and never a credential. The API URL, when there is one,
+/// replaces the region, as it does when connecting.
+pub fn endpoint_spec(
+    flags: &ConnectionFlags,
+    file: &ConnectionSpec,
+    env: &Environment,
+) -> ConnectionSpec {
+    let get = |s: Setting| resolve_setting(s, flags, file, env).ok().map(|r| r.value);
+    let api_url = get(Setting::ApiUrl);
+    ConnectionSpec {
+        region: if api_url.is_some() {
+            None
+        } else {
+            get(Setting::Region)
+        },
+        api_url,
+        login_url: get(Setting::LoginUrl),
+        client_id_env: None,
+        client_secret_env: None,
+    }
+}

@@ -1,0 +1,280 @@
+//! The connection precedence rule, field by field: flag > config file > environment, and the
+//! environment used when neither a flag nor the file gives the value.
+
+use gcbridge_core::config::connection::{endpoint_spec, resolve};
+use gcbridge_core::config::{
+    resolve_setting, ConnectionError, ConnectionFlags, Environment, Setting, Source,
+};
+use gcbridge_core::ConnectionSpec;
+use genesys_client::CredentialSource;
+
+fn env(vars: &[(&str, &str)]) -> Environment {
+    Environment::new(
+        vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        Vec::new(),
+    )
+}
+
+/// Three values for one setting: the flag, what the file says, and the default variable. For a
+/// credential the file names a variable (`FILE_VAR`) that holds the file's value.
+fn layers(
+    setting: Setting,
+) -> (
+    ConnectionFlags,
+    ConnectionSpec,
+    Vec<(&'static str, &'static str)>,
+) {
+    let mut flags = ConnectionFlags::default();
+    let mut file = ConnectionSpec::default();
+    let default_var = setting.env_vars()[0];
+    let mut vars = vec![(default_var, "from-env")];
+    let flag = Some("from-flag".to_string());
+    match setting {
+        Setting::Region => {
+            flags.region = flag;
+            file.region = Some("from-file".into());
+        }
+        Setting::ApiUrl => {
+            flags.api_url = flag;
+            file.api_url = Some("from-file".into());
+        }
+        Setting::LoginUrl => {
+            flags.login_url = flag;
+            file.login_url = Some("from-file".into());
+        }
+        Setting::ClientId => {
+            flags.client_id = flag;
+            file.client_id_env = Some("FILE_VAR".into());
+            vars.push(("FILE_VAR", "from-file"));
+        }
+        Setting::ClientSecret => {
+            flags.client_secret = flag;
+            file.client_secret_env = Some("FILE_VAR".into());
+            vars.push(("FILE_VAR", "from-file"));
+        }
+    }
+    (flags, file, vars)
+}
+
+fn value(
+    setting: Setting,
+    flags: &ConnectionFlags,
+    file: &ConnectionSpec,
+    e: &Environment,
+) -> String {
+    resolve_setting(setting, flags, file, e)
+        .expect("resolved")
+        .value
+}
+
+fn check_precedence(setting: Setting) {
+    let (flags, file, vars) = layers(setting);
+    let e = env(&vars);
+    let none = ConnectionFlags::default();
+    let no_file = ConnectionSpec::default();
+    assert_eq!(
+        value(setting, &flags, &file, &e),
+        "from-flag",
+        "{setting:?}: flag beats file and env"
+    );
+    assert_eq!(
+        value(setting, &none, &file, &e),
+        "from-file",
+        "{setting:?}: file beats env"
+    );
+    let r = resolve_setting(setting, &none, &no_file, &e).unwrap();
+    assert_eq!(
+        r.value, "from-env",
+        "{setting:?}: env when no flag and no file"
+    );
+    assert_eq!(r.source, Source::Env(setting.env_vars()[0].to_string()));
+    let unset = resolve_setting(setting, &none, &no_file, &env(&[])).unwrap_err();
+    assert_eq!(
+        unset.vars,
+        setting.env_vars(),
+        "{setting:?}: the variables looked at"
+    );
+}
+
+#[test]
+fn region_flag_beats_file_beats_env() {
+    check_precedence(Setting::Region);
+}
+
+#[test]
+fn api_url_flag_beats_file_beats_env() {
+    check_precedence(Setting::ApiUrl);
+}
+
+#[test]
+fn login_url_flag_beats_file_beats_env() {
+    check_precedence(Setting::LoginUrl);
+}
+
+#[test]
+fn client_id_flag_beats_file_variable_beats_env() {
+    check_precedence(Setting::ClientId);
+}
+
+#[test]
+fn client_secret_flag_beats_file_variable_beats_env() {
+    check_precedence(Setting::ClientSecret);
+}
+
+#[test]
+fn every_setting_is_covered() {
+    for s in Setting::ALL {
+        check_precedence(s);
+    }
+}
+
+#[test]
+fn second_env_name_is_used_when_the_first_is_unset() {
+    let none = ConnectionFlags::default();
+    let file = ConnectionSpec::default();
+    for s in [Setting::Region, Setting::ClientId, Setting::ClientSecret] {
+        let second = s.env_vars()[1];
+        let r = resolve_setting(s, &none, &file, &env(&[(second, "v")])).unwrap();
+        assert_eq!(r.source, Source::Env(second.into()), "{s:?}");
+    }
+}
+
+#[test]
+fn process_env_beats_dotenv_and_empty_counts_as_unset() {
+    let e = Environment::new(
+        [("GENESYS_REGION".to_string(), "eu-west-1".to_string())],
+        [("GENESYS_REGION".to_string(), "us-east-1".to_string())],
+    );
+    let none = ConnectionFlags::default();
+    let file = ConnectionSpec::default();
+    assert_eq!(value(Setting::Region, &none, &file, &e), "eu-west-1");
+    let e = Environment::new(
+        [("GENESYS_REGION".to_string(), String::new())],
+        [("GENESYS_REGION".to_string(), "us-east-1".to_string())],
+    );
+    let r = resolve_setting(Setting::Region, &none, &file, &e).unwrap();
+    assert_eq!(r.source, Source::DotEnv("GENESYS_REGION".into()));
+}
+
+#[test]
+fn a_file_naming_its_variable_never_falls_back_to_the_default_names() {
+    let file = ConnectionSpec {
+        client_secret_env: Some("PROD_SECRET".into()),
+        ..Default::default()
+    };
+    let e = env(&[("GENESYS_CLIENT_SECRET", "other-org")]);
+    let unset = resolve_setting(
+        Setting::ClientSecret,
+        &ConnectionFlags::default(),
+        &file,
+        &e,
+    )
+    .unwrap_err();
+    assert_eq!(unset.vars, ["PROD_SECRET"]);
+}
+
+#[test]
+fn an_api_url_from_any_layer_overrides_the_region() {
+    let file = ConnectionSpec {
+        region: Some("eu-west-1".into()),
+        ..Default::default()
+    };
+    let e = env(&[
+        ("GENESYS_API_URL", "http://127.0.0.1:8765"),
+        ("GENESYS_CLIENT_ID", "id"),
+        ("GENESYS_CLIENT_SECRET", "s3cr3t-canary"),
+    ]);
+    let conn = resolve(&ConnectionFlags::default(), Some(&file), &e).unwrap();
+    assert_eq!(conn.target, "http://127.0.0.1:8765");
+    assert!(conn
+        .sources
+        .contains(&(Setting::Region, Source::File("region"))));
+    assert_eq!(
+        conn.credentials.source,
+        CredentialSource::Env {
+            id_var: "GENESYS_CLIENT_ID".into(),
+            secret_var: "GENESYS_CLIENT_SECRET".into()
+        }
+    );
+    let shown = format!("{conn:?} {e:?}");
+    assert!(!shown.contains("s3cr3t-canary"), "{shown}");
+}
+
+#[test]
+fn credentials_from_flags_and_from_dotenv_say_so() {
+    let flags = ConnectionFlags {
+        api_url: Some("http://127.0.0.1:1".into()),
+        client_id: Some("id".into()),
+        client_secret: Some("s3cr3t-canary".into()),
+        ..Default::default()
+    };
+    let conn = resolve(&flags, None, &env(&[])).unwrap();
+    assert_eq!(conn.credentials.source, CredentialSource::Flags);
+    assert!(!format!("{flags:?}").contains("s3cr3t-canary"));
+
+    let e = Environment::new(
+        [("GENESYS_CLIENT_ID".to_string(), "id".to_string())],
+        [(
+            "GENESYSCLOUD_OAUTHCLIENT_SECRET".to_string(),
+            "x".to_string(),
+        )],
+    );
+    let flags = ConnectionFlags {
+        region: Some("us-east-1".into()),
+        ..Default::default()
+    };
+    let conn = resolve(&flags, None, &e).unwrap();
+    assert_eq!(
+        conn.credentials.source,
+        CredentialSource::DotEnv {
+            id_var: "GENESYS_CLIENT_ID".into(),
+            secret_var: "GENESYSCLOUD_OAUTHCLIENT_SECRET".into()
+        }
+    );
+}
+
+#[test]
+fn problems_name_where_the_value_came_from() {
+    let e = env(&[("GENESYS_API_URL", "http://example.com")]);
+    let err = resolve(&ConnectionFlags::default(), None, &e).unwrap_err();
+    assert!(
+        matches!(&err, ConnectionError::Invalid { at: Source::Env(v), .. } if v == "GENESYS_API_URL")
+    );
+    assert!(err.to_string().starts_with("GENESYS_API_URL: "), "{err}");
+
+    let flags = ConnectionFlags {
+        region: Some("mars-1".into()),
+        ..Default::default()
+    };
+    let err = resolve(&flags, None, &e).unwrap_err();
+    assert!(err.to_string().starts_with("--region: "), "{err}");
+
+    let err = resolve(&ConnectionFlags::default(), None, &env(&[])).unwrap_err();
+    assert_eq!(err, ConnectionError::NoRegion);
+
+    let e = env(&[("GENESYS_REGION", "us-east-1"), ("GENESYS_CLIENT_ID", "id")]);
+    let err = resolve(&ConnectionFlags::default(), None, &e).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no OAuth client secret: set GENESYS_CLIENT_SECRET or GENESYSCLOUD_OAUTHCLIENT_SECRET \
+         (or put it in a .env file in this directory), or give --client-secret"
+    );
+}
+
+#[test]
+fn export_writes_the_resolved_endpoint_and_never_a_credential() {
+    let e = env(&[
+        ("GENESYSCLOUD_REGION", "eu-west-1"),
+        ("GENESYS_CLIENT_SECRET", "s3cr3t-canary"),
+    ]);
+    let spec = endpoint_spec(&ConnectionFlags::default(), &ConnectionSpec::default(), &e);
+    assert_eq!(spec.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(spec.api_url, None);
+    let flags = ConnectionFlags {
+        api_url: Some("http://127.0.0.1:1".into()),
+        ..Default::default()
+    };
+    let spec = endpoint_spec(&flags, &ConnectionSpec::default(), &e);
+    assert_eq!(spec.region, None, "an API URL replaces the region");
+    assert_eq!(spec.client_secret_env, None);
+}
