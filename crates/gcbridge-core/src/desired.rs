@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::config::diagnostic::Origin;
+use crate::diagnostic::Origin;
 
 /// Every org of a config file (one, named "default", for the single-org form or flags).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 mod aws;
 pub mod config;
 mod desired;
+mod diagnostic;
 pub mod doctor;
 mod genesys;
 mod resolve;
@@ -24,7 +25,7 @@ pub use aws::{
     apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
     check_rule_name, parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
     ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, PartnerArn, SourceState, TempListener,
-    DEFAULT_PATTERN, PARTNER_PREFIX,
+    DEFAULT_PATTERN,
 };
 pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
@@ -36,5 +37,5 @@ pub use genesys::{
     Outcome, Plan, Step, Unmanaged, DEFAULT_CONCURRENCY,
 };
 pub use resolve::resolve_destinations;
-pub use source_id::{partner_event_source_name, SourceId};
+pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};
 pub use suggest::{closest, quoted_list};

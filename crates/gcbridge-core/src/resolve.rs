@@ -1,8 +1,8 @@
 //! Turning destination specs into concrete destinations for one org: topics expanded against the
 //! org's catalogue, and ARNs checked against the authenticated org.
 
-use crate::config::{Diagnostic, Diagnostics};
 use crate::desired::{Destination, DestinationSpec};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::topics::{expand, Catalogue};
 
 /// Expands every spec; all problems are returned together.
@@ -43,7 +43,7 @@ pub fn resolve_destinations(
                 Err(errs) => {
                     ok = false;
                     let field = match origin {
-                        crate::config::Origin::Flag => "--topic / --event-types".to_string(),
+                        crate::diagnostic::Origin::Flag => "--topic / --event-types".to_string(),
                         _ => format!("destination \"{}\" topics", spec.name),
                     };
                     for e in errs {

@@ -4,9 +4,11 @@
 
 use serde::Serialize;
 
-use crate::aws::PARTNER_PREFIX;
 use crate::desired::{Destination, DestinationSpec};
 use crate::genesys::LiveIntegration;
+
+/// The prefix of every Genesys Cloud partner event source name.
+pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";
 
 /// (account, region, suffix): one partner event source per org.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

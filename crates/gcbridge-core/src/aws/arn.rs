@@ -8,9 +8,7 @@
 
 use super::ids::{check_aws_account_id, check_aws_region};
 use crate::genesys::check_event_source_suffix;
-
-/// The prefix of every Genesys Cloud partner event source name.
-pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";
+use crate::source_id::PARTNER_PREFIX;
 
 /// What an ARN says about a destination.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub(crate) mod sqs_policy;
 mod targets;
 
 pub use apply::apply_aws;
-pub use arn::{parse_partner_arn, ArnKind, PartnerArn, PARTNER_PREFIX};
+pub use arn::{parse_partner_arn, ArnKind, PartnerArn};
 pub use clients::AwsClients;
 pub use error::AwsError;
 pub use ids::{aws_regions, check_aws_account_id, check_aws_region};

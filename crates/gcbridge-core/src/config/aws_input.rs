@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use toml::Spanned;
 
-use super::diagnostic::Diagnostic;
 use super::load::Ctx;
 use super::raw::RawAws;
 use crate::aws::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
 use crate::desired::{AwsSpec, RuleSpec};
+use crate::diagnostic::Diagnostic;
 
 impl Ctx<'_> {
     pub(super) fn aws_spec(

@@ -4,9 +4,9 @@
 //! written, so one set of rules produces messages that point at the line or the flag.
 
 use crate::aws::{check_aws_account_id, check_aws_region, parse_partner_arn};
-use crate::config::diagnostic::{Diagnostic, Origin};
 use crate::config::labels::{Key, Labels};
 use crate::desired::DestinationSpec;
+use crate::diagnostic::{Diagnostic, Origin};
 use crate::genesys::check_event_source_suffix;
 
 /// A value and where it was written; `label` is the key or flag name used in messages.

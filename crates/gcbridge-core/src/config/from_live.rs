@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use super::diagnostic::Origin;
 use crate::desired::DestinationSpec;
+use crate::diagnostic::Origin;
 use crate::genesys::LiveIntegration;
 use crate::source_id::SourceId;
 

@@ -6,11 +6,11 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::destination_input::{DestinationInput, Field};
-use super::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
 use super::labels::{Key, Labels};
 use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
 use super::toml_error::toml_error;
 use crate::desired::{ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
+use crate::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;

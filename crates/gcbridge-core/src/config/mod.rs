@@ -3,7 +3,6 @@
 mod aws_input;
 pub mod connection;
 pub mod destination_input;
-pub mod diagnostic;
 pub mod environment;
 pub mod from_live;
 pub mod labels;
@@ -12,11 +11,11 @@ pub mod raw;
 mod toml_error;
 pub mod write;
 
+pub use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 pub use connection::{
     resolve_setting, Connection, ConnectionError, ConnectionFlags, Resolved, Setting, Unset,
 };
 pub use destination_input::{DestinationInput, Field};
-pub use diagnostic::{Diagnostic, Diagnostics, Origin};
 pub use environment::{Environment, Source};
 pub use labels::{Key, Labels};
 pub use load::{load_file, load_str, DEFAULT_ORG_NAME};

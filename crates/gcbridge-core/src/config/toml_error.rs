@@ -1,7 +1,7 @@
 //! A TOML or serde error turned into a diagnostic with the line, the key and a fix: serde's own
 //! wording names our Raw* structs and lists keys, which a user of the file should not have to decode.
 
-use super::diagnostic::{line_col, Diagnostic, Origin};
+use crate::diagnostic::{line_col, Diagnostic, Origin};
 use crate::suggest;
 
 /// Turns a TOML/serde error into a diagnostic with the line, the key and a fix.

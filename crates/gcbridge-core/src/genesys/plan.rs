@@ -298,7 +298,7 @@ pub fn topic_set<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> BTreeS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Origin;
+    use crate::diagnostic::Origin;
 
     fn dest(name: &str, suffix: &str, topics: &[&str]) -> Destination {
         Destination {
