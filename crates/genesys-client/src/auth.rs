@@ -10,7 +10,8 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::credentials::Credentials;
-use crate::error::{self, Error, RequestContext};
+use crate::error::{Error, RequestContext};
+use crate::error_response;
 use crate::models::ApiErrorBody;
 use crate::net;
 use crate::policy::HttpPolicy;
@@ -202,7 +203,7 @@ impl TokenManager {
                 )))
             }
         };
-        let err = error::from_response(
+        let err = error_response::from_response(
             self.request_context(),
             status,
             &body,
@@ -265,7 +266,7 @@ impl TokenManager {
             Some(d) if !oauth.error.is_empty() => format!("{}: {d}", oauth.error),
             Some(d) => d.clone(),
             None if !oauth.error.is_empty() => oauth.error.clone(),
-            None => error::message_of(None, body, status),
+            None => error_response::message_of(None, body, status),
         };
         let api: Option<ApiErrorBody> = serde_json::from_str(body).ok();
         let rejected_client = matches!(
@@ -281,7 +282,7 @@ impl TokenManager {
                 api: api.map(Box::new),
             };
         }
-        let mut err = error::from_response(request, status, body, correlation, None);
+        let mut err = error_response::from_response(request, status, body, correlation, None);
         if let Error::BadRequest { message, code, .. } = &mut err {
             *message = detail;
             if code.is_empty() {

@@ -15,7 +15,8 @@ use url::Url;
 use crate::auth::{correlation_id, retry_or_fail, Attempt, TokenManager};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::{self, Error, RequestContext};
+use crate::error::{Error, RequestContext};
+use crate::error_response;
 use crate::net;
 use crate::pacing::Pacer;
 use crate::policy::HttpPolicy;
@@ -235,19 +236,7 @@ impl GenesysClient {
         if method != Method::GET {
             Stats::bump(&i.stats.writes);
         }
-        let mut rb = i
-            .http
-            .request(method.clone(), url.clone())
-            .bearer_auth(token)
-            .header(ACCEPT, "application/json");
-        if !query.is_empty() {
-            rb = rb.query(query);
-        }
-        if let Some(bytes) = body {
-            rb = rb
-                .header(CONTENT_TYPE, "application/json")
-                .body(bytes.clone());
-        }
+        let rb = self.request_builder(method, url, query, body, token);
         let transport = |e: reqwest::Error| {
             let kind = net::kind_of(&e);
             let err = net::to_error(ctx.clone(), &e, kind, &i.policy);
@@ -271,7 +260,7 @@ impl GenesysClient {
             return Ok(Sent::Success(status, text));
         }
         let err = || {
-            error::from_response(
+            error_response::from_response(
                 ctx.clone(),
                 status,
                 &text,
@@ -300,6 +289,31 @@ impl GenesysClient {
             )),
             _ => Err(Attempt::Fatal(err())),
         }
+    }
+
+    fn request_builder(
+        &self,
+        method: &Method,
+        url: &Url,
+        query: &[(&str, String)],
+        body: &JsonBody,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        let mut rb = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token)
+            .header(ACCEPT, "application/json");
+        if !query.is_empty() {
+            rb = rb.query(query);
+        }
+        if let Some(bytes) = body {
+            rb = rb
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone());
+        }
+        rb
     }
 
     /// A 401 from the API (as opposed to the token call): the token was refused.

@@ -11,6 +11,7 @@ mod client;
 mod credentials;
 mod endpoint;
 mod error;
+mod error_response;
 mod integrations;
 mod models;
 mod net;

@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::load::Ctx;
 use super::raw::RawAws;
 use crate::aws::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
-use crate::desired::{AwsSpec, RuleSpec};
+use crate::desired::{AwsSpec, RuleSpec, TargetSpec};
 use crate::diagnostic::Diagnostic;
 
 impl Ctx<'_> {
@@ -38,53 +38,8 @@ impl Ctx<'_> {
                     Some("give each rule of a destination its own name".into()),
                 ));
             }
-            let pattern = match &r.event_pattern {
-                None => Some(DEFAULT_PATTERN.to_string()),
-                Some(v) => {
-                    let json = match v.get_ref() {
-                        toml::Value::String(text) => {
-                            serde_json::from_str::<serde_json::Value>(text.as_str())
-                                .map_err(|e| format!("is not valid JSON: {e}"))
-                        }
-                        other => Ok(toml_to_json(other)),
-                    };
-                    match json.and_then(|j| canonical_pattern(&j)) {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            errors.push(self.diag(
-                                v,
-                                &label(&format!("aws.rule \"{name}\" event_pattern")),
-                                e,
-                                Some("write the pattern as JSON text or as a TOML table; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html".into()),
-                            ));
-                            None
-                        }
-                    }
-                }
-            };
-            let mut targets = Vec::new();
-            let mut ids: HashMap<String, String> = HashMap::new();
-            for t in &r.targets {
-                match parse_target(t.get_ref(), bus_region) {
-                    Ok(spec) => {
-                        if let Some(other) = ids.insert(spec.id.clone(), spec.arn.clone()) {
-                            errors.push(self.diag(
-                                t,
-                                &label(&format!("aws.rule \"{name}\" targets")),
-                                format!("repeats the target {other}"),
-                                Some("list each target once".into()),
-                            ));
-                        }
-                        targets.push(spec);
-                    }
-                    Err(e) => errors.push(self.diag(
-                        t,
-                        &label(&format!("aws.rule \"{name}\" targets")),
-                        e,
-                        None,
-                    )),
-                }
-            }
+            let pattern = self.rule_pattern(r.event_pattern.as_ref(), name, label, errors);
+            let targets = self.rule_targets(&r.targets, name, bus_region, label, errors);
             if targets.len() > 5 {
                 errors.push(self.diag(
                     &r.name,
@@ -123,5 +78,66 @@ impl Ctx<'_> {
             }
         }
         Some(AwsSpec { associate, rules })
+    }
+
+    /// The rule's pattern made canonical; the default (every Genesys event) when it gives none.
+    fn rule_pattern(
+        &self,
+        raw: Option<&Spanned<toml::Value>>,
+        name: &str,
+        label: &dyn Fn(&str) -> String,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        let Some(v) = raw else {
+            return Some(DEFAULT_PATTERN.to_string());
+        };
+        let json = match v.get_ref() {
+            toml::Value::String(text) => serde_json::from_str::<serde_json::Value>(text.as_str())
+                .map_err(|e| format!("is not valid JSON: {e}")),
+            other => Ok(toml_to_json(other)),
+        };
+        match json.and_then(|j| canonical_pattern(&j)) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(self.diag(
+                    v,
+                    &label(&format!("aws.rule \"{name}\" event_pattern")),
+                    e,
+                    Some("write the pattern as JSON text or as a TOML table; see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html".into()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The rule's targets, parsed and classified; a target listed twice is an error.
+    fn rule_targets(
+        &self,
+        raw: &[Spanned<String>],
+        name: &str,
+        bus_region: &str,
+        label: &dyn Fn(&str) -> String,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<TargetSpec> {
+        let mut targets = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let field = label(&format!("aws.rule \"{name}\" targets"));
+        for t in raw {
+            match parse_target(t.get_ref(), bus_region) {
+                Ok(spec) => {
+                    if let Some(other) = ids.insert(spec.id.clone(), spec.arn.clone()) {
+                        errors.push(self.diag(
+                            t,
+                            &field,
+                            format!("repeats the target {other}"),
+                            Some("list each target once".into()),
+                        ));
+                    }
+                    targets.push(spec);
+                }
+                Err(e) => errors.push(self.diag(t, &field, e, None)),
+            }
+        }
+        targets
     }
 }
