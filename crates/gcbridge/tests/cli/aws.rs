@@ -4,44 +4,15 @@
 //! envelope -> tail shows them -> each broken link fails doctor at that check -> destroy removes
 //! everything on both sides. Runs under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT).
 
-mod common;
-
 use std::time::Duration;
 
-use aws_sdk_eventbridge::config::{BehaviorVersion, Credentials, Region};
-use common::*;
+use crate::common::*;
+use gcbridge_testkit::{moto, sqs};
 use genesys_sim::SimConfig;
 use serde_json::Value;
 
 /// moto's account for plain credentials: gcbridge (the customer) acts as this account.
-const ACCOUNT: &str = "123456789012";
-
-fn moto() -> Option<String> {
-    let url = std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if url.is_none() {
-        eprintln!("skipped: GCBRIDGE_TEST_MOTO_ENDPOINT not set (run under scripts/with-moto)");
-    }
-    url
-}
-
-async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .load()
-        .await
-}
-
-fn unique(prefix: &str) -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{:x}", n % 0xffff_ffff)
-}
+const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 
 struct World {
     _sim: genesys_sim::RunningSim,
@@ -78,32 +49,7 @@ impl World {
     }
 
     async fn drain(&self, queue_url: &str, want: usize) -> Vec<Value> {
-        let mut got = Vec::new();
-        for _ in 0..10 {
-            let out = self
-                .sqs
-                .receive_message()
-                .queue_url(queue_url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-                .unwrap();
-            for m in out.messages() {
-                got.push(serde_json::from_str(m.body().unwrap()).unwrap());
-                self.sqs
-                    .delete_message()
-                    .queue_url(queue_url)
-                    .receipt_handle(m.receipt_handle().unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-            }
-            if got.len() >= want {
-                break;
-            }
-        }
-        got
+        sqs::drain(&self.sqs, queue_url, want, Duration::from_secs(10)).await
     }
 }
 
@@ -130,7 +76,9 @@ fn failed_checks(out: &Output) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_doctor_events_tail_broken_links_destroy() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = moto::endpoint() else {
+        return;
+    };
     let sim = sim_with(SimConfig {
         activation_delay: Duration::from_millis(100),
         eventbridge_endpoint: Some(moto.clone()),
@@ -138,21 +86,13 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     })
     .await;
     let url = sim.base_url();
-    let config = sdk_config(&moto).await;
+    let config = moto::sdk_config(&moto, "us-east-1").await;
     let sqs = aws_sdk_sqs::Client::new(&config);
     let events = aws_sdk_eventbridge::Client::new(&config);
-    let suffix = unique("e2e");
-    let queue_name = unique("genesys-events");
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(&queue_name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
-    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{queue_name}");
+    let suffix = moto::unique("e2e");
+    let queue_name = moto::unique("genesys-events");
+    let queue = sqs::create_queue(&sqs, &queue_name).await;
+    let (queue_url, queue_arn) = (queue.url, queue.arn);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("gcbridge.toml"),
@@ -437,7 +377,7 @@ targets = ["{queue_arn}"]
             &format!(":999999999999:{queue_name}"),
         );
     std::fs::write(w.dir.path().join("wrong.toml"), wrong).unwrap();
-    let before = counters(&url).await["writes"].as_u64().unwrap();
+    let before = writes(&url).await;
     let out = w
         .run(&["apply", "-f", "wrong.toml", "--auto-approve"])
         .await;
@@ -446,11 +386,7 @@ targets = ["{queue_arn}"]
         out.stderr.contains("999999999999") && out.stderr.contains("123456789012"),
         "{out:?}"
     );
-    assert_eq!(
-        counters(&url).await["writes"].as_u64().unwrap(),
-        before,
-        "nothing written on either side"
-    );
+    assert_eq!(writes(&url).await, before, "nothing written on either side");
 
     // Broken link: the integration disabled.
     let token = admin_token(&url).await;

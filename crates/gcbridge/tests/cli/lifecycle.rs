@@ -1,9 +1,7 @@
 //! End to end through the binary: apply -> status -> apply again (zero writes) -> change topics ->
 //! delete, against the emulator on loopback.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const DEST: &[&str] = &[
@@ -28,7 +26,7 @@ async fn apply_status_reapply_change_delete() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let env = env_for(&url, ADMIN);
 
     // First apply creates, configures and enables.
     let out = gcbridge(
@@ -75,11 +73,11 @@ async fn apply_status_reapply_change_delete() {
     );
 
     // Re-running the same apply changes nothing and writes nothing.
-    clear_counters(&url).await;
+    clear_requests(&url).await;
     let out = gcbridge(dir.path(), &env, &with(&["apply"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("No changes"), "{out:?}");
-    assert_eq!(writes(&url).await, 0, "{}", counters(&url).await);
+    assert_eq!(writes(&url).await, 0, "{}", requests(&url).await);
     let out = gcbridge(
         dir.path(),
         &env,
@@ -108,7 +106,7 @@ async fn apply_status_reapply_change_delete() {
         out.stdout.contains("description: (none) -> \"ops\""),
         "{out:?}"
     );
-    clear_counters(&url).await;
+    clear_requests(&url).await;
     let out = gcbridge(
         dir.path(),
         &env,
@@ -117,7 +115,7 @@ async fn apply_status_reapply_change_delete() {
     .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["failed"], 0);
-    let c = counters(&url).await;
+    let c = requests(&url).await;
     assert_eq!(c["writes"], 1, "only the config is written: {c}");
     assert_eq!(
         c["byRoute"]["PUT /api/v2/integrations/{integrationId}/config/current"], 1,
@@ -198,7 +196,7 @@ topics = ["v2.users.{{id}}.presence", "v2.users.{{id}}.routingStatus"]
     let audit = all.iter().find(|i| i["name"] == "audit").unwrap();
     assert_eq!(audit["intendedState"], "DISABLED");
     assert_eq!(audit["config"]["current"]["notes"], "audit trail");
-    clear_counters(&url).await;
+    clear_requests(&url).await;
     let out = gcbridge(
         dir.path(),
         &env,
@@ -225,7 +223,7 @@ async fn an_unfinished_create_is_resumed_without_a_duplicate() {
         .unwrap()
         .error_for_status()
         .unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let env = env_for(&url, ADMIN);
     let out = gcbridge(dir.path(), &env, &with(&["apply", "--auto-approve"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("resumes an earlier run"), "{out:?}");
@@ -242,12 +240,7 @@ async fn apply_refuses_without_a_terminal_and_writes_nothing() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, ADMIN),
-        &with(&["apply"], DEST),
-    )
-    .await;
+    let out = gcbridge(dir.path(), &env_for(&url, ADMIN), &with(&["apply"], DEST)).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("--auto-approve"), "{out:?}");
     assert_eq!(writes(&url).await, 0);
@@ -260,7 +253,7 @@ async fn a_view_only_client_is_told_which_permission_it_lacks() {
     let dir = tempfile::tempdir().unwrap();
     let out = gcbridge(
         dir.path(),
-        &env_for(&sim, &url, VIEWER),
+        &env_for(&url, VIEWER),
         &with(&["apply", "--auto-approve"], DEST),
     )
     .await;
@@ -273,7 +266,7 @@ async fn a_view_only_client_is_told_which_permission_it_lacks() {
 
     let out = gcbridge(
         dir.path(),
-        &env_for(&sim, &url, VIEWER),
+        &env_for(&url, VIEWER),
         &["whoami", "--output", "json"],
     )
     .await;
@@ -298,12 +291,7 @@ async fn whoami_names_org_client_and_token() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, ADMIN),
-        &["whoami", "-o", "json"],
-    )
-    .await;
+    let out = gcbridge(dir.path(), &env_for(&url, ADMIN), &["whoami", "-o", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_eq!(v["org_id"], genesys_sim::DEFAULT_ORG_ID);
@@ -324,7 +312,7 @@ async fn topics_search_and_family() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let env = env_for(&url, ADMIN);
     let out = gcbridge(
         dir.path(),
         &env,
@@ -371,7 +359,7 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
     let sim = sim().await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let env = env_for(&url, ADMIN);
     let org = genesys_sim::DEFAULT_ORG_ID;
     let arn = format!("arn:aws:events:us-east-1:123456789012:partner-event-bus/aws.partner/genesys.com/cloud/{org}/tut");
     let out = gcbridge(

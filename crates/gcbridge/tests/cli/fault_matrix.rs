@@ -12,16 +12,14 @@
 //! Also here: a permanent fault fails with a clear message and a re-run finishes the job, and a lost
 //! POST response is adopted by the next step without a duplicate.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::fleet::{
+use crate::common::fleet::{
     fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
 };
-use common::Output;
+use crate::common::{clear_faults, Output};
 use futures_util::StreamExt;
 use genesys_sim::{FaultKind, FaultRule, SimConfig};
 use serde_json::Value;
@@ -32,17 +30,7 @@ const TOPICS_PER_DESTINATION: usize = 12;
 /// Runs gcbridge with a clean environment and a generous timeout (retries take time).
 async fn gcbridge(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    common::gcbridge_within(dir, &env, args, Duration::from_secs(300)).await
-}
-
-async fn clear_faults(url: &str) {
-    reqwest::Client::new()
-        .delete(format!("{url}/sim/v1/faults"))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    crate::common::gcbridge_within(dir, &env, args, Duration::from_secs(300)).await
 }
 
 /// Problems with the end state of `orgs` x `dests` (empty when it is exactly the desired one).
@@ -129,7 +117,7 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
     let rate = rule.rate;
     config.faults = vec![rule];
     config.fault_seed = Some(seed);
-    let sim = common::sim_with(config).await;
+    let sim = crate::common::sim_with(config).await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let env = fleet_env(orgs);
@@ -180,7 +168,7 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
         );
     }
     let wall = started.elapsed();
-    let c = common::counters(&url).await;
+    let c = crate::common::requests(&url).await;
     let injected = c["faultsInjected"]
         .as_object()
         .map_or(0, |m| m.values().filter_map(Value::as_u64).sum());
@@ -365,7 +353,7 @@ async fn a_lost_post_response_is_adopted_in_the_same_run() {
     config.faults = vec![FaultRule::new(FaultKind::LoseResponse)
         .on("POST /api/v2/integrations")
         .with_count(3)];
-    let sim = common::sim_with(config).await;
+    let sim = crate::common::sim_with(config).await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let env = fleet_env(2);
@@ -382,7 +370,7 @@ async fn a_lost_post_response_is_adopted_in_the_same_run() {
             .contains("adopting the integration a failed create made"),
         "{out:?}"
     );
-    let c = common::counters(&url).await;
+    let c = crate::common::requests(&url).await;
     assert_eq!(c["faultsInjected"]["lose-response"], 3, "{c}");
     assert_eq!(
         c["byRoute"]["POST /api/v2/integrations"], 6,
@@ -398,7 +386,7 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
     let mut config = fleet_config(2);
     config.faults = vec![FaultRule::new(FaultKind::Status(503))
         .on("PUT /api/v2/integrations/{integrationId}/config/current")];
-    let sim = common::sim_with(config).await;
+    let sim = crate::common::sim_with(config).await;
     let url = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let env = fleet_env(2);
@@ -457,8 +445,7 @@ fn free_port() -> u16 {
 
 /// Starts `gcbridge sim` on `port` with `sim.toml` and `--state-file`; waits for its first line.
 async fn start_sim_process(dir: &Path, port: u16, state: &Path) -> tokio::process::Child {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"))
+    let mut child = crate::common::command(dir, std::iter::empty::<(&str, &str)>())
         .args([
             "sim",
             "--listen",
@@ -472,23 +459,12 @@ async fn start_sim_process(dir: &Path, port: u16, state: &Path) -> tokio::proces
             "--activation-delay-ms",
             "50",
         ])
-        .current_dir(dir)
-        .env_clear()
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("the emulator starts within 20 s")
-        .unwrap()
-        .unwrap_or_default();
-    assert_eq!(first, format!("listening on http://127.0.0.1:{port}"));
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    assert_eq!(url, format!("http://127.0.0.1:{port}"));
     child
 }
 
@@ -516,7 +492,7 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
     std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, orgs, dests)).unwrap();
 
     let mut sim = start_sim_process(dir.path(), port, &state).await;
-    let apply = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"))
+    let apply = crate::common::command(dir.path(), env.iter().map(|(k, v)| (k, v)))
         .args([
             "apply",
             "-f",
@@ -525,19 +501,14 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
             "--parallel",
             "2",
         ])
-        .current_dir(dir.path())
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     // Kill the emulator once some (not all) integrations exist.
     let started = Instant::now();
     let before = loop {
-        let c = common::counters(&url).await;
+        let c = crate::common::requests(&url).await;
         let posts = c["byRoute"]["POST /api/v2/integrations"]
             .as_u64()
             .unwrap_or(0);
@@ -628,12 +599,12 @@ async fn a_token_revoked_twice_in_a_row_is_renewed_again() {
             .with_count(3)],
         ..SimConfig::default()
     };
-    let sim = common::sim_with(config).await;
+    let sim = crate::common::sim_with(config).await;
     let client = genesys_client::GenesysClient::new(genesys_client::ClientConfig::new(
         genesys_client::Endpoint::from_api_url(&sim.base_url(), None).unwrap(),
         genesys_client::Credentials {
-            client_id: common::ADMIN.into(),
-            client_secret: genesys_client::Secret::new(common::SECRET.to_string()),
+            client_id: crate::common::ADMIN.into(),
+            client_secret: genesys_client::Secret::new(crate::common::SECRET.to_string()),
             source: genesys_client::CredentialSource::Flags,
         },
     ))
@@ -642,16 +613,11 @@ async fn a_token_revoked_twice_in_a_row_is_renewed_again() {
     let stats = client.stats();
     assert_eq!(stats.token_fetches, 4, "{stats:?}");
     // A fourth revocation in a row is reported as the 401 it is.
-    reqwest::Client::new()
-        .put(format!("{}/sim/v1/faults", sim.base_url()))
-        .json(
-            &serde_json::json!([{"kind": "revoke-token", "route": "GET /api/v2/organizations/me"}]),
-        )
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    crate::common::set_faults(
+        &sim.base_url(),
+        &serde_json::json!([{"kind": "revoke-token", "route": "GET /api/v2/organizations/me"}]),
+    )
+    .await;
     let err = client.organization_me().await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
 }

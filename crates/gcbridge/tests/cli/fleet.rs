@@ -1,13 +1,13 @@
 //! Config as code over several orgs: export round trip, drift detection, crash safety, prune,
 //! destroy, validate, a failing org beside healthy ones, and the 20 x 5 fleet.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::fleet::{fleet_config, fleet_env, fleet_file, org_id, org_integrations, org_token};
-use common::*;
+use crate::common::fleet::{
+    fleet_config, fleet_env, fleet_file, org_id, org_integrations, org_token,
+};
+use crate::common::*;
 use serde_json::Value;
 
 async fn run(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
@@ -34,7 +34,7 @@ async fn export_round_trip_drift_and_repair() {
     let out = run(dir.path(), &env, &["export", "-f", "gcbridge.toml"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     std::fs::write(dir.path().join("exported.toml"), &out.stdout).unwrap();
-    clear_counters(&url).await;
+    clear_requests(&url).await;
     let out = run(
         dir.path(),
         &env,
@@ -375,7 +375,7 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     let wall = started.elapsed();
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["failed"], 0);
-    let c = counters(&url).await;
+    let c = requests(&url).await;
     assert!(c["byStatus"].get("429").is_none(), "no 429 at all: {c}");
     assert!(
         c["byStatus"]
@@ -394,7 +394,7 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     for i in [0, 7, 19] {
         assert_eq!(org_integrations(&url, i).await.len(), 5);
     }
-    clear_counters(&url).await;
+    clear_requests(&url).await;
     let out = run(
         dir.path(),
         &env,

@@ -71,10 +71,10 @@ pub fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
 
 /// A token of org `i`'s admin client.
 pub async fn org_token(url: &str, i: usize) -> String {
-    super::token(url, &format!("org-{i}-admin"), &format!("org-{i}-secret")).await
+    gcbridge_testkit::sim::token(url, &format!("org-{i}-admin"), &format!("org-{i}-secret")).await
 }
 
 /// Every integration of org `i` (up to 100), with its config.
 pub async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
-    super::integrations_as(url, &org_token(url, i).await).await
+    gcbridge_testkit::sim::integrations_as(url, &org_token(url, i).await).await
 }
