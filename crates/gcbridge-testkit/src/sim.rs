@@ -63,24 +63,46 @@ pub async fn admin_token(base: &str) -> String {
     token(base, ADMIN, SECRET).await
 }
 
-async fn send(req: reqwest::RequestBuilder, what: &str) -> reqwest::Response {
-    let r = req.send().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+/// Sends `method path` (a JSON `body` when given, `token` as bearer when given) to the emulator
+/// at `base`; panics on a transport error or a non-2xx status, showing the body.
+pub async fn api(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let mut req = reqwest::Client::new().request(method.clone(), format!("{base}{path}"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let r = req
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
     let status = r.status();
     if !status.is_success() {
-        let body = r.text().await.unwrap_or_default();
-        panic!("{what}: {status} {body}");
+        let text = r.text().await.unwrap_or_default();
+        panic!("{method} {path}: {status} {text}");
     }
     r
 }
 
-/// `GET /sim/v1/requests`: the request counters (`total`, `writes`, `byRoute`, ...).
-pub async fn requests(base: &str) -> Value {
-    let url = format!("{base}/sim/v1/requests");
-    send(reqwest::Client::new().get(&url), "GET /sim/v1/requests")
+/// `api` for a JSON answer.
+async fn api_json(method: reqwest::Method, base: &str, path: &str, token: Option<&str>) -> Value {
+    api(method.clone(), base, path, token, None)
         .await
         .json()
         .await
-        .expect("the counters are JSON")
+        .unwrap_or_else(|e| panic!("{method} {path}: the answer is not JSON ({e})"))
+}
+
+/// `GET /sim/v1/requests`: the request counters (`total`, `writes`, `byRoute`, ...).
+pub async fn requests(base: &str) -> Value {
+    api_json(reqwest::Method::GET, base, "/sim/v1/requests", None).await
 }
 
 /// The number of write requests the emulator has answered.
@@ -90,61 +112,58 @@ pub async fn writes(base: &str) -> u64 {
 
 /// `DELETE /sim/v1/requests`: the counters start again from zero.
 pub async fn clear_requests(base: &str) {
-    let url = format!("{base}/sim/v1/requests");
-    send(
-        reqwest::Client::new().delete(&url),
-        "DELETE /sim/v1/requests",
+    api(
+        reqwest::Method::DELETE,
+        base,
+        "/sim/v1/requests",
+        None,
+        None,
     )
     .await;
 }
 
 /// `POST /sim/v1/reset`: back to the configured orgs, with no integration.
 pub async fn reset(base: &str) {
-    let url = format!("{base}/sim/v1/reset");
-    send(reqwest::Client::new().post(&url), "POST /sim/v1/reset").await;
+    api(reqwest::Method::POST, base, "/sim/v1/reset", None, None).await;
+}
+
+/// `POST /sim/v1/tokens/revoke`: every token issued so far stops working.
+pub async fn revoke_tokens(base: &str) {
+    api(
+        reqwest::Method::POST,
+        base,
+        "/sim/v1/tokens/revoke",
+        None,
+        None,
+    )
+    .await;
 }
 
 /// `PUT /sim/v1/faults`: replaces the fault rules with `rules` (a JSON array).
 pub async fn set_faults(base: &str, rules: &Value) {
-    let url = format!("{base}/sim/v1/faults");
-    send(
-        reqwest::Client::new().put(&url).json(rules),
-        "PUT /sim/v1/faults",
+    api(
+        reqwest::Method::PUT,
+        base,
+        "/sim/v1/faults",
+        None,
+        Some(rules),
     )
     .await;
 }
 
 /// `DELETE /sim/v1/faults`: no more faults.
 pub async fn clear_faults(base: &str) {
-    let url = format!("{base}/sim/v1/faults");
-    send(reqwest::Client::new().delete(&url), "DELETE /sim/v1/faults").await;
+    api(reqwest::Method::DELETE, base, "/sim/v1/faults", None, None).await;
 }
 
 /// Every integration (up to 100) of the org `token` belongs to, as JSON with config expanded.
 pub async fn integrations_as(base: &str, token: &str) -> Vec<Value> {
-    let url = format!("{base}/api/v2/integrations?pageSize=100&expand=config.current");
-    let v: Value = send(
-        reqwest::Client::new().get(&url).bearer_auth(token),
-        "GET /api/v2/integrations",
-    )
-    .await
-    .json()
-    .await
-    .expect("the integrations are JSON");
+    let path = "/api/v2/integrations?pageSize=100&expand=config.current";
+    let v = api_json(reqwest::Method::GET, base, path, Some(token)).await;
     v["entities"].as_array().expect("entities").clone()
 }
 
 /// Every integration (up to 100) of the default org, as its admin sees them.
 pub async fn integrations(base: &str) -> Vec<Value> {
     integrations_as(base, &admin_token(base).await).await
-}
-
-/// `POST /sim/v1/tokens/revoke`: every token issued so far stops working.
-pub async fn revoke_tokens(base: &str) {
-    let url = format!("{base}/sim/v1/tokens/revoke");
-    send(
-        reqwest::Client::new().post(&url),
-        "POST /sim/v1/tokens/revoke",
-    )
-    .await;
 }
