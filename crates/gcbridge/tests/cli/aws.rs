@@ -2,13 +2,15 @@
 //! moto (EventBridge and SQS, with scripts/moto-server's corrections) and gcbridge as a subprocess.
 //! apply with `associate` and an SQS rule -> doctor all green -> events arrive with the real
 //! envelope -> tail shows them -> each broken link fails doctor at that check -> destroy removes
-//! everything on both sides. Runs under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT).
+//! everything on both sides. Needs moto: run under scripts/with-moto (without it
+//! gcbridge_testkit::moto::endpoint skips loudly, or fails when moto is required).
 
 use std::time::Duration;
 
 use crate::common::*;
 use gcbridge_testkit::{moto, sqs};
 use genesys_sim::SimConfig;
+use reqwest::Method;
 use serde_json::Value;
 
 /// moto's account for plain credentials: gcbridge (the customer) acts as this account.
@@ -398,15 +400,9 @@ targets = ["{queue_arn}"]
         .as_str()
         .unwrap()
         .to_string();
-    reqwest::Client::new()
-        .patch(format!("{url}/api/v2/integrations/{id}"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"intendedState": "DISABLED"}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let disable = serde_json::json!({"intendedState": "DISABLED"});
+    let path = format!("/api/v2/integrations/{id}");
+    api(Method::PATCH, &url, &path, Some(&token), Some(&disable)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
     assert_eq!(out.code, 1, "{out:?}");

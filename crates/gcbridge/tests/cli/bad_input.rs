@@ -35,21 +35,15 @@ async fn missing_credentials_and_region_are_usage_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
+    let env = vec![("GENESYS_API_URL".to_string(), sim.base_url())];
+    let w = World::new(sim, env);
     let secret = "s3cr3t-value-that-must-not-leak";
     // Terraform provider names, from a .env file.
-    std::fs::write(
-        dir.path().join(".env"),
-        format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
-    )
-    .unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &[("GENESYS_API_URL", &url)],
-        &["whoami", "-vvv"],
-    )
-    .await;
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
+    );
+    let out = w.run(&["whoami", "-vvv"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"),
@@ -65,17 +59,11 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     );
 
     // The right secret from .env works.
-    std::fs::write(
-        dir.path().join(".env"),
-        format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
-    )
-    .unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &[("GENESYS_API_URL", &url)],
-        &["whoami", "-vvv"],
-    )
-    .await;
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
+    );
+    let out = w.run(&["whoami", "-vvv"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         !out.stderr.contains(SECRET),

@@ -16,22 +16,16 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::common::clear_faults;
 use crate::common::fleet::{
-    fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
+    self, fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
 };
-use crate::common::{clear_faults, Output};
 use futures_util::StreamExt;
 use genesys_sim::{FaultKind, FaultRule, SimConfig};
 use serde_json::Value;
 
 /// Topics of each destination: the routing family (11) plus the presence topic.
 const TOPICS_PER_DESTINATION: usize = 12;
-
-/// Runs gcbridge with a clean environment and a generous timeout (retries take time).
-async fn gcbridge(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    crate::common::gcbridge_within(dir, &env, args, Duration::from_secs(300)).await
-}
 
 /// Problems with the end state of `orgs` x `dests` (empty when it is exactly the desired one).
 async fn end_state_problems(url: &str, orgs: usize, dests: usize) -> Vec<String> {
@@ -117,31 +111,15 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
     let rate = rule.rate;
     config.faults = vec![rule];
     config.fault_seed = Some(seed);
-    let sim = crate::common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(orgs);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, orgs, dests)).unwrap();
+    let f = fleet::start(config, orgs, dests, "fleet.toml").await;
+    let url = f.url.clone();
 
     let started = Instant::now();
     let mut converged_after = None;
     let mut retries = 0;
     let mut last_error = String::new();
     for run in 1..=3 {
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "apply",
-                "-f",
-                "fleet.toml",
-                "--auto-approve",
-                "--parallel",
-                "8",
-                "-vv",
-            ],
-        )
-        .await;
+        let out = f.apply("fleet.toml", &["--parallel", "8", "-vv"]).await;
         retries += count_retries(&out.stderr);
         if out.code == 0 {
             converged_after = Some(run);
@@ -182,38 +160,14 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
             problems.is_empty(),
             "{label} at {rate}: apply said done, but: {problems:#?}"
         );
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "plan",
-                "-f",
-                "fleet.toml",
-                "--parallel",
-                "8",
-                "--detailed-exitcode",
-            ],
-        )
-        .await;
+        let out = f.plan("fleet.toml", &["--parallel", "8"]).await;
         assert_eq!(out.code, 0, "{label} at {rate}: plan is clean: {out:?}");
     } else {
         for p in &problems {
             assert!(!p.starts_with("DUPLICATE"), "{label} at {rate}: {p}");
         }
         // Nothing half-written that a re-run would not finish: with the faults gone, one run does.
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "apply",
-                "-f",
-                "fleet.toml",
-                "--auto-approve",
-                "--parallel",
-                "8",
-            ],
-        )
-        .await;
+        let out = f.apply("fleet.toml", &["--parallel", "8"]).await;
         assert_eq!(
             out.code, 0,
             "{label} at {rate}: a re-run without faults finishes: {out:?}"
@@ -221,7 +175,7 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
         let problems = end_state_problems(&url, orgs, dests).await;
         assert!(problems.is_empty(), "{label} at {rate}: {problems:#?}");
     }
-    sim.shutdown().await;
+    f.sim.shutdown().await;
     CellResult {
         label: label.to_string(),
         rate,
@@ -353,17 +307,9 @@ async fn a_lost_post_response_is_adopted_in_the_same_run() {
     config.faults = vec![FaultRule::new(FaultKind::LoseResponse)
         .on("POST /api/v2/integrations")
         .with_count(3)];
-    let sim = crate::common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 2, 3)).unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["apply", "-f", "fleet.toml", "--auto-approve", "-vv"],
-    )
-    .await;
+    let f = fleet::start(config, 2, 3, "fleet.toml").await;
+    let url = f.url.clone();
+    let out = f.apply("fleet.toml", &["-vv"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stderr
@@ -386,25 +332,10 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
     let mut config = fleet_config(2);
     config.faults = vec![FaultRule::new(FaultKind::Status(503))
         .on("PUT /api/v2/integrations/{integrationId}/config/current")];
-    let sim = crate::common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 2, 2)).unwrap();
+    let f = fleet::start(config, 2, 2, "fleet.toml").await;
+    let url = f.url.clone();
     // The retry budget is the default policy's (8 attempts, ~15 s of backoff).
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "4",
-        ],
-    )
-    .await;
+    let out = f.apply("fleet.toml", &["--parallel", "4"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(
@@ -418,19 +349,7 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
         assert_eq!(org_integrations(&url, i).await.len(), 2);
     }
     clear_faults(&url).await;
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "4",
-        ],
-    )
-    .await;
+    let out = f.apply("fleet.toml", &["--parallel", "4"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(end_state_problems(&url, 2, 2).await.is_empty());
 }
@@ -556,19 +475,17 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
             "integration {id} created before the kill survived the restart"
         );
     }
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "8",
-        ],
-    )
-    .await;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let args = [
+        "apply",
+        "-f",
+        "fleet.toml",
+        "--auto-approve",
+        "--parallel",
+        "8",
+    ];
+    let out =
+        crate::common::gcbridge_within(dir.path(), &env, &args, Duration::from_secs(300)).await;
     assert_eq!(out.code, 0, "the re-run converges: {out:?}");
     let problems = end_state_problems(&url, orgs, dests).await;
     assert!(problems.is_empty(), "{problems:#?}");

@@ -14,7 +14,7 @@ use genesys_sim::RunningSim;
 
 pub use gcbridge_testkit::cli::Output;
 pub use gcbridge_testkit::sim::{
-    admin_token, clear_faults, clear_requests, integrations, requests, set_faults,
+    admin_token, api, clear_faults, clear_requests, integrations, requests, set_faults,
     start as sim_with, token, writes, ADMIN, SECRET, VIEWER,
 };
 
@@ -60,4 +60,72 @@ pub fn env_for<'a>(url: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
         ("GENESYS_CLIENT_ID", client),
         ("GENESYS_CLIENT_SECRET", SECRET),
     ]
+}
+
+/// One emulator, one working directory and the env gcbridge runs with there.
+pub struct World {
+    pub sim: RunningSim,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+    /// How long one gcbridge run may take.
+    pub limit: Duration,
+}
+
+impl World {
+    /// `sim` with a new, empty working directory and `env`.
+    pub fn new(sim: RunningSim, env: Vec<(String, String)>) -> World {
+        World {
+            url: sim.base_url(),
+            sim,
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            limit: Duration::from_secs(60),
+        }
+    }
+
+    /// The default emulator ([`sim`]) and the env of its `client` ([`env_for`]).
+    pub async fn as_client(client: &str) -> World {
+        let sim = sim().await;
+        let env = env_for(&sim.base_url(), client)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        World::new(sim, env)
+    }
+
+    /// Writes `name` in the working directory.
+    pub fn write(&self, name: &str, contents: &str) {
+        std::fs::write(self.dir.path().join(name), contents).unwrap();
+    }
+
+    /// A new, empty working directory; the emulator and its state stay.
+    pub fn new_dir(&mut self) {
+        self.dir = tempfile::tempdir().unwrap();
+    }
+
+    /// gcbridge in the working directory with `env`.
+    pub async fn run_with(&self, env: &[(String, String)], args: &[&str]) -> Output {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        gcbridge_within(self.dir.path(), &env, args, self.limit).await
+    }
+
+    /// gcbridge in the working directory with the world's env.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(&self.env, args).await
+    }
+
+    /// `apply -f FILE --auto-approve EXTRA...`.
+    pub async fn apply(&self, file: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["apply", "-f", file, "--auto-approve"];
+        args.extend(extra);
+        self.run(&args).await
+    }
+
+    /// `plan -f FILE --detailed-exitcode EXTRA...` (exit 0: nothing to change).
+    pub async fn plan(&self, file: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["plan", "-f", file, "--detailed-exitcode"];
+        args.extend(extra);
+        self.run(&args).await
+    }
 }
