@@ -50,6 +50,28 @@ impl World {
             .unwrap()
     }
 
+    /// `apply -f gcbridge.toml --auto-approve` succeeds.
+    async fn apply(&self) {
+        let out = self
+            .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+
+    /// A broken link repaired: apply succeeds, then doctor `name` is all green.
+    async fn repair(&self, name: &str) {
+        self.apply().await;
+        let out = self.run(&["doctor", name]).await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+
+    /// doctor `name` fails (exit 1); returns the failed checks.
+    async fn doctor_fails(&self, name: &str) -> Vec<String> {
+        let out = self.run(&["doctor", name, "-o", "json"]).await;
+        assert_eq!(out.code, 1, "{out:?}");
+        failed_checks(&out)
+    }
+
     async fn drain(&self, queue_url: &str, want: usize) -> Vec<Value> {
         sqs::drain(&self.sqs, queue_url, want, Duration::from_secs(10)).await
     }
@@ -264,18 +286,12 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.len() == 1 && failed[0].contains("policy") && failed[0].contains("gcbridge apply"),
         "{failed:#?}"
     );
-    let out = w
-        .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-        .await;
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.run(&["doctor", &suffix]).await.code, 0);
+    w.repair(&suffix).await;
 
     // Broken link: the rule's pattern matches nothing.
     w.events
@@ -286,9 +302,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with("rule to-queue")
@@ -300,13 +314,7 @@ targets = ["{queue_arn}"]
         .await;
     assert_eq!(out.code, 2, "the pattern drift shows in plan: {out:?}");
     assert!(out.stdout.contains("update rule to-queue"), "{out:?}");
-    assert_eq!(
-        w.run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-            .await
-            .code,
-        0
-    );
-    assert_eq!(w.run(&["doctor", &suffix]).await.code, 0);
+    w.repair(&suffix).await;
 
     // Broken link: not associated (rules and bus removed by hand).
     w.events
@@ -330,9 +338,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("partner event source")
             && f.contains("PENDING")
@@ -343,12 +349,7 @@ targets = ["{queue_arn}"]
         failed.iter().any(|f| f.starts_with("event bus associated")),
         "{failed:#?}"
     );
-    assert_eq!(
-        w.run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-            .await
-            .code,
-        0
-    );
+    w.apply().await;
     let out = w
         .run(&["doctor", &suffix, "--probe", "3", "-o", "json"])
         .await;
@@ -404,9 +405,7 @@ targets = ["{queue_arn}"]
     let path = format!("/api/v2/integrations/{id}");
     api(Method::PATCH, &url, &path, Some(&token), Some(&disable)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("integration enabled")),
         "{failed:#?}"
