@@ -409,7 +409,8 @@ async fn a_self_signed_certificate_is_refused() {
             "s_server",
             "-quiet",
             "-accept",
-            &port.to_string(),
+            // Loopback only (a bare port would listen on every interface).
+            &format!("127.0.0.1:{port}"),
             "-cert",
             "cert.pem",
             "-key",
