@@ -1,9 +1,9 @@
-//! Test harness: starts an emulator on 127.0.0.1:0 and wraps reqwest calls so each test
-//! reads as the API calls it makes.
+//! Test harness: an emulator on 127.0.0.1:0 (gcbridge-testkit) and reqwest calls wrapped so each
+//! test reads as the API calls it makes, with the status, headers and body of each reply.
 
 use std::time::Duration;
 
-use genesys_sim::{start, RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
+use genesys_sim::{RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -60,10 +60,7 @@ impl Reply {
 }
 
 pub fn quick_config() -> SimConfig {
-    SimConfig {
-        activation_delay: Duration::from_millis(200),
-        ..SimConfig::default()
-    }
+    gcbridge_testkit::sim::quick_config(Duration::from_millis(200))
 }
 
 impl Harness {
@@ -72,7 +69,7 @@ impl Harness {
     }
 
     pub async fn with(config: SimConfig) -> Self {
-        let sim = start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let sim = gcbridge_testkit::sim::start(config).await;
         let base = sim.base_url();
         Harness {
             sim,
@@ -82,11 +79,7 @@ impl Harness {
     }
 
     pub async fn token_response(&self, id: &str, secret: &str) -> Reply {
-        let r = self
-            .http
-            .post(format!("{}/oauth/token", self.base))
-            .basic_auth(id, Some(secret))
-            .form(&[("grant_type", "client_credentials")])
+        let r = gcbridge_testkit::sim::token_request(&self.http, &self.base, id, secret)
             .send()
             .await
             .unwrap();

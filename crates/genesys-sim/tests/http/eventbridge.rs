@@ -1,17 +1,14 @@
 //! The emulator as the EventBridge partner, against a real EventBridge API: moto's server
 //! from scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT). The tests play the customer with
 //! the AWS SDK, each in its own random account so they can share one moto server.
-//! Without the variable the moto tests say so and return.
+//! Without it the moto tests skip loudly, or fail when moto is required (gcbridge_testkit::moto).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use aws_sdk_eventbridge::config::interceptors::BeforeTransmitInterceptorContextMut;
-use aws_sdk_eventbridge::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
 use aws_sdk_eventbridge::types::EventSourceState;
-use aws_sdk_sqs::types::QueueAttributeName;
+use gcbridge_testkit::{moto, sqs};
 use genesys_sim::{SimConfig, DEFAULT_ORG_ID};
-use rand::Rng;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -21,45 +18,6 @@ use crate::common::{quick_config, Api, Harness, EB, TOPIC};
 const REGION: &str = "eu-west-1";
 const SECOND_TOPIC: &str = "v2.audits.entitytype.{id}.entityid.{id}";
 
-fn moto_endpoint() -> Option<String> {
-    match std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT") {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            eprintln!("skipped: GCBRIDGE_TEST_MOTO_ENDPOINT not set (run under scripts/with-moto)");
-            None
-        }
-    }
-}
-
-fn random_account() -> String {
-    let mut rng = rand::rng();
-    // Never the partner's 111111111111 nor moto's default 123456789012.
-    format!("9{:011}", rng.random_range(0..100_000_000_000u64))
-}
-
-/// Adds `x-moto-account-id` to every request of a customer client.
-#[derive(Debug)]
-struct Account(String);
-
-impl Intercept for Account {
-    fn name(&self) -> &'static str {
-        "TestCustomerAccount"
-    }
-
-    fn modify_before_signing(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        context
-            .request_mut()
-            .headers_mut()
-            .insert("x-moto-account-id", self.0.clone());
-        Ok(())
-    }
-}
-
 /// The customer's side: EventBridge and SQS clients of one account.
 struct Customer {
     account: String,
@@ -67,37 +25,17 @@ struct Customer {
     sqs: aws_sdk_sqs::Client,
 }
 
-/// An EventBridge client of `account`.
 fn events_client(endpoint: &str, account: &str) -> aws_sdk_eventbridge::Client {
-    aws_sdk_eventbridge::Client::from_conf(
-        aws_sdk_eventbridge::config::Builder::new()
-            .behavior_version_latest()
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-            .endpoint_url(endpoint)
-            .region(Region::new(REGION))
-            .interceptor(Account(account.to_string()))
-            .build(),
-    )
+    moto::events_client(endpoint, REGION, account)
 }
 
 impl Customer {
     fn new(endpoint: &str) -> Self {
-        let account = random_account();
-        let creds = Credentials::new("testing", "testing", None, None, "test");
-        let events = events_client(endpoint, &account);
-        let sqs = aws_sdk_sqs::Client::from_conf(
-            aws_sdk_sqs::config::Builder::new()
-                .behavior_version_latest()
-                .credentials_provider(creds)
-                .endpoint_url(endpoint)
-                .region(aws_sdk_sqs::config::Region::new(REGION))
-                .interceptor(Account(account.clone()))
-                .build(),
-        );
+        let account = moto::random_account();
         Customer {
+            events: events_client(endpoint, &account),
+            sqs: moto::sqs_client(endpoint, REGION, &account),
             account,
-            events,
-            sqs,
         }
     }
 
@@ -134,102 +72,14 @@ impl Customer {
 
     /// Associates the partner bus, routes its events to a new SQS queue; returns its URL.
     async fn bus_to_queue(&self, source: &str) -> String {
-        self.events
-            .create_event_bus()
-            .name(source)
-            .event_source_name(source)
-            .send()
+        sqs::partner_bus_to_new_queue(&self.events, &self.sqs, source)
             .await
-            .expect("CreateEventBus from the partner source");
-        let queue_name = format!("q{}", rand::rng().random_range(0..1_000_000u32));
-        let url = self
-            .sqs
-            .create_queue()
-            .queue_name(&queue_name)
-            .send()
-            .await
-            .unwrap()
-            .queue_url()
-            .unwrap()
-            .to_string();
-        let arn = self
-            .sqs
-            .get_queue_attributes()
-            .queue_url(&url)
-            .attribute_names(QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap()
-            .attributes()
-            .unwrap()[&QueueAttributeName::QueueArn]
-            .clone();
-        let policy = json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": arn,
-            }]
-        });
-        self.sqs
-            .set_queue_attributes()
-            .queue_url(&url)
-            .attributes(QueueAttributeName::Policy, policy.to_string())
-            .send()
-            .await
-            .unwrap();
-        self.events
-            .put_rule()
-            .name("genesys-to-sqs")
-            .event_bus_name(source)
-            .event_pattern(json!({"source": [source]}).to_string())
-            .send()
-            .await
-            .unwrap();
-        self.events
-            .put_targets()
-            .rule("genesys-to-sqs")
-            .event_bus_name(source)
-            .targets(
-                aws_sdk_eventbridge::types::Target::builder()
-                    .id("queue")
-                    .arn(arn)
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
-        url
+            .url
     }
 
     /// Receives until `want` messages arrived or `wait` passed; returns their bodies.
     async fn receive(&self, url: &str, want: usize, wait: Duration) -> Vec<Value> {
-        let deadline = Instant::now() + wait;
-        let mut out = Vec::new();
-        while out.len() < want && Instant::now() < deadline {
-            let got = self
-                .sqs
-                .receive_message()
-                .queue_url(url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-                .unwrap();
-            for m in got.messages() {
-                out.push(serde_json::from_str(m.body().unwrap()).unwrap());
-                self.sqs
-                    .delete_message()
-                    .queue_url(url)
-                    .receipt_handle(m.receipt_handle().unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-            }
-        }
-        out
+        sqs::drain(&self.sqs, url, want, wait).await
     }
 }
 
@@ -298,7 +148,7 @@ fn source(suffix: &str) -> String {
 
 #[tokio::test]
 async fn partner_event_source_follows_the_integration() {
-    let Some(endpoint) = moto_endpoint() else {
+    let Some(endpoint) = moto::endpoint() else {
         return;
     };
     let customer = Customer::new(&endpoint);
@@ -499,7 +349,7 @@ fn check_event(event: &Value, customer: &Customer, suffix: &str) {
 
 #[tokio::test]
 async fn published_events_reach_the_customer_queue() {
-    let Some(endpoint) = moto_endpoint() else {
+    let Some(endpoint) = moto::endpoint() else {
         return;
     };
     let customer = Customer::new(&endpoint);
@@ -574,7 +424,7 @@ async fn published_events_reach_the_customer_queue() {
 
 #[tokio::test]
 async fn events_per_second_publishes_until_shutdown() {
-    let Some(endpoint) = moto_endpoint() else {
+    let Some(endpoint) = moto::endpoint() else {
         return;
     };
     let customer = Customer::new(&endpoint);
@@ -601,7 +451,7 @@ async fn events_per_second_publishes_until_shutdown() {
 
 #[tokio::test]
 async fn reset_deletes_the_sources_and_a_restart_recreates_them() {
-    let Some(endpoint) = moto_endpoint() else {
+    let Some(endpoint) = moto::endpoint() else {
         return;
     };
     let customer = Customer::new(&endpoint);
@@ -636,13 +486,7 @@ async fn reset_deletes_the_sources_and_a_restart_recreates_them() {
     assert_eq!(settle(&api, &id).await["code"], "ACTIVE");
 
     // Reset forgets the integrations and deletes their sources.
-    let r = h
-        .http
-        .post(format!("{}/sim/v1/reset", h.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    gcbridge_testkit::sim::reset(&h.base).await;
     customer.wait_deleted(&source("restart")).await;
     h.sim.shutdown().await;
 }

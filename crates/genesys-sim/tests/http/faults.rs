@@ -24,12 +24,11 @@ impl Harness {
     }
 
     async fn set_faults(&self, rules: Value) {
-        let r = self.faults(Method::PUT, Some(rules)).await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        gcbridge_testkit::sim::set_faults(&self.base, &rules).await;
     }
 
     async fn counters(&self) -> Value {
-        self.raw(Method::GET, "/sim/v1/requests").await.body
+        gcbridge_testkit::sim::requests(&self.base).await
     }
 
     /// A GET with a bearer token that returns reqwest's own result.

@@ -10,6 +10,7 @@ mod eventbridge;
 mod faults;
 mod integrations;
 mod lifecycle;
+mod malformed_requests;
 mod orgs;
 mod persistence;
 mod ratelimit;

@@ -2,46 +2,19 @@
 //! moto (EventBridge and SQS, with scripts/moto-server's corrections) and gcbridge as a subprocess.
 //! apply with `associate` and an SQS rule -> doctor all green -> events arrive with the real
 //! envelope -> tail shows them -> each broken link fails doctor at that check -> destroy removes
-//! everything on both sides. Runs under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT).
-
-mod common;
+//! everything on both sides. Needs moto: run under scripts/with-moto (without it
+//! gcbridge_testkit::moto::endpoint skips loudly, or fails when moto is required).
 
 use std::time::Duration;
 
-use aws_sdk_eventbridge::config::{BehaviorVersion, Credentials, Region};
-use common::*;
+use crate::common::*;
+use gcbridge_testkit::{moto, sqs};
 use genesys_sim::SimConfig;
+use reqwest::Method;
 use serde_json::Value;
 
 /// moto's account for plain credentials: gcbridge (the customer) acts as this account.
-const ACCOUNT: &str = "123456789012";
-
-fn moto() -> Option<String> {
-    let url = std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if url.is_none() {
-        eprintln!("skipped: GCBRIDGE_TEST_MOTO_ENDPOINT not set (run under scripts/with-moto)");
-    }
-    url
-}
-
-async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .load()
-        .await
-}
-
-fn unique(prefix: &str) -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{:x}", n % 0xffff_ffff)
-}
+const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 
 struct World {
     _sim: genesys_sim::RunningSim,
@@ -77,33 +50,30 @@ impl World {
             .unwrap()
     }
 
+    /// `apply -f gcbridge.toml --auto-approve` succeeds.
+    async fn apply(&self) {
+        let out = self
+            .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+
+    /// A broken link repaired: apply succeeds, then doctor `name` is all green.
+    async fn repair(&self, name: &str) {
+        self.apply().await;
+        let out = self.run(&["doctor", name]).await;
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+
+    /// doctor `name` fails (exit 1); returns the failed checks.
+    async fn doctor_fails(&self, name: &str) -> Vec<String> {
+        let out = self.run(&["doctor", name, "-o", "json"]).await;
+        assert_eq!(out.code, 1, "{out:?}");
+        failed_checks(&out)
+    }
+
     async fn drain(&self, queue_url: &str, want: usize) -> Vec<Value> {
-        let mut got = Vec::new();
-        for _ in 0..10 {
-            let out = self
-                .sqs
-                .receive_message()
-                .queue_url(queue_url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-                .unwrap();
-            for m in out.messages() {
-                got.push(serde_json::from_str(m.body().unwrap()).unwrap());
-                self.sqs
-                    .delete_message()
-                    .queue_url(queue_url)
-                    .receipt_handle(m.receipt_handle().unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-            }
-            if got.len() >= want {
-                break;
-            }
-        }
-        got
+        sqs::drain(&self.sqs, queue_url, want, Duration::from_secs(10)).await
     }
 }
 
@@ -130,7 +100,9 @@ fn failed_checks(out: &Output) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_doctor_events_tail_broken_links_destroy() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = moto::endpoint() else {
+        return;
+    };
     let sim = sim_with(SimConfig {
         activation_delay: Duration::from_millis(100),
         eventbridge_endpoint: Some(moto.clone()),
@@ -138,21 +110,13 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     })
     .await;
     let url = sim.base_url();
-    let config = sdk_config(&moto).await;
+    let config = moto::sdk_config(&moto, "us-east-1").await;
     let sqs = aws_sdk_sqs::Client::new(&config);
     let events = aws_sdk_eventbridge::Client::new(&config);
-    let suffix = unique("e2e");
-    let queue_name = unique("genesys-events");
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(&queue_name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_string();
-    let queue_arn = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{queue_name}");
+    let suffix = moto::unique("e2e");
+    let queue_name = moto::unique("genesys-events");
+    let queue = sqs::create_queue(&sqs, &queue_name).await;
+    let (queue_url, queue_arn) = (queue.url, queue.arn);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("gcbridge.toml"),
@@ -322,18 +286,12 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.len() == 1 && failed[0].contains("policy") && failed[0].contains("gcbridge apply"),
         "{failed:#?}"
     );
-    let out = w
-        .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-        .await;
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.run(&["doctor", &suffix]).await.code, 0);
+    w.repair(&suffix).await;
 
     // Broken link: the rule's pattern matches nothing.
     w.events
@@ -344,9 +302,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with("rule to-queue")
@@ -358,13 +314,7 @@ targets = ["{queue_arn}"]
         .await;
     assert_eq!(out.code, 2, "the pattern drift shows in plan: {out:?}");
     assert!(out.stdout.contains("update rule to-queue"), "{out:?}");
-    assert_eq!(
-        w.run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-            .await
-            .code,
-        0
-    );
-    assert_eq!(w.run(&["doctor", &suffix]).await.code, 0);
+    w.repair(&suffix).await;
 
     // Broken link: not associated (rules and bus removed by hand).
     w.events
@@ -388,9 +338,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("partner event source")
             && f.contains("PENDING")
@@ -401,12 +349,7 @@ targets = ["{queue_arn}"]
         failed.iter().any(|f| f.starts_with("event bus associated")),
         "{failed:#?}"
     );
-    assert_eq!(
-        w.run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-            .await
-            .code,
-        0
-    );
+    w.apply().await;
     let out = w
         .run(&["doctor", &suffix, "--probe", "3", "-o", "json"])
         .await;
@@ -437,7 +380,7 @@ targets = ["{queue_arn}"]
             &format!(":999999999999:{queue_name}"),
         );
     std::fs::write(w.dir.path().join("wrong.toml"), wrong).unwrap();
-    let before = counters(&url).await["writes"].as_u64().unwrap();
+    let before = writes(&url).await;
     let out = w
         .run(&["apply", "-f", "wrong.toml", "--auto-approve"])
         .await;
@@ -446,11 +389,7 @@ targets = ["{queue_arn}"]
         out.stderr.contains("999999999999") && out.stderr.contains("123456789012"),
         "{out:?}"
     );
-    assert_eq!(
-        counters(&url).await["writes"].as_u64().unwrap(),
-        before,
-        "nothing written on either side"
-    );
+    assert_eq!(writes(&url).await, before, "nothing written on either side");
 
     // Broken link: the integration disabled.
     let token = admin_token(&url).await;
@@ -462,19 +401,11 @@ targets = ["{queue_arn}"]
         .as_str()
         .unwrap()
         .to_string();
-    reqwest::Client::new()
-        .patch(format!("{url}/api/v2/integrations/{id}"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"intendedState": "DISABLED"}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let disable = serde_json::json!({"intendedState": "DISABLED"});
+    let path = format!("/api/v2/integrations/{id}");
+    api(Method::PATCH, &url, &path, Some(&token), Some(&disable)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = failed_checks(&out);
+    let failed = w.doctor_fails(&suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("integration enabled")),
         "{failed:#?}"

@@ -1,9 +1,8 @@
 //! End to end through the binary: apply -> status -> apply again (zero writes) -> change topics ->
 //! delete, against the emulator on loopback.
 
-mod common;
-
-use common::*;
+use crate::common::*;
+use reqwest::Method;
 use serde_json::Value;
 
 const DEST: &[&str] = &[
@@ -25,18 +24,13 @@ fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_status_reapply_change_delete() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let w = World::as_client(ADMIN).await;
+    let url = w.url.clone();
 
     // First apply creates, configures and enables.
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &with(&["apply", "--auto-approve", "--wait"], DEST),
-    )
-    .await;
+    let out = w
+        .run(&with(&["apply", "--auto-approve", "--wait"], DEST))
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("+ create") && out.stdout.contains("reported ACTIVE"),
@@ -50,12 +44,7 @@ async fn apply_status_reapply_change_delete() {
     assert_eq!(props["eventFilter"].as_array().unwrap().len(), 11);
 
     // status shows it with the partner names it implies.
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["status", "prod-events", "--output", "json"],
-    )
-    .await;
+    let out = w.run(&["status", "prod-events", "--output", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let s = out.json();
     let row = &s["integrations"][0];
@@ -75,17 +64,12 @@ async fn apply_status_reapply_change_delete() {
     );
 
     // Re-running the same apply changes nothing and writes nothing.
-    clear_counters(&url).await;
-    let out = gcbridge(dir.path(), &env, &with(&["apply"], DEST)).await;
+    clear_requests(&url).await;
+    let out = w.run(&with(&["apply"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("No changes"), "{out:?}");
-    assert_eq!(writes(&url).await, 0, "{}", counters(&url).await);
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &with(&["plan", "--detailed-exitcode"], DEST),
-    )
-    .await;
+    assert_eq!(writes(&url).await, 0, "{}", requests(&url).await);
+    let out = w.run(&with(&["plan", "--detailed-exitcode"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // Changing the topics is planned as an itemised update, then applied in place.
@@ -93,12 +77,9 @@ async fn apply_status_reapply_change_delete() {
         DEST,
         &["--topic", "v2.users.{id}.presence", "--description", "ops"],
     );
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &with(&["plan", "--detailed-exitcode"], &changed),
-    )
-    .await;
+    let out = w
+        .run(&with(&["plan", "--detailed-exitcode"], &changed))
+        .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stdout.contains("~ update") && out.stdout.contains("+ v2.users.{id}.presence"),
@@ -108,16 +89,16 @@ async fn apply_status_reapply_change_delete() {
         out.stdout.contains("description: (none) -> \"ops\""),
         "{out:?}"
     );
-    clear_counters(&url).await;
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &with(&["apply", "--auto-approve", "--output", "json"], &changed),
-    )
-    .await;
+    clear_requests(&url).await;
+    let out = w
+        .run(&with(
+            &["apply", "--auto-approve", "--output", "json"],
+            &changed,
+        ))
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["failed"], 0);
-    let c = counters(&url).await;
+    let c = requests(&url).await;
     assert_eq!(c["writes"], 1, "only the config is written: {c}");
     assert_eq!(
         c["byRoute"]["PUT /api/v2/integrations/{integrationId}/config/current"], 1,
@@ -134,31 +115,36 @@ async fn apply_status_reapply_change_delete() {
     );
 
     // Removing a topic again shows it as removed.
-    let out = gcbridge(dir.path(), &env, &with(&["plan", "--output", "json"], DEST)).await;
+    let out = w.run(&with(&["plan", "--output", "json"], DEST)).await;
     let change = &out.json()["orgs"][0]["plan"]["changes"][0];
     assert_eq!(change["kind"], "update");
     assert_eq!(change["topics_removed"][0], "v2.users.{id}.presence");
 
     // delete refuses without a terminal, then deletes with --yes.
-    let out = gcbridge(dir.path(), &env, &["delete", "prod-events"]).await;
+    let out = w.run(&["delete", "prod-events"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("--yes"), "{out:?}");
     assert_eq!(integrations(&url).await.len(), 1);
-    let out = gcbridge(dir.path(), &env, &["delete", "prod-events", "--yes"]).await;
+    let out = w.run(&["delete", "prod-events", "--yes"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(integrations(&url).await.is_empty());
-    let out = gcbridge(dir.path(), &env, &["status", "prod-events"]).await;
+    let out = w.run(&["status", "prod-events"]).await;
     assert_eq!(out.code, 1, "{out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_from_a_config_file_and_disabled_destinations() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("gcbridge.toml"),
-        format!(
+    let w = World::new(
+        sim().await,
+        vec![
+            ("GENESYS_CLIENT_ID".into(), ADMIN.into()),
+            ("GENESYS_CLIENT_SECRET".into(), SECRET.into()),
+        ],
+    );
+    let url = w.url.clone();
+    w.write(
+        "gcbridge.toml",
+        &format!(
             r#"
 [genesys]
 api_url = "{url}"
@@ -180,53 +166,36 @@ event_source_suffix = "agents"
 topics = ["v2.users.{{id}}.presence", "v2.users.{{id}}.routingStatus"]
 "#
         ),
-    )
-    .unwrap();
-    let env = [
-        ("GENESYS_CLIENT_ID", ADMIN),
-        ("GENESYS_CLIENT_SECRET", SECRET),
-    ];
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
-    )
-    .await;
+    );
+    let out = w.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let all = integrations(&url).await;
     assert_eq!(all.len(), 2);
     let audit = all.iter().find(|i| i["name"] == "audit").unwrap();
     assert_eq!(audit["intendedState"], "DISABLED");
     assert_eq!(audit["config"]["current"]["notes"], "audit trail");
-    clear_counters(&url).await;
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
-    )
-    .await;
+    clear_requests(&url).await;
+    let out = w.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(writes(&url).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unfinished_create_is_resumed_without_a_duplicate() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
+    let w = World::as_client(ADMIN).await;
+    let url = w.url.clone();
     // An earlier run died right after POST /api/v2/integrations.
     let token = admin_token(&url).await;
-    reqwest::Client::new()
-        .post(format!("{url}/api/v2/integrations"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"name": "prod-events", "integrationType": {"id": "amazon-eventbridge-source"}}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-    let env = env_for(&sim, &url, ADMIN);
-    let out = gcbridge(dir.path(), &env, &with(&["apply", "--auto-approve"], DEST)).await;
+    let body = serde_json::json!({"name": "prod-events", "integrationType": {"id": "amazon-eventbridge-source"}});
+    api(
+        Method::POST,
+        &url,
+        "/api/v2/integrations",
+        Some(&token),
+        Some(&body),
+    )
+    .await;
+    let out = w.run(&with(&["apply", "--auto-approve"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("resumes an earlier run"), "{out:?}");
     let all = integrations(&url).await;
@@ -239,15 +208,9 @@ async fn an_unfinished_create_is_resumed_without_a_duplicate() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_refuses_without_a_terminal_and_writes_nothing() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, ADMIN),
-        &with(&["apply"], DEST),
-    )
-    .await;
+    let w = World::as_client(ADMIN).await;
+    let url = w.url.clone();
+    let out = w.run(&with(&["apply"], DEST)).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("--auto-approve"), "{out:?}");
     assert_eq!(writes(&url).await, 0);
@@ -255,15 +218,9 @@ async fn apply_refuses_without_a_terminal_and_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_view_only_client_is_told_which_permission_it_lacks() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, VIEWER),
-        &with(&["apply", "--auto-approve"], DEST),
-    )
-    .await;
+    let w = World::as_client(VIEWER).await;
+    let url = w.url.clone();
+    let out = w.run(&with(&["apply", "--auto-approve"], DEST)).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stdout.contains("integrations:integration:add"),
@@ -271,12 +228,7 @@ async fn a_view_only_client_is_told_which_permission_it_lacks() {
     );
     assert!(integrations(&url).await.is_empty());
 
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, VIEWER),
-        &["whoami", "--output", "json"],
-    )
-    .await;
+    let out = w.run(&["whoami", "--output", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let perms = out.json()["permissions"].clone();
     let status = |p: &str| {
@@ -295,15 +247,8 @@ async fn a_view_only_client_is_told_which_permission_it_lacks() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn whoami_names_org_client_and_token() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env_for(&sim, &url, ADMIN),
-        &["whoami", "-o", "json"],
-    )
-    .await;
+    let w = World::as_client(ADMIN).await;
+    let out = w.run(&["whoami", "-o", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_eq!(v["org_id"], genesys_sim::DEFAULT_ORG_ID);
@@ -321,16 +266,10 @@ async fn whoami_names_org_client_and_token() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn topics_search_and_family() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["topics", "--search", "presence", "-o", "json"],
-    )
-    .await;
+    let w = World::as_client(ADMIN).await;
+    let out = w
+        .run(&["topics", "--search", "presence", "-o", "json"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let ids: Vec<String> = out.json()["topics"]
         .as_array()
@@ -342,24 +281,18 @@ async fn topics_search_and_family() {
         ids.contains(&"v2.users.{id}.presence".to_string()),
         "{ids:?}"
     );
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["topics", "--family", "routing", "-o", "json"],
-    )
-    .await;
+    let out = w
+        .run(&["topics", "--family", "routing", "-o", "json"])
+        .await;
     assert_eq!(out.json()["count"], 11);
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["topics", "--family", "v2.detail.events.conversation.{id}.*"],
-    )
-    .await;
+    let out = w
+        .run(&["topics", "--family", "v2.detail.events.conversation.{id}.*"])
+        .await;
     assert!(out.stdout.contains("16 topic(s)"), "{out:?}");
-    let out = gcbridge(dir.path(), &env, &["topics", "--family", "routng"]).await;
+    let out = w.run(&["topics", "--family", "routng"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("did you mean \"routing\""), "{out:?}");
-    let out = gcbridge(dir.path(), &env, &["topics", "--help"]).await;
+    let out = w.run(&["topics", "--help"]).await;
     assert!(
         out.stdout.contains("conversation") && out.stdout.contains("Families"),
         "{out:?}"
@@ -368,16 +301,12 @@ async fn topics_search_and_family() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
-    let sim = sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = env_for(&sim, &url, ADMIN);
+    let w = World::as_client(ADMIN).await;
+    let url = w.url.clone();
     let org = genesys_sim::DEFAULT_ORG_ID;
     let arn = format!("arn:aws:events:us-east-1:123456789012:partner-event-bus/aws.partner/genesys.com/cloud/{org}/tut");
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
+    let out = w
+        .run(&[
             "plan",
             "--name",
             "t",
@@ -385,9 +314,8 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
             &arn,
             "--event-types",
             "user",
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stderr.contains("warning")
@@ -399,10 +327,8 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
     assert!(out.stdout.contains("+ create"), "{out:?}");
 
     let other = "arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/another-org/tut";
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
+    let out = w
+        .run(&[
             "apply",
             "--name",
             "t",
@@ -411,9 +337,8 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
             "--event-types",
             "user",
             "--auto-approve",
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("another-org") && out.stderr.contains(org),

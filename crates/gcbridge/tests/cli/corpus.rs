@@ -18,11 +18,9 @@
 //! Without a config file the emulator is given by `GENESYS_API_URL`, so flag cases that need the
 //! live catalogue (unknown topics, globs matching nothing) reach it; reads are fine, writes are not.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use futures_util::stream::{self, StreamExt};
 
 struct Case {
@@ -226,7 +224,7 @@ async fn every_corpus_case_exits_2_says_where_and_how_and_writes_nothing() {
     .collect()
     .await;
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
-    let c = counters(&url).await;
+    let c = requests(&url).await;
     assert!(
         failures.is_empty(),
         "{} of {} case(s) failed:\n\n{}",

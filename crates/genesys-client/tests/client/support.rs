@@ -1,5 +1,6 @@
-//! Shared by the integration tests: clients wired to the emulator, and a scripted HTTP stub for
-//! the failures the emulator does not produce on demand (503s, arbitrary 429s).
+//! Shared by the client's tests: clients wired to the emulator (started by gcbridge-testkit; a
+//! dev-dependency only, so genesys-client never depends on genesys-sim in a normal build), and a
+//! scripted HTTP stub for the failures the emulator does not produce on demand (503s, arbitrary 429s).
 
 #![allow(dead_code)]
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, HttpPolicy,
 };
-use genesys_sim::{RunningSim, SimConfig, DEFAULT_SECRET};
+use genesys_sim::{RunningSim, DEFAULT_SECRET};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -42,11 +43,7 @@ pub fn client_for(base_url: &str, id: &str, secret: &str) -> GenesysClient {
     GenesysClient::new(cfg).expect("client builds")
 }
 
-pub async fn start_sim(config: SimConfig) -> RunningSim {
-    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("sim starts")
-}
+pub use gcbridge_testkit::sim::start as start_sim;
 
 pub fn sim_client(sim: &RunningSim, id: &str) -> GenesysClient {
     client_for(&sim.base_url(), id, DEFAULT_SECRET)
@@ -54,22 +51,7 @@ pub fn sim_client(sim: &RunningSim, id: &str) -> GenesysClient {
 
 /// `GET /sim/v1/requests`.
 pub async fn sim_requests(sim: &RunningSim) -> serde_json::Value {
-    reqwest::get(format!("{}/sim/v1/requests", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-pub async fn sim_post(sim: &RunningSim, path: &str) {
-    let status = reqwest::Client::new()
-        .post(format!("{}{}", sim.base_url(), path))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{path}: {status}");
+    gcbridge_testkit::sim::requests(&sim.base_url()).await
 }
 
 /// One canned response of the stub.

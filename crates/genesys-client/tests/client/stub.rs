@@ -1,16 +1,14 @@
 //! Retry, timeout and redaction rules against a scripted stub server, for the failures the
 //! emulator does not produce on demand (503s, arbitrary 429s, slow responses).
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use genesys_client::{
     ClientConfig, CreateIntegrationRequest, Credentials, Endpoint, Error, GenesysClient,
     HttpPolicy, IntendedState,
 };
 use serde_json::json;
-use support::*;
 
 const SECRET: &str = "super-secret-value-123";
 

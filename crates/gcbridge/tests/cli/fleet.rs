@@ -1,54 +1,33 @@
 //! Config as code over several orgs: export round trip, drift detection, crash safety, prune,
 //! destroy, validate, a failing org beside healthy ones, and the 20 x 5 fleet.
 
-mod common;
-
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::fleet::{fleet_config, fleet_env, fleet_file, org_id, org_integrations, org_token};
-use common::*;
+use crate::common::fleet::{
+    self, fleet_config, fleet_env, fleet_file, org_id, org_integrations, org_token,
+};
+use crate::common::*;
+use reqwest::Method;
 use serde_json::Value;
-
-async fn run(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    gcbridge(dir, &env, args).await
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_round_trip_drift_and_repair() {
-    let sim = sim_with(fleet_config(2)).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 2, 2)).unwrap();
-    let out = run(
-        dir.path(),
-        &env,
-        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
-    )
-    .await;
+    let f = fleet::start(fleet_config(2), 2, 2, "gcbridge.toml").await;
+    let url = f.url.clone();
+    let out = f.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // export -> plan = unchanged, for the whole file and for one org.
-    let out = run(dir.path(), &env, &["export", "-f", "gcbridge.toml"]).await;
+    let out = f.run(&["export", "-f", "gcbridge.toml"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    std::fs::write(dir.path().join("exported.toml"), &out.stdout).unwrap();
-    clear_counters(&url).await;
-    let out = run(
-        dir.path(),
-        &env,
-        &["plan", "-f", "exported.toml", "--detailed-exitcode"],
-    )
-    .await;
+    std::fs::write(f.dir.path().join("exported.toml"), &out.stdout).unwrap();
+    clear_requests(&url).await;
+    let out = f.plan("exported.toml", &[]).await;
     assert_eq!(out.code, 0, "exported config plans clean: {out:?}");
     assert_eq!(writes(&url).await, 0);
-    let out = run(
-        dir.path(),
-        &env,
-        &["export", "-f", "gcbridge.toml", "--org", "org-1"],
-    )
-    .await;
+    let out = f
+        .run(&["export", "-f", "gcbridge.toml", "--org", "org-1"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("org-1-dest-0") && !out.stdout.contains("org-0-dest-0"),
@@ -64,19 +43,19 @@ async fn export_round_trip_drift_and_repair() {
             "org-0-secret".to_string(),
         ),
     ];
-    let out = run(dir.path(), &single_env, &["export"]).await;
+    let out = f.run_with(&single_env, &["export"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("[genesys]") && !out.stdout.contains("org-0-secret"),
         "{out:?}"
     );
-    std::fs::write(dir.path().join("single.toml"), &out.stdout).unwrap();
-    let out = run(
-        dir.path(),
-        &single_env,
-        &["plan", "-f", "single.toml", "--detailed-exitcode"],
-    )
-    .await;
+    std::fs::write(f.dir.path().join("single.toml"), &out.stdout).unwrap();
+    let out = f
+        .run_with(
+            &single_env,
+            &["plan", "-f", "single.toml", "--detailed-exitcode"],
+        )
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // Drift made by hand through the API: a topic removed and the integration disabled.
@@ -89,30 +68,13 @@ async fn export_round_trip_drift_and_repair() {
     let id = target["id"].as_str().unwrap();
     let mut cfg = target["config"]["current"].clone();
     cfg["properties"]["eventFilter"] = serde_json::json!(["v2.users.{id}.presence"]);
-    let http = reqwest::Client::new();
-    http.put(format!("{url}/api/v2/integrations/{id}/config/current"))
-        .bearer_auth(&token)
-        .json(&cfg)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-    http.patch(format!("{url}/api/v2/integrations/{id}"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"intendedState": "DISABLED"}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    api(Method::PUT, &url, &path, Some(&token), Some(&cfg)).await;
+    let disable = serde_json::json!({"intendedState": "DISABLED"});
+    let path = format!("/api/v2/integrations/{id}");
+    api(Method::PATCH, &url, &path, Some(&token), Some(&disable)).await;
 
-    let out = run(
-        dir.path(),
-        &env,
-        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
-    )
-    .await;
+    let out = f.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "drift is detected: {out:?}");
     assert!(
         out.stdout.contains("~ update    dest-1")
@@ -123,54 +85,38 @@ async fn export_round_trip_drift_and_repair() {
         out.stdout.contains("+ v2.routing.queues.{id}.users"),
         "{out:?}"
     );
-    let out = run(
-        dir.path(),
-        &env,
-        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
-    )
-    .await;
+    let out = f.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = run(
-        dir.path(),
-        &env,
-        &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
-    )
-    .await;
+    let out = f.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "clean again: {out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_killed_after_any_step_converges_on_rerun() {
-    let sim = sim_with(fleet_config(1)).await;
-    let url = sim.base_url();
-    let env = fleet_env(1);
+    let mut f = fleet::start(fleet_config(1), 1, 1, "gcbridge.toml").await;
+    let url = f.url.clone();
     // Steps of a create: POST, PUT config, PATCH enable.
     for kill_after in 1..=3 {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 1, 1)).unwrap();
-        let mut killed_env = env.clone();
+        f.new_dir();
+        f.write("gcbridge.toml", &fleet_file(&url, 1, 1));
+        let mut killed_env = f.env.clone();
         killed_env.push((
             "GCBRIDGE_TEST_ABORT_AFTER_WRITES".into(),
             kill_after.to_string(),
         ));
-        let out = run(
-            dir.path(),
-            &killed_env,
-            &["apply", "-f", "gcbridge.toml", "--auto-approve"],
-        )
-        .await;
+        let out = f
+            .run_with(
+                &killed_env,
+                &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+            )
+            .await;
         assert_ne!(
             out.code, 0,
             "the process was killed after step {kill_after}: {out:?}"
         );
         assert!(out.stderr.contains("aborting after write step"), "{out:?}");
 
-        let out = run(
-            dir.path(),
-            &env,
-            &["apply", "-f", "gcbridge.toml", "--auto-approve"],
-        )
-        .await;
+        let out = f.apply("gcbridge.toml", &[]).await;
         assert_eq!(
             out.code, 0,
             "re-run after a kill at step {kill_after}: {out:?}"
@@ -189,19 +135,11 @@ async fn a_run_killed_after_any_step_converges_on_rerun() {
                 .len(),
             12
         );
-        let out = run(
-            dir.path(),
-            &env,
-            &["plan", "-f", "gcbridge.toml", "--detailed-exitcode"],
-        )
-        .await;
+        let out = f.plan("gcbridge.toml", &[]).await;
         assert_eq!(out.code, 0, "{out:?}");
-        let out = run(
-            dir.path(),
-            &env,
-            &["destroy", "-f", "gcbridge.toml", "--auto-approve"],
-        )
-        .await;
+        let out = f
+            .run(&["destroy", "-f", "gcbridge.toml", "--auto-approve"])
+            .await;
         assert_eq!(out.code, 0, "{out:?}");
         assert!(org_integrations(&url, 0).await.is_empty());
     }
@@ -209,64 +147,30 @@ async fn a_run_killed_after_any_step_converges_on_rerun() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn prune_destroy_and_a_failing_org_beside_healthy_ones() {
-    let sim = sim_with(fleet_config(3)).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let mut env = fleet_env(3);
-    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 3, 2)).unwrap();
-    let out = run(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "gcbridge.toml",
-            "--auto-approve",
-            "--parallel",
-            "3",
-        ],
-    )
-    .await;
+    let mut f = fleet::start(fleet_config(3), 3, 2, "gcbridge.toml").await;
+    let url = f.url.clone();
+    let out = f.apply("gcbridge.toml", &["--parallel", "3"]).await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // A smaller file: without --prune the extra integrations are only reported.
-    std::fs::write(dir.path().join("small.toml"), fleet_file(&url, 3, 1)).unwrap();
-    let out = run(
-        dir.path(),
-        &env,
-        &["plan", "-f", "small.toml", "--detailed-exitcode"],
-    )
-    .await;
+    std::fs::write(f.dir.path().join("small.toml"), fleet_file(&url, 3, 1)).unwrap();
+    let out = f.plan("small.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("? unmanaged  dest-1"), "{out:?}");
-    let out = run(
-        dir.path(),
-        &env,
-        &["apply", "-f", "small.toml", "--prune", "--auto-approve"],
-    )
-    .await;
+    let out = f
+        .run(&["apply", "-f", "small.toml", "--prune", "--auto-approve"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     for i in 0..3 {
         assert_eq!(org_integrations(&url, i).await.len(), 1);
     }
 
     // One org with a wrong secret: the others are still applied, the summary names the failure.
-    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 3, 2)).unwrap();
-    env.retain(|(k, _)| k != "ORG_1_SECRET");
-    env.push(("ORG_1_SECRET".into(), "wrong-secret-zq9".into()));
-    let out = run(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "gcbridge.toml",
-            "--auto-approve",
-            "--output",
-            "json",
-        ],
-    )
-    .await;
+    std::fs::write(f.dir.path().join("gcbridge.toml"), fleet_file(&url, 3, 2)).unwrap();
+    f.env.retain(|(k, _)| k != "ORG_1_SECRET");
+    f.env
+        .push(("ORG_1_SECRET".into(), "wrong-secret-zq9".into()));
+    let out = f.apply("gcbridge.toml", &["--output", "json"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     let v = out.json();
     let org1 = &v["orgs"][1];
@@ -287,13 +191,10 @@ async fn prune_destroy_and_a_failing_org_beside_healthy_ones() {
     assert_eq!(org_integrations(&url, 1).await.len(), 1);
 
     // destroy removes exactly what small.toml describes, nothing else.
-    let env = fleet_env(3);
-    let out = run(
-        dir.path(),
-        &env,
-        &["destroy", "-f", "small.toml", "--auto-approve"],
-    )
-    .await;
+    f.env = fleet_env(3);
+    let out = f
+        .run(&["destroy", "-f", "small.toml", "--auto-approve"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let left: Vec<String> = org_integrations(&url, 0)
         .await
@@ -306,39 +207,33 @@ async fn prune_destroy_and_a_failing_org_beside_healthy_ones() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn validate_offline_and_online() {
-    let sim = sim_with(fleet_config(2)).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("good.toml"), fleet_file(&url, 2, 2)).unwrap();
-    let out = run(dir.path(), &[], &["validate", "-f", "good.toml"]).await;
+    let f = fleet::start(fleet_config(2), 2, 2, "good.toml").await;
+    let url = f.url.clone();
+    let out = f.run_with(&[], &["validate", "-f", "good.toml"]).await;
     assert_eq!(out.code, 0, "offline needs no credentials: {out:?}");
-    let out = run(
-        dir.path(),
-        &env,
-        &["validate", "-f", "good.toml", "--online", "-o", "json"],
-    )
-    .await;
+    let out = f
+        .run(&["validate", "-f", "good.toml", "--online", "-o", "json"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["valid"], true);
 
     let bad =
         fleet_file(&url, 2, 1).replace("event_types = [\"routing\"]", "event_types = [\"routng\"]");
-    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
-    let out = run(dir.path(), &[], &["validate", "-f", "bad.toml"]).await;
+    std::fs::write(f.dir.path().join("bad.toml"), bad).unwrap();
+    let out = f.run_with(&[], &["validate", "-f", "bad.toml"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("bad.toml:12:") && out.stderr.contains("\"routing\""),
         "{out:?}"
     );
     let dup = format!("{}{}", fleet_file(&url, 1, 1), fleet_file(&url, 1, 1));
-    std::fs::write(dir.path().join("dup.toml"), dup).unwrap();
-    let out = run(dir.path(), &[], &["validate", "-f", "dup.toml"]).await;
+    std::fs::write(f.dir.path().join("dup.toml"), dup).unwrap();
+    let out = f.run_with(&[], &["validate", "-f", "dup.toml"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("used twice"), "{out:?}");
     let secret = fleet_file(&url, 1, 1).replace("ORG_0_SECRET", "xK9fLq2mZr8TvB3nWp5s");
-    std::fs::write(dir.path().join("secret.toml"), secret).unwrap();
-    let out = run(dir.path(), &[], &["validate", "-f", "secret.toml"]).await;
+    std::fs::write(f.dir.path().join("secret.toml"), secret).unwrap();
+    let out = f.run_with(&[], &["validate", "-f", "secret.toml"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("looks like a secret") && !out.stdout.contains("xK9fLq2mZr8TvB3nWp5s"),
@@ -351,31 +246,16 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     let mut config = fleet_config(20);
     config.latency = Duration::from_millis(20);
     config.rate_limit_per_minute = 300;
-    let sim = sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(20);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 20, 5)).unwrap();
+    let f = fleet::start(config, 20, 5, "fleet.toml").await;
+    let url = f.url.clone();
     let started = Instant::now();
-    let out = run(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "8",
-            "-o",
-            "json",
-        ],
-    )
-    .await;
+    let out = f
+        .apply("fleet.toml", &["--parallel", "8", "-o", "json"])
+        .await;
     let wall = started.elapsed();
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["failed"], 0);
-    let c = counters(&url).await;
+    let c = requests(&url).await;
     assert!(c["byStatus"].get("429").is_none(), "no 429 at all: {c}");
     assert!(
         c["byStatus"]
@@ -394,46 +274,19 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     for i in [0, 7, 19] {
         assert_eq!(org_integrations(&url, i).await.len(), 5);
     }
-    clear_counters(&url).await;
-    let out = run(
-        dir.path(),
-        &env,
-        &[
-            "plan",
-            "-f",
-            "fleet.toml",
-            "--parallel",
-            "8",
-            "--detailed-exitcode",
-        ],
-    )
-    .await;
+    clear_requests(&url).await;
+    let out = f.plan("fleet.toml", &["--parallel", "8"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(writes(&url).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_commands_take_the_connection_of_one_org_from_the_file() {
-    let sim = sim_with(fleet_config(2)).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("gcbridge.toml"), fleet_file(&url, 2, 2)).unwrap();
-    assert_eq!(
-        run(
-            dir.path(),
-            &env,
-            &["apply", "-f", "gcbridge.toml", "--auto-approve"]
-        )
-        .await
-        .code,
-        0
-    );
+    let f = fleet::start(fleet_config(2), 2, 2, "gcbridge.toml").await;
+    assert_eq!(f.apply("gcbridge.toml", &[]).await.code, 0);
 
-    let out = run(
-        dir.path(),
-        &env,
-        &[
+    let out = f
+        .run(&[
             "status",
             "-f",
             "gcbridge.toml",
@@ -441,17 +294,14 @@ async fn read_commands_take_the_connection_of_one_org_from_the_file() {
             "org-1",
             "-o",
             "json",
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_eq!(v["org"]["id"], Value::String(org_id(1)));
     assert_eq!(v["integrations"].as_array().unwrap().len(), 2);
-    let out = run(
-        dir.path(),
-        &env,
-        &[
+    let out = f
+        .run(&[
             "whoami",
             "-f",
             "gcbridge.toml",
@@ -459,23 +309,19 @@ async fn read_commands_take_the_connection_of_one_org_from_the_file() {
             "org-0",
             "-o",
             "json",
-        ],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(out.json()["client_id"], "org-0-admin");
 
-    let out = run(dir.path(), &env, &["status", "-f", "gcbridge.toml"]).await;
+    let out = f.run(&["status", "-f", "gcbridge.toml"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stderr.contains("--org") && out.stderr.contains("org-0, org-1"),
         "{out:?}"
     );
-    let out = run(
-        dir.path(),
-        &env,
-        &["status", "-f", "gcbridge.toml", "--org", "org-9"],
-    )
-    .await;
+    let out = f
+        .run(&["status", "-f", "gcbridge.toml", "--org", "org-9"])
+        .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("org-9"), "{out:?}");
 }

@@ -25,6 +25,15 @@ fn client(base: &str) -> GenesysClient {
     .unwrap()
 }
 
+/// The emulator (integrations active after 10 ms) with `faults` from the start.
+async fn sim_with_faults(faults: Vec<FaultRule>) -> genesys_sim::RunningSim {
+    gcbridge_testkit::sim::start(SimConfig {
+        faults,
+        ..gcbridge_testkit::sim::quick_config(Duration::from_millis(10))
+    })
+    .await
+}
+
 fn destination(topics: &[&str]) -> Destination {
     Destination {
         name: "prod".into(),
@@ -41,16 +50,10 @@ fn destination(topics: &[&str]) -> Destination {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
-    let config = SimConfig {
-        activation_delay: Duration::from_millis(10),
-        faults: vec![FaultRule::new(FaultKind::ConcurrentEdit)
-            .on("PUT /api/v2/integrations/{integrationId}/config/current")
-            .with_count(2)],
-        ..SimConfig::default()
-    };
-    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sim = sim_with_faults(vec![FaultRule::new(FaultKind::ConcurrentEdit)
+        .on("PUT /api/v2/integrations/{integrationId}/config/current")
+        .with_count(2)])
+    .await;
     let c = client(&sim.base_url());
     let desired = [destination(&[
         "v2.users.{id}.presence",
@@ -82,16 +85,10 @@ async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_create_response_is_adopted_in_the_same_run() {
-    let config = SimConfig {
-        activation_delay: Duration::from_millis(10),
-        faults: vec![FaultRule::new(FaultKind::LoseResponse)
-            .on("POST /api/v2/integrations")
-            .with_count(1)],
-        ..SimConfig::default()
-    };
-    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sim = sim_with_faults(vec![FaultRule::new(FaultKind::LoseResponse)
+        .on("POST /api/v2/integrations")
+        .with_count(1)])
+    .await;
     let c = client(&sim.base_url());
     let desired = [destination(&["v2.users.{id}.presence"])];
     let p = plan(&desired, &read_live(&c).await.unwrap(), false);
@@ -105,21 +102,15 @@ async fn a_lost_create_response_is_adopted_in_the_same_run() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_create_response_is_adopted_by_the_next_run() {
     // The POST's response is lost and the read that would adopt it in the same run fails too.
-    let config = SimConfig {
-        activation_delay: Duration::from_millis(10),
-        faults: vec![
-            FaultRule::new(FaultKind::LoseResponse)
-                .on("POST /api/v2/integrations")
-                .with_count(1),
-            FaultRule::new(FaultKind::Status(400))
-                .on("GET /api/v2/integrations")
-                .with_count(1),
-        ],
-        ..SimConfig::default()
-    };
-    let sim = genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let sim = sim_with_faults(vec![
+        FaultRule::new(FaultKind::LoseResponse)
+            .on("POST /api/v2/integrations")
+            .with_count(1),
+        FaultRule::new(FaultKind::Status(400))
+            .on("GET /api/v2/integrations")
+            .with_count(1),
+    ])
+    .await;
     let c = client(&sim.base_url());
     let desired = [destination(&["v2.users.{id}.presence"])];
     let p = plan(&desired, &[], false);

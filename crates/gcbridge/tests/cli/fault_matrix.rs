@@ -12,38 +12,20 @@
 //! Also here: a permanent fault fails with a clear message and a re-run finishes the job, and a lost
 //! POST response is adopted by the next step without a duplicate.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::fleet::{
-    fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
+use crate::common::clear_faults;
+use crate::common::fleet::{
+    self, fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
 };
-use common::Output;
 use futures_util::StreamExt;
 use genesys_sim::{FaultKind, FaultRule, SimConfig};
 use serde_json::Value;
 
 /// Topics of each destination: the routing family (11) plus the presence topic.
 const TOPICS_PER_DESTINATION: usize = 12;
-
-/// Runs gcbridge with a clean environment and a generous timeout (retries take time).
-async fn gcbridge(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    common::gcbridge_within(dir, &env, args, Duration::from_secs(300)).await
-}
-
-async fn clear_faults(url: &str) {
-    reqwest::Client::new()
-        .delete(format!("{url}/sim/v1/faults"))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-}
 
 /// Problems with the end state of `orgs` x `dests` (empty when it is exactly the desired one).
 async fn end_state_problems(url: &str, orgs: usize, dests: usize) -> Vec<String> {
@@ -129,31 +111,15 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
     let rate = rule.rate;
     config.faults = vec![rule];
     config.fault_seed = Some(seed);
-    let sim = common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(orgs);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, orgs, dests)).unwrap();
+    let f = fleet::start(config, orgs, dests, "fleet.toml").await;
+    let url = f.url.clone();
 
     let started = Instant::now();
     let mut converged_after = None;
     let mut retries = 0;
     let mut last_error = String::new();
     for run in 1..=3 {
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "apply",
-                "-f",
-                "fleet.toml",
-                "--auto-approve",
-                "--parallel",
-                "8",
-                "-vv",
-            ],
-        )
-        .await;
+        let out = f.apply("fleet.toml", &["--parallel", "8", "-vv"]).await;
         retries += count_retries(&out.stderr);
         if out.code == 0 {
             converged_after = Some(run);
@@ -180,7 +146,7 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
         );
     }
     let wall = started.elapsed();
-    let c = common::counters(&url).await;
+    let c = crate::common::requests(&url).await;
     let injected = c["faultsInjected"]
         .as_object()
         .map_or(0, |m| m.values().filter_map(Value::as_u64).sum());
@@ -194,38 +160,14 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
             problems.is_empty(),
             "{label} at {rate}: apply said done, but: {problems:#?}"
         );
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "plan",
-                "-f",
-                "fleet.toml",
-                "--parallel",
-                "8",
-                "--detailed-exitcode",
-            ],
-        )
-        .await;
+        let out = f.plan("fleet.toml", &["--parallel", "8"]).await;
         assert_eq!(out.code, 0, "{label} at {rate}: plan is clean: {out:?}");
     } else {
         for p in &problems {
             assert!(!p.starts_with("DUPLICATE"), "{label} at {rate}: {p}");
         }
         // Nothing half-written that a re-run would not finish: with the faults gone, one run does.
-        let out = gcbridge(
-            dir.path(),
-            &env,
-            &[
-                "apply",
-                "-f",
-                "fleet.toml",
-                "--auto-approve",
-                "--parallel",
-                "8",
-            ],
-        )
-        .await;
+        let out = f.apply("fleet.toml", &["--parallel", "8"]).await;
         assert_eq!(
             out.code, 0,
             "{label} at {rate}: a re-run without faults finishes: {out:?}"
@@ -233,7 +175,7 @@ async fn run_cell(label: &str, rule: FaultRule, seed: u64) -> CellResult {
         let problems = end_state_problems(&url, orgs, dests).await;
         assert!(problems.is_empty(), "{label} at {rate}: {problems:#?}");
     }
-    sim.shutdown().await;
+    f.sim.shutdown().await;
     CellResult {
         label: label.to_string(),
         rate,
@@ -365,24 +307,16 @@ async fn a_lost_post_response_is_adopted_in_the_same_run() {
     config.faults = vec![FaultRule::new(FaultKind::LoseResponse)
         .on("POST /api/v2/integrations")
         .with_count(3)];
-    let sim = common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 2, 3)).unwrap();
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &["apply", "-f", "fleet.toml", "--auto-approve", "-vv"],
-    )
-    .await;
+    let f = fleet::start(config, 2, 3, "fleet.toml").await;
+    let url = f.url.clone();
+    let out = f.apply("fleet.toml", &["-vv"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stderr
             .contains("adopting the integration a failed create made"),
         "{out:?}"
     );
-    let c = common::counters(&url).await;
+    let c = crate::common::requests(&url).await;
     assert_eq!(c["faultsInjected"]["lose-response"], 3, "{c}");
     assert_eq!(
         c["byRoute"]["POST /api/v2/integrations"], 6,
@@ -398,25 +332,10 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
     let mut config = fleet_config(2);
     config.faults = vec![FaultRule::new(FaultKind::Status(503))
         .on("PUT /api/v2/integrations/{integrationId}/config/current")];
-    let sim = common::sim_with(config).await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let env = fleet_env(2);
-    std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, 2, 2)).unwrap();
+    let f = fleet::start(config, 2, 2, "fleet.toml").await;
+    let url = f.url.clone();
     // The retry budget is the default policy's (8 attempts, ~15 s of backoff).
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "4",
-        ],
-    )
-    .await;
+    let out = f.apply("fleet.toml", &["--parallel", "4"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(
@@ -430,19 +349,7 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
         assert_eq!(org_integrations(&url, i).await.len(), 2);
     }
     clear_faults(&url).await;
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "4",
-        ],
-    )
-    .await;
+    let out = f.apply("fleet.toml", &["--parallel", "4"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(end_state_problems(&url, 2, 2).await.is_empty());
 }
@@ -457,8 +364,7 @@ fn free_port() -> u16 {
 
 /// Starts `gcbridge sim` on `port` with `sim.toml` and `--state-file`; waits for its first line.
 async fn start_sim_process(dir: &Path, port: u16, state: &Path) -> tokio::process::Child {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"))
+    let mut child = crate::common::command(dir, std::iter::empty::<(&str, &str)>())
         .args([
             "sim",
             "--listen",
@@ -472,23 +378,12 @@ async fn start_sim_process(dir: &Path, port: u16, state: &Path) -> tokio::proces
             "--activation-delay-ms",
             "50",
         ])
-        .current_dir(dir)
-        .env_clear()
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("the emulator starts within 20 s")
-        .unwrap()
-        .unwrap_or_default();
-    assert_eq!(first, format!("listening on http://127.0.0.1:{port}"));
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    assert_eq!(url, format!("http://127.0.0.1:{port}"));
     child
 }
 
@@ -516,7 +411,7 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
     std::fs::write(dir.path().join("fleet.toml"), fleet_file(&url, orgs, dests)).unwrap();
 
     let mut sim = start_sim_process(dir.path(), port, &state).await;
-    let apply = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"))
+    let apply = crate::common::command(dir.path(), env.iter().map(|(k, v)| (k, v)))
         .args([
             "apply",
             "-f",
@@ -525,19 +420,14 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
             "--parallel",
             "2",
         ])
-        .current_dir(dir.path())
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .unwrap();
     // Kill the emulator once some (not all) integrations exist.
     let started = Instant::now();
     let before = loop {
-        let c = common::counters(&url).await;
+        let c = crate::common::requests(&url).await;
         let posts = c["byRoute"]["POST /api/v2/integrations"]
             .as_u64()
             .unwrap_or(0);
@@ -585,19 +475,17 @@ async fn emulator_killed_mid_apply_restarts_from_its_state_file() {
             "integration {id} created before the kill survived the restart"
         );
     }
-    let out = gcbridge(
-        dir.path(),
-        &env,
-        &[
-            "apply",
-            "-f",
-            "fleet.toml",
-            "--auto-approve",
-            "--parallel",
-            "8",
-        ],
-    )
-    .await;
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let args = [
+        "apply",
+        "-f",
+        "fleet.toml",
+        "--auto-approve",
+        "--parallel",
+        "8",
+    ];
+    let out =
+        crate::common::gcbridge_within(dir.path(), &env, &args, Duration::from_secs(300)).await;
     assert_eq!(out.code, 0, "the re-run converges: {out:?}");
     let problems = end_state_problems(&url, orgs, dests).await;
     assert!(problems.is_empty(), "{problems:#?}");
@@ -628,12 +516,12 @@ async fn a_token_revoked_twice_in_a_row_is_renewed_again() {
             .with_count(3)],
         ..SimConfig::default()
     };
-    let sim = common::sim_with(config).await;
+    let sim = crate::common::sim_with(config).await;
     let client = genesys_client::GenesysClient::new(genesys_client::ClientConfig::new(
         genesys_client::Endpoint::from_api_url(&sim.base_url(), None).unwrap(),
         genesys_client::Credentials {
-            client_id: common::ADMIN.into(),
-            client_secret: genesys_client::Secret::new(common::SECRET.to_string()),
+            client_id: crate::common::ADMIN.into(),
+            client_secret: genesys_client::Secret::new(crate::common::SECRET.to_string()),
             source: genesys_client::CredentialSource::Flags,
         },
     ))
@@ -642,16 +530,11 @@ async fn a_token_revoked_twice_in_a_row_is_renewed_again() {
     let stats = client.stats();
     assert_eq!(stats.token_fetches, 4, "{stats:?}");
     // A fourth revocation in a row is reported as the 401 it is.
-    reqwest::Client::new()
-        .put(format!("{}/sim/v1/faults", sim.base_url()))
-        .json(
-            &serde_json::json!([{"kind": "revoke-token", "route": "GET /api/v2/organizations/me"}]),
-        )
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    crate::common::set_faults(
+        &sim.base_url(),
+        &serde_json::json!([{"kind": "revoke-token", "route": "GET /api/v2/organizations/me"}]),
+    )
+    .await;
     let err = client.organization_me().await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
 }

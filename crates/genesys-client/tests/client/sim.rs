@@ -1,16 +1,14 @@
 //! The client against the real emulator, started in-process on a free port: OAuth, token
 //! renewal, permission and version errors, rate limiting and pagination.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use genesys_client::{
     CreateIntegrationRequest, Error, IntegrationConfiguration, EVENTBRIDGE_TYPE_ID,
 };
 use genesys_sim::{SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, VIEWER_CLIENT_ID};
 use serde_json::json;
-use support::*;
 
 fn props(suffix: &str) -> serde_json::Map<String, serde_json::Value> {
     json!({
@@ -97,7 +95,7 @@ async fn a_401_renews_the_token_once_and_retries() {
     let sim = start_sim(SimConfig::default()).await;
     let client = sim_client(&sim, ADMIN_CLIENT_ID);
     client.organization_me().await.unwrap();
-    sim_post(&sim, "/sim/v1/tokens/revoke").await;
+    gcbridge_testkit::sim::revoke_tokens(&sim.base_url()).await;
     // Concurrent callers all hit the 401 but share one renewal.
     let (a, b, c) = tokio::join!(
         client.organization_me(),
@@ -235,20 +233,16 @@ async fn a_429_waits_for_retry_after_and_every_call_succeeds() {
     // Another user of the same OAuth client spends the whole window's budget first, so the
     // client's first call meets a 429 and must wait out its Retry-After.
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/oauth/token", sim.base_url()))
-        .basic_auth(ADMIN_CLIENT_ID, Some(genesys_sim::DEFAULT_SECRET))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = gcbridge_testkit::sim::token(
+        &sim.base_url(),
+        ADMIN_CLIENT_ID,
+        genesys_sim::DEFAULT_SECRET,
+    )
+    .await;
     for _ in 0..5 {
         let status = http
             .get(format!("{}/api/v2/organizations/me", sim.base_url()))
-            .bearer_auth(token["access_token"].as_str().unwrap())
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()
@@ -339,11 +333,7 @@ async fn lists_250_integrations_in_3_pages() {
     for r in futures_join_all(creates).await {
         r.unwrap();
     }
-    reqwest::Client::new()
-        .delete(format!("{}/sim/v1/requests", sim.base_url()))
-        .send()
-        .await
-        .unwrap();
+    gcbridge_testkit::sim::clear_requests(&sim.base_url()).await;
     let all = client.list_integrations(true).await.unwrap();
     assert_eq!(all.len(), 250);
     let mut names: Vec<_> = all.iter().map(|i| i.name.clone()).collect();

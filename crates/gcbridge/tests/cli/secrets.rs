@@ -3,13 +3,11 @@
 //! issues; stdout, stderr (trace logs, crash and broken-pipe output) and every file in the working
 //! directory are then searched for the secret, its `id:secret` Basic form and every token.
 
-mod common;
-
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::Output;
+use crate::common::Output;
 use genesys_sim::{ClientSpec, OrgSpec, SimConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -94,44 +92,23 @@ fn tokens_in(record: &[u8]) -> Vec<String> {
     tokens
 }
 
+/// gcbridge with a clean env plus `env` and `RUST_BACKTRACE=1` (a crash shows its backtrace).
+fn command(dir: &Path, env: &[(&str, &str)]) -> tokio::process::Command {
+    crate::common::command(dir, env.iter().copied().chain([("RUST_BACKTRACE", "1")]))
+}
+
 async fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_BACKTRACE", "1")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = tokio::time::timeout(Duration::from_secs(120), cmd.output())
-        .await
-        .expect("gcbridge finished within 120 s")
-        .expect("gcbridge runs");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut cmd = command(dir, env);
+    cmd.args(args);
+    gcbridge_testkit::cli::output_within(cmd, Duration::from_secs(120)).await
 }
 
 /// stdout closed after the first bytes: the broken-pipe path, stderr kept.
 async fn run_broken_pipe(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_gcbridge"));
+    let mut cmd = command(dir, env);
     cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_BACKTRACE", "1")
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+        .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let mut first = [0u8; 1];
@@ -174,7 +151,7 @@ fn files_under(dir: &Path) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
-    let sim = common::sim_with(SimConfig {
+    let sim = crate::common::sim_with(SimConfig {
         orgs: vec![OrgSpec {
             id: genesys_sim::DEFAULT_ORG_ID.into(),
             name: "canary-org".into(),
@@ -337,7 +314,7 @@ async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
     );
 
     // The tokens gcbridge was given, and one fetched directly with the same credentials.
-    let direct = common::token(&url, CLIENT, CANARY).await;
+    let direct = crate::common::token(&url, CLIENT, CANARY).await;
     let tokens = tokens_in(&record.lock().unwrap());
     assert!(
         tokens.len() >= 10,
@@ -432,7 +409,8 @@ async fn a_self_signed_certificate_is_refused() {
             "s_server",
             "-quiet",
             "-accept",
-            &port.to_string(),
+            // Loopback only (a bare port would listen on every interface).
+            &format!("127.0.0.1:{port}"),
             "-cert",
             "cert.pem",
             "-key",

@@ -5,36 +5,18 @@
 
 use std::time::Duration;
 
-use genesys_sim::{RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
+use genesys_sim::{RunningSim, SimConfig};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
 async fn sim() -> RunningSim {
-    genesys_sim::start(
-        SimConfig {
-            // Hundreds of requests from one client: no 429s here.
-            rate_limit_per_minute: 1_000_000,
-            activation_delay: Duration::from_millis(10),
-            ..SimConfig::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
+    gcbridge_testkit::sim::start(SimConfig {
+        // Hundreds of requests from one client: no 429s here.
+        rate_limit_per_minute: 1_000_000,
+        activation_delay: Duration::from_millis(10),
+        ..SimConfig::default()
+    })
     .await
-    .expect("the emulator starts")
-}
-
-async fn token(base: &str) -> String {
-    let v: Value = Client::new()
-        .post(format!("{base}/oauth/token"))
-        .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"].as_str().unwrap().to_string()
 }
 
 /// An integration to aim the `{integrationId}` routes at.
@@ -124,7 +106,7 @@ async fn send(
 async fn malformed_requests_get_4xx_with_the_error_body_and_the_server_keeps_serving() {
     let sim = sim().await;
     let base = sim.base_url();
-    let token = token(&base).await;
+    let token = gcbridge_testkit::sim::admin_token(&base).await;
     let id = create(&base, &token).await;
     // No connection reuse: a connection the server closed after an early answer (see below) must
     // not be picked for the next probe.
@@ -390,7 +372,7 @@ async fn oversized_headers_are_refused_and_the_server_keeps_serving() {
     if let Ok(r) = resp {
         assert!(r.status().is_client_error(), "{}", r.status());
     }
-    let token = token(&base).await;
+    let token = gcbridge_testkit::sim::admin_token(&base).await;
     let r = client
         .get(format!("{base}/api/v2/organizations/me"))
         .bearer_auth(token)

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use genesys_sim::{ClientSpec, OrgSpec, SimConfig};
+
+use super::World;
 use serde_json::Value;
 
 pub const ALL_PERMISSIONS: &[&str] = &[
@@ -71,10 +73,20 @@ pub fn fleet_file(url: &str, orgs: usize, destinations: usize) -> String {
 
 /// A token of org `i`'s admin client.
 pub async fn org_token(url: &str, i: usize) -> String {
-    super::token(url, &format!("org-{i}-admin"), &format!("org-{i}-secret")).await
+    gcbridge_testkit::sim::token(url, &format!("org-{i}-admin"), &format!("org-{i}-secret")).await
 }
 
 /// Every integration of org `i` (up to 100), with its config.
 pub async fn org_integrations(url: &str, i: usize) -> Vec<Value> {
-    super::integrations_as(url, &org_token(url, i).await).await
+    gcbridge_testkit::sim::integrations_as(url, &org_token(url, i).await).await
+}
+
+/// An emulator of `config`'s orgs, a working directory holding `file` with `dests` destinations
+/// per org (`orgs` of them), and the env with every org's credentials; gcbridge runs get 300 s
+/// (fault runs retry for a while).
+pub async fn start(config: SimConfig, orgs: usize, dests: usize, file: &str) -> World {
+    let mut w = World::new(super::sim_with(config).await, fleet_env(orgs));
+    w.limit = Duration::from_secs(300);
+    w.write(file, &fleet_file(&w.url, orgs, dests));
+    w
 }

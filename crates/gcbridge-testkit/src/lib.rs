@@ -1,0 +1,17 @@
+//! Dev-only helpers shared by every test suite of the workspace, written once:
+//!
+//! - [`sim`]: an emulator on `127.0.0.1:0`, tokens, and its control API (request counters,
+//!   reset, faults);
+//! - [`moto`]: the one place a test learns moto's endpoint (or is skipped, loudly, or fails when
+//!   moto is required), and AWS SDK clients pointed at it with static test keys;
+//! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
+//! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
+//!   reach nothing but loopback and never loads real AWS credentials.
+//!
+//! It depends on genesys-sim, never on genesys-client: the client's tests use it as a
+//! dev-dependency only, so the client still never depends on the emulator in a normal build.
+
+pub mod cli;
+pub mod moto;
+pub mod sim;
+pub mod sqs;

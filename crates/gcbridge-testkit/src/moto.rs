@@ -1,0 +1,142 @@
+//! moto (AWS on loopback, started by `scripts/with-moto`) for tests: [`endpoint`] is the one place
+//! a test learns its address, and the SDK clients here point at it with static test keys.
+//!
+//! A test that needs moto starts with `let Some(moto) = moto::endpoint() else { return };`.
+//! Without `GCBRIDGE_TEST_MOTO_ENDPOINT`:
+//! - when moto is required (`GCBRIDGE_REQUIRE_MOTO` or `CI` set: `scripts/with-moto` exports the
+//!   first), the test panics and says how to run it;
+//! - otherwise (a bare `cargo test`) it writes one `SKIPPED` line naming the test straight to
+//!   stderr (past the test harness's output capture) and the test returns.
+
+use std::io::Write as _;
+
+use aws_sdk_eventbridge::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_eventbridge::config::{ConfigBag, Intercept, RuntimeComponents};
+
+/// The variable `scripts/with-moto` sets to moto's `http://127.0.0.1:PORT`.
+pub const ENDPOINT_VAR: &str = "GCBRIDGE_TEST_MOTO_ENDPOINT";
+/// Set (by `scripts/with-moto`, or by hand) when a missing moto must fail the moto tests.
+pub const REQUIRE_VAR: &str = "GCBRIDGE_REQUIRE_MOTO";
+/// The static keys every AWS client and every subprocess of the tests uses.
+pub const TEST_KEY_ID: &str = "testing";
+pub const TEST_SECRET_KEY: &str = "testing";
+/// moto's account for plain credentials (no `x-moto-account-id` header).
+pub const DEFAULT_ACCOUNT: &str = "123456789012";
+
+fn is_set(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// moto's endpoint, or `None` after saying loudly which test is skipped; panics instead when
+/// moto is required (see the module doc).
+#[track_caller]
+pub fn endpoint() -> Option<String> {
+    if let Some(url) = std::env::var(ENDPOINT_VAR).ok().filter(|v| !v.is_empty()) {
+        return Some(url);
+    }
+    let caller = std::panic::Location::caller();
+    // libtest names the thread of a test after it; fall back to the caller's place.
+    let test = match std::thread::current().name() {
+        Some(name) if name != "main" => name.to_string(),
+        _ => format!("{}:{}", caller.file(), caller.line()),
+    };
+    if is_set(REQUIRE_VAR) || is_set("CI") {
+        panic!(
+            "{test} needs moto but {ENDPOINT_VAR} is not set ({REQUIRE_VAR} or CI says moto is \
+             required): run it as `scripts/with-moto cargo test ...`, or run `scripts/test`"
+        );
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED (no moto; run scripts/test or scripts/with-moto cargo test): {test}"
+    );
+    None
+}
+
+/// A unique-enough name for a moto resource, so tests can share one server: `prefix-<hex>`.
+pub fn unique(prefix: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let seq = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{:x}{seq:x}", n % 0xffff_ffff)
+}
+
+/// A 12-digit account of its own (never the emulator's partner 111111111111 nor moto's default
+/// 123456789012), so that tests sharing one moto server do not see each other's resources.
+pub fn random_account() -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let seq = u64::from(ACCOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let mixed = (n ^ (seq.wrapping_mul(0x9e37_79b9_7f4a_7c15))).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    format!("9{:011}", mixed % 100_000_000_000)
+}
+
+static ACCOUNTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn credentials() -> aws_sdk_eventbridge::config::Credentials {
+    aws_sdk_eventbridge::config::Credentials::new(TEST_KEY_ID, TEST_SECRET_KEY, None, None, "test")
+}
+
+/// Shared SDK config for `endpoint` in `region` with the static test keys (moto's default account).
+pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .endpoint_url(endpoint)
+        .credentials_provider(credentials())
+        .load()
+        .await
+}
+
+/// Adds `x-moto-account-id: <account>` to every request: moto's server acts as that account.
+#[derive(Debug)]
+pub struct MotoAccount(pub String);
+
+impl Intercept for MotoAccount {
+    fn name(&self) -> &'static str {
+        "MotoAccount"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        context
+            .request_mut()
+            .headers_mut()
+            .insert(genesys_sim::MOTO_ACCOUNT_HEADER, self.0.clone());
+        Ok(())
+    }
+}
+
+/// An EventBridge client of moto's `account` in `region`.
+pub fn events_client(endpoint: &str, region: &str, account: &str) -> aws_sdk_eventbridge::Client {
+    aws_sdk_eventbridge::Client::from_conf(
+        aws_sdk_eventbridge::config::Builder::new()
+            .behavior_version_latest()
+            .credentials_provider(credentials())
+            .endpoint_url(endpoint)
+            .region(aws_sdk_eventbridge::config::Region::new(region.to_string()))
+            .interceptor(MotoAccount(account.to_string()))
+            .build(),
+    )
+}
+
+/// An SQS client of moto's `account` in `region`.
+pub fn sqs_client(endpoint: &str, region: &str, account: &str) -> aws_sdk_sqs::Client {
+    aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::config::Builder::new()
+            .behavior_version_latest()
+            .credentials_provider(credentials())
+            .endpoint_url(endpoint)
+            .region(aws_sdk_sqs::config::Region::new(region.to_string()))
+            .interceptor(MotoAccount(account.to_string()))
+            .build(),
+    )
+}

@@ -1,0 +1,169 @@
+//! The emulator for tests: started in-process on `127.0.0.1:0`, tokens fetched directly from
+//! `/oauth/token`, and the control API under `/sim/v1` (request counters, reset, faults).
+//! Every helper takes the emulator's base URL, so it serves a `RunningSim` and a `gcbridge sim`
+//! subprocess alike; every call panics on a transport error or a non-2xx answer.
+
+use std::time::Duration;
+
+use genesys_sim::{RunningSim, SimConfig};
+use serde_json::Value;
+
+pub use genesys_sim::{
+    ADMIN_CLIENT_ID as ADMIN, DEFAULT_SECRET as SECRET, VIEWER_CLIENT_ID as VIEWER,
+};
+
+/// Starts an emulator with `config` on a free loopback port.
+pub async fn start(config: SimConfig) -> RunningSim {
+    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the emulator starts on 127.0.0.1:0")
+}
+
+/// The default emulator with integrations that activate after `activation_delay`.
+pub fn quick_config(activation_delay: Duration) -> SimConfig {
+    SimConfig {
+        activation_delay,
+        ..SimConfig::default()
+    }
+}
+
+/// The `POST /oauth/token` request (client credentials, HTTP Basic) of `client_id`, unsent, for
+/// tests that look at the response itself.
+pub fn token_request(
+    http: &reqwest::Client,
+    base: &str,
+    client_id: &str,
+    secret: &str,
+) -> reqwest::RequestBuilder {
+    http.post(format!("{base}/oauth/token"))
+        .basic_auth(client_id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+}
+
+/// An access token of `client_id` / `secret`; panics unless the emulator issues one.
+pub async fn token(base: &str, client_id: &str, secret: &str) -> String {
+    let r = token_request(&reqwest::Client::new(), base, client_id, secret)
+        .send()
+        .await
+        .expect("POST /oauth/token");
+    let status = r.status();
+    let body: Value = r.json().await.expect("the token response is JSON");
+    assert!(
+        status.is_success(),
+        "token for {client_id}: {status} {body}"
+    );
+    body["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no access_token in {body}"))
+        .to_string()
+}
+
+/// A token of the default org's admin client.
+pub async fn admin_token(base: &str) -> String {
+    token(base, ADMIN, SECRET).await
+}
+
+/// Sends `method path` (a JSON `body` when given, `token` as bearer when given) to the emulator
+/// at `base`; panics on a transport error or a non-2xx status, showing the body.
+pub async fn api(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let mut req = reqwest::Client::new().request(method.clone(), format!("{base}{path}"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let r = req
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = r.status();
+    if !status.is_success() {
+        let text = r.text().await.unwrap_or_default();
+        panic!("{method} {path}: {status} {text}");
+    }
+    r
+}
+
+/// `api` for a JSON answer.
+async fn api_json(method: reqwest::Method, base: &str, path: &str, token: Option<&str>) -> Value {
+    api(method.clone(), base, path, token, None)
+        .await
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: the answer is not JSON ({e})"))
+}
+
+/// `GET /sim/v1/requests`: the request counters (`total`, `writes`, `byRoute`, ...).
+pub async fn requests(base: &str) -> Value {
+    api_json(reqwest::Method::GET, base, "/sim/v1/requests", None).await
+}
+
+/// The number of write requests the emulator has answered.
+pub async fn writes(base: &str) -> u64 {
+    requests(base).await["writes"].as_u64().expect("writes")
+}
+
+/// `DELETE /sim/v1/requests`: the counters start again from zero.
+pub async fn clear_requests(base: &str) {
+    api(
+        reqwest::Method::DELETE,
+        base,
+        "/sim/v1/requests",
+        None,
+        None,
+    )
+    .await;
+}
+
+/// `POST /sim/v1/reset`: back to the configured orgs, with no integration.
+pub async fn reset(base: &str) {
+    api(reqwest::Method::POST, base, "/sim/v1/reset", None, None).await;
+}
+
+/// `POST /sim/v1/tokens/revoke`: every token issued so far stops working.
+pub async fn revoke_tokens(base: &str) {
+    api(
+        reqwest::Method::POST,
+        base,
+        "/sim/v1/tokens/revoke",
+        None,
+        None,
+    )
+    .await;
+}
+
+/// `PUT /sim/v1/faults`: replaces the fault rules with `rules` (a JSON array).
+pub async fn set_faults(base: &str, rules: &Value) {
+    api(
+        reqwest::Method::PUT,
+        base,
+        "/sim/v1/faults",
+        None,
+        Some(rules),
+    )
+    .await;
+}
+
+/// `DELETE /sim/v1/faults`: no more faults.
+pub async fn clear_faults(base: &str) {
+    api(reqwest::Method::DELETE, base, "/sim/v1/faults", None, None).await;
+}
+
+/// Every integration (up to 100) of the org `token` belongs to, as JSON with config expanded.
+pub async fn integrations_as(base: &str, token: &str) -> Vec<Value> {
+    let path = "/api/v2/integrations?pageSize=100&expand=config.current";
+    let v = api_json(reqwest::Method::GET, base, path, Some(token)).await;
+    v["entities"].as_array().expect("entities").clone()
+}
+
+/// Every integration (up to 100) of the default org, as its admin sees them.
+pub async fn integrations(base: &str) -> Vec<Value> {
+    integrations_as(base, &admin_token(base).await).await
+}

@@ -1,0 +1,134 @@
+//! SQS in moto for tests: a queue (its URL and ARN), a policy letting EventBridge send to it, a
+//! partner bus routed to a new queue, and the drain loop: receive (and delete) until N messages
+//! arrived or a deadline passed.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_json::{json, Value};
+
+/// A queue: its URL (for SQS calls) and its ARN (for EventBridge targets).
+pub struct Queue {
+    pub url: String,
+    pub arn: String,
+}
+
+/// Creates the queue `name` and returns its URL and ARN.
+pub async fn create_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> Queue {
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateQueue {name}: {e:?}"))
+        .queue_url()
+        .expect("a queue URL")
+        .to_string();
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GetQueueAttributes {name}: {e:?}"))
+        .attributes()
+        .expect("attributes")[&QueueAttributeName::QueueArn]
+        .clone();
+    Queue { url, arn }
+}
+
+/// Lets EventBridge (`events.amazonaws.com`) send messages to `queue`.
+pub async fn allow_eventbridge(sqs: &aws_sdk_sqs::Client, queue: &Queue) {
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue.arn,
+        }]
+    });
+    sqs.set_queue_attributes()
+        .queue_url(&queue.url)
+        .attributes(QueueAttributeName::Policy, policy.to_string())
+        .send()
+        .await
+        .expect("SetQueueAttributes Policy");
+}
+
+/// Associates the partner event source `source` with a bus of the same name and routes all its
+/// events (rule `genesys-to-sqs`) to a new queue that allows EventBridge; returns the queue.
+pub async fn partner_bus_to_new_queue(
+    events: &aws_sdk_eventbridge::Client,
+    sqs: &aws_sdk_sqs::Client,
+    source: &str,
+) -> Queue {
+    events
+        .create_event_bus()
+        .name(source)
+        .event_source_name(source)
+        .send()
+        .await
+        .expect("CreateEventBus from the partner source");
+    let queue = create_queue(sqs, &crate::moto::unique("q")).await;
+    allow_eventbridge(sqs, &queue).await;
+    events
+        .put_rule()
+        .name("genesys-to-sqs")
+        .event_bus_name(source)
+        .event_pattern(json!({"source": [source]}).to_string())
+        .send()
+        .await
+        .expect("PutRule");
+    events
+        .put_targets()
+        .rule("genesys-to-sqs")
+        .event_bus_name(source)
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("queue")
+                .arn(&queue.arn)
+                .build()
+                .expect("a target"),
+        )
+        .send()
+        .await
+        .expect("PutTargets");
+    queue
+}
+
+/// Receives (and deletes) messages of `queue_url` until `want` arrived or `wait` passed; returns
+/// their JSON bodies (possibly more than `want`, never fewer unless the deadline passed).
+pub async fn drain(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    want: usize,
+    wait: Duration,
+) -> Vec<Value> {
+    let deadline = Instant::now() + wait;
+    let mut out = Vec::new();
+    while out.len() < want && Instant::now() < deadline {
+        let got = sqs
+            .receive_message()
+            .queue_url(queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("ReceiveMessage");
+        for m in got.messages() {
+            let body = m.body().expect("a message body");
+            out.push(
+                serde_json::from_str(body)
+                    .unwrap_or_else(|e| panic!("message body is not JSON ({e}): {body}")),
+            );
+            sqs.delete_message()
+                .queue_url(queue_url)
+                .receipt_handle(m.receipt_handle().expect("a receipt handle"))
+                .send()
+                .await
+                .expect("DeleteMessage");
+        }
+    }
+    out
+}

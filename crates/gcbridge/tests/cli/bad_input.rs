@@ -1,0 +1,111 @@
+//! The bad inputs the corpus (tests/bad-input, run by `corpus`) cannot express: missing
+//! credentials and region (the corpus always sets credentials), a wrong secret from a `.env` file
+//! (exit 1, and the secret never printed), and `gcbridge sim`'s own listen address checks.
+
+use crate::common::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_credentials_and_region_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_API_URL", "http://127.0.0.1:9")],
+        &["whoami"],
+    )
+    .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("GENESYS_CLIENT_ID")
+            && out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"),
+        "{out:?}"
+    );
+    let out = gcbridge(
+        dir.path(),
+        &[("GENESYS_CLIENT_ID", "x"), ("GENESYS_CLIENT_SECRET", "y")],
+        &["whoami"],
+    )
+    .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("--region") && out.stderr.contains("GENESYS_REGION"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
+    let sim = sim().await;
+    let env = vec![("GENESYS_API_URL".to_string(), sim.base_url())];
+    let w = World::new(sim, env);
+    let secret = "s3cr3t-value-that-must-not-leak";
+    // Terraform provider names, from a .env file.
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
+    );
+    let out = w.run(&["whoami", "-vvv"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains(".env"),
+        "the message says the values came from .env: {out:?}"
+    );
+    assert!(
+        !out.stderr.contains(secret) && !out.stdout.contains(secret),
+        "{out:?}"
+    );
+
+    // The right secret from .env works.
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
+    );
+    let out = w.run(&["whoami", "-vvv"]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stderr.contains(SECRET),
+        "the secret is never logged: {out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sim_command_prints_its_url_first_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--activation-delay-ms",
+            "10",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    let out = gcbridge(
+        dir.path(),
+        &[
+            ("GENESYS_API_URL", &url),
+            ("GENESYS_CLIENT_ID", ADMIN),
+            ("GENESYS_CLIENT_SECRET", SECRET),
+        ],
+        &["whoami", "-o", "json"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["org_id"], genesys_sim::DEFAULT_ORG_ID);
+
+    let out = gcbridge(dir.path(), &[], &["sim", "--listen", "0.0.0.0:0"]).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--allow-remote"), "{out:?}");
+    child.kill().await.unwrap();
+}

@@ -1,0 +1,131 @@
+//! The CLI suite's own harness on top of gcbridge-testkit: the gcbridge binary with its
+//! defaults (clean environment, 60 s limit), the emulator with a quick activation, and the env
+//! that points gcbridge at an emulator. Everything else (tokens, counters, faults, the
+//! subprocess rules) is gcbridge-testkit's, re-exported here.
+
+#![allow(dead_code)]
+
+pub mod fleet;
+
+use std::path::Path;
+use std::time::Duration;
+
+use genesys_sim::RunningSim;
+
+pub use gcbridge_testkit::cli::Output;
+pub use gcbridge_testkit::sim::{
+    admin_token, api, clear_faults, clear_requests, integrations, requests, set_faults,
+    start as sim_with, token, writes, ADMIN, SECRET, VIEWER,
+};
+
+/// The gcbridge binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_gcbridge");
+
+/// The default emulator, integrations active after 100 ms.
+pub async fn sim() -> RunningSim {
+    sim_with(gcbridge_testkit::sim::quick_config(Duration::from_millis(
+        100,
+    )))
+    .await
+}
+
+/// A `gcbridge` command in `dir` with a clean env plus `env` (gcbridge_testkit::cli::command).
+pub fn command<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    env: impl IntoIterator<Item = (K, V)>,
+) -> tokio::process::Command {
+    gcbridge_testkit::cli::command(BIN, dir, env)
+}
+
+/// Runs gcbridge in `dir` with only the given env vars (plus PATH and the test-safe AWS
+/// defaults), stdin closed (not a terminal).
+pub async fn gcbridge(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    gcbridge_within(dir, env, args, Duration::from_secs(60)).await
+}
+
+/// `gcbridge` with an explicit time limit (fault tests retry for a while).
+pub async fn gcbridge_within(
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: Duration,
+) -> Output {
+    gcbridge_testkit::cli::run(BIN, dir, env.iter().copied(), args, limit).await
+}
+
+/// The env that points gcbridge at the emulator at `url` as `client`.
+pub fn env_for<'a>(url: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("GENESYS_API_URL", url),
+        ("GENESYS_CLIENT_ID", client),
+        ("GENESYS_CLIENT_SECRET", SECRET),
+    ]
+}
+
+/// One emulator, one working directory and the env gcbridge runs with there.
+pub struct World {
+    pub sim: RunningSim,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+    /// How long one gcbridge run may take.
+    pub limit: Duration,
+}
+
+impl World {
+    /// `sim` with a new, empty working directory and `env`.
+    pub fn new(sim: RunningSim, env: Vec<(String, String)>) -> World {
+        World {
+            url: sim.base_url(),
+            sim,
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            limit: Duration::from_secs(60),
+        }
+    }
+
+    /// The default emulator ([`sim`]) and the env of its `client` ([`env_for`]).
+    pub async fn as_client(client: &str) -> World {
+        let sim = sim().await;
+        let env = env_for(&sim.base_url(), client)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        World::new(sim, env)
+    }
+
+    /// Writes `name` in the working directory.
+    pub fn write(&self, name: &str, contents: &str) {
+        std::fs::write(self.dir.path().join(name), contents).unwrap();
+    }
+
+    /// A new, empty working directory; the emulator and its state stay.
+    pub fn new_dir(&mut self) {
+        self.dir = tempfile::tempdir().unwrap();
+    }
+
+    /// gcbridge in the working directory with `env`.
+    pub async fn run_with(&self, env: &[(String, String)], args: &[&str]) -> Output {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        gcbridge_within(self.dir.path(), &env, args, self.limit).await
+    }
+
+    /// gcbridge in the working directory with the world's env.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(&self.env, args).await
+    }
+
+    /// `apply -f FILE --auto-approve EXTRA...`.
+    pub async fn apply(&self, file: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["apply", "-f", file, "--auto-approve"];
+        args.extend(extra);
+        self.run(&args).await
+    }
+
+    /// `plan -f FILE --detailed-exitcode EXTRA...` (exit 0: nothing to change).
+    pub async fn plan(&self, file: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["plan", "-f", file, "--detailed-exitcode"];
+        args.extend(extra);
+        self.run(&args).await
+    }
+}

@@ -1,0 +1,12 @@
+//! The gcbridge CLI end to end, as a subprocess against the emulator on loopback (and moto, for
+//! the AWS half): one test binary, one module per area, so the suite links once.
+
+mod common;
+
+mod aws;
+mod bad_input;
+mod corpus;
+mod fault_matrix;
+mod fleet;
+mod lifecycle;
+mod secrets;
