@@ -1,6 +1,9 @@
-//! gcbridge-core's integration tests, one binary: the config file loader, property tests of the
-//! input parsers, and the apply engine against the emulator on loopback.
+//! gcbridge-core's integration tests, one binary: the config file loader, its writer and the
+//! connection precedence rule, property tests of the input parsers, and the apply engine against
+//! the emulator on loopback.
 
 mod apply_against_sim;
 mod config_file;
+mod config_precedence;
+mod config_roundtrip;
 mod properties;
