@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::aws::{AwsClients, AwsError, AwsPlan};
 use crate::desired::{Destination, DestinationSpec};
-use crate::genesys::{ApplyEvent, Plan};
+use crate::genesys::{ApplyEvent, Plan, DEFAULT_CONCURRENCY};
 
 pub use carry_out::carry_out;
 pub use outcome::{AwsOutcome, DestinationOutcome, Half, SkipReason};
@@ -40,7 +40,7 @@ pub enum Mode {
     Destroy,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConvergeOptions {
     /// Converge only: delete EventBridge integrations the desired state does not list.
     pub prune: bool,
@@ -50,6 +50,17 @@ pub struct ConvergeOptions {
     pub concurrency: usize,
     /// Where the AWS SDK clients go instead of AWS (moto in tests).
     pub aws_endpoint: Option<String>,
+}
+
+impl Default for ConvergeOptions {
+    fn default() -> Self {
+        ConvergeOptions {
+            prune: false,
+            wait: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            aws_endpoint: None,
+        }
+    }
 }
 
 /// Both halves of one org's plan.
