@@ -1,7 +1,8 @@
 //! gcbridge's domain: what a user wants (desired state from a config file or flags), which topics
 //! that means (catalogue, families, globs), how it differs from the live org (plan) and how to get
 //! there safely (apply), on both halves of a destination: the Genesys integration (`genesys`) and
-//! the AWS partner event source, bus, rules and targets (`aws`); and `doctor`, which walks the chain.
+//! the AWS partner event source, bus, rules and targets (`aws`); one org's both halves planned and
+//! carried out in order (`converge`); and `doctor`, which walks the chain.
 //!
 //! Not here: HTTP details of the Genesys API (`genesys-client`), the emulator (`genesys-sim`), and
 //! terminal rendering (the `gcbridge` binary).
@@ -10,6 +11,7 @@
 
 mod aws;
 pub mod config;
+mod converge;
 mod desired;
 mod diagnostic;
 pub mod doctor;
@@ -26,6 +28,10 @@ pub use aws::{
     check_rule_name, parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
     ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, PartnerArn, SourceState, TempListener,
     DEFAULT_PATTERN,
+};
+pub use converge::{
+    carry_out, plan_org, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent, ConvergeOptions,
+    Desired, DestinationOutcome, Half, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,

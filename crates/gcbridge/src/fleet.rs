@@ -6,14 +6,13 @@ use std::future::Future;
 
 use futures_util::stream::{self, StreamExt};
 use gcbridge_core::resolve_destinations;
-use gcbridge_core::AwsClients;
-use gcbridge_core::AwsPlan;
-use gcbridge_core::{plan, Plan};
-use gcbridge_core::{DesiredState, Destination, OrgSpec};
+use gcbridge_core::{ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
+use gcbridge_core::{DesiredState, OrgSpec};
 
 use crate::cli::ConnectionArgs;
 use crate::connect::{self, Connection, Environment};
 use crate::failure::{Failure, EXIT_USAGE};
+use crate::output::note;
 use crate::session::Session;
 
 /// One org with its resolved connection.
@@ -57,82 +56,61 @@ where
         .await
 }
 
-/// An org connected, its destinations expanded and its plan computed.
+/// An org connected and its plan (both halves) computed by core.
 pub struct OrgPlanned {
     pub session: Session,
-    pub plan: Plan,
-    /// The AWS half of every destination that has a `[destination.aws]`.
-    pub aws: Vec<AwsPart>,
+    pub plan: OrgPlan,
 }
 
-impl OrgPlanned {
-    pub fn has_changes(&self) -> bool {
-        self.plan.has_changes() || self.aws.iter().any(|a| !a.plan.actions.is_empty())
-    }
-}
-
-/// One destination's AWS plan, with the clients for its account and region.
-pub struct AwsPart {
-    pub destination: Option<Destination>,
-    pub clients: AwsClients,
-    pub plan: AwsPlan,
-}
-
-/// Connects, reads the catalogue and the live integrations, and plans one org (both halves).
+/// Connects, and plans one org: for a converge, its destinations expanded against the org's
+/// catalogue first (bad selectors are bad input, exit 2).
 pub async fn plan_org(
     target: &OrgTarget,
-    prune: bool,
-    aws_endpoint: Option<&str>,
+    mode: Mode,
+    options: &ConvergeOptions,
 ) -> Result<OrgPlanned, Failure> {
     let session = Session::connect(&target.conn).await?;
-    let catalogue = session.catalogue().await?;
-    let destinations =
-        resolve_destinations(&target.spec.destinations, &catalogue, &session.org.id)?;
-    let live = gcbridge_core::read_live(&session.client).await?;
-    let plan = plan(&destinations, &live, prune);
-    let mut aws = Vec::new();
-    for d in destinations.iter().filter(|d| d.aws.is_some()) {
-        let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
-        let aws_plan = gcbridge_core::plan_aws(&clients, d, &session.org.id)
-            .await
-            .map_err(|e| Failure::failed(format!("destination \"{}\" (AWS): {e}", d.name)))?;
-        aws.push(AwsPart {
-            destination: Some(d.clone()),
-            clients,
-            plan: aws_plan,
-        });
-    }
-    Ok(OrgPlanned { session, plan, aws })
+    let (client, org_id) = (&session.client, session.org.id.as_str());
+    let specs = &target.spec.destinations;
+    let plan = match mode {
+        Mode::Converge => {
+            let catalogue = session.catalogue().await?;
+            let destinations = resolve_destinations(specs, &catalogue, org_id)?;
+            gcbridge_core::plan_org(client, org_id, Desired::Converge(&destinations), options).await
+        }
+        Mode::Destroy => {
+            gcbridge_core::plan_org(client, org_id, Desired::Destroy(specs), options).await
+        }
+    };
+    let plan = plan.map_err(|e| match e {
+        ConvergeError::Genesys(e) => Failure::from(e),
+        e @ ConvergeError::Aws { .. } => Failure::failed(e.to_string()),
+    })?;
+    Ok(OrgPlanned { session, plan })
 }
 
-/// Plans `destroy` for one org: the integrations the file describes, and their AWS parts.
-pub async fn plan_destroy_org(
-    target: &OrgTarget,
-    aws_endpoint: Option<&str>,
-) -> Result<OrgPlanned, Failure> {
-    let session = Session::connect(&target.conn).await?;
-    let live = gcbridge_core::read_live(&session.client).await?;
-    let plan = gcbridge_core::destroy_plan(&target.spec.destinations, &live);
-    let mut aws = Vec::new();
-    for d in &target.spec.destinations {
-        let Some(spec) = &d.aws else { continue };
-        let clients = AwsClients::new(&d.aws_region, aws_endpoint).await;
-        let aws_plan = gcbridge_core::plan_aws_destroy(
-            &clients,
-            &d.source_id(),
-            &d.name,
-            spec,
-            &session.org.id,
-        )
-        .await
-        .map_err(|e| Failure::failed(format!("destination \"{}\" (AWS): {e}", d.name)))?;
-        aws.push(AwsPart {
-            destination: None,
-            clients,
-            plan: aws_plan,
-        });
+/// Plans every target, at most `parallel` orgs at a time.
+pub async fn plan_all(
+    targets: &[OrgTarget],
+    parallel: usize,
+    mode: Mode,
+    options: &ConvergeOptions,
+) -> Vec<Result<OrgPlanned, Failure>> {
+    for_each(targets, parallel, |t| plan_org(t, mode, options)).await
+}
+
+/// The warnings the input raised (e.g. a deprecated key), each naming its org and destination.
+pub fn warn_about_inputs(targets: &[OrgTarget]) {
+    for t in targets {
+        for d in &t.spec.destinations {
+            for w in &d.warnings {
+                note(format!(
+                    "warning: org \"{}\" destination \"{}\": {w}",
+                    t.spec.name, d.name
+                ));
+            }
+        }
     }
-    Ok(OrgPlanned { session, plan, aws })
 }
 
 /// `org "prod": <message>`, so every error names the org it concerns (when there are several).

@@ -12,6 +12,7 @@ mod fleet;
 mod logging;
 mod output;
 mod progress;
+mod render_outcomes;
 mod render_plan;
 mod session;
 
@@ -52,18 +53,11 @@ async fn run(cli: Cli) -> CmdResult {
     match &cli.command {
         Command::Whoami(a) => commands::whoami::run(g, a).await,
         Command::Topics(a) => commands::topics::run(g, a).await,
-        Command::Plan(a) => commands::plan_apply::run_plan(g, a).await,
-        Command::Apply(a) => {
-            if a.detailed_exitcode {
-                return Err(Failure::usage(
-                    "--detailed-exitcode belongs to `gcbridge plan`",
-                ));
-            }
-            commands::plan_apply::run_apply(g, a).await
-        }
+        Command::Plan(a) => commands::plan::run(g, a).await,
+        Command::Apply(a) => commands::apply::run(g, a).await,
         Command::Status(a) => commands::status::run(g, a).await,
         Command::Delete(a) => commands::delete::run(g, a).await,
-        Command::Destroy(a) => commands::plan_apply::run_destroy(g, a).await,
+        Command::Destroy(a) => commands::destroy::run(g, a).await,
         Command::Export(a) => commands::export::run(g, a).await,
         Command::Validate(a) => commands::validate::run(g, a).await,
         Command::Doctor(a) => commands::doctor::run(g, a).await,

@@ -1,9 +1,83 @@
-//! The plan as a human reads it: one block per destination, fields and topics itemised.
+//! The plan as a human reads it: one block per destination, fields and topics itemised; and as
+//! the JSON document `plan` prints (and `apply`/`destroy` print when nothing is carried out).
 
 use std::fmt::Write;
 
 use gcbridge_core::{partner_event_source_name, Destination};
-use gcbridge_core::{Change, ChangeKind, Plan};
+use gcbridge_core::{AwsPlan, Change, ChangeKind, Plan};
+use serde::Serialize;
+
+use crate::failure::Failure;
+use crate::fleet::{org_error, OrgPlanned, OrgTarget};
+use crate::output::note;
+
+/// Prints every org's plan (or its planning error) and the summary over all of them.
+pub fn show(targets: &[OrgTarget], planned: &[Result<OrgPlanned, Failure>]) {
+    let many = targets.len() > 1;
+    for (t, r) in targets.iter().zip(planned) {
+        match r {
+            Ok(p) => {
+                let (org, target) = (&p.session.org, &p.session.target);
+                let label = format!("\"{}\" ({}, {}) at {target}", t.spec.name, org.name, org.id);
+                print!("{}", render(&label, &org.id, &p.plan.genesys));
+                for a in &p.plan.aws {
+                    print!("{}", render_aws(&a.plan));
+                }
+            }
+            Err(f) => note(format!("error: {}", org_error(t, many, f))),
+        }
+    }
+    let ok: Vec<&OrgPlanned> = planned.iter().filter_map(|r| r.as_ref().ok()).collect();
+    if !ok.is_empty() {
+        let aws_changes = ok.iter().map(|p| p.plan.aws_action_count()).sum();
+        println!(
+            "{}",
+            summary(ok.iter().map(|p| &p.plan.genesys), aws_changes)
+        );
+    }
+}
+
+/// Whether any org that could be planned has something to change.
+pub fn any_changes(planned: &[Result<OrgPlanned, Failure>]) -> bool {
+    planned
+        .iter()
+        .any(|r| r.as_ref().is_ok_and(|p| p.plan.has_changes()))
+}
+
+#[derive(Serialize)]
+pub struct OrgPlanJson<'a> {
+    org: &'a str,
+    org_id: Option<&'a str>,
+    target: &'a str,
+    plan: Option<&'a Plan>,
+    aws: Vec<&'a AwsPlan>,
+    error: Option<String>,
+}
+
+/// One JSON entry per org: its plan, or the error that stopped planning it.
+pub fn plan_json<'a>(
+    targets: &'a [OrgTarget],
+    planned: &'a [Result<OrgPlanned, Failure>],
+) -> Vec<OrgPlanJson<'a>> {
+    let many = targets.len() > 1;
+    targets
+        .iter()
+        .zip(planned)
+        .map(|(t, r)| {
+            let p = r.as_ref().ok();
+            OrgPlanJson {
+                org: &t.spec.name,
+                org_id: p.map(|p| p.session.org.id.as_str()),
+                target: &t.conn.target,
+                plan: p.map(|p| &p.plan.genesys),
+                aws: p
+                    .map(|p| p.plan.aws.iter().map(|a| &a.plan).collect())
+                    .unwrap_or_default(),
+                error: r.as_ref().err().map(|f| org_error(t, many, f)),
+            }
+        })
+        .collect()
+}
 
 /// Renders the plan of one org.
 pub fn render(org_label: &str, org_id: &str, plan: &Plan) -> String {
@@ -92,7 +166,7 @@ fn target_line(d: &Destination, org_id: &str) -> String {
 }
 
 /// The AWS half of one destination.
-pub fn render_aws(p: &gcbridge_core::AwsPlan) -> String {
+pub fn render_aws(p: &AwsPlan) -> String {
     let mut s = String::new();
     let bus = if p.bus_exists {
         "bus associated"

@@ -1,10 +1,13 @@
 //! One module per command.
 
+pub mod apply;
+mod carry_out;
 pub mod delete;
 pub mod demo;
+pub mod destroy;
 pub mod doctor;
 pub mod export;
-pub mod plan_apply;
+pub mod plan;
 pub mod sim;
 pub mod status;
 pub mod tail;

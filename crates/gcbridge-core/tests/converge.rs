@@ -1,0 +1,347 @@
+//! Core's converge module against the emulator (Genesys) and moto (AWS), one test per rule that
+//! spans the two halves: destroy removes the AWS half first; the AWS half is skipped when its
+//! Genesys half failed; `wait` covers unchanged destinations; a re-converge writes nothing;
+//! outcomes name their half. The moto tests run under scripts/with-moto
+//! (GCBRIDGE_TEST_MOTO_ENDPOINT); without it they say so loudly, and fail under CI.
+
+use std::sync::{Mutex, Once};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_eventbridge::config::Credentials;
+use gcbridge_core::config::Origin;
+use gcbridge_core::{
+    canonical_pattern, carry_out, parse_target, plan_org, topic_set, ApplyEvent, AwsSpec,
+    ChangeKind, ConvergeEvent, ConvergeOptions, Desired, Destination, DestinationOutcome,
+    DestinationSpec, Half, RuleSpec, SkipReason, DEFAULT_PATTERN,
+};
+use genesys_client::{
+    ClientConfig, CredentialSource, Credentials as GenesysCredentials, Endpoint, GenesysClient,
+    Secret,
+};
+use genesys_sim::{FaultKind, FaultRule, RunningSim, SimConfig, DEFAULT_ORG_ID};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// moto's account for plain credentials: the tests act as this customer.
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+const PUT_CONFIG: &str = "PUT /api/v2/integrations/{integrationId}/config/current";
+
+/// moto's endpoint, or `None` (after one loud line) when the test cannot run here.
+fn moto(test: &str) -> Option<String> {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty());
+    match std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT") {
+        Ok(url) if !url.is_empty() => {
+            static_aws_env();
+            Some(url)
+        }
+        _ if set("CI") || set("GCBRIDGE_REQUIRE_MOTO") => panic!(
+            "{test} needs moto: run it under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT is not set)"
+        ),
+        _ => {
+            eprintln!("SKIPPED (no moto; run scripts/test): {test}");
+            None
+        }
+    }
+}
+
+/// Core builds its AWS clients from the standard chain: give it static test keys and keep it
+/// away from instance metadata, whatever the machine's own AWS setup is.
+fn static_aws_env() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+        std::env::remove_var("AWS_SESSION_TOKEN");
+        std::env::remove_var("AWS_PROFILE");
+    });
+}
+
+async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
+    let config = SimConfig {
+        activation_delay: Duration::from_millis(50),
+        eventbridge_endpoint: eventbridge.map(String::from),
+        faults,
+        ..SimConfig::default()
+    };
+    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+fn client(base: &str) -> GenesysClient {
+    GenesysClient::new(ClientConfig::new(
+        Endpoint::from_api_url(base, None).unwrap(),
+        GenesysCredentials {
+            client_id: genesys_sim::ADMIN_CLIENT_ID.into(),
+            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
+            source: CredentialSource::Flags,
+        },
+    ))
+    .unwrap()
+}
+
+/// One request to the emulator's own `/sim/v1` API (counters), without an HTTP client crate.
+async fn sim_api(base: &str, method: &str, path: &str) -> Value {
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).await.unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 2"), "{method} {path}: {head}");
+    serde_json::from_str(body).unwrap_or(Value::Null)
+}
+
+fn unique(prefix: &str) -> String {
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{:x}", n % 0xffff_ffff)
+}
+
+fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {
+    Destination {
+        name: name.into(),
+        description: None,
+        enabled: true,
+        aws_account_id: ACCOUNT.into(),
+        aws_region: REGION.into(),
+        event_source_suffix: name.into(),
+        topics: topic_set(["v2.users.{id}.presence"]),
+        origin: Origin::Flag,
+        aws,
+    }
+}
+
+fn spec_of(d: &Destination) -> DestinationSpec {
+    DestinationSpec {
+        name: d.name.clone(),
+        description: d.description.clone(),
+        enabled: d.enabled,
+        aws_account_id: d.aws_account_id.clone(),
+        aws_region: d.aws_region.clone(),
+        event_source_suffix: d.event_source_suffix.clone(),
+        expected_org_id: None,
+        event_bus_arn_at: None,
+        selectors: vec![],
+        origin: Origin::Flag,
+        warnings: vec![],
+        aws: d.aws.clone(),
+    }
+}
+
+async fn sdk_config(moto: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(moto)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await
+}
+
+/// An AWS half that associates the bus and routes everything to a fresh SQS queue.
+async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config(moto).await);
+    let queue = format!("q-{suffix}");
+    sqs.create_queue().queue_name(&queue).send().await.unwrap();
+    let arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}");
+    let pattern = canonical_pattern(&serde_json::from_str(DEFAULT_PATTERN).unwrap()).unwrap();
+    AwsSpec {
+        associate: true,
+        rules: vec![RuleSpec {
+            name: "to-queue".into(),
+            description: None,
+            enabled: true,
+            event_pattern: pattern,
+            targets: vec![parse_target(&arn, REGION).unwrap()],
+        }],
+    }
+}
+
+async fn bus_exists(moto: &str, suffix: &str) -> bool {
+    let events = aws_sdk_eventbridge::Client::new(&sdk_config(moto).await);
+    let name = format!("aws.partner/genesys.com/cloud/{DEFAULT_ORG_ID}/{suffix}");
+    events.describe_event_bus().name(name).send().await.is_ok()
+}
+
+fn options(moto: Option<&str>, wait: Option<u64>) -> ConvergeOptions {
+    ConvergeOptions {
+        wait: wait.map(Duration::from_secs),
+        aws_endpoint: moto.map(String::from),
+        ..ConvergeOptions::default()
+    }
+}
+
+/// The progress events of a carry-out, as short lines in the order they came.
+fn record(log: &Mutex<Vec<String>>, e: ConvergeEvent<'_>) {
+    let line = match e {
+        ConvergeEvent::Genesys(ApplyEvent::StepStarted { destination, step }) => {
+            format!("genesys {destination} {step:?}")
+        }
+        ConvergeEvent::AwsStarted { destination, .. } => format!("aws-started {destination}"),
+        ConvergeEvent::AwsActionDone { action, .. } => format!("aws {action}"),
+        _ => return,
+    };
+    log.lock().unwrap().push(line);
+}
+
+/// Plans and carries out `desired`; the outcomes and the progress lines.
+async fn run(
+    c: &GenesysClient,
+    desired: Desired<'_>,
+    options: &ConvergeOptions,
+) -> (Vec<DestinationOutcome>, Vec<String>) {
+    let plan = plan_org(c, DEFAULT_ORG_ID, desired, options).await.unwrap();
+    let log = Mutex::new(Vec::new());
+    let outcomes = carry_out(c, &plan, options, &|e| record(&log, e)).await;
+    (outcomes, log.into_inner().unwrap())
+}
+
+fn all_ok(outcomes: &[DestinationOutcome]) -> bool {
+    outcomes.iter().all(DestinationOutcome::ok)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destroy_removes_the_aws_half_before_the_integration() {
+    let Some(moto) = moto("destroy_removes_the_aws_half_before_the_integration") else {
+        return;
+    };
+    let sim = sim(Some(&moto), vec![]).await;
+    let c = client(&sim.base_url());
+    let name = unique("destroy");
+    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
+    let (outcomes, _) = run(&c, Desired::Converge(&d), &options(Some(&moto), Some(30))).await;
+    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    assert!(bus_exists(&moto, &name).await);
+
+    let specs = [spec_of(&d[0])];
+    let (outcomes, log) = run(&c, Desired::Destroy(&specs), &options(Some(&moto), None)).await;
+    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    let first = |prefix: &str| log.iter().position(|l| l.starts_with(prefix)).unwrap();
+    let bus_deleted = first("aws delete the partner event bus");
+    let integration_deleted = first(&format!("genesys {name} Delete"));
+    assert!(bus_deleted < integration_deleted, "{log:#?}");
+    let halves: Vec<Half> = outcomes.iter().map(DestinationOutcome::half).collect();
+    assert_eq!(halves, [Half::Aws, Half::Genesys]);
+    assert!(!bus_exists(&moto, &name).await, "the bus is gone");
+    assert!(gcbridge_core::read_live(&c).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_aws_half_is_skipped_when_its_genesys_half_failed() {
+    let Some(moto) = moto("the_aws_half_is_skipped_when_its_genesys_half_failed") else {
+        return;
+    };
+    let fault = FaultRule::new(FaultKind::Status(400)).on(PUT_CONFIG);
+    let sim = sim(Some(&moto), vec![fault]).await;
+    let c = client(&sim.base_url());
+    let name = unique("skip");
+    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
+    let (outcomes, log) = run(&c, Desired::Converge(&d), &options(Some(&moto), None)).await;
+    let [DestinationOutcome::Genesys(g), DestinationOutcome::Aws(a)] = outcomes.as_slice() else {
+        panic!("one outcome per half: {outcomes:#?}");
+    };
+    assert!(
+        g.error.as_deref().unwrap().contains("write config"),
+        "{g:?}"
+    );
+    assert_eq!(a.skipped, Some(SkipReason::GenesysHalfFailed));
+    assert!(a.actions_done.is_empty() && a.error.is_none(), "{a:?}");
+    assert!(!outcomes[1].ok());
+    assert!(
+        outcomes[1].problem().unwrap().contains("the Genesys side"),
+        "{outcomes:#?}"
+    );
+    assert!(!log.iter().any(|l| l.starts_with("aws")), "{log:#?}");
+    assert!(
+        !bus_exists(&moto, &name).await,
+        "nothing was written in AWS"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_covers_an_unchanged_enabled_destination() {
+    let sim = sim(None, vec![]).await;
+    let c = client(&sim.base_url());
+    let d = [destination("steady", None)];
+    let (outcomes, _) = run(&c, Desired::Converge(&d), &options(None, None)).await;
+    assert!(all_ok(&outcomes) && outcomes.len() == 1, "{outcomes:#?}");
+
+    let (outcomes, log) = run(&c, Desired::Converge(&d), &options(None, Some(10))).await;
+    assert!(log.is_empty(), "nothing to change: {log:#?}");
+    let [DestinationOutcome::Genesys(o)] = outcomes.as_slice() else {
+        panic!("the unchanged destination is reported: {outcomes:#?}");
+    };
+    assert_eq!(o.kind, ChangeKind::Unchanged);
+    assert_eq!(o.reported_state.as_deref(), Some("ACTIVE"), "{o:?}");
+    assert!(o.ok() && o.steps_done.is_empty(), "{o:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reconverge_of_a_converged_org_changes_nothing() {
+    let Some(moto) = moto("a_reconverge_of_a_converged_org_changes_nothing") else {
+        return;
+    };
+    let sim = sim(Some(&moto), vec![]).await;
+    let base = sim.base_url();
+    let c = client(&base);
+    let name = unique("again");
+    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
+    let opts = options(Some(&moto), Some(30));
+    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
+    assert!(all_ok(&outcomes), "{outcomes:#?}");
+
+    sim_api(&base, "DELETE", "/sim/v1/requests").await;
+    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+        .await
+        .unwrap();
+    assert!(!plan.has_changes(), "{plan:#?}");
+    assert_eq!(plan.aws_action_count(), 0, "{plan:#?}");
+    let opts = options(Some(&moto), None);
+    let outcomes = carry_out(&c, &plan, &opts, &|_| {}).await;
+    assert!(outcomes.is_empty(), "{outcomes:#?}");
+    let counters = sim_api(&base, "GET", "/sim/v1/requests").await;
+    assert_eq!(counters["writes"], 0, "{counters}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outcomes_name_their_half() {
+    let Some(moto) = moto("outcomes_name_their_half") else {
+        return;
+    };
+    let sim = sim(Some(&moto), vec![]).await;
+    let c = client(&sim.base_url());
+    let name = unique("halves");
+    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
+    let (outcomes, _) = run(&c, Desired::Converge(&d), &options(Some(&moto), Some(30))).await;
+    let [genesys, aws] = outcomes.as_slice() else {
+        panic!("one outcome per half: {outcomes:#?}");
+    };
+    assert_eq!((genesys.half(), aws.half()), (Half::Genesys, Half::Aws));
+    assert_eq!((genesys.destination(), aws.destination()), (&*name, &*name));
+    let DestinationOutcome::Aws(a) = aws else {
+        unreachable!()
+    };
+    assert!(a.ok(), "{a:?}");
+    assert!(
+        a.actions_done[0].starts_with("associate") && a.actions_done.len() > 1,
+        "{a:?}"
+    );
+    let json = serde_json::to_value(&outcomes).unwrap();
+    assert_eq!(json[0]["half"], "genesys", "{json}");
+    assert_eq!(json[1]["half"], "aws", "{json}");
+    assert_eq!(
+        json[1]["destination"],
+        Value::String(name.clone()),
+        "{json}"
+    );
+    assert!(
+        json[1].get("kind").is_none(),
+        "no made-up change kind: {json}"
+    );
+}

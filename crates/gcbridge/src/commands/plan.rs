@@ -1,0 +1,49 @@
+//! `gcbridge plan`: the difference between the desired destinations and each live org, both
+//! halves, changing nothing.
+
+use gcbridge_core::{ConvergeOptions, Mode};
+
+use crate::cli::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::desired_input::desired_state;
+use crate::failure::{CmdResult, Failure, EXIT_FAILURE, EXIT_USAGE};
+use crate::fleet::{self, any_usage_error};
+use crate::output::print_json;
+use crate::render_plan;
+
+/// Exit code of `plan --detailed-exitcode` when there are changes (Terraform's convention).
+const EXIT_CHANGES: i32 = 2;
+
+pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
+    let targets = fleet::targets(&global.conn, desired_state(args)?)?;
+    fleet::warn_about_inputs(&targets);
+    let options = ConvergeOptions {
+        prune: args.prune,
+        aws_endpoint: global.aws_endpoint.clone(),
+        ..ConvergeOptions::default()
+    };
+    let planned = fleet::plan_all(
+        &targets,
+        usize::from(args.parallel),
+        Mode::Converge,
+        &options,
+    )
+    .await;
+    let changes = render_plan::any_changes(&planned);
+    match global.output {
+        OutputFormat::Human => render_plan::show(&targets, &planned),
+        OutputFormat::Json => {
+            let orgs = render_plan::plan_json(&targets, &planned);
+            print_json(&serde_json::json!({ "orgs": orgs, "changes": changes }));
+        }
+    }
+    if any_usage_error(&planned) {
+        return Err(Failure::exit(EXIT_USAGE));
+    }
+    if planned.iter().any(Result::is_err) {
+        return Err(Failure::exit(EXIT_FAILURE));
+    }
+    if args.detailed_exitcode && changes {
+        return Err(Failure::exit(EXIT_CHANGES));
+    }
+    Ok(())
+}
