@@ -6,4 +6,5 @@ mod apply_against_sim;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;
+mod converge;
 mod properties;

@@ -1,49 +1,38 @@
-//! Core's converge module against the emulator (Genesys) and moto (AWS), one test per rule that
+//! The converge module against the emulator (Genesys) and moto (AWS), one test per rule that
 //! spans the two halves: destroy removes the AWS half first; the AWS half is skipped when its
 //! Genesys half failed; `wait` covers unchanged destinations; a re-converge writes nothing;
 //! outcomes name their half. The moto tests run under scripts/with-moto
 //! (GCBRIDGE_TEST_MOTO_ENDPOINT); without it they say so loudly, and fail under CI.
 
 use std::sync::{Mutex, Once};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_eventbridge::config::Credentials;
 use gcbridge_core::config::Origin;
 use gcbridge_core::{
     canonical_pattern, carry_out, parse_target, plan_org, topic_set, ApplyEvent, AwsSpec,
     ChangeKind, ConvergeEvent, ConvergeOptions, Desired, Destination, DestinationOutcome,
     DestinationSpec, Half, RuleSpec, SkipReason, DEFAULT_PATTERN,
 };
+use gcbridge_testkit::moto::{sdk_config, unique};
+use gcbridge_testkit::sim;
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials as GenesysCredentials, Endpoint, GenesysClient,
     Secret,
 };
 use genesys_sim::{FaultKind, FaultRule, RunningSim, SimConfig, DEFAULT_ORG_ID};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// moto's account for plain credentials: the tests act as this customer.
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
 const PUT_CONFIG: &str = "PUT /api/v2/integrations/{integrationId}/config/current";
 
-/// moto's endpoint, or `None` (after one loud line) when the test cannot run here.
-fn moto(test: &str) -> Option<String> {
-    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty());
-    match std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT") {
-        Ok(url) if !url.is_empty() => {
-            static_aws_env();
-            Some(url)
-        }
-        _ if set("CI") || set("GCBRIDGE_REQUIRE_MOTO") => panic!(
-            "{test} needs moto: run it under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT is not set)"
-        ),
-        _ => {
-            eprintln!("SKIPPED (no moto; run scripts/test): {test}");
-            None
-        }
-    }
+/// moto's endpoint (see the testkit for when a missing one fails or skips), with the process
+/// set up for it.
+fn moto() -> Option<String> {
+    let url = gcbridge_testkit::moto::endpoint()?;
+    static_aws_env();
+    Some(url)
 }
 
 /// Core builds its AWS clients from the standard chain: give it static test keys and keep it
@@ -83,27 +72,6 @@ fn client(base: &str) -> GenesysClient {
     .unwrap()
 }
 
-/// One request to the emulator's own `/sim/v1` API (counters), without an HTTP client crate.
-async fn sim_api(base: &str, method: &str, path: &str) -> Value {
-    let host = base.trim_start_matches("http://").trim_end_matches('/');
-    let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
-    let request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    s.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).await.unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    assert!(head.starts_with("HTTP/1.1 2"), "{method} {path}: {head}");
-    serde_json::from_str(body).unwrap_or(Value::Null)
-}
-
-fn unique(prefix: &str) -> String {
-    let n = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{:x}", n % 0xffff_ffff)
-}
-
 fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {
     Destination {
         name: name.into(),
@@ -135,18 +103,9 @@ fn spec_of(d: &Destination) -> DestinationSpec {
     }
 }
 
-async fn sdk_config(moto: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .endpoint_url(moto)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .load()
-        .await
-}
-
 /// An AWS half that associates the bus and routes everything to a fresh SQS queue.
 async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
-    let sqs = aws_sdk_sqs::Client::new(&sdk_config(moto).await);
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config(moto, REGION).await);
     let queue = format!("q-{suffix}");
     sqs.create_queue().queue_name(&queue).send().await.unwrap();
     let arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}");
@@ -164,7 +123,7 @@ async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
 }
 
 async fn bus_exists(moto: &str, suffix: &str) -> bool {
-    let events = aws_sdk_eventbridge::Client::new(&sdk_config(moto).await);
+    let events = aws_sdk_eventbridge::Client::new(&sdk_config(moto, REGION).await);
     let name = format!("aws.partner/genesys.com/cloud/{DEFAULT_ORG_ID}/{suffix}");
     events.describe_event_bus().name(name).send().await.is_ok()
 }
@@ -208,7 +167,7 @@ fn all_ok(outcomes: &[DestinationOutcome]) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn destroy_removes_the_aws_half_before_the_integration() {
-    let Some(moto) = moto("destroy_removes_the_aws_half_before_the_integration") else {
+    let Some(moto) = moto() else {
         return;
     };
     let sim = sim(Some(&moto), vec![]).await;
@@ -234,7 +193,7 @@ async fn destroy_removes_the_aws_half_before_the_integration() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_aws_half_is_skipped_when_its_genesys_half_failed() {
-    let Some(moto) = moto("the_aws_half_is_skipped_when_its_genesys_half_failed") else {
+    let Some(moto) = moto() else {
         return;
     };
     let fault = FaultRule::new(FaultKind::Status(400)).on(PUT_CONFIG);
@@ -284,7 +243,7 @@ async fn wait_covers_an_unchanged_enabled_destination() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reconverge_of_a_converged_org_changes_nothing() {
-    let Some(moto) = moto("a_reconverge_of_a_converged_org_changes_nothing") else {
+    let Some(moto) = moto() else {
         return;
     };
     let sim = sim(Some(&moto), vec![]).await;
@@ -296,7 +255,7 @@ async fn a_reconverge_of_a_converged_org_changes_nothing() {
     let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
 
-    sim_api(&base, "DELETE", "/sim/v1/requests").await;
+    sim::clear_requests(&base).await;
     let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
         .await
         .unwrap();
@@ -305,13 +264,12 @@ async fn a_reconverge_of_a_converged_org_changes_nothing() {
     let opts = options(Some(&moto), None);
     let outcomes = carry_out(&c, &plan, &opts, &|_| {}).await;
     assert!(outcomes.is_empty(), "{outcomes:#?}");
-    let counters = sim_api(&base, "GET", "/sim/v1/requests").await;
-    assert_eq!(counters["writes"], 0, "{counters}");
+    assert_eq!(sim::writes(&base).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn outcomes_name_their_half() {
-    let Some(moto) = moto("outcomes_name_their_half") else {
+    let Some(moto) = moto() else {
         return;
     };
     let sim = sim(Some(&moto), vec![]).await;
