@@ -71,7 +71,20 @@ pub struct ConnectionArgs {
 /// core's `ConnectionFlags` already prints it redacted.
 impl std::fmt::Debug for ConnectionArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::connect::flags(self).fmt(f)
+        self.flags().fmt(f)
+    }
+}
+
+impl ConnectionArgs {
+    /// The connection flags in core's terms.
+    pub fn flags(&self) -> gcbridge_core::config::ConnectionFlags {
+        gcbridge_core::config::ConnectionFlags {
+            region: self.region.clone(),
+            api_url: self.api_url.clone(),
+            login_url: self.login_url.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+        }
     }
 }
 
@@ -80,7 +93,7 @@ pub enum Command {
     /// Who the credentials are: org, region, client, token expiry, integration permissions.
     Whoami(WhoamiArgs),
     /// The live topic catalogue, filtered.
-    #[command(after_help = crate::commands::topics::FAMILIES_HELP)]
+    #[command(after_help = gcbridge_core::topics::families_help())]
     Topics(TopicsArgs),
     /// Show what `apply` would change, and change nothing.
     Plan(ApplyArgs),

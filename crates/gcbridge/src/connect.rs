@@ -5,7 +5,6 @@ use gcbridge_core::config::connection::{self as core_conn, ConnectionFlags};
 use gcbridge_core::ConnectionSpec;
 use genesys_client::{ClientConfig, GenesysClient, HttpPolicy};
 
-use crate::cli::ConnectionArgs;
 use crate::failure::Failure;
 
 pub use gcbridge_core::config::connection::Connection;
@@ -14,6 +13,14 @@ pub use gcbridge_core::config::connection::Connection;
 pub struct Environment(pub gcbridge_core::config::Environment);
 
 impl Environment {
+    /// No variables at all: for the demo, which must not pick up a real org's settings.
+    pub fn empty() -> Self {
+        Environment(gcbridge_core::config::Environment::new(
+            std::iter::empty(),
+            Vec::new(),
+        ))
+    }
+
     /// Reads `.env` from the working directory if there is one (it never overrides real env vars).
     pub fn load() -> Self {
         let dotenv: Vec<(String, String)> = match dotenvy::from_path_iter(".env") {
@@ -28,24 +35,13 @@ impl Environment {
     }
 }
 
-/// The connection flags in core's terms.
-pub fn flags(args: &ConnectionArgs) -> ConnectionFlags {
-    ConnectionFlags {
-        region: args.region.clone(),
-        api_url: args.api_url.clone(),
-        login_url: args.login_url.clone(),
-        client_id: args.client_id.clone(),
-        client_secret: args.client_secret.clone(),
-    }
-}
-
 /// Resolves flags > config file > environment; bad or missing values are usage errors.
 pub fn resolve(
-    args: &ConnectionArgs,
+    flags: &ConnectionFlags,
     file: Option<&ConnectionSpec>,
     env: &Environment,
 ) -> Result<Connection, Failure> {
-    core_conn::resolve(&flags(args), file, &env.0).map_err(|e| Failure::usage(e.to_string()))
+    core_conn::resolve(flags, file, &env.0).map_err(|e| Failure::usage(e.to_string()))
 }
 
 /// A client for `conn` with the default HTTP policy.

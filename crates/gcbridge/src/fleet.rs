@@ -28,7 +28,7 @@ pub fn targets(args: &ConnectionArgs, desired: DesiredState) -> Result<Vec<OrgTa
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for spec in desired.orgs {
-        match connect::resolve(args, Some(&spec.connection), &env) {
+        match connect::resolve(&args.flags(), Some(&spec.connection), &env) {
             Ok(conn) => out.push(OrgTarget { spec, conn }),
             Err(e) if single => return Err(e),
             Err(e) => errors.push(format!(

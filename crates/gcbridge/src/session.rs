@@ -22,7 +22,7 @@ impl Session {
         file: Option<&ConnectionSpec>,
     ) -> Result<Session, Failure> {
         let env = Environment::load();
-        let conn = connect::resolve(args, file, &env)?;
+        let conn = connect::resolve(&args.flags(), file, &env)?;
         Session::connect(&conn).await
     }
 
@@ -45,6 +45,15 @@ impl Session {
             org,
             target: conn.target.clone(),
         })
+    }
+
+    /// How long the current token stays valid, in whole seconds (0 once it has expired).
+    pub async fn token_valid_secs(&self) -> Result<u64, Failure> {
+        let expiry = self.client.token_expiry().await?;
+        Ok(expiry
+            .duration_since(std::time::SystemTime::now())
+            .map(|d| d.as_secs())
+            .unwrap_or(0))
     }
 
     /// The org's live topic catalogue.

@@ -65,6 +65,33 @@ const CURATED: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// The families part of `gcbridge topics --help`, written from the curated table so the two
+/// cannot drift.
+pub fn families_help() -> String {
+    let width = CURATED
+        .iter()
+        .map(|(name, _, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "Families (use them with --family, --event-types, or in a config file's event_types):\n",
+    );
+    for (name, _, patterns) in CURATED {
+        let list = match patterns.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        out.push_str(&format!("  {name:<width$}  {list}\n"));
+    }
+    out.push_str(
+        "  and one per area of the catalogue: analytics, outbound, telephony, journey, externalcontacts, ...\n  \
+         (`gcbridge topics --family NAME` with an unknown name lists them all).\n\
+         Globs: * matches any text (dots included), ? one character, {id} is literal: 'v2.users.{id}.*'.",
+    );
+    out
+}
+
 /// Every family available for `catalogue`: the curated ones, then one per second id segment.
 pub fn families(catalogue: &Catalogue) -> Vec<Family> {
     let mut out: BTreeMap<String, Family> = CURATED
@@ -106,6 +133,17 @@ pub fn curated_names() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_help_names_every_curated_family_and_its_patterns() {
+        let help = families_help();
+        for (name, _, patterns) in CURATED {
+            assert!(help.contains(&format!("  {name} ")), "{name}: {help}");
+            for p in *patterns {
+                assert!(help.contains(p), "{p}: {help}");
+            }
+        }
+    }
 
     #[test]
     fn curated_and_automatic_families_cover_the_catalogue() {

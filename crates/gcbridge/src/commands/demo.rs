@@ -3,18 +3,17 @@
 
 use std::time::{Duration, Instant};
 
-use gcbridge_core::config::Origin;
-use gcbridge_core::plan;
-use gcbridge_core::resolve_destinations;
-use gcbridge_core::{apply_plan, read_live, step_label, ApplyEvent, ApplyOptions};
-use gcbridge_core::{partner_event_source_name, DestinationSpec, SourceId};
-use genesys_client::{
-    ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, HttpPolicy, Secret,
+use gcbridge_core::config::{ConnectionFlags, Origin};
+use gcbridge_core::{
+    apply_plan, partner_event_source_name, plan, read_live, resolve_destinations, step_label,
+    wait_active, ApplyEvent, ApplyOptions, Destination, DestinationSpec, SourceId,
 };
+use genesys_client::CreateIntegrationRequest;
 use genesys_sim::SimConfig;
 use serde::Serialize;
 
 use crate::cli::{DemoArgs, GlobalArgs, OutputFormat};
+use crate::connect::{self, Environment};
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::Session;
@@ -42,6 +41,12 @@ struct Steps {
 impl Steps {
     fn record(&mut self, title: &str, result: impl Into<String>) {
         let millis = self.last.elapsed().as_millis();
+        self.push_timed(title, result, millis);
+        self.last = Instant::now();
+    }
+
+    /// A step whose time was measured elsewhere.
+    fn push_timed(&mut self, title: &str, result: impl Into<String>, millis: u128) {
         let report = StepReport {
             step: self.reports.len() + 1,
             title: title.into(),
@@ -55,24 +60,21 @@ impl Steps {
             );
         }
         self.reports.push(report);
-        self.last = Instant::now();
     }
 }
 
-fn demo_client(base_url: &str, client_id: &str) -> Result<GenesysClient, Failure> {
-    let endpoint =
-        Endpoint::from_api_url(base_url, None).map_err(|e| Failure::failed(e.to_string()))?;
-    GenesysClient::new(ClientConfig {
-        endpoint,
-        credentials: Credentials {
-            client_id: client_id.into(),
-            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
-            source: CredentialSource::Config("the demo's emulator clients".into()),
-        },
-        policy: HttpPolicy::default(),
-        user_agent: format!("gcbridge-demo/{}", env!("CARGO_PKG_VERSION")),
-    })
-    .map_err(|e| Failure::failed(e.to_string()))
+/// A session with one of the emulator's clients, built by the same code as every other command's:
+/// the flags go through core's precedence rule (no environment: the demo must not pick up a real
+/// org's variables) and `Session::connect`.
+async fn demo_session(base_url: &str, client_id: &str) -> Result<Session, Failure> {
+    let flags = ConnectionFlags {
+        api_url: Some(base_url.to_string()),
+        client_id: Some(client_id.to_string()),
+        client_secret: Some(genesys_sim::DEFAULT_SECRET.to_string()),
+        ..ConnectionFlags::default()
+    };
+    let conn = connect::resolve(&flags, None, &Environment::empty())?;
+    Session::connect(&conn).await
 }
 
 async fn write_count(base_url: &str) -> Result<u64, Failure> {
@@ -98,7 +100,6 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         println!("gcbridge demo: the tutorial's flow against an embedded Genesys Cloud emulator");
         println!("(no network, no credentials; every call below is real HTTP to 127.0.0.1)\n");
     }
-
     let config = SimConfig {
         activation_delay: Duration::from_millis(args.activation_delay_ms),
         ..SimConfig::default()
@@ -109,23 +110,37 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
     let base = sim.base_url();
     steps.record("start the emulator", base.clone());
 
-    let client = demo_client(&base, genesys_sim::ADMIN_CLIENT_ID)?;
-    let org = client.organization_me().await?;
-    let expiry = client.token_expiry().await?;
-    let ttl = expiry
-        .duration_since(std::time::SystemTime::now())
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let session = demo_session(&base, genesys_sim::ADMIN_CLIENT_ID).await?;
     steps.record(
         "authenticate (client credentials)",
-        format!("org \"{}\" ({}), token valid {ttl} s", org.name, org.id),
+        format!(
+            "org \"{}\" ({}), token valid {} s",
+            session.org.name,
+            session.org.id,
+            session.token_valid_secs().await?
+        ),
     );
-    let session = Session {
-        client: client.clone(),
-        org: org.clone(),
-        target: base.clone(),
+    let destinations = build_destination(&session, &mut steps).await?;
+    let id = create_and_enable(&session, &destinations, &mut steps).await?;
+    verify(&session, &destinations, &mut steps).await?;
+    viewer_is_refused(&base, &mut steps).await?;
+    let writes = rerun_changes_nothing(&session, &destinations, &base, &mut steps).await?;
+    let summary = Summary {
+        id: &id,
+        topics: destinations[0].topics.len(),
+        writes,
+        total,
     };
+    finish(human, &session, &steps, summary);
+    sim.shutdown().await;
+    Ok(())
+}
 
+/// The demo's destination, its event types expanded against the org's catalogue.
+async fn build_destination(
+    session: &Session,
+    steps: &mut Steps,
+) -> Result<Vec<Destination>, Failure> {
     let catalogue = session.catalogue().await?;
     let spec = DestinationSpec {
         name: NAME.into(),
@@ -144,35 +159,33 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         warnings: vec![],
         aws: None,
     };
-    let destinations = resolve_destinations(std::slice::from_ref(&spec), &catalogue, &org.id)?;
-    let topic_count = destinations[0].topics.len();
+    let destinations =
+        resolve_destinations(std::slice::from_ref(&spec), &catalogue, &session.org.id)?;
     steps.record(
         "build the destination",
         format!(
-            "{NAME}: account {ACCOUNT}, {AWS_REGION}, event types {} = {topic_count} topics of {}",
+            "{NAME}: account {ACCOUNT}, {AWS_REGION}, event types {} = {} topics of {}",
             EVENT_TYPES.join(","),
+            destinations[0].topics.len(),
             catalogue.len()
         ),
     );
+    Ok(destinations)
+}
 
-    let live = read_live(&client).await?;
-    let first_plan = plan(&destinations, &live, false);
+/// Plans and applies the destination, each API step timed on its own as the tutorial lists them;
+/// the new integration's id.
+async fn create_and_enable(
+    session: &Session,
+    destinations: &[Destination],
+    steps: &mut Steps,
+) -> Result<String, Failure> {
+    let client = &session.client;
+    let first_plan = plan(destinations, &read_live(client).await?, false);
     let change = &first_plan.changes[0];
-    steps.record(
-        "plan",
-        format!(
-            "{:?}: {}",
-            change.kind,
-            change
-                .steps
-                .iter()
-                .map(|s| step_label(*s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    );
+    let labels: Vec<&str> = change.steps.iter().map(|s| step_label(*s)).collect();
+    steps.record("plan", format!("{:?}: {}", change.kind, labels.join(", ")));
 
-    // Each API step of the apply is timed on its own, as the tutorial lists them.
     let timings = std::sync::Mutex::new(Vec::<(String, u128)>::new());
     let step_started = std::sync::Mutex::new(Instant::now());
     let observe = |e: ApplyEvent<'_>| match e {
@@ -180,70 +193,51 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
             *step_started.lock().expect("not poisoned") = Instant::now()
         }
         ApplyEvent::StepDone { step, .. } => {
-            let ms = step_started
-                .lock()
-                .expect("not poisoned")
-                .elapsed()
-                .as_millis();
+            let ms = step_started.lock().expect("not poisoned").elapsed();
             timings
                 .lock()
                 .expect("not poisoned")
-                .push((step_label(step).to_string(), ms));
+                .push((step_label(step).to_string(), ms.as_millis()));
         }
         _ => {}
     };
-    let outcomes = apply_plan(&client, &first_plan, &ApplyOptions::default(), &observe).await;
+    let outcomes = apply_plan(client, &first_plan, &ApplyOptions::default(), &observe).await;
     if let Some(err) = outcomes.iter().find_map(|o| o.error.clone()) {
         return Err(Failure::failed(format!("the demo's apply failed: {err}")));
     }
     let id = outcomes[0].integration_id.clone().unwrap_or_default();
-    let titles = [
-        (
-            "create integration",
-            "create the integration",
-            format!("POST /api/v2/integrations -> {id}"),
-        ),
-        (
-            "write config",
-            "subscribe the topics",
-            format!("PUT .../config/current with {topic_count} topics"),
-        ),
-        (
-            "enable",
-            "enable",
-            "PATCH intendedState ENABLED".to_string(),
-        ),
-    ];
-    for (label, ms) in timings.into_inner().expect("not poisoned") {
-        let (title, result) = titles
-            .iter()
-            .find(|(l, ..)| *l == label)
-            .map(|(_, t, r)| (t.to_string(), r.clone()))
-            .unwrap_or((label.clone(), String::new()));
-        let report = StepReport {
-            step: steps.reports.len() + 1,
-            title,
-            result,
-            millis: ms,
+    let topic_count = destinations[0].topics.len();
+    for (label, millis) in timings.into_inner().expect("not poisoned") {
+        let (title, result) = match label.as_str() {
+            "create integration" => (
+                "create the integration".to_string(),
+                format!("POST /api/v2/integrations -> {id}"),
+            ),
+            "write config" => (
+                "subscribe the topics".to_string(),
+                format!("PUT .../config/current with {topic_count} topics"),
+            ),
+            "enable" => ("enable".to_string(), "PATCH intendedState ENABLED".into()),
+            _ => (label.clone(), String::new()),
         };
-        if human {
-            println!(
-                "{:>2}. {:<34} {:>6} ms  {}",
-                report.step, report.title, report.millis, report.result
-            );
-        }
-        steps.reports.push(report);
+        steps.push_timed(&title, result, millis);
     }
     steps.last = Instant::now();
-
-    let state = gcbridge_core::wait_active(&client, &id, NAME, Duration::from_secs(30), &|_| {})
+    let state = wait_active(client, &id, NAME, Duration::from_secs(30), &|_| {})
         .await
         .map_err(Failure::failed)?;
     steps.record("wait for ACTIVE", format!("reportedState {state}"));
+    Ok(id)
+}
 
-    let live = read_live(&client).await?;
-    let verify = plan(&destinations, &live, false);
-    if verify.has_changes() {
+/// Reads the org back and compares: the plan must be empty.
+async fn verify(
+    session: &Session,
+    destinations: &[Destination],
+    steps: &mut Steps,
+) -> Result<(), Failure> {
+    let live = read_live(&session.client).await?;
+    if plan(destinations, &live, false).has_changes() {
         return Err(Failure::failed(
             "verification failed: the live integration differs from the destination",
         ));
@@ -252,21 +246,19 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         "verify (read back and compare)",
         format!(
             "matches: {} topics, partner event source {}",
-            topic_count,
-            partner_event_source_name(&org.id, SUFFIX)
+            destinations[0].topics.len(),
+            partner_event_source_name(&session.org.id, SUFFIX)
         ),
     );
+    Ok(())
+}
 
-    let viewer = demo_client(&base, genesys_sim::VIEWER_CLIENT_ID)?;
+/// The tutorial's first error, live: a view-only client's create is refused with the permission named.
+async fn viewer_is_refused(base: &str, steps: &mut Steps) -> Result<(), Failure> {
+    let viewer = demo_session(base, genesys_sim::VIEWER_CLIENT_ID).await?;
     let denied = viewer
-        .create_integration(&genesys_client::CreateIntegrationRequest {
-            name: "should-not-exist".into(),
-            integration_type: genesys_client::IntegrationTypeRef {
-                id: genesys_client::EVENTBRIDGE_TYPE_ID.into(),
-                ..Default::default()
-            },
-            notes: None,
-        })
+        .client
+        .create_integration(&CreateIntegrationRequest::eventbridge("should-not-exist"))
         .await;
     let denied_text = match denied {
         Err(e) if e.status() == Some(403) => e.to_string(),
@@ -285,12 +277,20 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         "a view-only client tries to create",
         first_line(&denied_text),
     );
+    Ok(())
+}
 
-    let writes_before = write_count(&base).await?;
-    let live = read_live(&client).await?;
-    let rerun = plan(&destinations, &live, false);
-    let outcomes = apply_plan(&client, &rerun, &ApplyOptions::default(), &|_| {}).await;
-    let writes = write_count(&base).await? - writes_before;
+/// The same apply again: no change, and no write request (counted by the emulator).
+async fn rerun_changes_nothing(
+    session: &Session,
+    destinations: &[Destination],
+    base: &str,
+    steps: &mut Steps,
+) -> Result<u64, Failure> {
+    let writes_before = write_count(base).await?;
+    let rerun = plan(destinations, &read_live(&session.client).await?, false);
+    let outcomes = apply_plan(&session.client, &rerun, &ApplyOptions::default(), &|_| {}).await;
+    let writes = write_count(base).await? - writes_before;
     if rerun.has_changes() || !outcomes.is_empty() || writes != 0 {
         return Err(Failure::failed(format!(
             "re-running changed something: {writes} write request(s)"
@@ -300,14 +300,33 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         "re-run the same apply",
         format!("no changes, {writes} write requests (counted by the emulator)"),
     );
+    Ok(writes)
+}
 
-    let bus_arn = SourceId::new(ACCOUNT, AWS_REGION, SUFFIX).bus_arn(&org.id);
+/// What the run leaves: printed for a human, or one JSON document.
+struct Summary<'a> {
+    id: &'a str,
+    topics: usize,
+    writes: u64,
+    total: Instant,
+}
+
+fn finish(human: bool, session: &Session, steps: &Steps, summary: Summary<'_>) {
+    let Summary {
+        id,
+        topics,
+        writes,
+        total,
+    } = summary;
+    let org_id = &session.org.id;
+    let bus_arn = SourceId::new(ACCOUNT, AWS_REGION, SUFFIX).bus_arn(org_id);
+    let source = partner_event_source_name(org_id, SUFFIX);
     if human {
         println!(
             "\nDone in {} ms. In a real org, Genesys now creates the partner event source",
             total.elapsed().as_millis()
         );
-        println!("  {}", partner_event_source_name(&org.id, SUFFIX));
+        println!("  {source}");
         println!("in AWS account {ACCOUNT} ({AWS_REGION}); associate it with an event bus to receive events:");
         println!("  {bus_arn}");
         println!(
@@ -316,18 +335,16 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
     } else {
         print_json(&serde_json::json!({
             "ok": true,
-            "org_id": org.id,
+            "org_id": org_id,
             "integration_id": id,
-            "topics": topic_count,
-            "partner_event_source": partner_event_source_name(&org.id, SUFFIX),
+            "topics": topics,
+            "partner_event_source": source,
             "event_bus_arn": bus_arn,
             "rerun_writes": writes,
             "steps": steps.reports,
             "total_millis": total.elapsed().as_millis(),
         }));
     }
-    sim.shutdown().await;
-    Ok(())
 }
 
 fn first_line(s: &str) -> String {

@@ -87,9 +87,9 @@ fn connection_as_written(
     env: &Environment,
 ) -> Result<ConnectionSpec, Failure> {
     // Resolving checks that it is usable; the file keeps the user's own words.
-    connect::resolve(&global.conn, None, env)?;
+    connect::resolve(&global.conn.flags(), None, env)?;
     Ok(endpoint_spec(
-        &connect::flags(&global.conn),
+        &global.conn.flags(),
         &ConnectionSpec::default(),
         &env.0,
     ))

@@ -8,20 +8,6 @@ use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::Session;
 
-/// Shown under `gcbridge topics --help`.
-pub const FAMILIES_HELP: &str =
-    "Families (use them with --family, --event-types, or in a config file's event_types):
-  conversation  v2.detail.events.conversation.* and v2.conversations.*
-  user          v2.users.*
-  agent         v2.detail.events.agent.*
-  routing       v2.routing.*
-  queue         v2.routing.queues.* and v2.analytics.queues.*
-  audit         v2.audits.*
-  wfm           v2.workforcemanagement.*, v2.managementunits.*, v2.businessunits.*
-  and one per area of the catalogue: analytics, outbound, telephony, journey, externalcontacts, ...
-  (`gcbridge topics --family NAME` with an unknown name lists them all).
-Globs: * matches any text (dots included), ? one character, {id} is literal: 'v2.users.{id}.*'.";
-
 #[derive(Serialize)]
 struct TopicRow<'a> {
     id: &'a str,
