@@ -22,7 +22,7 @@ use cli::{Cli, Command};
 use failure::{CmdResult, Failure};
 
 fn main() {
-    restore_default_sigpipe();
+    output::quiet_on_closed_stdout();
     let cli = Cli::parse();
     logging::init(cli.global.verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -35,16 +35,6 @@ fn main() {
             eprintln!("error: {message}");
         }
         std::process::exit(code);
-    }
-}
-
-/// Rust ignores SIGPIPE, so `gcbridge status | head` would panic on the closed pipe; a command-line
-/// tool should end quietly instead, as every Unix tool does.
-fn restore_default_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -4,11 +4,41 @@ use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
+/// The exit code when stdout closes under us (`gcbridge status | head`): the code a shell reports
+/// for a process ended by SIGPIPE, so scripts see what they would see of any Unix tool.
+pub const EXIT_CLOSED_STDOUT: i32 = 141;
+
+/// Ends the process quietly when a write to stdout finds it closed.
+///
+/// SIGPIPE stays ignored (Rust's default): restoring its default action would also kill the process,
+/// silently, when a TLS or HTTP peer resets a socket we write to. So a closed stdout surfaces as the
+/// `println!` panic instead, and this hook turns that one panic into a quiet exit; every other panic
+/// reaches the default hook.
+pub fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(EXIT_CLOSED_STDOUT);
+        }
+        default(info)
+    }));
+}
+
 /// Prints one JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) {
     let text = serde_json::to_string_pretty(value).expect("output values serialize");
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    if let Err(e) = writeln!(out, "{text}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_CLOSED_STDOUT);
+        }
+    }
 }
 
 /// Whether stderr is a terminal (progress bars) or a log (plain lines).
