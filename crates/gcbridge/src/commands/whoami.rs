@@ -1,17 +1,15 @@
-//! `gcbridge whoami`: which org and client the credentials are, and what the client may do.
+//! `gcbridge whoami`: which org and client the credentials are, and what the client may do (probed
+//! by core, the same probe `doctor` checks).
 
 use std::time::SystemTime;
 
-use genesys_client::{Error as ClientError, GenesysClient, IntegrationConfiguration};
+use gcbridge_core::doctor::{probe_permissions, Grant, PermissionProbe};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, WhoamiArgs};
 use crate::failure::CmdResult;
 use crate::output::print_json;
 use crate::session::Session;
-
-/// An id no integration has: probes against it can only be refused or not found, never change anything.
-const PROBE_ID: &str = "00000000-0000-0000-0000-000000000000";
 
 #[derive(Serialize)]
 struct Whoami {
@@ -25,76 +23,10 @@ struct Whoami {
     permissions: Vec<PermissionProbe>,
 }
 
-#[derive(Serialize)]
-struct PermissionProbe {
-    permission: &'static str,
-    /// "granted", "missing" or "unknown".
-    status: &'static str,
-    detail: Option<String>,
-}
-
-fn verdict(r: Result<(), ClientError>) -> (&'static str, Option<String>) {
-    match r {
-        Ok(()) => ("granted", None),
-        Err(e) if e.status() == Some(403) => ("missing", None),
-        // Refused for another reason than permissions (unknown id, bad body): the permission was
-        // checked first and held.
-        Err(e) if matches!(e.status(), Some(400) | Some(404) | Some(409)) => ("granted", None),
-        Err(e) => ("unknown", Some(e.to_string())),
-    }
-}
-
-async fn probe(client: &GenesysClient) -> Vec<PermissionProbe> {
-    let view = client.list_integrations_page(1, 1, false).await.map(|_| ());
-    let add = client
-        .create_integration(&genesys_client::CreateIntegrationRequest {
-            name: String::new(),
-            integration_type: genesys_client::IntegrationTypeRef {
-                id: "gcbridge-permission-probe".into(),
-                ..Default::default()
-            },
-            notes: None,
-        })
-        .await
-        .map(|_| ());
-    let edit = client
-        .put_integration_config(
-            PROBE_ID,
-            &IntegrationConfiguration {
-                id: None,
-                name: String::new(),
-                notes: None,
-                version: 0,
-                properties: Default::default(),
-                advanced: serde_json::json!({}),
-                credentials: serde_json::json!({}),
-            },
-        )
-        .await
-        .map(|_| ());
-    let delete = client.delete_integration(PROBE_ID).await;
-    [
-        ("integrations:integration:view", view),
-        ("integrations:integration:add", add),
-        ("integrations:integration:edit", edit),
-        ("integrations:integration:delete", delete),
-    ]
-    .into_iter()
-    .map(|(permission, r)| {
-        let (status, detail) = verdict(r);
-        PermissionProbe {
-            permission,
-            status,
-            detail,
-        }
-    })
-    .collect()
-}
-
 pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let expiry = session.client.token_expiry().await?;
-    let permissions = probe(&session.client).await;
+    let permissions = probe_permissions(&session.client).await;
     let in_secs = expiry
         .duration_since(SystemTime::now())
         .map(|d| d.as_secs())
@@ -133,9 +65,9 @@ pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
                     .as_deref()
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default();
-                println!("  {:<8} {}{detail}", p.status, p.permission);
+                println!("  {:<8} {}{detail}", p.status.as_str(), p.permission);
             }
-            if info.permissions.iter().any(|p| p.status == "missing") {
+            if info.permissions.iter().any(|p| p.status == Grant::Missing) {
                 println!("Missing permissions: give the OAuth client a role that holds them (Admin > Roles / Permissions, then the client's Roles tab).");
             }
         }

@@ -1,0 +1,241 @@
+//! The AWS links of one integration: the credentials' account, the partner event source, its bus,
+//! the rules on it and whether each rule's pattern can match what Genesys sends (TestEventPattern
+//! against a synthetic event per subscribed topic).
+//!
+//! Each link reports its checks and says whether the chain can go on ([`Broken`]); which later
+//! links are then skipped is decided by the walk in `mod.rs`.
+
+use crate::aws::partner::{self, SourceState};
+use crate::aws::rules::{self, LiveRule};
+use crate::aws::AwsClients;
+use crate::genesys::LiveIntegration;
+
+use super::check_id::CheckId;
+use super::report::Report;
+
+/// Where one integration's events go: the partner event source (and bus) in an account and region.
+pub(super) struct Destination<'a> {
+    pub aws: &'a AwsClients,
+    pub account: &'a str,
+    pub region: &'a str,
+    /// The partner event source name, which is also its bus's name.
+    pub source: String,
+}
+
+/// A broken link; `skip` is the reason to give the next link when it is reported as skipped.
+pub(super) struct Broken {
+    pub skip: Option<&'static str>,
+}
+
+const fn broken() -> Broken {
+    Broken { skip: None }
+}
+
+pub(super) async fn account(report: &mut Report, d: &Destination<'_>) -> Result<(), Broken> {
+    let (account, region) = (d.account, d.region);
+    match d.aws.account().await {
+        Ok(a) if a == account => {
+            report.pass(
+                CheckId::AwsCredentials,
+                format!("account {a}, region {region}"),
+            );
+            Ok(())
+        }
+        Ok(a) => {
+            report.fail(
+                CheckId::AwsCredentials,
+                format!("the AWS credentials belong to account {a}, but the integration sends to account {account}"),
+                format!("use credentials of account {account} (AWS_PROFILE=...), or change aws_account_id if {account} is wrong"),
+            );
+            Err(Broken {
+                skip: Some("needs credentials of the destination's account"),
+            })
+        }
+        Err(e) => {
+            report.fail(CheckId::AwsCredentials, e.to_string(), "configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO)");
+            Err(Broken {
+                skip: Some("needs AWS credentials"),
+            })
+        }
+    }
+}
+
+/// Any state but an error reading it lets the chain go on: the bus check says what follows from it.
+pub(super) async fn partner_source(report: &mut Report, d: &Destination<'_>) -> Result<(), Broken> {
+    let id = CheckId::PartnerEventSource;
+    let (source, account, region) = (&d.source, d.account, d.region);
+    let state = match partner::source_state(d.aws, source).await {
+        Ok(s) => s,
+        Err(e) => {
+            report.fail(
+                id,
+                e.to_string(),
+                "check the AWS permissions events:DescribeEventSource",
+            );
+            return Err(broken());
+        }
+    };
+    match state {
+        SourceState::Active => report.pass(id, format!("{source} is ACTIVE")),
+        SourceState::Pending => report.fail(
+            id,
+            format!("{source} is PENDING: it is not associated with an event bus, so its events are dropped"),
+            format!("set associate = true in [destination.aws] and run gcbridge apply, or: aws events create-event-bus --region {region} --name {source} --event-source-name {source}"),
+        ),
+        SourceState::Deleted => report.fail(
+            id,
+            format!("{source} is DELETED (the integration was disabled, deleted or re-pointed)"),
+            "disable and enable the integration again so Genesys creates a new source, then associate it again",
+        ),
+        SourceState::Missing => report.fail(
+            id,
+            format!("{source} does not exist in account {account} {region}: Genesys has not created it"),
+            "check that the integration is ACTIVE and that its awsAccountId and awsAccountRegion are this account and region",
+        ),
+        SourceState::Other(s) => report.fail(id, format!("{source} is {s}"), "check it in the EventBridge console"),
+    }
+    Ok(())
+}
+
+pub(super) async fn bus(report: &mut Report, d: &Destination<'_>) -> Result<(), Broken> {
+    let source = &d.source;
+    match partner::bus_arn(d.aws, source).await {
+        Ok(Some(arn)) => {
+            report.pass(CheckId::EventBusAssociated, arn);
+            Ok(())
+        }
+        Ok(None) => {
+            report.fail(
+                CheckId::EventBusAssociated,
+                format!("no event bus named {source}"),
+                format!("associate the source: set associate = true and run gcbridge apply (or aws events create-event-bus --name {source} --event-source-name {source})"),
+            );
+            Err(Broken {
+                skip: Some("there is no bus to hold them"),
+            })
+        }
+        Err(e) => {
+            report.fail(
+                CheckId::EventBusAssociated,
+                e.to_string(),
+                "check the AWS permissions events:DescribeEventBus",
+            );
+            Err(broken())
+        }
+    }
+}
+
+/// The user's rules on the bus; gcbridge's own temporary ones (tail, probe) do not count.
+pub(super) async fn user_rules(
+    report: &mut Report,
+    d: &Destination<'_>,
+) -> Result<Vec<LiveRule>, Broken> {
+    let rules = match rules::list_rules(d.aws, &d.source).await {
+        Ok(r) => r,
+        Err(e) => {
+            report.fail(
+                CheckId::Rules,
+                e.to_string(),
+                "check the AWS permissions events:ListRules",
+            );
+            return Err(broken());
+        }
+    };
+    let user_rules: Vec<LiveRule> = rules
+        .into_iter()
+        .filter(|r| !r.name.starts_with("gcbridge-tail-") && !r.name.starts_with("gcbridge-probe-"))
+        .collect();
+    if user_rules.is_empty() {
+        report.fail(
+            CheckId::Rules,
+            "the bus has no rules: events arrive and go nowhere",
+            "add a [[destination.aws.rule]] with targets and run gcbridge apply",
+        );
+        return Err(broken());
+    }
+    report.pass(
+        CheckId::Rules,
+        format!("{} rule(s) on the bus", user_rules.len()),
+    );
+    Ok(user_rules)
+}
+
+/// A spread of the subscribed topics: enough to judge a pattern, few enough TestEventPattern calls.
+pub(super) fn sample_topics(live: &LiveIntegration) -> Vec<String> {
+    let step = (live.topics.len() / 25).max(1);
+    live.topics.iter().step_by(step).cloned().collect()
+}
+
+/// Whether the rule is enabled and its pattern matches some sampled topic. Returns whether its
+/// targets are worth checking: not for a disabled rule nor a scheduled one (as before).
+pub(super) async fn rule_pattern(
+    report: &mut Report,
+    d: &Destination<'_>,
+    rule: &LiveRule,
+    sample: &[String],
+) -> bool {
+    let at = || CheckId::RulePattern.on(&rule.name);
+    if !rule.enabled {
+        report.fail(
+            at(),
+            "the rule is DISABLED",
+            "enable it (enabled = true) and re-apply",
+        );
+        return false;
+    }
+    let Some(pattern) = &rule.event_pattern else {
+        report.warn(at(), "a scheduled rule, not an event pattern", None);
+        return false;
+    };
+    let mut matched = 0;
+    for t in sample {
+        let event = sample_event(t, &d.source, d.account, d.region);
+        match rules::pattern_matches(d.aws, pattern, &event).await {
+            Ok(true) => matched += 1,
+            Ok(false) => {}
+            Err(e) => {
+                report.warn(at(), format!("could not test the pattern: {e}"), None);
+                return true;
+            }
+        }
+    }
+    if matched == 0 {
+        report.fail(
+            at(),
+            format!("its pattern {pattern} matches none of the {} subscribed topic(s) tested", sample.len()),
+            "fix the pattern (detail-type is the topic template, source the partner event source name), or subscribe the topics it expects",
+        );
+    } else {
+        report.pass(
+            at(),
+            format!(
+                "pattern matches {matched} of {} subscribed topic(s) tested",
+                sample.len()
+            ),
+        );
+    }
+    true
+}
+
+/// A synthetic event for `topic` as it arrives on the bus, for pattern tests.
+fn sample_event(topic: &str, source: &str, account: &str, region: &str) -> String {
+    let concrete = topic.replace("{id}", "00000000-0000-4000-8000-000000000000");
+    serde_json::json!({
+        "version": "0",
+        "id": "00000000-0000-4000-8000-000000000001",
+        "detail-type": topic,
+        "source": source,
+        "account": account,
+        "time": "2026-01-01T00:00:00Z",
+        "region": region,
+        "resources": [],
+        "detail": {
+            "topicName": concrete,
+            "version": "2",
+            "eventBody": {},
+            "metadata": {"CorrelationId": "00000000-0000-4000-8000-000000000002"},
+            "timestamp": "2026-01-01T00:00:00.000Z"
+        }
+    })
+    .to_string()
+}

@@ -1,0 +1,101 @@
+//! The links of the chain, as typed ids: code selects a check by its id, while the label (what
+//! people and scripts read in the human output and the JSON) stays a stable string.
+
+use serde::{Serialize, Serializer};
+
+/// One link of the chain. Per-rule and per-target checks carry their rule or target as the
+/// check's subject (see [`super::Check::label`]), so one id covers every rule or target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckId {
+    /// The OAuth client authenticates and the org answers.
+    GenesysCredentials,
+    /// The four integration permissions (`integrations:integration:view/add/edit/delete`).
+    Permissions,
+    IntegrationExists,
+    IntegrationEnabled,
+    /// `reportedState` is ACTIVE.
+    IntegrationActive,
+    /// Account, region and suffix are set (an interrupted apply leaves them empty).
+    IntegrationConfigured,
+    /// Every subscribed topic is in the catalogue and carried by EventBridge.
+    TopicsValid,
+    /// AWS credentials work and belong to the integration's account.
+    AwsCredentials,
+    /// The partner event source exists and is ACTIVE.
+    PartnerEventSource,
+    EventBusAssociated,
+    /// The bus has rules of the user's (not gcbridge's temporary ones).
+    Rules,
+    /// One rule: enabled, and its pattern matches a sample event of a subscribed topic.
+    RulePattern,
+    /// One rule has targets at all.
+    RuleTargets,
+    /// One target: the queue exists and its policy lets the rule send.
+    Target,
+    /// `--probe`: events reached the bus while listening.
+    Probe,
+    /// `--probe`'s temporary queue and rule were removed.
+    ProbeCleanup,
+}
+
+impl CheckId {
+    /// The label as printed; per-rule and per-target ids are completed by their subject.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::GenesysCredentials => "Genesys credentials",
+            CheckId::Permissions => "permissions",
+            CheckId::IntegrationExists => "integration exists",
+            CheckId::IntegrationEnabled => "integration enabled",
+            CheckId::IntegrationActive => "integration active",
+            CheckId::IntegrationConfigured => "integration configured",
+            CheckId::TopicsValid => "topics valid",
+            CheckId::AwsCredentials => "AWS credentials",
+            CheckId::PartnerEventSource => "partner event source",
+            CheckId::EventBusAssociated => "event bus associated",
+            CheckId::Rules => "rules",
+            CheckId::RulePattern => "rule",
+            CheckId::RuleTargets => "rule targets",
+            CheckId::Target => "target",
+            CheckId::Probe => "probe",
+            CheckId::ProbeCleanup => "probe cleanup",
+        }
+    }
+
+    /// This check about one rule or target.
+    pub fn on(self, subject: impl Into<String>) -> At {
+        At {
+            id: self,
+            subject: Some(subject.into()),
+        }
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Which check a result belongs to: an id, and for per-rule or per-target checks its subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    pub id: CheckId,
+    pub subject: Option<String>,
+}
+
+impl From<CheckId> for At {
+    fn from(id: CheckId) -> At {
+        At { id, subject: None }
+    }
+}
+
+impl At {
+    /// Today's display string: `rule NAME`, `rule NAME targets`, `target ARN`, else the id's label.
+    pub fn label(&self) -> String {
+        match (&self.subject, self.id) {
+            (Some(s), CheckId::RuleTargets) => format!("rule {s} targets"),
+            (Some(s), id) => format!("{} {s}", id.as_str()),
+            (None, id) => id.as_str().to_string(),
+        }
+    }
+}
