@@ -8,22 +8,9 @@ use gcbridge_core::config::Origin;
 use gcbridge_core::Destination;
 use gcbridge_core::{apply_plan, read_live, ApplyEvent, ApplyOptions};
 use gcbridge_core::{plan, topic_set, ChangeKind};
-use genesys_client::{
-    ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Secret,
-};
 use genesys_sim::{FaultKind, FaultRule, SimConfig};
 
-fn client(base: &str) -> GenesysClient {
-    GenesysClient::new(ClientConfig::new(
-        Endpoint::from_api_url(base, None).unwrap(),
-        Credentials {
-            client_id: genesys_sim::ADMIN_CLIENT_ID.into(),
-            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
-            source: CredentialSource::Flags,
-        },
-    ))
-    .unwrap()
-}
+use crate::common::client;
 
 /// The emulator (integrations active after 10 ms) with `faults` from the start.
 async fn sim_with_faults(faults: Vec<FaultRule>) -> genesys_sim::RunningSim {

@@ -4,7 +4,7 @@
 //! outcomes name their half. The moto tests run under scripts/with-moto
 //! (GCBRIDGE_TEST_MOTO_ENDPOINT); without it they say so loudly, and fail under CI.
 
-use std::sync::{Mutex, Once};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use gcbridge_core::config::Origin;
@@ -15,38 +15,14 @@ use gcbridge_core::{
 };
 use gcbridge_testkit::moto::{sdk_config, unique};
 use gcbridge_testkit::sim;
-use genesys_client::{
-    ClientConfig, CredentialSource, Credentials as GenesysCredentials, Endpoint, GenesysClient,
-    Secret,
-};
+
+use crate::common::{client, moto, ACCOUNT, REGION};
+use genesys_client::GenesysClient;
 use genesys_sim::{FaultKind, FaultRule, RunningSim, SimConfig, DEFAULT_ORG_ID};
 use serde_json::Value;
 
 /// moto's account for plain credentials: the tests act as this customer.
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
 const PUT_CONFIG: &str = "PUT /api/v2/integrations/{integrationId}/config/current";
-
-/// moto's endpoint (see the testkit for when a missing one fails or skips), with the process
-/// set up for it.
-fn moto() -> Option<String> {
-    let url = gcbridge_testkit::moto::endpoint()?;
-    static_aws_env();
-    Some(url)
-}
-
-/// Core builds its AWS clients from the standard chain: give it static test keys and keep it
-/// away from instance metadata, whatever the machine's own AWS setup is.
-fn static_aws_env() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::remove_var("AWS_SESSION_TOKEN");
-        std::env::remove_var("AWS_PROFILE");
-    });
-}
 
 async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
     let config = SimConfig {
@@ -58,18 +34,6 @@ async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
     genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
-}
-
-fn client(base: &str) -> GenesysClient {
-    GenesysClient::new(ClientConfig::new(
-        Endpoint::from_api_url(base, None).unwrap(),
-        GenesysCredentials {
-            client_id: genesys_sim::ADMIN_CLIENT_ID.into(),
-            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
-            source: CredentialSource::Flags,
-        },
-    ))
-    .unwrap()
 }
 
 fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {

@@ -1,10 +1,13 @@
 //! gcbridge-core's integration tests, one binary: the config file loader, its writer and the
-//! connection precedence rule, property tests of the input parsers, and the apply engine against
+//! connection precedence rule, converge and doctor against the emulator and moto, property tests of the input parsers, and the apply engine against
 //! the emulator on loopback.
+
+mod common;
 
 mod apply_against_sim;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;
 mod converge;
+mod doctor;
 mod properties;

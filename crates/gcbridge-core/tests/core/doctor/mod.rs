@@ -7,7 +7,6 @@
 //! loudly and return, unless CI or GCBRIDGE_REQUIRE_MOTO demands them. Everything is on loopback,
 //! with static AWS test keys; where no AWS is wanted, the AWS endpoint is a closed loopback port.
 
-#[path = "doctor/world.rs"]
 mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
@@ -160,8 +159,7 @@ async fn an_integration_in_error_fails_active_with_genesys_message() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_healthy_destination_is_all_green_and_the_probe_counts_its_events() {
-    let test = "a_healthy_destination_is_all_green_and_the_probe_counts_its_events";
-    let Some(Routed { w, suffix, .. }) = routed_world(test, DEFAULT_PATTERN, 4.0).await else {
+    let Some(Routed { w, suffix, .. }) = routed_world(DEFAULT_PATTERN, 4.0).await else {
         return;
     };
     let reports = w.diagnose(&suffix, Some(3)).await;
@@ -187,8 +185,7 @@ async fn a_healthy_destination_is_all_green_and_the_probe_counts_its_events() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unassociated_source_fails_source_and_bus_and_skips_rules_and_probe() {
-    let test = "an_unassociated_source_fails_source_and_bus_and_skips_rules_and_probe";
-    let Some((w, suffix)) = unrouted_world(test, false).await else {
+    let Some((w, suffix)) = unrouted_world(false).await else {
         return;
     };
     let reports = w.diagnose(&suffix, Some(1)).await;
@@ -211,8 +208,7 @@ async fn an_unassociated_source_fails_source_and_bus_and_skips_rules_and_probe()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bus_without_rules_fails_rules_and_checks_no_rule() {
-    let test = "a_bus_without_rules_fails_rules_and_checks_no_rule";
-    let Some((w, suffix)) = unrouted_world(test, true).await else {
+    let Some((w, suffix)) = unrouted_world(true).await else {
         return;
     };
     let reports = w.diagnose(&suffix, None).await;
@@ -225,8 +221,7 @@ async fn a_bus_without_rules_fails_rules_and_checks_no_rule() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_queue_without_the_policy_fails_its_target_with_apply_as_the_fix() {
-    let test = "a_queue_without_the_policy_fails_its_target_with_apply_as_the_fix";
-    let Some(d) = routed_world(test, DEFAULT_PATTERN, 0.0).await else {
+    let Some(d) = routed_world(DEFAULT_PATTERN, 0.0).await else {
         return;
     };
     d.w.aws()
@@ -249,9 +244,8 @@ async fn a_queue_without_the_policy_fails_its_target_with_apply_as_the_fix() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pattern_that_matches_nothing_fails_its_rule_and_its_targets_are_still_checked() {
-    let test = "a_pattern_that_matches_nothing_fails_its_rule_and_its_targets_are_still_checked";
     let nothing = r#"{"detail-type": ["v2.nothing"]}"#;
-    let Some(Routed { w, suffix, .. }) = routed_world(test, nothing, 0.0).await else {
+    let Some(Routed { w, suffix, .. }) = routed_world(nothing, 0.0).await else {
         return;
     };
     let reports = w.diagnose(&suffix, None).await;

@@ -1,10 +1,8 @@
-//! The harness of tests/doctor.rs: an emulator (with its EventBridge partner on moto when there is
+//! The harness of the doctor suite: an emulator (with its EventBridge partner on moto when there is
 //! one), an admin client to it, destinations applied with core's own plan and apply, and helpers
 //! that select checks by id. Moto is found, or the test skipped or failed, as the file says.
 
 use std::convert::Infallible;
-use std::io::Write;
-use std::sync::Once;
 use std::time::Duration;
 
 use gcbridge_core::config::Origin;
@@ -14,71 +12,18 @@ use gcbridge_core::{
     apply_aws, apply_plan, canonical_pattern, parse_target, plan, plan_aws, read_live, topic_set,
     ApplyOptions, AwsClients, AwsSpec, Destination, RuleSpec,
 };
-use genesys_client::{
-    ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Organization, Secret,
-};
+use genesys_client::{GenesysClient, Organization};
 use genesys_sim::{RunningSim, SimConfig};
 
-/// moto's account for plain credentials: the customer.
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
+pub use crate::common::{client_as as client, moto, static_aws_env, ACCOUNT, REGION};
+pub use gcbridge_testkit::moto::unique;
+
 pub const TOPICS: [&str; 2] = [
     "v2.users.{id}.presence",
     "v2.detail.events.conversation.{id}.customer.start",
 ];
 /// Nothing listens here: AWS calls fail fast and never leave the machine.
 pub const NO_AWS: &str = "http://127.0.0.1:9";
-
-pub fn static_aws_env() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_MAX_ATTEMPTS", "2");
-    });
-}
-
-/// The moto endpoint, or None after one loud line (a panic where moto is required).
-pub fn moto(test: &str) -> Option<String> {
-    static_aws_env();
-    match std::env::var("GCBRIDGE_TEST_MOTO_ENDPOINT") {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ if std::env::var_os("CI").is_some()
-            || std::env::var_os("GCBRIDGE_REQUIRE_MOTO").is_some() =>
-        {
-            panic!("{test} needs moto: run it under scripts/with-moto (GCBRIDGE_TEST_MOTO_ENDPOINT is not set)")
-        }
-        _ => {
-            // Straight to stderr, not eprintln!, which the test harness captures for passing tests.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED (no moto; run scripts/test): {test}"
-            );
-            None
-        }
-    }
-}
-
-pub fn unique(prefix: &str) -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{:x}", n % 0xffff_ffff)
-}
-
-pub fn client(base: &str, id: &str) -> GenesysClient {
-    GenesysClient::new(ClientConfig::new(
-        Endpoint::from_api_url(base, None).unwrap(),
-        Credentials {
-            client_id: id.into(),
-            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
-            source: CredentialSource::Flags,
-        },
-    ))
-    .unwrap()
-}
 
 pub struct World {
     pub sim: RunningSim,
@@ -194,8 +139,8 @@ impl World {
 }
 
 /// A world on moto, or None when the test is skipped.
-pub async fn moto_world(test: &str, events_per_second: f64) -> Option<World> {
-    Some(World::with_moto(&moto(test)?, events_per_second).await)
+pub async fn moto_world(events_per_second: f64) -> Option<World> {
+    Some(World::with_moto(&moto()?, events_per_second).await)
 }
 
 /// An applied destination whose rule `to-queue` with `pattern` sends to a new queue.
@@ -206,8 +151,8 @@ pub struct Routed {
     pub queue_arn: String,
 }
 
-pub async fn routed_world(test: &str, pattern: &str, events_per_second: f64) -> Option<Routed> {
-    let w = moto_world(test, events_per_second).await?;
+pub async fn routed_world(pattern: &str, events_per_second: f64) -> Option<Routed> {
+    let w = moto_world(events_per_second).await?;
     let (queue_url, queue_arn) = w.queue().await;
     let suffix = unique("routed");
     let aws = routed(pattern, &queue_arn);
@@ -221,8 +166,8 @@ pub async fn routed_world(test: &str, pattern: &str, events_per_second: f64) -> 
 }
 
 /// An applied destination without rules, associated or not.
-pub async fn unrouted_world(test: &str, associate: bool) -> Option<(World, String)> {
-    let w = moto_world(test, 0.0).await?;
+pub async fn unrouted_world(associate: bool) -> Option<(World, String)> {
+    let w = moto_world(0.0).await?;
     let suffix = unique("unrouted");
     let aws = AwsSpec {
         associate,

@@ -1,0 +1,57 @@
+//! What core's suites share: a client of the emulator (core tests the client as a library, so
+//! it is built here, not through the testkit, which keeps genesys-client and genesys-sim apart),
+//! and moto's endpoint with the process set up to use it.
+
+use std::sync::Once;
+
+use genesys_client::{
+    ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Secret,
+};
+
+/// moto's account for plain credentials: the customer.
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "us-east-1";
+
+/// A client of the emulator at `base` as `client_id` (its default secret).
+pub fn client_as(base: &str, client_id: &str) -> GenesysClient {
+    GenesysClient::new(ClientConfig::new(
+        Endpoint::from_api_url(base, None).unwrap(),
+        Credentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(genesys_sim::DEFAULT_SECRET.to_string()),
+            source: CredentialSource::Flags,
+        },
+    ))
+    .unwrap()
+}
+
+/// The admin client of the emulator at `base`.
+pub fn client(base: &str) -> GenesysClient {
+    client_as(base, genesys_sim::ADMIN_CLIENT_ID)
+}
+
+/// moto's endpoint (the testkit says when a missing one fails or skips), with the process set up
+/// for it.
+#[track_caller]
+pub fn moto() -> Option<String> {
+    let url = gcbridge_testkit::moto::endpoint()?;
+    static_aws_env();
+    Some(url)
+}
+
+/// Core builds its AWS clients from the standard chain: give it static test keys and keep it away
+/// from instance metadata, whatever the machine's own AWS setup is.
+pub fn static_aws_env() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::set_var("AWS_ACCESS_KEY_ID", gcbridge_testkit::moto::TEST_KEY_ID);
+        std::env::set_var(
+            "AWS_SECRET_ACCESS_KEY",
+            gcbridge_testkit::moto::TEST_SECRET_KEY,
+        );
+        std::env::set_var("AWS_MAX_ATTEMPTS", "2");
+        std::env::remove_var("AWS_SESSION_TOKEN");
+        std::env::remove_var("AWS_PROFILE");
+    });
+}
