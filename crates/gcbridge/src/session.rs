@@ -49,11 +49,7 @@ impl Session {
 
     /// How long the current token stays valid, in whole seconds (0 once it has expired).
     pub async fn token_valid_secs(&self) -> Result<u64, Failure> {
-        let expiry = self.client.token_expiry().await?;
-        Ok(expiry
-            .duration_since(std::time::SystemTime::now())
-            .map(|d| d.as_secs())
-            .unwrap_or(0))
+        Ok(gcbridge_core::token_lifetime(&self.client).await?.1)
     }
 
     /// The org's live topic catalogue.

@@ -1,8 +1,6 @@
 //! The Genesys links: the credentials and permissions of the OAuth client (once per org), then per
 //! integration that it exists, is enabled, reported ACTIVE, configured, and subscribes valid topics.
 
-use std::time::SystemTime;
-
 use genesys_client::{GenesysClient, Organization};
 
 use super::check_id::CheckId;
@@ -27,17 +25,13 @@ pub(super) async fn credentials(
     org: &Organization,
     target: &str,
 ) -> bool {
-    let expiry = match client.token_expiry().await {
-        Ok(e) => e,
+    let secs = match crate::genesys::token_lifetime(client).await {
+        Ok((_, secs)) => secs,
         Err(e) => {
             credentials_failed(report, &e.to_string());
             return false;
         }
     };
-    let secs = expiry
-        .duration_since(SystemTime::now())
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     report.pass(
         CheckId::GenesysCredentials,
         format!(

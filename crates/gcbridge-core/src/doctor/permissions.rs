@@ -62,12 +62,9 @@ pub async fn probe_permissions(client: &GenesysClient) -> Vec<PermissionProbe> {
     let view = client.list_integrations_page(1, 1, false).await.map(|_| ());
     let add = client
         .create_integration(&CreateIntegrationRequest {
-            name: String::new(),
-            integration_type: IntegrationTypeRef {
-                id: "gcbridge-permission-probe".into(),
-                ..Default::default()
-            },
-            notes: None,
+            // A type that does not exist: the create can only be refused, never happen.
+            integration_type: IntegrationTypeRef::new("gcbridge-permission-probe"),
+            ..CreateIntegrationRequest::eventbridge("")
         })
         .await
         .map(|_| ());

@@ -6,6 +6,7 @@ mod destroy_plan;
 mod live;
 mod plan;
 mod suffix;
+mod token;
 
 pub use apply::{
     apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome, DEFAULT_CONCURRENCY,
@@ -14,3 +15,4 @@ pub use destroy_plan::destroy_plan;
 pub use live::{read_live, LiveIntegration};
 pub use plan::{plan, topic_set, Change, ChangeKind, FieldChange, Plan, Step, Unmanaged};
 pub use suffix::check_event_source_suffix;
+pub use token::token_lifetime;

@@ -1,7 +1,7 @@
 //! `gcbridge whoami`: which org and client the credentials are, and what the client may do (probed
 //! by core, the same probe `doctor` checks).
 
-use std::time::SystemTime;
+use gcbridge_core::token_lifetime;
 
 use gcbridge_core::doctor::{probe_permissions, Grant, PermissionProbe};
 use serde::Serialize;
@@ -25,12 +25,8 @@ struct Whoami {
 
 pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
-    let expiry = session.client.token_expiry().await?;
+    let (expiry, in_secs) = token_lifetime(&session.client).await?;
     let permissions = probe_permissions(&session.client).await;
-    let in_secs = expiry
-        .duration_since(SystemTime::now())
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     let info = Whoami {
         org_name: session.org.name.clone(),
         org_id: session.org.id.clone(),
