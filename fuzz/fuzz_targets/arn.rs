@@ -1,6 +1,6 @@
 //! parse_partner_arn never panics; what it accepts is consistent with its parts.
 #![no_main]
-use gcbridge_core::arn::{parse_partner_arn, ArnKind};
+use gcbridge_core::{parse_partner_arn, ArnKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|s: &str| {

@@ -125,11 +125,6 @@ pub fn families(catalogue: &Catalogue) -> Vec<Family> {
         .collect()
 }
 
-/// Names of the curated families, for help texts.
-pub fn curated_names() -> Vec<&'static str> {
-    CURATED.iter().map(|(n, _, _)| *n).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

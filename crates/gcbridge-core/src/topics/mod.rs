@@ -1,9 +1,9 @@
 //! Choosing topics: the catalogue, families, globs and their expansion.
 
-pub mod catalogue;
-pub mod families;
+mod catalogue;
+mod families;
 pub mod glob;
-pub mod selector;
+mod selector;
 
 pub use catalogue::{Catalogue, TopicInfo};
 pub use families::{families, families_help, Family};

@@ -369,7 +369,7 @@ async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
 /// on loopback with a self-signed certificate (openssl s_server) is refused with a TLS error that
 /// says what to check, and no request carrying credentials completes. Skipped (with a note) when
 /// openssl is not installed. Plain http to a remote host is refused by the bad-input corpus
-/// (cli_bad_input.rs, "plain http to a remote host").
+/// (bad_input.rs, "plain http to a remote host").
 #[tokio::test(flavor = "multi_thread")]
 async fn a_self_signed_certificate_is_refused() {
     let dir = tempfile::tempdir().unwrap();
