@@ -130,6 +130,12 @@ impl GenesysClient {
             .expires_at_system)
     }
 
+    /// The `inin-ratelimit-allowed` the last paced response reported (budgets differ per
+    /// endpoint), `None` before any response carried it.
+    pub fn rate_limit_allowed(&self) -> Option<u32> {
+        self.inner.pacer.allowed_seen()
+    }
+
     pub fn stats(&self) -> RequestStats {
         self.inner.stats.snapshot(self.inner.pacer.waits())
     }
@@ -260,13 +266,17 @@ impl GenesysClient {
             return Ok(Sent::Success(status, text));
         }
         let err = || {
-            error_response::from_response(
+            let mut e = error_response::from_response(
                 ctx.clone(),
                 status,
                 &text,
                 correlation.as_deref(),
                 retry_after,
-            )
+            );
+            if let Error::RateLimited { allowed, .. } = &mut e {
+                *allowed = i.pacer.allowed_seen();
+            }
+            e
         };
         match status {
             401 => Ok(Sent::Unauthorized(self.unauthorized(err()))),
@@ -279,6 +289,10 @@ impl GenesysClient {
                     Failure::TooManyRequests { retry_after },
                     err(),
                 ))
+            }
+            // A 408 outside the config PUT is a timeout: repeated when idempotent only.
+            408 if !error_response::is_config_put(ctx) => {
+                Err(Attempt::Retryable(Failure::AfterSend, err()))
             }
             500 | 502..=504 => Err(Attempt::Retryable(
                 Failure::Unavailable {
