@@ -39,8 +39,8 @@ pub use desired::{
 };
 pub use genesys::{
     apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label, topic_set,
-    wait_active, ApplyEvent, ApplyOptions, Change, ChangeKind, FieldChange, LiveIntegration,
-    Outcome, Plan, Step, Unmanaged, DEFAULT_CONCURRENCY,
+    wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change, ChangeKind, ConflictRetry,
+    FieldChange, LiveIntegration, Outcome, Plan, PollBackoff, Step, Unmanaged, DEFAULT_CONCURRENCY,
 };
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};

@@ -2,15 +2,17 @@
 //! org (`live`), the difference from what is wanted (`plan`, pure) and carrying it out (`apply`).
 
 mod apply;
+mod config_write;
 mod destroy_plan;
 mod live;
 mod plan;
 mod suffix;
+mod wait;
 
-pub use apply::{
-    apply_plan, step_label, wait_active, ApplyEvent, ApplyOptions, Outcome, DEFAULT_CONCURRENCY,
-};
+pub use apply::{apply_plan, step_label, ApplyEvent, ApplyOptions, Outcome, DEFAULT_CONCURRENCY};
+pub use config_write::ConflictRetry;
 pub use destroy_plan::destroy_plan;
 pub use live::{read_live, LiveIntegration};
 pub use plan::{plan, topic_set, Change, ChangeKind, FieldChange, Plan, Step, Unmanaged};
 pub use suffix::check_event_source_suffix;
+pub use wait::{wait_active, wait_active_with, PollBackoff};
