@@ -9,4 +9,5 @@ mod corpus;
 mod fault_matrix;
 mod fleet;
 mod lifecycle;
+mod regions;
 mod secrets;
