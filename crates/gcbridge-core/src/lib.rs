@@ -37,6 +37,13 @@ pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
     TargetKind, TargetSpec,
 };
+/// What `gcbridge api-check` compares the API's answers with.
+pub mod api_shape {
+    pub use crate::genesys::{
+        check_shape, expand_honoured, first_integration_id, type_filter_honoured, ApiObject,
+        ShapeFindings,
+    };
+}
 pub use genesys::{
     apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label, topic_set,
     wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change, ChangeKind, ConflictRetry,

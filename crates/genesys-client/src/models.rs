@@ -8,17 +8,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::notes::notes_text;
+
 /// The integration type that streams events to Amazon EventBridge.
 pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
-
-/// What the real API returns for empty config notes (the Genesys Terraform provider maps it to
-/// empty in its integration and integration_config resources). Read it as no notes.
-pub const EMPTY_NOTES_SENTINEL: &str = "node_dynamodb_empty_string";
-
-/// Notes as a user means them: `None` when absent, empty or the [`EMPTY_NOTES_SENTINEL`].
-pub fn notes_text(notes: Option<&str>) -> Option<&str> {
-    notes.filter(|n| !n.is_empty() && *n != EMPTY_NOTES_SENTINEL)
-}
 
 /// A `null` reads as the type's default: the SDK models make every field optional.
 pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>

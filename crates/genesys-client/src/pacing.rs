@@ -211,6 +211,18 @@ impl Pacer {
     }
 }
 
+/// A response's `inin-ratelimit-allowed`, if it carries one.
+pub(crate) fn allowed_of(headers: &HeaderMap) -> Option<u32> {
+    let v: f64 = headers
+        .get("inin-ratelimit-allowed")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (v.is_finite() && v >= 0.0).then_some(v as u32)
+}
+
 fn parse_headers(headers: &HeaderMap) -> Option<(u32, u32, Duration)> {
     let num = |name: &str| -> Option<f64> {
         let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;

@@ -14,6 +14,7 @@ use genesys_client::{
 use serde::Serialize;
 
 use super::config_write::{put_config, ConflictRetry};
+pub use super::event::ApplyEvent;
 use super::live::read_live;
 use super::plan::{Change, ChangeKind, Plan, Step};
 use super::wait::{wait_active_with, PollBackoff};
@@ -43,15 +44,6 @@ impl Default for ApplyOptions {
             poll: PollBackoff::default(),
         }
     }
-}
-
-/// Progress notifications, for progress bars and logs.
-#[derive(Debug, Clone)]
-pub enum ApplyEvent<'a> {
-    StepStarted { destination: &'a str, step: Step },
-    StepDone { destination: &'a str, step: Step },
-    Conflict { destination: &'a str, round: u32 },
-    Waiting { destination: &'a str, state: String },
 }
 
 /// What happened to one change.

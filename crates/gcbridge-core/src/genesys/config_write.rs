@@ -9,7 +9,7 @@ use std::time::Duration;
 use genesys_client::{Error as ClientError, GenesysClient, IntegrationConfiguration};
 use rand::Rng;
 
-use super::apply::ApplyEvent;
+use super::event::ApplyEvent;
 use super::live::{properties_for, LiveIntegration};
 use crate::desired::Destination;
 

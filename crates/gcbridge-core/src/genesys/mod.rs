@@ -1,14 +1,20 @@
 //! The Genesys half of a destination: the `amazon-eventbridge-source` integration as read from an
 //! org (`live`), the difference from what is wanted (`plan`, pure) and carrying it out (`apply`).
 
+mod api_shape;
 mod apply;
 mod config_write;
 mod destroy_plan;
+mod event;
 mod live;
 mod plan;
 mod suffix;
 mod wait;
 
+pub use api_shape::{
+    check_shape, expand_honoured, first_integration_id, type_filter_honoured, ApiObject,
+    ShapeFindings,
+};
 pub use apply::{apply_plan, step_label, ApplyEvent, ApplyOptions, Outcome, DEFAULT_CONCURRENCY};
 pub use config_write::ConflictRetry;
 pub use destroy_plan::destroy_plan;

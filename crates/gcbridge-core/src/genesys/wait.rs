@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use genesys_client::GenesysClient;
 
-use super::apply::ApplyEvent;
+use super::event::ApplyEvent;
 
 /// How often `--wait` polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod api_check;
 mod aws;
 mod bad_input;
 mod corpus;

@@ -212,10 +212,22 @@ async fn rate_limit_messages_report_the_budget_seen() {
         json!({"message": "slow down", "code": "too.many.requests.retry.after"}),
     )
     .header("Retry-After", "600");
-    let stub = Stub::start(vec![paced(integration()), paced(limited)]).await;
+    let stub = Stub::start(vec![paced(integration()), integration(), paced(limited)]).await;
     let client = stub_client(&stub);
     assert_eq!(client.rate_limit_allowed(), None);
-    client.get_integration("i-1").await.unwrap();
+    let raw = client
+        .get_raw(&["api", "v2", "integrations", "i-1"], &[])
+        .await
+        .unwrap();
+    assert_eq!((raw.status, raw.rate_limit_allowed), (200, Some(180)));
+    assert_eq!(raw.body["id"], "i-1");
+    assert_eq!(client.rate_limit_allowed(), Some(180));
+    // A response without the header reports none of its own; the client remembers the last.
+    let raw = client
+        .get_raw(&["api", "v2", "integrations", "i-1"], &[])
+        .await
+        .unwrap();
+    assert_eq!(raw.rate_limit_allowed, None);
     assert_eq!(client.rate_limit_allowed(), Some(180));
     let err = client.get_integration("i-1").await.unwrap_err();
     let msg = err.to_string();
