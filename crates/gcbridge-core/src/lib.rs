@@ -37,10 +37,18 @@ pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
     TargetKind, TargetSpec,
 };
+/// What `gcbridge api-check` compares the API's answers with.
+pub mod api_shape {
+    pub use crate::genesys::{
+        check_shape, expand_honoured, first_integration_id, type_filter_honoured, ApiObject,
+        ShapeFindings,
+    };
+}
 pub use genesys::{
     apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label,
-    token_lifetime, topic_set, wait_active, ApplyEvent, ApplyOptions, Change, ChangeKind,
-    FieldChange, LiveIntegration, Outcome, Plan, Step, Unmanaged, DEFAULT_CONCURRENCY,
+    token_lifetime, topic_set, wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change,
+    ChangeKind, ConflictRetry, FieldChange, LiveIntegration, Outcome, Plan, PollBackoff, Step,
+    Unmanaged, DEFAULT_CONCURRENCY,
 };
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};

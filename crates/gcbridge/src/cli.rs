@@ -55,7 +55,8 @@ pub struct ConnectionArgs {
     /// API base URL, overriding the region (the emulator, a proxy). Env: GENESYS_API_URL.
     #[arg(long, global = true, value_name = "URL")]
     pub api_url: Option<String>,
-    /// Login base URL for the token endpoint; default: <api-url>/oauth/token. Env: GENESYS_LOGIN_URL.
+    /// Login base URL for the token endpoint; default: https://login.<domain>/oauth/token for an
+    /// https://api.<domain> URL, else <api-url>/oauth/token. Env: GENESYS_LOGIN_URL.
     #[arg(long, global = true, value_name = "URL")]
     pub login_url: Option<String>,
     /// OAuth client id. Env: GENESYS_CLIENT_ID or GENESYSCLOUD_OAUTHCLIENT_ID.
@@ -92,6 +93,9 @@ impl ConnectionArgs {
 pub enum Command {
     /// Who the credentials are: org, region, client, token expiry, integration permissions.
     Whoami(WhoamiArgs),
+    /// Read-only: how this org's API answers every read gcbridge makes (missing and unknown
+    /// fields, unknown enum values, rate budgets, expand honoured); safe to paste in a bug report.
+    ApiCheck(ApiCheckArgs),
     /// The live topic catalogue, filtered.
     #[command(after_help = gcbridge_core::topics::families_help())]
     Topics(TopicsArgs),
@@ -135,6 +139,12 @@ pub struct OrgSelect {
 
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub select: OrgSelect,
+}
+
+#[derive(Debug, Args)]
+pub struct ApiCheckArgs {
     #[command(flatten)]
     pub select: OrgSelect,
 }

@@ -42,6 +42,7 @@ async fn run(cli: Cli) -> CmdResult {
     let g = &cli.global;
     match &cli.command {
         Command::Whoami(a) => commands::whoami::run(g, a).await,
+        Command::ApiCheck(a) => commands::api_check::run(g, a).await,
         Command::Topics(a) => commands::topics::run(g, a).await,
         Command::Plan(a) => commands::plan::run(g, a).await,
         Command::Apply(a) => commands::apply::run(g, a).await,

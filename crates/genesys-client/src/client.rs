@@ -130,6 +130,12 @@ impl GenesysClient {
             .expires_at_system)
     }
 
+    /// The `inin-ratelimit-allowed` the last paced response reported (budgets differ per
+    /// endpoint), `None` before any response carried it.
+    pub fn rate_limit_allowed(&self) -> Option<u32> {
+        self.inner.pacer.allowed_seen()
+    }
+
     pub fn stats(&self) -> RequestStats {
         self.inner.stats.snapshot(self.inner.pacer.waits())
     }
@@ -149,8 +155,26 @@ impl GenesysClient {
         url: Url,
         query: &[(&str, String)],
     ) -> Result<T, Error> {
-        let (ctx, status, body) = self.call(Method::GET, url, query, None, true).await?;
-        parse_json(ctx, status, &body)
+        let a = self.call(Method::GET, url, query, None, true).await?;
+        parse_json(a.ctx, a.status, &a.body)
+    }
+
+    /// `GET /api/v2/...` (`segments` after the base), as JSON without a model, with the
+    /// response's rate budget: for reports on the API's shape. Paced and retried like every call.
+    pub async fn get_raw(
+        &self,
+        segments: &[&str],
+        query: &[(&str, String)],
+    ) -> Result<RawResponse, Error> {
+        let a = self
+            .call(Method::GET, self.url(segments), query, None, true)
+            .await?;
+        let body = parse_json(a.ctx, a.status, &a.body)?;
+        Ok(RawResponse {
+            status: a.status,
+            body,
+            rate_limit_allowed: a.allowed,
+        })
     }
 
     pub(crate) async fn send_json<T: DeserializeOwned, B: Serialize + ?Sized>(
@@ -163,8 +187,8 @@ impl GenesysClient {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config {
             message: format!("cannot serialize the request body: {e}"),
         })?;
-        let (ctx, status, body) = self.call(method, url, &[], Some(bytes), idempotent).await?;
-        parse_json(ctx, status, &body)
+        let a = self.call(method, url, &[], Some(bytes), idempotent).await?;
+        parse_json(a.ctx, a.status, &a.body)
     }
 
     pub(crate) async fn delete(&self, url: Url) -> Result<(), Error> {
@@ -180,7 +204,7 @@ impl GenesysClient {
         query: &[(&str, String)],
         body: JsonBody,
         idempotent: bool,
-    ) -> Result<(RequestContext, u16, String), Error> {
+    ) -> Result<Answer, Error> {
         let i = &*self.inner;
         let ctx = RequestContext::new(method.as_str(), url.path());
         let started = Instant::now();
@@ -193,7 +217,14 @@ impl GenesysClient {
                 .attempt(&method, &url, query, &body, &ctx, token.value.expose())
                 .await;
             let (failure, err) = match outcome {
-                Ok(Sent::Success(status, text)) => return Ok((ctx, status, text)),
+                Ok(Sent::Success(status, body, allowed)) => {
+                    return Ok(Answer {
+                        ctx,
+                        status,
+                        body,
+                        allowed,
+                    })
+                }
                 Ok(Sent::Unauthorized(err)) if renewals_after_401 < MAX_RENEWALS_AFTER_401 => {
                     // The token may have been revoked or expired early: renew it. Not just once:
                     // the token is shared by concurrent calls, so a revocation seen by another
@@ -247,6 +278,7 @@ impl GenesysClient {
         };
         let resp = rb.send().await.map_err(transport)?;
         i.pacer.observe(resp.headers());
+        let allowed = crate::pacing::allowed_of(resp.headers());
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -257,16 +289,20 @@ impl GenesysClient {
         let text = resp.text().await.map_err(transport)?;
         drop(permit);
         if (200..300).contains(&status) {
-            return Ok(Sent::Success(status, text));
+            return Ok(Sent::Success(status, text, allowed));
         }
         let err = || {
-            error_response::from_response(
+            let mut e = error_response::from_response(
                 ctx.clone(),
                 status,
                 &text,
                 correlation.as_deref(),
                 retry_after,
-            )
+            );
+            if let Error::RateLimited { allowed, .. } = &mut e {
+                *allowed = i.pacer.allowed_seen();
+            }
+            e
         };
         match status {
             401 => Ok(Sent::Unauthorized(self.unauthorized(err()))),
@@ -279,6 +315,10 @@ impl GenesysClient {
                     Failure::TooManyRequests { retry_after },
                     err(),
                 ))
+            }
+            // A 408 outside the config PUT is a timeout: repeated when idempotent only.
+            408 if !error_response::is_config_put(ctx) => {
+                Err(Attempt::Retryable(Failure::AfterSend, err()))
             }
             500 | 502..=504 => Err(Attempt::Retryable(
                 Failure::Unavailable {
@@ -339,8 +379,26 @@ impl GenesysClient {
 }
 
 enum Sent {
-    Success(u16, String),
+    /// Status, body and the response's `inin-ratelimit-allowed`.
+    Success(u16, String, Option<u32>),
     Unauthorized(Error),
+}
+
+/// A 2xx answer as received, for callers that inspect the API's shape (`gcbridge api-check`).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub body: serde_json::Value,
+    /// The `inin-ratelimit-allowed` header of this response (budgets differ per endpoint).
+    pub rate_limit_allowed: Option<u32>,
+}
+
+/// What one successful call returned.
+pub(crate) struct Answer {
+    pub ctx: RequestContext,
+    pub status: u16,
+    pub body: String,
+    pub allowed: Option<u32>,
 }
 
 fn parse_json<T: DeserializeOwned>(

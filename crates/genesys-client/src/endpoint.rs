@@ -30,13 +30,18 @@ impl Endpoint {
         }
     }
 
-    /// An explicit API URL (the emulator or a proxy). The token URL is `<api>/oauth/token`, or
-    /// `<login>/oauth/token` when a login URL without a path is given, or the login URL itself
-    /// when it has a path. A URL without a scheme is taken as `https://`.
+    /// An explicit API URL (the emulator, a proxy, or a Genesys host). Without a login URL the
+    /// token URL is derived as every SDK does: `https://api.<domain>` gives
+    /// `https://login.<domain>/oauth/token`; loopback and hosts not starting with `api.` give
+    /// `<api>/oauth/token`. A login URL without a path gives `<login>/oauth/token`; one with a
+    /// path is the token URL itself. A URL without a scheme is taken as `https://`.
     pub fn from_api_url(api: &str, login: Option<&str>) -> Result<Endpoint, EndpointError> {
         let api_base = parse_base(api)?;
         let token_url = match login {
-            None => join_path(&api_base, "oauth/token"),
+            None => match login_host_of(&api_base) {
+                Some(login) => join_path(&login, "oauth/token"),
+                None => join_path(&api_base, "oauth/token"),
+            },
             Some(l) => {
                 let login = parse_base(l)?;
                 if login.path() == "/" || login.path().is_empty() {
@@ -57,6 +62,23 @@ impl Endpoint {
     pub fn api_url(&self, path: &str) -> Url {
         join_path(&self.api_base, path)
     }
+}
+
+/// `https://api.<domain>` -> `https://login.<domain>` (path dropped); `None` for loopback and
+/// for hosts that do not start with `api.`.
+fn login_host_of(api: &Url) -> Option<Url> {
+    if is_loopback(api) || api.scheme() != "https" {
+        return None;
+    }
+    let Some(Host::Domain(host)) = api.host() else {
+        return None;
+    };
+    let lowered = host.to_ascii_lowercase();
+    let domain = lowered.strip_prefix("api.").filter(|d| !d.is_empty())?;
+    let mut login = api.clone();
+    login.set_host(Some(&format!("login.{domain}"))).ok()?;
+    login.set_path("/");
+    Some(login)
 }
 
 /// Appends `path` to `base`'s path; `Url::join` would replace the last segment instead.
@@ -200,6 +222,40 @@ mod tests {
     }
 
     #[test]
+    fn an_api_host_gives_its_login_host() {
+        let token = |api: &str| {
+            Endpoint::from_api_url(api, None)
+                .unwrap()
+                .token_url
+                .to_string()
+        };
+        assert_eq!(
+            token("https://api.edee1.eusc-pure.cloud"),
+            "https://login.edee1.eusc-pure.cloud/oauth/token"
+        );
+        assert_eq!(
+            token("api.mypurecloud.ie/"),
+            "https://login.mypurecloud.ie/oauth/token"
+        );
+        assert_eq!(
+            token("https://proxy.example.com/genesys"),
+            "https://proxy.example.com/genesys/oauth/token"
+        );
+        assert_eq!(
+            token("http://127.0.0.1:9000"),
+            "http://127.0.0.1:9000/oauth/token"
+        );
+        let r = Region::parse("eusc_de_east_1").unwrap();
+        assert_eq!(r.code(), "eusc-de-east-1");
+        let e = Endpoint::for_region(&r);
+        assert_eq!(e.api_base.as_str(), "https://api.edee1.eusc-pure.cloud/");
+        assert_eq!(
+            e.token_url.as_str(),
+            "https://login.edee1.eusc-pure.cloud/oauth/token"
+        );
+    }
+
+    #[test]
     fn login_url_rules() {
         let e = Endpoint::from_api_url(
             "https://api.mypurecloud.com",
@@ -227,7 +283,8 @@ mod tests {
         assert_eq!(e.api_base.scheme(), "https");
         assert_eq!(
             e.token_url.as_str(),
-            "https://api.mypurecloud.jp/oauth/token"
+            "https://login.mypurecloud.jp/oauth/token",
+            "the login host, as the SDKs derive it"
         );
     }
 

@@ -100,14 +100,17 @@ pub enum Error {
     /// 429 that retries did not get past, or a `Retry-After` longer than the policy allows.
     #[error(
         "{request}: rate limited by Genesys Cloud ({message}{}); the OAuth client's budget \
-         (300 requests per minute by default) is spent, possibly by other tools using the same \
-         client; wait a minute and run again, or use a separate OAuth client",
-        retry_after_text(.retry_after)
+         ({}) is spent, possibly by other tools using the same client; wait a minute and run \
+         again, or use a separate OAuth client",
+        retry_after_text(.retry_after),
+        budget_text(.allowed)
     )]
     RateLimited {
         request: Box<RequestContext>,
         retry_after: Option<Duration>,
         message: String,
+        /// The `inin-ratelimit-allowed` last reported to this client, if any was.
+        allowed: Option<u32>,
     },
     /// 5xx that retries did not get past (or a POST, which is not blindly retried).
     #[error(
@@ -121,11 +124,11 @@ pub enum Error {
         message: String,
         api: Option<Box<ApiErrorBody>>,
     },
-    /// No response in time.
+    /// No response in time, or a 408 Request Timeout from the server (`after` is then zero).
     #[error(
-        "{request}: no response within {}s; the network or Genesys Cloud is slow or \
-         unreachable; check connectivity and run again",
-        .after.as_secs_f64()
+        "{request}: {}; the network or Genesys Cloud is slow or unreachable; check \
+         connectivity and run again",
+        timeout_text(.after)
     )]
     Timeout {
         request: Box<RequestContext>,
@@ -186,6 +189,25 @@ fn forbidden_hint(permission: Option<&str>) -> String {
         None => "grant the OAuth client a role holding the permission this call needs (Admin > \
                  Roles, then the OAuth client's Roles tab)"
             .to_string(),
+    }
+}
+
+fn budget_text(allowed: &Option<u32>) -> String {
+    match allowed {
+        Some(n) => {
+            format!("{n} requests per window, as the API reported in inin-ratelimit-allowed")
+        }
+        None => {
+            "the API reported no inin-ratelimit-allowed; budgets differ per endpoint".to_string()
+        }
+    }
+}
+
+fn timeout_text(after: &Duration) -> String {
+    if after.is_zero() {
+        "the server timed out (408 Request Timeout)".to_string()
+    } else {
+        format!("no response within {}s", after.as_secs_f64())
     }
 }
 

@@ -18,7 +18,7 @@ pub(crate) fn from_response(
     correlation_id: Option<&str>,
     retry_after: Option<Duration>,
 ) -> Error {
-    let api: Option<ApiErrorBody> = serde_json::from_str(body).ok();
+    let api = parse_body(body);
     request.context_id = api
         .as_ref()
         .and_then(|a| a.context_id.clone())
@@ -40,7 +40,18 @@ pub(crate) fn from_response(
             message,
             api,
         },
-        408 | 409 => Error::Conflict {
+        408 if is_config_put(&request) => Error::Conflict {
+            request,
+            status,
+            message,
+            api,
+        },
+        // Elsewhere a 408 is the server's timeout (the client retries it when idempotent).
+        408 => Error::Timeout {
+            request,
+            after: Duration::ZERO,
+        },
+        409 => Error::Conflict {
             request,
             status,
             message,
@@ -56,6 +67,7 @@ pub(crate) fn from_response(
             request,
             retry_after,
             message,
+            allowed: None,
         },
         400..=499 => Error::BadRequest {
             request,
@@ -78,8 +90,46 @@ pub(crate) fn from_response(
     }
 }
 
-/// The best human text of an error response: the Genesys message, else the raw body (trimmed),
-/// else the status phrase.
+/// Whether the call is the config PUT, the one call on which a 408 means a version conflict (as
+/// the Terraform provider treats it).
+pub(crate) fn is_config_put(request: &RequestContext) -> bool {
+    request.method == "PUT" && request.path.ends_with("/config/current")
+}
+
+/// The Genesys error body, as far as it can be read: any field may be `null` or missing (the
+/// model defaults it); when a field has an unexpected type the others are still taken; a body
+/// that is not a JSON object (an HTML page from a gateway, a bare 502) is `None`.
+fn parse_body(body: &str) -> Option<ApiErrorBody> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let obj = value.as_object()?;
+    if let Ok(api) = serde_json::from_value::<ApiErrorBody>(value.clone()) {
+        return Some(api);
+    }
+    let text = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let list = |k: &str| obj.get(k).and_then(|v| v.as_array()).cloned();
+    Some(ApiErrorBody {
+        message: text("message").unwrap_or_default(),
+        code: text("code").unwrap_or_default(),
+        status: obj
+            .get("status")
+            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+            .and_then(|s| u16::try_from(s).ok()),
+        message_with_params: text("messageWithParams"),
+        message_params: obj
+            .get("messageParams")
+            .and_then(|v| v.as_object())
+            .cloned(),
+        context_id: text("contextId"),
+        details: list("details").unwrap_or_default(),
+        errors: list("errors").unwrap_or_default(),
+        entity_id: text("entityId"),
+        entity_name: text("entityName"),
+        limit: obj.get("limit").cloned(),
+    })
+}
+
+/// The best human text of an error response: the Genesys message, else a raw non-JSON,
+/// non-HTML body (trimmed), else the status phrase.
 pub(crate) fn message_of(api: Option<&ApiErrorBody>, body: &str, status: u16) -> String {
     if let Some(a) = api {
         // The messages end in a full stop; ours continue after them with "; ...".
@@ -89,7 +139,8 @@ pub(crate) fn message_of(api: Option<&ApiErrorBody>, body: &str, status: u16) ->
         }
     }
     let raw = body.trim();
-    if !raw.is_empty() && !raw.starts_with('<') {
+    // A Genesys body without a message (all null) says nothing the status phrase does not.
+    if api.is_none() && !raw.is_empty() && !raw.starts_with('<') {
         let mut s: String = raw.chars().take(300).collect();
         if raw.chars().count() > 300 {
             s.push_str("...");
@@ -194,6 +245,10 @@ mod tests {
         assert!(e.is_conflict());
         assert_eq!(e.status(), Some(409));
         assert!(map(408, json!({})).is_conflict());
+        // A 408 elsewhere is a timeout, not a conflict.
+        let get = RequestContext::new("GET", "/api/v2/integrations/abc/config/current");
+        let e = from_response(get, 408, "{}", None, None);
+        assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
         let e = map(
             400,
             json!({"message": "The version 3 does not match the current version 4", "code": "bad.request"}),

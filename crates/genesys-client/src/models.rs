@@ -1,20 +1,34 @@
 //! The JSON shapes of the Genesys Cloud API calls this crate makes, named as in the official
-//! SDKs' models. Unknown fields are ignored and optional ones default, so additions on the
-//! server side never break deserialization.
+//! SDKs' models. Unknown fields are ignored, missing ones default, and a `null` where a value is
+//! expected reads as the default too (the SDK models declare every field optional), so additions
+//! and omissions on the server side never break deserialization.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::notes::notes_text;
+
 /// The integration type that streams events to Amazon EventBridge.
 pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
+
+/// A `null` reads as the type's default: the SDK models make every field optional.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
 
 /// `GET /api/v2/organizations/me`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Organization {
+    #[serde(deserialize_with = "null_as_default")]
     pub id: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_org_name: Option<String>,
@@ -32,12 +46,15 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Integration {
+    #[serde(deserialize_with = "null_as_default")]
     pub id: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub name: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub integration_type: IntegrationTypeRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `ENABLED`, `DISABLED` or `DELETED`; kept as text so a new value does not fail parsing.
+    /// `ENABLED`, `DISABLED`, `DELETED` or `RESTORED`; kept as text so a new value does not fail parsing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intended_state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,6 +78,15 @@ impl Integration {
     pub fn is_enabled(&self) -> bool {
         self.intended_state.as_deref() == Some("ENABLED")
     }
+
+    /// Whether it is deleted but still listed (`intendedState: DELETED`; the API keeps a deleted
+    /// integration readable for a while, which is why the Terraform provider polls for a 404).
+    /// `RESTORED` is a live integration again.
+    pub fn is_deleted(&self) -> bool {
+        self.intended_state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("DELETED"))
+    }
 }
 
 /// A reference to an integration type (an embedded `IntegrationType` in the real API, of which
@@ -68,6 +94,7 @@ impl Integration {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationTypeRef {
+    #[serde(deserialize_with = "null_as_default")]
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -92,6 +119,7 @@ impl IntegrationTypeRef {
 #[serde(rename_all = "camelCase", default)]
 pub struct ReportedState {
     /// `ACTIVE`, `ACTIVATING`, `INACTIVE`, `DEACTIVATING` or `ERROR`.
+    #[serde(deserialize_with = "null_as_default")]
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<String>,
@@ -127,10 +155,15 @@ pub struct IntegrationConfigInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationListing {
+    #[serde(deserialize_with = "null_as_default")]
     pub entities: Vec<Integration>,
+    #[serde(deserialize_with = "null_as_default")]
     pub page_size: u32,
+    #[serde(deserialize_with = "null_as_default")]
     pub page_number: u32,
+    #[serde(deserialize_with = "null_as_default")]
     pub total: u64,
+    #[serde(deserialize_with = "null_as_default")]
     pub page_count: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_uri: Option<String>,
@@ -144,13 +177,16 @@ pub struct IntegrationListing {
     pub last_uri: Option<String>,
 }
 
-/// `POST /api/v2/integrations`.
+/// `POST /api/v2/integrations`: `name` and `integrationType` only, as the SDKs'
+/// `CreateIntegrationRequest` documents them. Notes and everything else go in the config PUT
+/// (as the Terraform provider does), since a real create may ignore or reject other fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateIntegrationRequest {
     pub name: String,
     pub integration_type: IntegrationTypeRef,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// Never sent (kept only so older callers still build); set notes with the config PUT.
+    #[serde(skip_serializing, default)]
     pub notes: Option<String>,
 }
 
@@ -195,10 +231,12 @@ pub struct IntegrationConfiguration {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
     #[serde(default)]
+    #[serde(deserialize_with = "null_as_default")]
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub notes: Option<String>,
     #[serde(default)]
+    #[serde(deserialize_with = "null_as_default")]
     pub version: u64,
     #[serde(default, deserialize_with = "null_as_map")]
     pub properties: Map<String, Value>,
@@ -206,6 +244,13 @@ pub struct IntegrationConfiguration {
     pub advanced: Value,
     #[serde(default = "empty_object", deserialize_with = "null_as_object")]
     pub credentials: Value,
+}
+
+impl IntegrationConfiguration {
+    /// The notes, with the API's empty-notes sentinel read as none (see [`notes_text`]).
+    pub fn notes_text(&self) -> Option<&str> {
+        notes_text(self.notes.as_deref())
+    }
 }
 
 impl Default for IntegrationConfiguration {
@@ -240,6 +285,7 @@ fn null_as_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Map<String, Val
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationType {
+    #[serde(deserialize_with = "null_as_default")]
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -261,6 +307,7 @@ pub struct IntegrationType {
     pub non_installable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instances: Option<u32>,
+    #[serde(deserialize_with = "null_as_default")]
     pub user_permissions: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
@@ -270,10 +317,13 @@ pub struct IntegrationType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AvailableTopic {
+    #[serde(deserialize_with = "null_as_default")]
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub transports: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub requires_permissions: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,
@@ -281,12 +331,14 @@ pub struct AvailableTopic {
     pub requires_current_user: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub topic_parameters: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct AvailableTopicListing {
+    #[serde(deserialize_with = "null_as_default")]
     pub entities: Vec<AvailableTopic>,
 }
 
@@ -294,7 +346,9 @@ pub(crate) struct AvailableTopicListing {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ApiErrorBody {
+    #[serde(deserialize_with = "null_as_default")]
     pub message: String,
+    #[serde(deserialize_with = "null_as_default")]
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -304,8 +358,16 @@ pub struct ApiErrorBody {
     pub message_params: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub details: Vec<Value>,
+    #[serde(deserialize_with = "null_as_default")]
     pub errors: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Value>,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! nor a crowd of waiters can overrun a window. If responses carry no headers (a proxy stripped
 //! them) nothing is paced: 429 handling in the retry loop still applies.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,8 @@ pub(crate) struct Pacer {
     state: Mutex<State>,
     changed: Notify,
     waits: AtomicU64,
+    /// The last `inin-ratelimit-allowed` seen, 0 before any.
+    last_allowed: AtomicU32,
 }
 
 #[derive(Debug, Default)]
@@ -175,7 +177,10 @@ impl Pacer {
     pub(crate) fn observe(&self, headers: &HeaderMap) {
         let mut s = self.state.lock().expect("pacer lock");
         match parse_headers(headers) {
-            Some((allowed, count, reset_in)) => s.observe(allowed, count, reset_in, Instant::now()),
+            Some((allowed, count, reset_in)) => {
+                self.last_allowed.store(allowed, Ordering::Relaxed);
+                s.observe(allowed, count, reset_in, Instant::now())
+            }
             None if s.mode == Mode::Unknown => s.mode = Mode::Unpaced,
             None => {}
         }
@@ -195,10 +200,27 @@ impl Pacer {
         });
     }
 
+    /// The last `inin-ratelimit-allowed` a response carried, if any did.
+    pub(crate) fn allowed_seen(&self) -> Option<u32> {
+        Some(self.last_allowed.load(Ordering::Relaxed)).filter(|n| *n > 0)
+    }
+
     /// How many requests had to wait for a window reset.
     pub(crate) fn waits(&self) -> u64 {
         self.waits.load(Ordering::Relaxed)
     }
+}
+
+/// A response's `inin-ratelimit-allowed`, if it carries one.
+pub(crate) fn allowed_of(headers: &HeaderMap) -> Option<u32> {
+    let v: f64 = headers
+        .get("inin-ratelimit-allowed")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (v.is_finite() && v >= 0.0).then_some(v as u32)
 }
 
 fn parse_headers(headers: &HeaderMap) -> Option<(u32, u32, Duration)> {

@@ -16,7 +16,7 @@ const fn region(code: &'static str, domain: &'static str) -> Region {
     Region { code, domain }
 }
 
-static REGIONS: [Region; 17] = [
+static REGIONS: [Region; 18] = [
     region("us-east-1", "mypurecloud.com"),
     region("us-west-2", "usw2.pure.cloud"),
     region("eu-west-1", "mypurecloud.ie"),
@@ -35,6 +35,8 @@ static REGIONS: [Region; 17] = [
     region("ap-southeast-1", "apse1.pure.cloud"),
     // FedRAMP.
     region("us-east-2", "use2.us-gov-pure.cloud"),
+    // EU sovereign cloud, since SDK 269 (`eusc_de_east_1` in the SDKs' region enums).
+    region("eusc-de-east-1", "edee1.eusc-pure.cloud"),
 ];
 
 impl Region {
@@ -194,9 +196,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seventeen_regions_with_unique_codes_and_domains() {
+    fn eighteen_regions_with_unique_codes_and_domains() {
         let all = Region::all();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 18);
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {
                 assert_ne!(a.code(), b.code());

@@ -1,7 +1,9 @@
 //! The AWS account and region ids a destination names.
 //!
-//! Genesys validates `awsAccountRegion` against the regions where EventBridge partner event sources
-//! exist; we check the same list offline so a typo is caught before any request is made.
+//! Genesys publishes no list of the regions `awsAccountRegion` takes and points to AWS's, which
+//! grows. So any well-formed code is accepted (the API decides), one outside the bundled list
+//! (`data/aws-regions.txt`) with a warning, and a malformed one is refused with a suggestion
+//! before any request is made.
 
 use std::sync::LazyLock;
 
@@ -23,19 +25,51 @@ pub fn is_known_aws_region(code: &str) -> bool {
     aws_regions().contains(&code)
 }
 
-/// Checks an AWS region code and explains the fix when it is wrong.
+/// The direction words of AWS region codes (`us-east-1`, `cn-northwest-1`, `mx-central-1`).
+const DIRECTIONS: [&str; 9] = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+
+/// Whether `code` has the shape of an AWS region code: one or two lowercase prefixes of 2 to 4
+/// letters (`ap`, `us-gov`, `eu-isoe`, `eusc-de`), a direction, a number (`ap-southeast-5`,
+/// `us-gov-east-1`, `eusc-de-east-1`).
+pub fn is_well_formed_aws_region(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    let [prefix @ .., direction, number] = parts.as_slice() else {
+        return false;
+    };
+    (1..=2).contains(&prefix.len())
+        && prefix
+            .iter()
+            .all(|p| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && DIRECTIONS.contains(direction)
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !number.starts_with('0')
+}
+
+/// Checks an AWS region code: a known or well-formed one is accepted (see
+/// [`aws_region_warning`] for the second), a malformed one is explained with the fix.
 pub fn check_aws_region(code: &str) -> Result<(), String> {
-    if is_known_aws_region(code) {
+    if is_known_aws_region(code) || is_well_formed_aws_region(code) {
         return Ok(());
     }
     let lowered = code.trim().to_ascii_lowercase().replace('_', "-");
-    if is_known_aws_region(&lowered) {
+    if is_known_aws_region(&lowered) || is_well_formed_aws_region(&lowered) {
         return Err(format!(
             "\"{code}\" is not an AWS region code; write it as \"{lowered}\""
         ));
     }
     let closest = crate::suggest::closest(code, aws_regions().iter().copied(), 3);
-    let mut msg = format!("\"{code}\" is not a known AWS region code (like \"us-east-1\")");
+    let mut msg = format!("\"{code}\" is not an AWS region code (like \"us-east-1\")");
     if !closest.is_empty() {
         msg.push_str(&format!(
             "; did you mean {}?",
@@ -43,6 +77,23 @@ pub fn check_aws_region(code: &str) -> Result<(), String> {
         ));
     }
     Err(msg)
+}
+
+/// The warning for a well-formed region code outside the bundled list (a region newer than this
+/// build, or a typo that looks like a region): it is used as given and Genesys decides.
+pub fn aws_region_warning(code: &str) -> Option<String> {
+    if is_known_aws_region(code) || !is_well_formed_aws_region(code) {
+        return None;
+    }
+    let closest = crate::suggest::closest(code, aws_regions().iter().copied(), 1);
+    let hint = match closest.first() {
+        Some(c) => format!(" (did you mean \"{c}\"?)"),
+        None => String::new(),
+    };
+    Some(format!(
+        "AWS region \"{code}\" is not in gcbridge's list of AWS regions{hint}; it is well-formed, \
+         so it is used as given and Genesys Cloud decides whether it serves it"
+    ))
 }
 
 /// Checks an AWS account id: exactly 12 digits.
@@ -67,6 +118,37 @@ mod tests {
         assert!(err.contains("eu-west-1"), "{err}");
         let err = check_aws_region("US_EAST_1").unwrap_err();
         assert!(err.contains("\"us-east-1\""), "{err}");
+    }
+
+    #[test]
+    fn well_formed_codes_outside_the_list_are_a_warning() {
+        for code in [
+            "ap-southeast-5",
+            "ap-east-2",
+            "mx-central-1",
+            "us-gov-east-1",
+            "eusc-de-east-1",
+            "us-isob-west-1",
+            "ca-west-12",
+        ] {
+            assert!(check_aws_region(code).is_ok(), "{code}");
+        }
+        assert_eq!(aws_region_warning("us-east-1"), None);
+        let w = aws_region_warning("ap-southeast-9").unwrap();
+        assert!(w.contains("not in gcbridge's list"), "{w}");
+        for bad in [
+            "us-est-1",
+            "useast1",
+            "us-east",
+            "us-east-01",
+            "mypurecloud.com",
+            "u-east-1",
+        ] {
+            assert!(check_aws_region(bad).is_err(), "{bad}");
+            assert_eq!(aws_region_warning(bad), None, "{bad}");
+        }
+        let err = check_aws_region("AP_SOUTHEAST_5").unwrap_err();
+        assert!(err.contains("\"ap-southeast-5\""), "{err}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use apply::apply_aws;
 pub use arn::{parse_partner_arn, ArnKind, PartnerArn};
 pub use clients::AwsClients;
 pub use error::AwsError;
-pub use ids::{aws_regions, check_aws_account_id, check_aws_region};
+pub use ids::{aws_region_warning, aws_regions, check_aws_account_id, check_aws_region};
 pub use listener::TempListener;
 pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub(crate) use pattern::toml_to_json;

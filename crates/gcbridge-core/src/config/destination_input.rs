@@ -3,7 +3,7 @@
 //! Both sources are turned into a `DestinationInput` whose every value remembers where it was
 //! written, so one set of rules produces messages that point at the line or the flag.
 
-use crate::aws::{check_aws_account_id, check_aws_region, parse_partner_arn};
+use crate::aws::{aws_region_warning, check_aws_account_id, check_aws_region, parse_partner_arn};
 use crate::config::labels::{Key, Labels};
 use crate::desired::DestinationSpec;
 use crate::diagnostic::{Diagnostic, Origin};
@@ -68,6 +68,9 @@ impl DestinationInput {
             None => self.identity_from_fields(&origin, &mut errors),
         };
         let identity = self.check_identity_values(identity, &mut errors);
+        if let Some(w) = identity.region.as_deref().and_then(aws_region_warning) {
+            warnings.push(w);
+        }
         let selectors = self.selectors(&origin, &mut errors);
         if !errors.is_empty() {
             return Err(errors);

@@ -25,6 +25,7 @@ pub async fn carry_out(
     let apply_options = ApplyOptions {
         wait: options.wait,
         concurrency: options.concurrency,
+        ..ApplyOptions::default()
     };
     let aws_wait = options.wait.unwrap_or(DEFAULT_AWS_WAIT);
     let mut out = Vec::new();

@@ -1,24 +1,23 @@
 //! Carrying out a plan against one org, step by step, safely.
 //!
 //! Every config write reads the current version first and, on a conflict (someone edited the
-//! integration meanwhile), reads again and re-decides instead of overwriting. A failure stops
+//! integration meanwhile, or the API has not caught up with its own create), reads again and
+//! re-decides instead of overwriting (`config_write`). A failure stops
 //! that destination only; what was done and what failed is reported per destination.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 use genesys_client::{
-    CreateIntegrationRequest, Error as ClientError, GenesysClient, IntegrationConfiguration,
-    IntendedState,
+    CreateIntegrationRequest, Error as ClientError, GenesysClient, IntendedState,
 };
 use serde::Serialize;
 
-use super::live::{properties_for, read_live, LiveIntegration};
+use super::config_write::{put_config, ConflictRetry};
+pub use super::event::ApplyEvent;
+use super::live::read_live;
 use super::plan::{Change, ChangeKind, Plan, Step};
-use crate::desired::Destination;
-
-/// How many times a config write is re-decided after a version conflict before giving up.
-const MAX_CONFLICT_ROUNDS: u32 = 4;
+use super::wait::{wait_active_with, PollBackoff};
 
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -27,6 +26,10 @@ pub struct ApplyOptions {
     /// How many destinations of one org are worked on at the same time. The client paces the
     /// org's requests under its rate limit, so this only hides latency.
     pub concurrency: usize,
+    /// Config writes after a version conflict (eventual consistency).
+    pub conflict: ConflictRetry,
+    /// How `wait` polls.
+    pub poll: PollBackoff,
 }
 
 /// Destinations of one org in flight at once, by default.
@@ -37,17 +40,10 @@ impl Default for ApplyOptions {
         ApplyOptions {
             wait: None,
             concurrency: DEFAULT_CONCURRENCY,
+            conflict: ConflictRetry::default(),
+            poll: PollBackoff::default(),
         }
     }
-}
-
-/// Progress notifications, for progress bars and logs.
-#[derive(Debug, Clone)]
-pub enum ApplyEvent<'a> {
-    StepStarted { destination: &'a str, step: Step },
-    StepDone { destination: &'a str, step: Step },
-    Conflict { destination: &'a str, round: u32 },
-    Waiting { destination: &'a str, state: String },
 }
 
 /// What happened to one change.
@@ -114,7 +110,7 @@ async fn execute(
             destination: name,
             step,
         });
-        run_step(client, change, step, &mut id, observe, outcome)
+        run_step(client, change, step, &mut id, options, observe, outcome)
             .await
             .map_err(|e| match e {
                 StepError::Client(e) => format!("{} failed: {e}", step_label(step)),
@@ -130,7 +126,7 @@ async fn execute(
     }
     let enabled = change.desired.as_ref().is_some_and(|d| d.enabled);
     if let (Some(limit), Some(id), true) = (options.wait, id.as_deref(), enabled) {
-        let state = wait_active(client, id, name, limit, observe).await?;
+        let state = wait_active_with(client, id, name, limit, &options.poll, observe).await?;
         outcome.reported_state = Some(state);
     }
     Ok(())
@@ -151,6 +147,7 @@ async fn run_step(
     change: &Change,
     step: Step,
     id: &mut Option<String>,
+    options: &ApplyOptions,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
     outcome: &mut Outcome,
 ) -> Result<(), StepError> {
@@ -166,16 +163,22 @@ async fn run_step(
     };
     match step {
         Step::Create => {
-            let desired = desired()?;
-            let req = CreateIntegrationRequest {
-                notes: desired.description.clone(),
-                ..CreateIntegrationRequest::eventbridge(&desired.name)
-            };
+            // Name and type only: the notes go in the config PUT that follows.
+            let req = CreateIntegrationRequest::eventbridge(&desired()?.name);
             let created = create_or_adopt(client, &req).await?;
             *id = Some(created.clone());
             outcome.integration_id = Some(created);
         }
-        Step::PutConfig => put_config(client, &existing(id)?, desired()?, observe).await?,
+        Step::PutConfig => {
+            put_config(
+                client,
+                &existing(id)?,
+                desired()?,
+                &options.conflict,
+                observe,
+            )
+            .await?
+        }
         Step::Enable | Step::Disable => {
             let state = if step == Step::Enable {
                 IntendedState::Enabled
@@ -239,108 +242,6 @@ async fn create_or_adopt(
             tracing::debug!(name = %req.name, id = %found.id, "adopting the integration a failed create made");
             return Ok(found.id);
         }
-    }
-}
-
-/// Writes the desired config, re-reading the current version each round so a concurrent edit is
-/// never overwritten blindly.
-async fn put_config(
-    client: &GenesysClient,
-    id: &str,
-    desired: &Destination,
-    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-) -> Result<(), ClientError> {
-    let mut round = 0;
-    loop {
-        round += 1;
-        let current = client.get_integration_config(id).await?;
-        let wanted = properties_for(
-            &desired.aws_account_id,
-            &desired.aws_region,
-            &desired.event_source_suffix,
-            &desired.topics,
-        );
-        let wanted_notes = desired.description.clone().unwrap_or_default();
-        let mut live = LiveIntegration {
-            id: id.into(),
-            name: current.name.clone(),
-            ..LiveIntegration::default()
-        };
-        live.apply_config(&current);
-        let already = live.source_id().as_ref() == Some(&desired.source_id())
-            && live.topics == desired.topics
-            && live.name == desired.name
-            && live.notes.clone().unwrap_or_default() == wanted_notes;
-        if already {
-            return Ok(());
-        }
-        let mut properties = current.properties.clone();
-        properties.extend(wanted);
-        let body = IntegrationConfiguration {
-            id: current.id.clone(),
-            name: desired.name.clone(),
-            notes: Some(wanted_notes),
-            version: current.version,
-            properties,
-            advanced: current.advanced.clone(),
-            credentials: current.credentials.clone(),
-        };
-        match client.put_integration_config(id, &body).await {
-            Ok(_) => return Ok(()),
-            Err(e) if e.is_conflict() && round < MAX_CONFLICT_ROUNDS => {
-                observe(ApplyEvent::Conflict {
-                    destination: &desired.name,
-                    round,
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// Polls until the integration reports ACTIVE (Ok), ERROR (Err with its detail) or the time is up.
-pub async fn wait_active(
-    client: &GenesysClient,
-    id: &str,
-    name: &str,
-    limit: Duration,
-    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-) -> Result<String, String> {
-    let started = Instant::now();
-    let mut last = String::from("unknown");
-    loop {
-        let i = client
-            .get_integration(id)
-            .await
-            .map_err(|e| format!("reading the state failed: {e}"))?;
-        if let Some(r) = &i.reported_state {
-            if r.code != last {
-                last = r.code.clone();
-                observe(ApplyEvent::Waiting {
-                    destination: name,
-                    state: last.clone(),
-                });
-            }
-            match r.code.as_str() {
-                "ACTIVE" => return Ok(last),
-                "ERROR" => {
-                    let detail = r
-                        .detail
-                        .as_ref()
-                        .and_then(|d| d.message.clone())
-                        .unwrap_or_else(|| "no detail given".into());
-                    return Err(format!("the integration reports ERROR: {detail}"));
-                }
-                _ => {}
-            }
-        }
-        if started.elapsed() >= limit {
-            return Err(format!(
-                "still {last} after {}s; raise --wait-timeout or check `gcbridge status {name}`",
-                limit.as_secs()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 

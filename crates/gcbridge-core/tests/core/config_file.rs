@@ -101,7 +101,7 @@ fn account_id_as_number_says_to_quote_it() {
 fn every_bad_value_is_reported_at_once() {
     let text = GOOD
         .replace("\"123456789012\"", "\"1234\"")
-        .replace("aws_region = \"us-east-1\"", "aws_region = \"us-east-9\"")
+        .replace("aws_region = \"us-east-1\"", "aws_region = \"us-eats-1\"")
         .replace("suffix = \"prod-events\"", "suffix = \"prod events\"");
     let d = errors(&text);
     assert_eq!(d.0.len(), 3, "{d}");
@@ -111,7 +111,7 @@ fn every_bad_value_is_reported_at_once() {
         "{msg}"
     );
     assert!(
-        msg.contains("aws_region") && msg.contains("us-east-9"),
+        msg.contains("aws_region") && msg.contains("us-eats-1"),
         "{msg}"
     );
     assert!(msg.contains("event_source_suffix"), "{msg}");

@@ -1,13 +1,16 @@
 //! gcbridge-core's integration tests, one binary: the config file loader, its writer and the
-//! connection precedence rule, converge and doctor against the emulator and moto, property tests of the input parsers, and the apply engine against
-//! the emulator on loopback.
+//! connection precedence rule, converge and doctor against the emulator and moto, property tests of
+//! the input parsers, the apply engine against the emulator on loopback, and the API variants of
+//! issue 10 against a scripted API.
 
 mod common;
 
+mod api_variants;
 mod apply_against_sim;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;
 mod converge;
 mod doctor;
+mod fake_api;
 mod properties;

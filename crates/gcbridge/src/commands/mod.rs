@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod api_check;
 pub mod apply;
 mod carry_out;
 pub mod delete;

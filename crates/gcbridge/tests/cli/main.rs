@@ -3,6 +3,7 @@
 
 mod common;
 
+mod api_check;
 mod aws;
 mod bad_input;
 mod corpus;
@@ -10,4 +11,5 @@ mod fault_matrix;
 mod fleet;
 mod lifecycle;
 mod pipes;
+mod regions;
 mod secrets;

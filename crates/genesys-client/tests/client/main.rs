@@ -6,3 +6,4 @@ mod support;
 mod region_properties;
 mod sim;
 mod stub;
+mod variants;

@@ -212,7 +212,8 @@ async fn unknown_host_is_a_dns_error_and_not_retried() {
     let err = client.organization_me().await.unwrap_err();
     assert!(matches!(err, Error::Dns { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.contains("api.gcbridge-test.invalid"), "{msg}");
+    // The token call goes first, to the login host derived from the api. host.
+    assert!(msg.contains("login.gcbridge-test.invalid"), "{msg}");
     assert!(msg.contains("region or API URL"), "{msg}");
     assert_eq!(client.stats().retries, 0);
 }
