@@ -119,10 +119,18 @@ async fn integration_type_and_schema() {
     );
     let p = &s["properties"];
     assert_eq!(p["awsAccountId"]["pattern"], "^[0-9]{12}$");
-    assert!(p["awsAccountRegion"]["enum"]
+    assert!(p["awsAccountRegion"]["examples"]
         .as_array()
         .unwrap()
         .contains(&json!("us-gov-east-1")));
+    assert!(
+        p["awsAccountRegion"].get("enum").is_none(),
+        "any region code is accepted"
+    );
+    assert_eq!(
+        p["awsAccountRegion"]["pattern"],
+        "^[a-z]{2,4}(-[a-z]{2,12}){1,3}-[1-9][0-9]?$"
+    );
     assert_eq!(p["eventSourceSuffix"]["maxLength"], 64);
     assert_eq!(p["eventSourceSuffix"]["minLength"], 1);
     assert_eq!(p["eventFilter"]["type"], "array");
