@@ -179,3 +179,51 @@ async fn other_types_accept_free_properties() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["properties"]["url"], "https://example.com");
 }
+
+#[tokio::test]
+async fn properties_advanced_and_credentials_are_required_objects() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    let full =
+        json!({"version": 1, "properties": eb_properties("s"), "advanced": {}, "credentials": {}});
+    for field in ["properties", "advanced", "credentials"] {
+        let mut missing = full.clone();
+        missing.as_object_mut().unwrap().remove(field);
+        let mut null = full.clone();
+        null[field] = Value::Null;
+        let mut wrong = full.clone();
+        wrong[field] = json!([]);
+        for body in [missing, null, wrong] {
+            let r = api.put(&path, body).await;
+            r.assert_bad_request_naming(field);
+            assert_eq!(r.body["messageParams"]["field"], field);
+        }
+    }
+    assert_eq!(api.get(&path).await.body["version"], 1, "nothing written");
+    assert_eq!(api.put(&path, full).await.status, 200);
+}
+
+#[tokio::test]
+async fn empty_notes_read_as_the_sentinel_and_notes_round_trip() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    let sentinel = "node_dynamodb_empty_string";
+    assert_eq!(api.get(&path).await.body["notes"], sentinel);
+    let r = api.configure(&id, 1, "s").await;
+    assert_eq!(r.body["notes"], "n");
+    let body = json!({"version": 2, "notes": "", "properties": eb_properties("s"), "advanced": {}, "credentials": {}});
+    assert_eq!(api.put(&path, body).await.body["notes"], sentinel);
+    let listed = api.get("/api/v2/integrations?expand=config.current").await;
+    assert_eq!(
+        listed.body["entities"][0]["config"]["current"]["notes"],
+        sentinel
+    );
+    assert_eq!(
+        listed.body["entities"][0]["notes"], "",
+        "the integration's own notes stay empty"
+    );
+}

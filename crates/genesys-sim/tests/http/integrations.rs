@@ -387,3 +387,73 @@ async fn odd_inputs_never_panic() {
         200
     );
 }
+
+#[tokio::test]
+async fn list_filters_by_type_reported_state_and_ids() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let a = api.create("a", EB).await;
+    let b = api.create("b", EB).await;
+    let w = api.create("w", "webhooks").await;
+    let names = |r: &crate::common::Reply| -> Vec<String> {
+        r.body["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = api
+        .get(&format!(
+            "/api/v2/integrations?integrationType={EB}&pageSize=1"
+        ))
+        .await;
+    assert_eq!(r.body["total"], 2);
+    assert_eq!(
+        r.body["nextUri"],
+        format!("/api/v2/integrations?pageSize=1&pageNumber=2&integrationType={EB}")
+    );
+    let r = api
+        .get("/api/v2/integrations?integrationType=webhooks")
+        .await;
+    assert_eq!(names(&r), ["w"]);
+    let r = api.get(&format!("/api/v2/integrations?ids={a},{w}")).await;
+    assert_eq!(names(&r), ["a", "w"]);
+    let r = api
+        .get(&format!(
+            "/api/v2/integrations?ids={b}&integrationType=webhooks"
+        ))
+        .await;
+    assert_eq!(r.body["total"], 0);
+    assert_eq!(
+        api.get("/api/v2/integrations?reportedState=ACTIVE")
+            .await
+            .body["total"],
+        0
+    );
+    assert_eq!(
+        api.get("/api/v2/integrations?reportedState=INACTIVE")
+            .await
+            .body["total"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_a_correlation_id_the_error_context_id() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let ok = api.get("/api/v2/integrations").await;
+    let first = ok.header("inin-correlation-id").to_string();
+    assert!(uuid::Uuid::parse_str(&first).is_ok(), "{first}");
+    let again = api.get("/api/v2/integrations").await;
+    assert_ne!(
+        again.header("inin-correlation-id"),
+        first,
+        "one per response"
+    );
+    let err = api.get("/api/v2/integrations/nope").await;
+    assert_eq!(err.body["contextId"], err.header("inin-correlation-id"));
+    let token = h.token_response("nobody-at-all", "x").await;
+    assert!(token.headers.get("inin-correlation-id").is_some());
+}

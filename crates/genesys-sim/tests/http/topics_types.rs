@@ -53,6 +53,12 @@ async fn topics_expanded() {
         .find(|t| t["id"] == "v2.system.socket_closing")
         .unwrap();
     assert_eq!(sys["transports"], json!(["Websocket"]));
+    // Topics that go everywhere: most list both transports, the user topics say All.
+    let user = e
+        .iter()
+        .find(|t| t["id"] == "v2.users.{id}.presence")
+        .unwrap();
+    assert_eq!(user["transports"], json!(["All"]));
     // Repeated expand parameters work like a comma list.
     let r = api
         .get("/api/v2/notifications/availabletopics?expand=transports&expand=description")
