@@ -17,7 +17,7 @@ pub const QUIRKS_ENV: &str = "GCBRIDGE_SIM_QUIRKS";
 /// The quirks of `--quirk` and of [`QUIRKS_ENV`], added to those of sim.toml.
 fn add_quirks(config: &mut SimConfig, args: &SimArgs) -> Result<(), Failure> {
     let flags: Vec<&str> = args.quirks.iter().map(String::as_str).collect();
-    let flagged = Quirks::from_names(&flags).map_err(|e| Failure::usage(format!("--quirk {e}")))?;
+    let flagged = Quirks::from_names(&flags).map_err(|e| Failure::usage(format!("--{e}")))?;
     if let Ok(env) = std::env::var(QUIRKS_ENV) {
         let from_env: Quirks = env
             .parse()
