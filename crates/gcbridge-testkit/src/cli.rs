@@ -82,6 +82,8 @@ where
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .envs(SAFE_ENV.iter().copied())
+        // The suite's emulator quirks reach `gcbridge sim` subprocesses (see crate::sim).
+        .envs(crate::sim::subprocess_env())
         .envs(env)
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);

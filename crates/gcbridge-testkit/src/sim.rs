@@ -2,18 +2,54 @@
 //! `/oauth/token`, and the control API under `/sim/v1` (request counters, reset, faults).
 //! Every helper takes the emulator's base URL, so it serves a `RunningSim` and a `gcbridge sim`
 //! subprocess alike; every call panics on a transport error or a non-2xx answer.
+//!
+//! Quirks for a whole suite: with [`QUIRKS_ENV`] (`GCBRIDGE_TEST_SIM_QUIRKS`) set, e.g. to `all`
+//! or `no-expand,consistency-lag=1500`, every emulator [`start`] starts gets those quirks added,
+//! and [`subprocess_env`] hands them to `gcbridge sim` subprocesses as `GCBRIDGE_SIM_QUIRKS`.
+//! [`start_exact`] starts the config as given (the emulator's own tests of its defaults).
 
 use std::time::Duration;
 
-use genesys_sim::{RunningSim, SimConfig};
+use genesys_sim::{Quirks, RunningSim, SimConfig};
 use serde_json::Value;
 
 pub use genesys_sim::{
     ADMIN_CLIENT_ID as ADMIN, DEFAULT_SECRET as SECRET, VIEWER_CLIENT_ID as VIEWER,
 };
 
-/// Starts an emulator with `config` on a free loopback port.
-pub async fn start(config: SimConfig) -> RunningSim {
+/// The env var that adds quirks to every emulator a test starts.
+pub const QUIRKS_ENV: &str = "GCBRIDGE_TEST_SIM_QUIRKS";
+/// The env var `gcbridge sim` reads its extra quirks from.
+pub const SIM_QUIRKS_ENV: &str = "GCBRIDGE_SIM_QUIRKS";
+
+/// The quirks [`QUIRKS_ENV`] asks for (none when unset); panics when it names an unknown one.
+pub fn env_quirks() -> Quirks {
+    match std::env::var(QUIRKS_ENV) {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|e| panic!("{QUIRKS_ENV}={v:?}: {e}")),
+        Err(_) => Quirks::default(),
+    }
+}
+
+/// The env a `gcbridge sim` subprocess needs to play the suite's quirks (empty without them).
+pub fn subprocess_env() -> Vec<(&'static str, String)> {
+    let quirks = env_quirks();
+    if quirks.is_empty() {
+        Vec::new()
+    } else {
+        vec![(SIM_QUIRKS_ENV, quirks.to_string())]
+    }
+}
+
+/// Starts an emulator with `config` plus the quirks of [`QUIRKS_ENV`] on a free loopback port.
+pub async fn start(mut config: SimConfig) -> RunningSim {
+    config.quirks.merge(&env_quirks());
+    start_exact(config).await
+}
+
+/// Starts an emulator with exactly `config` (no quirks from the env) on a free loopback port.
+pub async fn start_exact(config: SimConfig) -> RunningSim {
     genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
         .await
         .expect("the emulator starts on 127.0.0.1:0")

@@ -25,6 +25,10 @@
 //! and at run time `GET`/`PUT`/`POST`/`DELETE /sim/v1/faults`. Injected faults are
 //! counted under `faultsInjected` in `/sim/v1/requests`.
 //!
+//! Quirks ([`Quirks`], the table [`QUIRKS`]): API variants public sources cannot rule
+//! out, off by default; `SimConfig::quirks`, sim.toml `quirks = ["no-expand",
+//! "consistency-lag=1500"]` (or `["all"]`), shown at `GET /sim/v1/quirks`.
+//!
 //! Beyond the contract the crate also offers [`start_with_hook`] and the [`lifecycle`]
 //! module, the seam where activation can call AWS.
 //!
@@ -63,6 +67,7 @@ pub use aws_partner::{source_name, MOTO_ACCOUNT_HEADER};
 /// The lifecycle hook seam, reachable at `genesys_sim::lifecycle` as before the backend
 /// folder held it.
 pub use backend::lifecycle;
+pub use backend::quirks::{QuirkError, QuirkSpec, Quirks, QUIRKS};
 pub use config::{
     ClientSpec, ConfigError, OrgSpec, SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
     DEFAULT_PARTNER_ACCOUNT, DEFAULT_SECRET, MAX_EVENTS_PER_SECOND, NOBODY_CLIENT_ID,

@@ -99,7 +99,6 @@ mod tests {
                 CreateRequest {
                     name: Some("n".into()),
                     type_id: Some("webhooks".into()),
-                    notes: None,
                 },
                 crate::clock::now(),
             )

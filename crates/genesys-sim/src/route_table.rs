@@ -26,6 +26,7 @@ pub enum RouteName {
     ReplaceFaults,
     AddFault,
     ClearFaults,
+    GetQuirks,
 }
 
 /// One route: `method template`, as the request counters and fault rules write it.
@@ -88,6 +89,7 @@ pub const ROUTES: &[Route] = &[
     route("PUT", FAULTS, RouteName::ReplaceFaults),
     route("POST", FAULTS, RouteName::AddFault),
     route("DELETE", FAULTS, RouteName::ClearFaults),
+    route("GET", "/sim/v1/quirks", RouteName::GetQuirks),
 ];
 
 /// The token route, as fault rules name it.

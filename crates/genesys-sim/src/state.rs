@@ -193,7 +193,7 @@ impl Sim {
             for (org_id, org) in backend.orgs.iter_mut() {
                 let ids: Vec<String> = org.integrations.iter().map(|i| i.id.clone()).collect();
                 for id in ids {
-                    if let Ok((_, Some(call))) = org.delete(org_id, &id, now, delay) {
+                    if let Ok((_, Some(call))) = org.delete(org_id, &id, now, delay, None) {
                         work.push(self.start_hook(call));
                     }
                 }

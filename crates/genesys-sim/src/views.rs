@@ -61,16 +61,25 @@ pub fn integration(
     v
 }
 
-/// An IntegrationConfiguration (`config/current`).
+/// What the real API returns for empty config notes: the Genesys Terraform provider maps
+/// it back to empty in two resources and a unit test.
+pub const EMPTY_NOTES_SENTINEL: &str = "node_dynamodb_empty_string";
+
+/// An IntegrationConfiguration (`config/current`); empty notes read as the sentinel.
 pub fn config(i: &Integration) -> Value {
     let c = &i.config;
+    let notes = if c.notes.is_empty() {
+        EMPTY_NOTES_SENTINEL
+    } else {
+        c.notes.as_str()
+    };
     json!({
         "id": i.id,
         "name": c.name,
         "version": c.version,
         "properties": c.properties,
         "advanced": c.advanced,
-        "notes": c.notes,
+        "notes": notes,
         "credentials": c.credentials,
         "selfUri": format!("{}/config/current", integration_uri(&i.id)),
     })

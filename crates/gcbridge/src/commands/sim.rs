@@ -1,12 +1,32 @@
-//! `gcbridge sim`: the Genesys Cloud API emulator as a standalone server.
+//! `gcbridge sim`: the Genesys Cloud API emulator as a standalone server. Its quirks come
+//! from sim.toml, `--quirk` and the `GCBRIDGE_SIM_QUIRKS` env var (how a test suite runs
+//! every emulator it starts with quirks; see gcbridge-testkit's `sim` module).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use genesys_sim::SimConfig;
+use genesys_sim::{Quirks, SimConfig};
 
 use crate::cli::SimArgs;
 use crate::failure::{CmdResult, Failure};
+
+/// The env var whose quirks (`no-expand,consistency-lag=1500`, or `all`) every `gcbridge sim`
+/// adds to its own.
+pub const QUIRKS_ENV: &str = "GCBRIDGE_SIM_QUIRKS";
+
+/// The quirks of `--quirk` and of [`QUIRKS_ENV`], added to those of sim.toml.
+fn add_quirks(config: &mut SimConfig, args: &SimArgs) -> Result<(), Failure> {
+    let flags: Vec<&str> = args.quirks.iter().map(String::as_str).collect();
+    let flagged = Quirks::from_names(&flags).map_err(|e| Failure::usage(format!("--{e}")))?;
+    if let Ok(env) = std::env::var(QUIRKS_ENV) {
+        let from_env: Quirks = env
+            .parse()
+            .map_err(|e| Failure::usage(format!("{QUIRKS_ENV}: {e}")))?;
+        config.quirks.merge(&from_env);
+    }
+    config.quirks.merge(&flagged);
+    Ok(())
+}
 
 /// Builds the emulator's config from its flags (flags override sim.toml).
 pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
@@ -49,6 +69,7 @@ pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
     if let Some(seed) = args.fault_seed {
         config.fault_seed = Some(seed);
     }
+    add_quirks(&mut config, args)?;
     // The flags may have made a valid sim.toml invalid (or the reverse): check the result.
     config
         .validate()
@@ -81,6 +102,7 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         .map(|r| r.to_json().to_string())
         .collect();
     let fault_seed = config.fault_seed;
+    let quirks = config.quirks.to_string();
     let running = genesys_sim::start(config, listen)
         .await
         .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
@@ -90,6 +112,9 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         eprintln!(
             "EventBridge partner: {url} as account {partner_account} (x-moto-account-id); events per second per ACTIVE integration: {events_per_second}"
         );
+    }
+    if !quirks.is_empty() {
+        eprintln!("quirks: {quirks}");
     }
     if !fault_rules.is_empty() {
         let seed = fault_seed.map_or_else(|| "random".to_string(), |s| s.to_string());

@@ -14,6 +14,8 @@ const CATALOGUE_JSON: &str = include_str!("../../../../data/genesys-topics.json"
 /// The transports a topic can be delivered on.
 pub const WEBSOCKET: &str = "Websocket";
 pub const EVENTBRIDGE: &str = "EventBridge";
+/// What the SDK's `AvailableTopic.transports` says of a topic every transport carries.
+pub const ALL: &str = "All";
 
 /// One topic template (`v2.detail.events.conversation.{id}.customer.start`).
 #[derive(Debug, Deserialize)]
@@ -66,17 +68,23 @@ impl Catalogue {
 
 impl Topic {
     /// `v2.system.*` topics are WebSocket control messages (socket closing, token revoked),
-    /// not event data, so EventBridge does not carry them.
+    /// not event data, so EventBridge does not carry them. The others go everywhere; the
+    /// SDK's enum has `All` for that, which the user topics (`v2.users.*`) say, so a
+    /// client meets both spellings.
     pub fn transports(&self) -> Vec<&'static str> {
         if self.id.starts_with("v2.system.") {
             vec![WEBSOCKET]
+        } else if self.id.starts_with("v2.users.") {
+            vec![ALL]
         } else {
             vec![WEBSOCKET, EVENTBRIDGE]
         }
     }
 
     pub fn supports_eventbridge(&self) -> bool {
-        self.transports().contains(&EVENTBRIDGE)
+        self.transports()
+            .iter()
+            .any(|t| *t == EVENTBRIDGE || *t == ALL)
     }
 
     /// A readable sentence derived from the id, since the SDKs publish no descriptions.
@@ -180,6 +188,9 @@ mod tests {
         let t = c
             .get("v2.detail.events.conversation.{id}.customer.start")
             .unwrap();
+        assert!(t.supports_eventbridge());
+        let t = c.get("v2.users.{id}.presence").unwrap();
+        assert_eq!(t.transports(), vec![ALL]);
         assert!(t.supports_eventbridge());
     }
 

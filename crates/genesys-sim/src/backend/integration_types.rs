@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::backend::validation::{AWS_REGIONS, SUFFIX_MAX_LEN};
+use crate::backend::validation::{AWS_REGIONS, REGION_PATTERN, SUFFIX_MAX_LEN};
 
 pub const EVENTBRIDGE_TYPE_ID: &str = "amazon-eventbridge-source";
 pub const DATA_ACTIONS_TYPE_ID: &str = "purecloud-data-actions";
@@ -139,8 +139,9 @@ impl IntegrationType {
                     "awsAccountRegion": {
                         "type": "string",
                         "title": "AWS Account Region",
-                        "description": "The AWS region of the partner event source.",
-                        "enum": *AWS_REGIONS
+                        "description": "The AWS region of the partner event source: any AWS region code (Genesys points to AWS's list).",
+                        "pattern": REGION_PATTERN,
+                        "examples": *AWS_REGIONS
                     },
                     "eventSourceSuffix": {
                         "type": "string",

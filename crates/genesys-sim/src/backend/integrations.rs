@@ -1,6 +1,7 @@
 //! The integrations of one org and the operations the API offers on them, with their
 //! rules (type ids, names, config versions, EventBridge properties, lifecycle
-//! transitions). One integration's own fields are `model.rs`. No HTTP here.
+//! transitions). One integration's own fields are `model.rs`; what reads see (lingering
+//! deleted integrations, list filters) is `listing.rs`. No HTTP here.
 
 use std::time::Duration;
 
@@ -14,15 +15,17 @@ use crate::backend::model::{HookCall, Integration, IntegrationConfig, Intended};
 use crate::backend::validation::{self, OtherSource};
 use crate::errors::ApiError;
 
-/// The fields of `POST /api/v2/integrations`, already type-checked by the routes.
+/// The fields of `POST /api/v2/integrations` the API documents (`CreateIntegrationRequest`
+/// has only these two), already type-checked by the routes; any other field is ignored.
 #[derive(Debug, Clone, Default)]
 pub struct CreateRequest {
     pub name: Option<String>,
     pub type_id: Option<String>,
-    pub notes: Option<String>,
 }
 
-/// The fields of `PUT .../config/current`, already type-checked by the routes.
+/// The fields of `PUT .../config/current`, already type-checked by the routes; the three
+/// maps are required (null or absent is a 400), as the SDK model and the Terraform
+/// provider always send them.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigUpdate {
     pub name: Option<String>,
@@ -33,10 +36,13 @@ pub struct ConfigUpdate {
     pub credentials: Option<Map<String, Value>>,
 }
 
-/// All integrations of one org, in creation order (the order listings use).
+/// All integrations of one org, in creation order (the order listings use), and the
+/// deleted ones that still linger (deleted-linger quirk; empty otherwise).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgIntegrations {
     pub integrations: Vec<Integration>,
+    #[serde(default)]
+    pub deleted: Vec<Integration>,
 }
 
 impl OrgIntegrations {
@@ -65,21 +71,24 @@ impl OrgIntegrations {
         req: CreateRequest,
         now: OffsetDateTime,
     ) -> Result<Integration, ApiError> {
-        let name = req.name.unwrap_or_default();
-        if name.trim().is_empty() {
-            return Err(ApiError::bad_field(
-                "name",
-                "The field name is required and must not be empty.",
-            ));
-        }
         let type_id = req.type_id.unwrap_or_default();
-        if integration_types::find(&type_id).is_none() {
+        let Some(integration_type) = integration_types::find(&type_id) else {
             return Err(ApiError::bad_field(
                 "integrationType.id",
                 format!(
                     "The field integrationType.id must name a known integration type ({}); got '{type_id}'.",
                     integration_types::known_ids().join(", ")
                 ),
+            ));
+        };
+        // Without a name the integration is named after its type, as the SDK model says.
+        let name = req
+            .name
+            .unwrap_or_else(|| integration_type.name.to_string());
+        if name.trim().is_empty() {
+            return Err(ApiError::bad_field(
+                "name",
+                "The field name must not be blank; leave it out to get the type's name.",
             ));
         }
         let id = uuid::Uuid::new_v4().to_string();
@@ -95,28 +104,32 @@ impl OrgIntegrations {
             id,
             name,
             type_id,
-            notes: req.notes.unwrap_or_default(),
+            notes: String::new(),
             intended: Intended::Disabled,
             lifecycle: Lifecycle::new(now),
             attributes: Map::new(),
             date_created: now,
             date_modified: now,
+            deleted_at: None,
         };
         self.integrations.push(integration.clone());
         Ok(integration)
     }
 
+    /// Deletes an integration; with `linger` it stays readable that long (see `listing.rs`).
     pub fn delete(
         &mut self,
         org_id: &str,
         id: &str,
         now: OffsetDateTime,
         delay: Duration,
+        linger: Option<Duration>,
     ) -> Result<(Integration, Option<HookCall>), ApiError> {
         let i = self.find(id)?;
         let mut gone = self.integrations.remove(i);
         let hook = (gone.intended == Intended::Enabled && gone.lifecycle.deactivate(now, delay))
             .then(|| HookCall::Deactivate(gone.hook_request(org_id)));
+        self.linger(&gone, now, linger);
         Ok((gone, hook))
     }
 
@@ -139,7 +152,9 @@ impl OrgIntegrations {
                 None
             }
             (Intended::Enabled, _) => it.start_activation(org_id, now),
-            (Intended::Disabled, Intended::Disabled) => None,
+            // A deleted integration is never written to (see listing.rs); a PATCH cannot ask for DELETED.
+            (Intended::Disabled, Intended::Disabled | Intended::Deleted)
+            | (Intended::Deleted, _) => None,
             (Intended::Disabled, Intended::Enabled) => it
                 .lifecycle
                 .deactivate(now, delay)
@@ -152,12 +167,15 @@ impl OrgIntegrations {
         Ok((it.clone(), hook))
     }
 
+    /// Replaces the config under optimistic concurrency; with `lag` (consistency-lag
+    /// quirk) a PUT that soon after the create sees a stale version and is a 409.
     pub fn put_config(
         &mut self,
         org_id: &str,
         id: &str,
         update: ConfigUpdate,
         now: OffsetDateTime,
+        lag: Option<Duration>,
     ) -> Result<(Integration, Option<HookCall>), ApiError> {
         let i = self.find(id)?;
         let Some(version) = update.version else {
@@ -166,13 +184,32 @@ impl OrgIntegrations {
                 "The field version is required: send the version of the configuration being replaced.",
             ));
         };
+        let [properties, advanced, credentials] = [
+            ("properties", update.properties),
+            ("advanced", update.advanced),
+            ("credentials", update.credentials),
+        ]
+        .map(|(field, map)| {
+            map.ok_or_else(|| {
+                ApiError::bad_field(
+                    field,
+                    format!("The field {field} is required and must be an object ({{}} for none); got nothing or null."),
+                )
+            })
+        });
+        let (properties, advanced, credentials) = (properties?, advanced?, credentials?);
         let current = self.integrations[i].config.version;
+        let age = now - self.integrations[i].date_created;
+        if lag.is_some_and(|lag| age < lag) {
+            return Err(ApiError::conflict(format!(
+                "The version ({version}) does not match the current version of the integration configuration (it is still being created; retry shortly)."
+            )));
+        }
         if version != current {
             return Err(ApiError::conflict(format!(
                 "The version ({version}) does not match the current version ({current}) of the integration configuration."
             )));
         }
-        let properties = update.properties.unwrap_or_default();
         if self.integrations[i].is_eventbridge() {
             let others: Vec<OtherSource<'_>> = self
                 .integrations
@@ -198,8 +235,8 @@ impl OrgIntegrations {
             notes,
             version: current + 1,
             properties,
-            advanced: update.advanced.unwrap_or_default(),
-            credentials: update.credentials.unwrap_or_default(),
+            advanced,
+            credentials,
         };
         it.date_modified = now;
         let hook = if it.intended == Intended::Enabled {
@@ -262,178 +299,4 @@ impl OrgIntegrations {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::backend::integration_types::EVENTBRIDGE_TYPE_ID;
-    use crate::backend::lifecycle::Phase;
-    use serde_json::json;
-    use time::macros::datetime;
-
-    const ORG: &str = "org";
-    const D: Duration = Duration::from_millis(100);
-
-    fn t0() -> OffsetDateTime {
-        datetime!(2024-01-01 00:00:00 UTC)
-    }
-
-    fn create(o: &mut OrgIntegrations, name: &str) -> Integration {
-        o.create(
-            CreateRequest {
-                name: Some(name.into()),
-                type_id: Some(EVENTBRIDGE_TYPE_ID.into()),
-                notes: None,
-            },
-            t0(),
-        )
-        .unwrap()
-    }
-
-    fn props(suffix: &str) -> Map<String, Value> {
-        json!({
-            "awsAccountId": "123456789012",
-            "awsAccountRegion": "eu-west-1",
-            "eventSourceSuffix": suffix,
-            "eventFilter": ["v2.detail.events.conversation.{id}.customer.start"]
-        })
-        .as_object()
-        .unwrap()
-        .clone()
-    }
-
-    fn put(
-        o: &mut OrgIntegrations,
-        id: &str,
-        version: u64,
-        suffix: &str,
-    ) -> Result<Integration, ApiError> {
-        o.put_config(
-            ORG,
-            id,
-            ConfigUpdate {
-                version: Some(version),
-                properties: Some(props(suffix)),
-                ..Default::default()
-            },
-            t0(),
-        )
-        .map(|(i, _)| i)
-    }
-
-    #[test]
-    fn create_validates_name_and_type() {
-        let mut o = OrgIntegrations::default();
-        let e = o
-            .create(
-                CreateRequest {
-                    name: Some(" ".into()),
-                    type_id: Some(EVENTBRIDGE_TYPE_ID.into()),
-                    notes: None,
-                },
-                t0(),
-            )
-            .unwrap_err();
-        assert_eq!(e.message_params["field"], "name");
-        let e = o
-            .create(
-                CreateRequest {
-                    name: Some("x".into()),
-                    type_id: Some("nope".into()),
-                    notes: None,
-                },
-                t0(),
-            )
-            .unwrap_err();
-        assert!(e.message.contains("integrationType.id"));
-        let i = create(&mut o, "a");
-        assert_eq!(i.intended, Intended::Disabled);
-        assert_eq!(i.config.version, 1);
-        assert_eq!(i.lifecycle.phase, Phase::Inactive);
-    }
-
-    #[test]
-    fn put_config_versions_and_conflicts() {
-        let mut o = OrgIntegrations::default();
-        let i = create(&mut o, "a");
-        let e = o
-            .put_config(ORG, &i.id, ConfigUpdate::default(), t0())
-            .unwrap_err();
-        assert_eq!(e.status.as_u16(), 400);
-        let updated = put(&mut o, &i.id, 1, "s1").unwrap();
-        assert_eq!(updated.config.version, 2);
-        assert_eq!(updated.config.name, "a");
-        let e = put(&mut o, &i.id, 1, "s1").unwrap_err();
-        assert_eq!(e.status.as_u16(), 409);
-        assert_eq!(e.message, "The version (1) does not match the current version (2) of the integration configuration.");
-        // Same suffix on the same account as another integration.
-        let j = create(&mut o, "b");
-        let e = put(&mut o, &j.id, 1, "s1").unwrap_err();
-        assert!(e.message.contains("'a'"));
-        // Re-putting its own suffix is fine.
-        put(&mut o, &i.id, 2, "s1").unwrap();
-    }
-
-    #[test]
-    fn enable_incomplete_errors_then_config_activates() {
-        let mut o = OrgIntegrations::default();
-        let i = create(&mut o, "a");
-        let (it, hook) = o
-            .set_intended(ORG, &i.id, Intended::Enabled, t0(), D)
-            .unwrap();
-        assert!(hook.is_none());
-        let obs = it.lifecycle.observe(t0() + D, D);
-        assert_eq!(obs.phase, Phase::Error);
-        assert_eq!(
-            obs.error.unwrap().message,
-            "Integration configuration is incomplete: awsAccountId is required"
-        );
-        let (it, hook) = o
-            .put_config(
-                ORG,
-                &i.id,
-                ConfigUpdate {
-                    version: Some(1),
-                    properties: Some(props("s")),
-                    ..Default::default()
-                },
-                t0(),
-            )
-            .unwrap();
-        assert!(matches!(hook, Some(HookCall::Activate(_))));
-        assert_eq!(it.lifecycle.observe(t0(), D).phase, Phase::Activating);
-        assert_eq!(it.lifecycle.observe(t0() + D, D).phase, Phase::Active);
-        let (it, hook) = o
-            .set_intended(ORG, &i.id, Intended::Disabled, t0() + D, D)
-            .unwrap();
-        assert!(matches!(hook, Some(HookCall::Deactivate(_))));
-        assert_eq!(it.lifecycle.observe(t0() + D, D).phase, Phase::Deactivating);
-        assert_eq!(it.lifecycle.observe(t0() + D * 2, D).phase, Phase::Inactive);
-    }
-
-    #[test]
-    fn hook_failure_sets_error() {
-        let mut o = OrgIntegrations::default();
-        let i = create(&mut o, "a");
-        put(&mut o, &i.id, 1, "s").unwrap();
-        let (_, hook) = o
-            .set_intended(ORG, &i.id, Intended::Enabled, t0(), D)
-            .unwrap();
-        let Some(HookCall::Activate(req)) = hook else {
-            panic!("expected activation")
-        };
-        assert!(o.hook_failed(&i.id, req.generation, "AccessDenied".into(), t0()));
-        let obs = o.get(&i.id).unwrap().lifecycle.observe(t0() + D, D);
-        assert_eq!(obs.phase, Phase::Error);
-    }
-
-    #[test]
-    fn delete_and_not_found() {
-        let mut o = OrgIntegrations::default();
-        let i = create(&mut o, "a");
-        assert_eq!(o.delete(ORG, &i.id, t0(), D).unwrap().0.id, i.id);
-        assert_eq!(o.get(&i.id).unwrap_err().code, "not.found");
-        assert_eq!(
-            o.delete(ORG, &i.id, t0(), D).unwrap_err().status.as_u16(),
-            404
-        );
-    }
-}
+mod tests;

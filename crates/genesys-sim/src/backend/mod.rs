@@ -9,8 +9,10 @@ pub mod catalogue;
 pub mod integration_types;
 pub mod integrations;
 pub mod lifecycle;
+pub mod listing;
 pub mod model;
 pub mod permissions;
+pub mod quirks;
 pub mod ratelimit;
 pub mod validation;
 
@@ -52,6 +54,7 @@ impl Backend {
     pub fn clear(&mut self) {
         for org in self.orgs.values_mut() {
             org.integrations.clear();
+            org.deleted.clear();
         }
     }
 
@@ -80,7 +83,6 @@ mod tests {
         let req = CreateRequest {
             name: Some("x".into()),
             type_id: Some("webhooks".into()),
-            notes: None,
         };
         let i = b.org_mut("a").unwrap().create(req, now).unwrap();
         assert!(b.org("b").unwrap().get(&i.id).is_err());

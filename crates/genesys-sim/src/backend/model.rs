@@ -10,12 +10,14 @@ use crate::backend::integration_types::EVENTBRIDGE_TYPE_ID;
 use crate::backend::lifecycle::{HookRequest, Lifecycle};
 use crate::backend::validation;
 
-/// `intendedState`: what the admin asked for.
+/// `intendedState`: what the admin asked for. `Deleted` only ever shows on a deleted
+/// integration that lingers (deleted-linger quirk); a PATCH cannot ask for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Intended {
     Enabled,
     Disabled,
+    Deleted,
 }
 
 impl Intended {
@@ -23,6 +25,7 @@ impl Intended {
         match self {
             Intended::Enabled => "ENABLED",
             Intended::Disabled => "DISABLED",
+            Intended::Deleted => "DELETED",
         }
     }
 
@@ -50,6 +53,9 @@ pub struct Integration {
     pub date_created: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub date_modified: OffsetDateTime,
+    /// When it was deleted, for a deleted integration that lingers; None otherwise.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub deleted_at: Option<OffsetDateTime>,
     pub config: IntegrationConfig,
 }
 

@@ -24,8 +24,9 @@ pub const EVENTBRIDGE_PROPERTIES: [&str; 4] = [
 
 pub const SUFFIX_MAX_LEN: usize = 64;
 
-/// AWS region codes where a partner event source can live, from the workspace's one list
-/// (gcbridge-core reads the same file, so client and emulator agree).
+/// Known AWS region codes, from the workspace's one list (gcbridge-core reads the same
+/// file). Only examples: any well-formed code is accepted ([`is_region_code`]), since
+/// Genesys publishes no list of its own and AWS adds regions.
 pub static AWS_REGIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     include_str!("../../../../data/aws-regions.txt")
         .lines()
@@ -33,6 +34,31 @@ pub static AWS_REGIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect()
 });
+
+/// The shape of an AWS region code, as a JSON-schema pattern; [`is_region_code`] checks it.
+pub const REGION_PATTERN: &str = "^[a-z]{2,4}(-[a-z]{2,12}){1,3}-[1-9][0-9]?$";
+
+/// Whether `s` is shaped like an AWS region code: a group of 2 to 4 lowercase letters (the
+/// partition or area: `us`, `ap`, `eusc`), 1 to 3 more groups of 2 to 12 lowercase letters
+/// (`gov`, `isob`, `de`, `southeast`), and a number from 1 to 99 without a leading zero, all
+/// joined by single hyphens: `us-east-1`, `ap-southeast-5`, `us-gov-west-1`,
+/// `us-isob-east-1`, `eusc-de-east-1`; not `us-east-1a` (a zone), `US-EAST-1`, `us-east`.
+pub fn is_region_code(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let letters = |p: &str, min: usize, max: usize| {
+        (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    let Some((number, words)) = parts.split_last() else {
+        return false;
+    };
+    let number_ok = (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !number.starts_with('0');
+    number_ok
+        && (2..=4).contains(&words.len())
+        && letters(words[0], 2, 4)
+        && words[1..].iter().all(|w| letters(w, 2, 12))
+}
 
 /// Another EventBridge integration of the same org, for the suffix uniqueness rule.
 #[derive(Debug, Clone, Copy)]
@@ -113,12 +139,11 @@ fn check_account_id(v: &Value) -> Result<&str, ApiError> {
 
 fn check_region(v: &Value) -> Result<(), ApiError> {
     match v.as_str() {
-        Some(s) if AWS_REGIONS.contains(&s) => Ok(()),
+        Some(s) if is_region_code(s) => Ok(()),
         _ => Err(bad(
             AWS_ACCOUNT_REGION,
             format!(
-                "The property awsAccountRegion must be an AWS region code, one of: {}; got {v}.",
-                AWS_REGIONS.join(", ")
+                "The property awsAccountRegion must be an AWS region code such as us-east-1 or ap-southeast-5 (lowercase words joined by hyphens, ending in a number); got {v}."
             ),
         )),
     }
@@ -213,6 +238,42 @@ mod tests {
             .all(|r| !r.is_empty() && !r.contains(['#', ' '])));
     }
 
+    #[test]
+    fn region_codes_by_shape_not_by_list() {
+        for ok in AWS_REGIONS.iter().copied().chain([
+            "ap-southeast-5",
+            "ap-east-2",
+            "mx-central-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "eusc-de-east-1",
+            "eu-west-12",
+        ]) {
+            assert!(is_region_code(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us",
+            "us-east",
+            "us-east-1a",
+            "US-EAST-1",
+            "us-east-01",
+            "us-east-0",
+            "us--east-1",
+            "-us-east-1",
+            "us-east-1-",
+            "useast1",
+            "us-east-100",
+            "u-east-1",
+            "a-b-c-d-e-1",
+            "us-e-1",
+            "us_east_1",
+            "us-east-1 ",
+        ] {
+            assert!(!is_region_code(bad), "{bad}");
+        }
+    }
+
     fn props(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
     }
@@ -242,7 +303,8 @@ mod tests {
         for (key, value) in [
             (AWS_ACCOUNT_ID, json!("12345")),
             (AWS_ACCOUNT_ID, json!(123456789012u64)),
-            (AWS_ACCOUNT_REGION, json!("us-east-9")),
+            (AWS_ACCOUNT_REGION, json!("us-east-1a")),
+            (AWS_ACCOUNT_REGION, json!(1)),
             (EVENT_SOURCE_SUFFIX, json!("")),
             (EVENT_SOURCE_SUFFIX, json!("a/b")),
             (EVENT_SOURCE_SUFFIX, json!("x".repeat(65))),

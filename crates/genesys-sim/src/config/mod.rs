@@ -1,5 +1,6 @@
 //! The emulator's configuration: which orgs and OAuth clients exist, and the knobs
-//! (token lifetime, activation delay, rate limit, latency, state file, fault rules) that
+//! (token lifetime, activation delay, rate limit, latency, state file, fault rules,
+//! quirks) that
 //! tests and `gcbridge sim --config sim.toml` turn. Reading sim.toml is `sim_toml.rs`.
 
 mod sim_toml;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::backend::permissions::{ADD, DELETE, EDIT, VIEW};
+use crate::backend::quirks::Quirks;
 use crate::faults::FaultRule;
 
 /// The org every default configuration has, so tests and demos can name it.
@@ -53,6 +55,9 @@ pub struct SimConfig {
     /// Synthetic events published per second for each ACTIVE EventBridge integration
     /// (default 0: none). Needs `eventbridge_endpoint`.
     pub events_per_second: f64,
+    /// The API variants the emulator plays (default none: it follows the public sources);
+    /// see [`crate::QUIRKS`].
+    pub quirks: Quirks,
 }
 
 /// One emulated Genesys Cloud organization.
@@ -101,6 +106,7 @@ impl Default for SimConfig {
             eventbridge_endpoint: None,
             partner_account: DEFAULT_PARTNER_ACCOUNT.to_string(),
             events_per_second: 0.0,
+            quirks: Quirks::default(),
         }
     }
 }

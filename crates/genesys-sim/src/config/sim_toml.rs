@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{ClientSpec, ConfigError, OrgSpec, SimConfig};
+use crate::backend::quirks::Quirks;
 use crate::faults::FaultRule;
 
 /// The id of an org that sim.toml names without one: a UUID derived from the name, so
@@ -32,6 +33,8 @@ struct FileConfig {
     eventbridge_endpoint: Option<String>,
     partner_account: Option<String>,
     events_per_second: Option<f64>,
+    #[serde(default)]
+    quirks: Quirks,
     #[serde(default)]
     org: Vec<FileOrg>,
 }
@@ -86,6 +89,7 @@ impl SimConfig {
         if let Some(v) = file.events_per_second {
             config.events_per_second = v;
         }
+        config.quirks = file.quirks;
         if !file.org.is_empty() {
             config.orgs = file
                 .org
@@ -275,6 +279,24 @@ kind = "rate-limit"
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn parses_quirks() {
+        let c =
+            SimConfig::from_toml_str("quirks = [\"no-expand\", \"consistency-lag=20\"]").unwrap();
+        assert!(c.quirks.no_expand);
+        assert_eq!(c.quirks.consistency_lag, Some(Duration::from_millis(20)));
+        assert_eq!(
+            SimConfig::from_toml_str("quirks = [\"all\"]")
+                .unwrap()
+                .quirks,
+            Quirks::all()
+        );
+        let e = SimConfig::from_toml_str("quirks = [\"nope\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("nope"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The HTTP layer every request passes before and after its route, as the Genesys API
 //! gateway and the network would: latency, fault injection, bearer-token auth, the rate
-//! limit and its headers, Genesys bodies for 405s, and the request counters.
+//! limit and its headers, Genesys bodies for 405s, the correlation id and the quirks that
+//! reshape bodies (`shape`), and the request counters.
 
 mod auth;
 mod faults;
 mod ratelimit;
+pub mod shape;
 
 use std::sync::Arc;
 
@@ -54,7 +56,7 @@ async fn handle(sim: &Sim, req: Request, next: Next, facts: &Facts) -> (Response
     if let Some(ClientTag(id)) = response.extensions().get::<ClientTag>() {
         client = Some(id.clone());
     }
-    (response, client)
+    (shaped(sim, response).await, client)
 }
 
 /// axum's method router answers 405 with an empty body; Genesys sends its error body,
@@ -67,6 +69,10 @@ fn genesys_405(response: Response, method: &str, path: &str) -> Response {
         }
     }
     genesys
+}
+
+async fn shaped(sim: &Sim, response: Response) -> Response {
+    shape::finish(&sim.config.quirks, response).await
 }
 
 /// What the gateway learns about a request before it is handled.
@@ -126,9 +132,10 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
     let caller_id = caller.as_ref().map(|c| c.client_id.clone());
     let mut sent = true;
     let (response, client) = match (plan.action, &facts.conn) {
-        (Some(FaultKind::Status(s)), _) => (faults::status_fault(s), caller_id),
+        (Some(FaultKind::Status(s)), _) => (shaped(&sim, faults::status_fault(s)).await, caller_id),
         (Some(FaultKind::RateLimit { retry_after_secs }), _) => {
-            (faults::rate_limit_fault(&sim, retry_after_secs), caller_id)
+            let r = faults::rate_limit_fault(&sim, retry_after_secs);
+            (shaped(&sim, r).await, caller_id)
         }
         (Some(FaultKind::CloseConnection), Some(conn)) => {
             conn.close();
@@ -137,7 +144,10 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
         }
         (Some(FaultKind::RevokeToken), _) => {
             let client = faults::revoke_token(&sim, req.headers());
-            (ApiError::bad_credentials().into_response(), client)
+            (
+                shaped(&sim, ApiError::bad_credentials().into_response()).await,
+                client,
+            )
         }
         (Some(FaultKind::ConcurrentEdit), _) => {
             faults::concurrent_edit(&sim, caller.as_ref(), &facts.path);

@@ -22,7 +22,11 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     permissions::require(&caller.permissions, VIEW)?;
-    sim.read(|b| Ok(Json(views::config(b.org(&caller.org_id)?.get(&id)?))))
+    let (now, linger) = (clock::now(), sim.config.quirks.deleted_linger);
+    sim.read(|b| {
+        let i = b.org(&caller.org_id)?.get_visible(&id, now, linger)?;
+        Ok(Json(views::config(i)))
+    })
 }
 
 fn config_update(body: &Map<String, Value>) -> Result<ConfigUpdate, ApiError> {
@@ -55,8 +59,10 @@ pub async fn put(
     let update = config_update(&body.json_object()?)?;
     let now = clock::now();
     let org_id = caller.org_id.clone();
+    let lag = sim.config.quirks.consistency_lag;
     let it = sim.change_integration(&org_id, |b| {
-        b.org_mut(&org_id)?.put_config(&org_id, &id, update, now)
+        b.org_mut(&org_id)?
+            .put_config(&org_id, &id, update, now, lag)
     })?;
     Ok(Json(views::config(&it)))
 }

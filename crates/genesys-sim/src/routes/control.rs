@@ -1,5 +1,6 @@
 //! The emulator's own test routes under `/sim/v1/` (never `/api/v2`): request counters,
-//! reset, token revocation and fault rules. They need no token and are not counted.
+//! reset, token revocation, fault rules and the quirks in force. They need no token and
+//! are not counted.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::backend::quirks::QUIRKS;
 use crate::errors::ApiError;
 use crate::faults::{rules_from_json, FaultRule, FaultRuleError};
 use crate::state::Sim;
@@ -112,4 +114,21 @@ pub async fn add_fault(
 pub async fn clear_faults(State(sim): State<Arc<Sim>>) -> StatusCode {
     lock(&sim.faults).clear();
     StatusCode::NO_CONTENT
+}
+
+/// `GET /sim/v1/quirks`: `{"active": ["no-expand", "consistency-lag=1500"], "known": [{"name",
+/// "usage", "default", "description"}]}` (quirks are set at start only).
+pub async fn quirks(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    let known: Vec<Value> = QUIRKS
+        .iter()
+        .map(|q| {
+            json!({
+                "name": q.name,
+                "usage": q.usage(),
+                "default": q.value().map(|v| v.default),
+                "description": q.description,
+            })
+        })
+        .collect();
+    Json(json!({ "active": sim.config.quirks.names(), "known": known }))
 }

@@ -1,6 +1,7 @@
-//! `/api/v2/integrations` and `/api/v2/integrations/{integrationId}`: list, create, get,
-//! change intended state, delete. Parses and type-checks the request, checks the
-//! permission, calls the backend, renders the result.
+//! `/api/v2/integrations` and `/api/v2/integrations/{integrationId}`: list (paged, with
+//! the `integrationType`, `reportedState` and `ids` filters), create, get, change intended
+//! state, delete. Parses and type-checks the request, checks the permission, calls the
+//! backend, renders the result. The no-expand and strict-create quirks act here.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::backend::auth::Caller;
 use crate::backend::integrations::CreateRequest;
+use crate::backend::listing::ListFilter;
 use crate::backend::model::Intended;
 use crate::backend::permissions::{self, ADD, DELETE, EDIT, VIEW};
 use crate::clock;
@@ -24,27 +26,48 @@ fn wants_config(query: &QueryPairs) -> bool {
     query.list("expand").contains(&EXPAND_CONFIG)
 }
 
-/// A positive integer query parameter within `range`, else a 400 naming it.
-fn page_param(
-    query: &QueryPairs,
-    name: &str,
-    default: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
+/// The range the Developer Center gives `pageSize` and `pageNumber`.
+const PAGE_MAX: usize = 999;
+
+/// The fields a create may carry (`CreateIntegrationRequest`); strict-create rejects others.
+const CREATE_FIELDS: [&str; 2] = ["name", "integrationType"];
+
+/// An integer query parameter from 1 to [`PAGE_MAX`], else a 400 naming it.
+fn page_param(query: &QueryPairs, name: &str, default: usize) -> Result<usize, ApiError> {
     let Some(raw) = query.get(name) else {
         return Ok(default);
     };
     match raw.trim().parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ if max == usize::MAX => Err(ApiError::bad_field(
-            name,
-            format!("The query parameter {name} must be an integer of at least 1; got '{raw}'."),
-        )),
+        Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
         _ => Err(ApiError::bad_field(
             name,
-            format!("The query parameter {name} must be an integer from 1 to {max}; got '{raw}'."),
+            format!(
+                "The query parameter {name} must be an integer from 1 to {PAGE_MAX}; got '{raw}'."
+            ),
         )),
     }
+}
+
+/// The list filters of the query, and the query text that carries them into page links.
+fn list_filter(query: &QueryPairs) -> (ListFilter, String) {
+    let values =
+        |name: &str| -> Vec<String> { query.list(name).into_iter().map(str::to_string).collect() };
+    let filter = ListFilter {
+        type_ids: values("integrationType"),
+        reported: values("reportedState"),
+        ids: values("ids"),
+    };
+    let mut link = String::new();
+    for (name, vals) in [
+        ("integrationType", &filter.type_ids),
+        ("reportedState", &filter.reported),
+        ("ids", &filter.ids),
+    ] {
+        if !vals.is_empty() {
+            link.push_str(&format!("&{name}={}", vals.join(",")));
+        }
+    }
+    (filter, link)
 }
 
 pub async fn list(
@@ -53,28 +76,30 @@ pub async fn list(
     query: QueryPairs,
 ) -> Result<Json<Value>, ApiError> {
     permissions::require(&caller.permissions, VIEW)?;
-    let page_size = page_param(&query, "pageSize", 25, 100)?;
-    let page_number = page_param(&query, "pageNumber", 1, usize::MAX)?;
-    let expand = wants_config(&query);
+    let page_size = page_param(&query, "pageSize", 25)?;
+    let page_number = page_param(&query, "pageNumber", 1)?;
+    let quirks = &sim.config.quirks;
+    let expand = wants_config(&query) && !quirks.no_expand;
+    let (filter, mut extra) = list_filter(&query);
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let (entities, total) = sim.read(|b| {
         let org = b.org(&caller.org_id)?;
-        let all = &org.integrations;
+        let listed: Vec<_> = org
+            .listed(&filter, now, delay, quirks.deleted_linger)
+            .collect();
         let start = (page_number - 1).saturating_mul(page_size);
-        let entities: Vec<Value> = all
+        let entities: Vec<Value> = listed
             .iter()
             .skip(start)
             .take(page_size)
             .map(|i| views::integration(i, now, delay, expand))
             .collect();
-        Ok::<_, ApiError>((entities, all.len()))
+        Ok::<_, ApiError>((entities, listed.len()))
     })?;
-    let extra = if expand {
-        format!("&expand={EXPAND_CONFIG}")
-    } else {
-        String::new()
-    };
+    if expand {
+        extra.push_str(&format!("&expand={EXPAND_CONFIG}"));
+    }
     Ok(Json(views::page(
         entities,
         total,
@@ -85,7 +110,19 @@ pub async fn list(
     )))
 }
 
-fn create_request(body: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
+/// The documented fields of a create; the rest is ignored, or a 400 under strict-create.
+fn create_request(body: &Map<String, Value>, strict: bool) -> Result<CreateRequest, ApiError> {
+    if let Some(other) = body.keys().find(|k| !CREATE_FIELDS.contains(&k.as_str())) {
+        if strict {
+            return Err(ApiError::bad_field(
+                other,
+                format!(
+                    "The field {other} is not allowed on create; send only {}, and the rest in the config PUT.",
+                    CREATE_FIELDS.join(" and ")
+                ),
+            ));
+        }
+    }
     let type_id = match body.get("integrationType") {
         None | Some(Value::Null) => None,
         Some(Value::Object(t)) => match t.get("id") {
@@ -97,7 +134,6 @@ fn create_request(body: &Map<String, Value>) -> Result<CreateRequest, ApiError> 
     Ok(CreateRequest {
         name: opt_string(body, "name")?,
         type_id,
-        notes: opt_string(body, "notes")?,
     })
 }
 
@@ -107,7 +143,7 @@ pub async fn create(
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     permissions::require(&caller.permissions, ADD)?;
-    let req = create_request(&body.json_object()?)?;
+    let req = create_request(&body.json_object()?, sim.config.quirks.strict_create)?;
     let now = clock::now();
     let created = sim.write(|b| b.org_mut(&caller.org_id)?.create(req, now))?;
     Ok(Json(views::integration(
@@ -128,8 +164,9 @@ pub async fn get(
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let expand = wants_config(&query);
+    let linger = sim.config.quirks.deleted_linger;
     sim.read(|b| {
-        let i = b.org(&caller.org_id)?.get(&id)?;
+        let i = b.org(&caller.org_id)?.get_visible(&id, now, linger)?;
         Ok(Json(views::integration(i, now, delay, expand)))
     })
 }
@@ -173,11 +210,12 @@ pub async fn delete(
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let org_id = caller.org_id.clone();
+    let linger = sim.config.quirks.deleted_linger;
     // Render before the delete's own deactivation so the caller sees the state it deleted.
     let (gone, view) = sim.change(|b| {
         let org = b.org_mut(&org_id)?;
         let view = views::integration(org.get(&id)?, now, delay, false);
-        let (gone, hook) = org.delete(&org_id, &id, now, delay)?;
+        let (gone, hook) = org.delete(&org_id, &id, now, delay, linger)?;
         Ok(((gone, view), hook))
     })?;
     tracing::debug!(integration = %gone.id, "deleted");

@@ -50,6 +50,7 @@ fn handler(route: &Route) -> Handler {
         RouteName::ReplaceFaults => on(filter, control::replace_faults),
         RouteName::AddFault => on(filter, control::add_fault),
         RouteName::ClearFaults => on(filter, control::clear_faults),
+        RouteName::GetQuirks => on(filter, control::quirks),
     }
 }
 

@@ -51,7 +51,8 @@ pub async fn token(
         oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
-            "client not found or secret incorrect",
+            // The real login host's text, whatever was wrong (DESIGN.md section 1).
+            "authentication failed",
         )
     };
     let Some((id, secret)) = basic_credentials(&headers) else {

@@ -30,14 +30,8 @@ async fn bad_client_credentials_are_invalid_client() {
         let r = h.token_response(id, secret).await;
         assert_eq!(r.status, 401);
         assert_eq!(r.body["error"], "invalid_client");
-        assert_eq!(
-            r.body["description"],
-            "client not found or secret incorrect"
-        );
-        assert_eq!(
-            r.body["error_description"],
-            "client not found or secret incorrect"
-        );
+        assert_eq!(r.body["description"], "authentication failed");
+        assert_eq!(r.body["error_description"], "authentication failed");
     }
     // No Basic header at all.
     let r = reply(

@@ -69,7 +69,7 @@ impl Harness {
     }
 
     pub async fn with(config: SimConfig) -> Self {
-        let sim = gcbridge_testkit::sim::start(config).await;
+        let sim = gcbridge_testkit::sim::start_exact(config).await;
         let base = sim.base_url();
         Harness {
             sim,

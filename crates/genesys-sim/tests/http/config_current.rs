@@ -28,7 +28,7 @@ async fn put_bumps_version_and_syncs_name() {
     let r = api
         .put(
             &path,
-            json!({"name": "renamed", "version": 2, "properties": eb_properties("prod")}),
+            json!({"name": "renamed", "version": 2, "properties": eb_properties("prod"), "advanced": {}, "credentials": {}}),
         )
         .await;
     assert_eq!(r.body["name"], "renamed");
@@ -94,7 +94,7 @@ async fn every_property_rule_is_a_400_naming_it() {
         (with("awsAccountId", json!("12345678901a")), "awsAccountId"),
         (with("awsAccountId", json!(123456789012u64)), "awsAccountId"),
         (
-            with("awsAccountRegion", json!("us-east-7")),
+            with("awsAccountRegion", json!("us-east-1a")),
             "awsAccountRegion",
         ),
         (
@@ -129,9 +129,12 @@ async fn every_property_rule_is_a_400_naming_it() {
         (json!({}), "awsAccountId"),
     ];
     for (properties, named) in cases {
-        api.put(&path, json!({"version": 1, "properties": properties}))
-            .await
-            .assert_bad_request_naming(named);
+        api.put(
+            &path,
+            json!({"version": 1, "properties": properties, "advanced": {}, "credentials": {}}),
+        )
+        .await
+        .assert_bad_request_naming(named);
     }
     api.put(&path, json!({"version": 1, "properties": "x"}))
         .await
@@ -140,8 +143,14 @@ async fn every_property_rule_is_a_400_naming_it() {
     assert_eq!(api.get(&path).await.body["version"], 1);
     // Longest suffix, every allowed character, another region: fine.
     let mut p = eb_properties(&format!("{}._-Z9", "a".repeat(59)));
-    p["awsAccountRegion"] = json!("il-central-1");
-    let r = api.put(&path, json!({"version": 1, "properties": p})).await;
+    // A region code outside the bundled list but well-formed (AWS adds regions).
+    p["awsAccountRegion"] = json!("ap-southeast-7");
+    let r = api
+        .put(
+            &path,
+            json!({"version": 1, "properties": p, "advanced": {}, "credentials": {}}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // The same suffix on another AWS account is allowed.
     let third = api.create("third", EB).await;
@@ -150,7 +159,7 @@ async fn every_property_rule_is_a_400_naming_it() {
     let r = api
         .put(
             &format!("/api/v2/integrations/{third}/config/current"),
-            json!({"version": 1, "properties": p}),
+            json!({"version": 1, "properties": p, "advanced": {}, "credentials": {}}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -164,9 +173,57 @@ async fn other_types_accept_free_properties() {
     let r = api
         .put(
             &format!("/api/v2/integrations/{id}/config/current"),
-            json!({"version": 1, "properties": {"url": "https://example.com"}}),
+            json!({"version": 1, "properties": {"url": "https://example.com"}, "advanced": {}, "credentials": {}}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["properties"]["url"], "https://example.com");
+}
+
+#[tokio::test]
+async fn properties_advanced_and_credentials_are_required_objects() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    let full =
+        json!({"version": 1, "properties": eb_properties("s"), "advanced": {}, "credentials": {}});
+    for field in ["properties", "advanced", "credentials"] {
+        let mut missing = full.clone();
+        missing.as_object_mut().unwrap().remove(field);
+        let mut null = full.clone();
+        null[field] = Value::Null;
+        let mut wrong = full.clone();
+        wrong[field] = json!([]);
+        for body in [missing, null, wrong] {
+            let r = api.put(&path, body).await;
+            r.assert_bad_request_naming(field);
+            assert_eq!(r.body["messageParams"]["field"], field);
+        }
+    }
+    assert_eq!(api.get(&path).await.body["version"], 1, "nothing written");
+    assert_eq!(api.put(&path, full).await.status, 200);
+}
+
+#[tokio::test]
+async fn empty_notes_read_as_the_sentinel_and_notes_round_trip() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let id = api.create("events", EB).await;
+    let path = format!("/api/v2/integrations/{id}/config/current");
+    let sentinel = "node_dynamodb_empty_string";
+    assert_eq!(api.get(&path).await.body["notes"], sentinel);
+    let r = api.configure(&id, 1, "s").await;
+    assert_eq!(r.body["notes"], "n");
+    let body = json!({"version": 2, "notes": "", "properties": eb_properties("s"), "advanced": {}, "credentials": {}});
+    assert_eq!(api.put(&path, body).await.body["notes"], sentinel);
+    let listed = api.get("/api/v2/integrations?expand=config.current").await;
+    assert_eq!(
+        listed.body["entities"][0]["config"]["current"]["notes"],
+        sentinel
+    );
+    assert_eq!(
+        listed.body["entities"][0]["notes"], "",
+        "the integration's own notes stay empty"
+    );
 }

@@ -103,7 +103,10 @@ async fn put_config(api: &Api<'_>, id: &str, props: Value) {
     let path = format!("/api/v2/integrations/{id}/config/current");
     let version = api.get(&path).await.body["version"].as_u64().unwrap();
     let r = api
-        .put(&path, json!({"version": version, "properties": props}))
+        .put(
+            &path,
+            json!({"version": version, "properties": props, "advanced": {}, "credentials": {}}),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }

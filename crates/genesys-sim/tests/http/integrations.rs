@@ -23,7 +23,10 @@ async fn create_returns_a_disabled_inactive_integration() {
     let id = i["id"].as_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok());
     assert_eq!(i["name"], "events");
-    assert_eq!(i["notes"], "hello");
+    assert_eq!(
+        i["notes"], "",
+        "fields outside name and integrationType are ignored"
+    );
     assert_eq!(i["intendedState"], "DISABLED");
     assert_eq!(i["reportedState"]["code"], "INACTIVE");
     assert_eq!(i["reportedState"]["effective"], "Inactive");
@@ -60,7 +63,10 @@ async fn create_returns_a_disabled_inactive_integration() {
     assert_eq!(c["properties"], json!({}));
     assert_eq!(c["advanced"], json!({}));
     assert_eq!(c["credentials"], json!({}));
-    assert_eq!(c["notes"], "");
+    assert_eq!(
+        c["notes"], "node_dynamodb_empty_string",
+        "empty notes read as the sentinel"
+    );
     assert_eq!(
         c["selfUri"],
         format!("/api/v2/integrations/{id}/config/current")
@@ -76,7 +82,6 @@ async fn create_rejects_bad_bodies() {
     let h = Harness::start().await;
     let api = h.admin().await;
     let cases = [
-        (json!({"integrationType": {"id": EB}}), "name"),
         (json!({"name": "", "integrationType": {"id": EB}}), "name"),
         (json!({"name": 5, "integrationType": {"id": EB}}), "name"),
         (
@@ -114,6 +119,27 @@ async fn create_rejects_bad_bodies() {
         .await
         .assert_error(400, "bad.request");
     assert_eq!(api.get("/api/v2/integrations").await.body["total"], 0);
+}
+
+#[tokio::test]
+async fn create_without_a_name_gets_the_type_name() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    for body in [
+        json!({"integrationType": {"id": EB}}),
+        json!({"name": null, "integrationType": {"id": EB}}),
+    ] {
+        let r = api.post("/api/v2/integrations", body).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["name"], "Amazon EventBridge Source");
+    }
+    let r = api
+        .post(
+            "/api/v2/integrations",
+            json!({"integrationType": {"id": "webhooks"}}),
+        )
+        .await;
+    assert_eq!(r.body["name"], "Webhooks");
 }
 
 #[tokio::test]
@@ -300,14 +326,22 @@ async fn pagination_over_250_integrations() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body["entities"], json!([]));
 
-    for bad in ["0", "101", "abc", "-1"] {
+    // The Developer Center's range: 1 to 999 for both.
+    let r = api.get("/api/v2/integrations?pageSize=999").await;
+    assert_eq!(r.body["entities"].as_array().unwrap().len(), 250);
+    assert_eq!(r.body["pageCount"], 1);
+    assert_eq!(
+        api.get("/api/v2/integrations?pageNumber=999").await.status,
+        200
+    );
+    for bad in ["0", "1000", "abc", "-1"] {
         api.get(&format!("/api/v2/integrations?pageSize={bad}"))
             .await
             .assert_bad_request_naming("pageSize");
+        api.get(&format!("/api/v2/integrations?pageNumber={bad}"))
+            .await
+            .assert_bad_request_naming("pageNumber");
     }
-    api.get("/api/v2/integrations?pageNumber=0")
-        .await
-        .assert_bad_request_naming("pageNumber");
 }
 
 #[tokio::test]
@@ -331,11 +365,9 @@ async fn unknown_routes_and_methods_get_genesys_bodies() {
 async fn odd_inputs_never_panic() {
     let h = Harness::start().await;
     let api = h.admin().await;
-    let r = api
-        .get("/api/v2/integrations?pageSize=100&pageNumber=18446744073709551615")
-        .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.body["entities"], json!([]));
+    api.get("/api/v2/integrations?pageSize=100&pageNumber=18446744073709551615")
+        .await
+        .assert_bad_request_naming("pageNumber");
     api.get("/api/v2/integrations?pageNumber=99999999999999999999999")
         .await
         .assert_bad_request_naming("pageNumber");
@@ -354,4 +386,74 @@ async fn odd_inputs_never_panic() {
         api.get(&format!("/api/v2/integrations/{id}")).await.status,
         200
     );
+}
+
+#[tokio::test]
+async fn list_filters_by_type_reported_state_and_ids() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let a = api.create("a", EB).await;
+    let b = api.create("b", EB).await;
+    let w = api.create("w", "webhooks").await;
+    let names = |r: &crate::common::Reply| -> Vec<String> {
+        r.body["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = api
+        .get(&format!(
+            "/api/v2/integrations?integrationType={EB}&pageSize=1"
+        ))
+        .await;
+    assert_eq!(r.body["total"], 2);
+    assert_eq!(
+        r.body["nextUri"],
+        format!("/api/v2/integrations?pageSize=1&pageNumber=2&integrationType={EB}")
+    );
+    let r = api
+        .get("/api/v2/integrations?integrationType=webhooks")
+        .await;
+    assert_eq!(names(&r), ["w"]);
+    let r = api.get(&format!("/api/v2/integrations?ids={a},{w}")).await;
+    assert_eq!(names(&r), ["a", "w"]);
+    let r = api
+        .get(&format!(
+            "/api/v2/integrations?ids={b}&integrationType=webhooks"
+        ))
+        .await;
+    assert_eq!(r.body["total"], 0);
+    assert_eq!(
+        api.get("/api/v2/integrations?reportedState=ACTIVE")
+            .await
+            .body["total"],
+        0
+    );
+    assert_eq!(
+        api.get("/api/v2/integrations?reportedState=INACTIVE")
+            .await
+            .body["total"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_a_correlation_id_the_error_context_id() {
+    let h = Harness::start().await;
+    let api = h.admin().await;
+    let ok = api.get("/api/v2/integrations").await;
+    let first = ok.header("inin-correlation-id").to_string();
+    assert!(uuid::Uuid::parse_str(&first).is_ok(), "{first}");
+    let again = api.get("/api/v2/integrations").await;
+    assert_ne!(
+        again.header("inin-correlation-id"),
+        first,
+        "one per response"
+    );
+    let err = api.get("/api/v2/integrations/nope").await;
+    assert_eq!(err.body["contextId"], err.header("inin-correlation-id"));
+    let token = h.token_response("nobody-at-all", "x").await;
+    assert!(token.headers.get("inin-correlation-id").is_some());
 }

@@ -13,5 +13,6 @@ mod lifecycle;
 mod malformed_requests;
 mod orgs;
 mod persistence;
+mod quirks;
 mod ratelimit;
 mod topics_types;

@@ -10,7 +10,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
 async fn sim() -> RunningSim {
-    gcbridge_testkit::sim::start(SimConfig {
+    gcbridge_testkit::sim::start_exact(SimConfig {
         // Hundreds of requests from one client: no 429s here.
         rate_limit_per_minute: 1_000_000,
         activation_delay: Duration::from_millis(10),

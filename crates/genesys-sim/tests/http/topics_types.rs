@@ -53,6 +53,12 @@ async fn topics_expanded() {
         .find(|t| t["id"] == "v2.system.socket_closing")
         .unwrap();
     assert_eq!(sys["transports"], json!(["Websocket"]));
+    // Topics that go everywhere: most list both transports, the user topics say All.
+    let user = e
+        .iter()
+        .find(|t| t["id"] == "v2.users.{id}.presence")
+        .unwrap();
+    assert_eq!(user["transports"], json!(["All"]));
     // Repeated expand parameters work like a comma list.
     let r = api
         .get("/api/v2/notifications/availabletopics?expand=transports&expand=description")
@@ -119,10 +125,18 @@ async fn integration_type_and_schema() {
     );
     let p = &s["properties"];
     assert_eq!(p["awsAccountId"]["pattern"], "^[0-9]{12}$");
-    assert!(p["awsAccountRegion"]["enum"]
+    assert!(p["awsAccountRegion"]["examples"]
         .as_array()
         .unwrap()
         .contains(&json!("us-gov-east-1")));
+    assert!(
+        p["awsAccountRegion"].get("enum").is_none(),
+        "any region code is accepted"
+    );
+    assert_eq!(
+        p["awsAccountRegion"]["pattern"],
+        "^[a-z]{2,4}(-[a-z]{2,12}){1,3}-[1-9][0-9]?$"
+    );
     assert_eq!(p["eventSourceSuffix"]["maxLength"], 64);
     assert_eq!(p["eventSourceSuffix"]["minLength"], 1);
     assert_eq!(p["eventFilter"]["type"], "array");
