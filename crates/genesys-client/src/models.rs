@@ -185,9 +185,6 @@ pub struct IntegrationListing {
 pub struct CreateIntegrationRequest {
     pub name: String,
     pub integration_type: IntegrationTypeRef,
-    /// Never sent (kept only so older callers still build); set notes with the config PUT.
-    #[serde(skip_serializing, default)]
-    pub notes: Option<String>,
 }
 
 impl CreateIntegrationRequest {
@@ -196,7 +193,6 @@ impl CreateIntegrationRequest {
         CreateIntegrationRequest {
             name: name.into(),
             integration_type: IntegrationTypeRef::new(EVENTBRIDGE_TYPE_ID),
-            notes: None,
         }
     }
 }

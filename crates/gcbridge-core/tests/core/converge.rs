@@ -31,9 +31,7 @@ async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
         faults,
         ..SimConfig::default()
     };
-    genesys_sim::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+    sim::start(config).await
 }
 
 fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {

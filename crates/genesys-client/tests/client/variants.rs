@@ -26,10 +26,7 @@ fn request_line(seen: &Seen) -> String {
 #[tokio::test]
 async fn create_sends_name_and_type_only() {
     let stub = Stub::start(vec![integration()]).await;
-    let req = CreateIntegrationRequest {
-        notes: Some("never sent".into()),
-        ..CreateIntegrationRequest::eventbridge("prod")
-    };
+    let req = CreateIntegrationRequest::eventbridge("prod");
     stub_client(&stub).create_integration(&req).await.unwrap();
     let body: serde_json::Value = serde_json::from_str(&stub.api_requests()[0].body).unwrap();
     assert_eq!(

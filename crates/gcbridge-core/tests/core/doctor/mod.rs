@@ -11,7 +11,7 @@ mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
 use gcbridge_core::{read_live, DEFAULT_PATTERN};
-use genesys_client::{CreateIntegrationRequest, IntegrationTypeRef};
+use genesys_client::CreateIntegrationRequest;
 use genesys_sim::SimConfig;
 use world::*;
 
@@ -91,14 +91,7 @@ async fn no_integration_of_that_name_fails_integration_exists_naming_the_others(
 async fn an_unconfigured_integration_stops_before_aws() {
     let w = World::new(SimConfig::default(), NO_AWS).await;
     w.client
-        .create_integration(&CreateIntegrationRequest {
-            name: "half".into(),
-            integration_type: IntegrationTypeRef {
-                id: "amazon-eventbridge-source".into(),
-                ..Default::default()
-            },
-            notes: None,
-        })
+        .create_integration(&CreateIntegrationRequest::eventbridge("half"))
         .await
         .unwrap();
     let reports = w.diagnose("half", Some(1)).await;

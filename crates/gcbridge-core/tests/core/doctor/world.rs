@@ -36,15 +36,11 @@ pub struct World {
 impl World {
     pub async fn new(config: SimConfig, aws_endpoint: &str) -> World {
         static_aws_env();
-        let sim = genesys_sim::start(
-            SimConfig {
-                activation_delay: Duration::from_millis(50),
-                ..config
-            },
-            "127.0.0.1:0".parse().unwrap(),
-        )
-        .await
-        .unwrap();
+        let sim = gcbridge_testkit::sim::start(SimConfig {
+            activation_delay: Duration::from_millis(50),
+            ..config
+        })
+        .await;
         let client = client(&sim.base_url(), genesys_sim::ADMIN_CLIENT_ID);
         let org = client.organization_me().await.unwrap();
         World {
