@@ -192,11 +192,27 @@ pub async fn clear_faults(base: &str) {
     api(reqwest::Method::DELETE, base, "/sim/v1/faults", None, None).await;
 }
 
-/// Every integration (up to 100) of the org `token` belongs to, as JSON with config expanded.
+/// Every live integration (up to 100) of the org `token` belongs to, as JSON with its config under
+/// `config.current`, as a real client must read them: an entity the list returns without its config
+/// (the `no-expand` quirk) has it read on its own, and one that is being deleted (`intendedState`
+/// DELETED, the `deleted-linger` quirk) is not live.
 pub async fn integrations_as(base: &str, token: &str) -> Vec<Value> {
     let path = "/api/v2/integrations?pageSize=100&expand=config.current";
     let v = api_json(reqwest::Method::GET, base, path, Some(token)).await;
-    v["entities"].as_array().expect("entities").clone()
+    let mut out = Vec::new();
+    for mut entity in v["entities"].as_array().expect("entities").clone() {
+        if entity["intendedState"] == "DELETED" {
+            continue;
+        }
+        if entity["config"]["current"].is_null() {
+            let id = entity["id"].as_str().expect("an id").to_string();
+            let path = format!("/api/v2/integrations/{id}/config/current");
+            let config = api_json(reqwest::Method::GET, base, &path, Some(token)).await;
+            entity["config"] = serde_json::json!({ "current": config });
+        }
+        out.push(entity);
+    }
+    out
 }
 
 /// Every integration (up to 100) of the default org, as its admin sees them.

@@ -257,12 +257,15 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
     assert_eq!(out.json()["failed"], 0);
     let c = requests(&url).await;
     assert!(c["byStatus"].get("429").is_none(), "no 429 at all: {c}");
+    // Under the quirk suite, a config PUT right after its create is a 409 by design (the API's
+    // eventual consistency); gcbridge re-reads and re-decides. Nothing else may fail.
+    let quirks = std::env::var_os("GCBRIDGE_TEST_SIM_QUIRKS").is_some();
     assert!(
         c["byStatus"]
             .as_object()
             .unwrap()
             .keys()
-            .all(|k| k.starts_with('2')),
+            .all(|k| k.starts_with('2') || (quirks && k == "409")),
         "no failed request: {c}"
     );
     eprintln!(
