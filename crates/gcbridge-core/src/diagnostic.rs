@@ -84,6 +84,33 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a text starts, built once, so finding the line and column of an offset is a
+/// binary search instead of a scan from the top: a file of thousands of destinations has every value
+/// placed, and a scan per value made loading quadratic.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column of byte `offset`, the same as [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self
+            .text
+            .floor_char_boundary_compat(offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 /// `str::floor_char_boundary` is not stable on every toolchain we support.
 trait FloorCharBoundary {
     fn floor_char_boundary_compat(&self, index: usize) -> usize;
@@ -108,5 +135,13 @@ mod tests {
         assert_eq!(line_col(s, 0), (1, 1));
         assert_eq!(line_col(s, 6), (2, 1));
         assert_eq!(line_col(s, 10), (2, 4));
+        let index = LineIndex::new(s);
+        for offset in 0..=s.len() + 2 {
+            assert_eq!(
+                index.line_col(offset),
+                line_col(s, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

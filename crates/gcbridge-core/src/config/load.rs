@@ -10,7 +10,7 @@ use super::labels::{Key, Labels};
 use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
 use super::toml_error::toml_error;
 use crate::desired::{ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
-use crate::diagnostic::{line_col, Diagnostic, Diagnostics, Origin};
+use crate::diagnostic::{line_col, Diagnostic, Diagnostics, LineIndex, Origin};
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -82,7 +82,10 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
 pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
     let raw: RawFile =
         toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(&e, text, path)))?;
-    let ctx = Ctx { text, path };
+    let ctx = Ctx {
+        path,
+        lines: LineIndex::new(text),
+    };
     let mut errors = Vec::new();
     let mut orgs = Vec::new();
     let mut seen_orgs: HashMap<String, usize> = HashMap::new();
@@ -136,8 +139,8 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
 }
 
 pub(super) struct Ctx<'a> {
-    pub(super) text: &'a str,
     pub(super) path: &'a str,
+    pub(super) lines: LineIndex<'a>,
 }
 
 impl Ctx<'_> {
@@ -212,7 +215,7 @@ impl Ctx<'_> {
     }
 
     pub(super) fn origin(&self, offset: usize) -> Origin {
-        let (line, column) = line_col(self.text, offset);
+        let (line, column) = self.lines.line_col(offset);
         Origin::File {
             path: self.path.to_string(),
             line,
@@ -221,7 +224,7 @@ impl Ctx<'_> {
     }
 
     pub(super) fn line(&self, offset: usize) -> usize {
-        line_col(self.text, offset).0
+        self.lines.line_col(offset).0
     }
 
     pub(super) fn diag<T>(

@@ -5,6 +5,9 @@
 //! offline validation, where no org is reachable.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::families::Family;
 
 /// The transport name Genesys lists for topics that can be sent to EventBridge.
 const EVENTBRIDGE_TRANSPORT: &str = "EventBridge";
@@ -24,9 +27,19 @@ pub struct TopicInfo {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     topics: BTreeMap<String, TopicInfo>,
+    /// The families of these topics, computed on first use: every destination of a file expands its
+    /// selectors against the same catalogue, and recomputing them per destination made a file of
+    /// thousands of destinations slow.
+    families: OnceLock<Vec<Family>>,
 }
 
 impl Catalogue {
+    /// The topic families of this catalogue (see [`super::families()`]).
+    pub fn families(&self) -> &[Family] {
+        self.families
+            .get_or_init(|| super::families::families(self))
+    }
+
     /// Builds the catalogue from the live `availabletopics` listing: (id, description, transports).
     pub fn from_live<'a>(
         topics: impl IntoIterator<Item = (&'a str, Option<&'a str>, &'a [String])>,
@@ -45,7 +58,10 @@ impl Catalogue {
                 (id.to_string(), info)
             })
             .collect();
-        Catalogue { topics }
+        Catalogue {
+            topics,
+            families: OnceLock::new(),
+        }
     }
 
     /// The catalogue shipped with gcbridge, for checks made without an org.
@@ -67,7 +83,10 @@ impl Catalogue {
                 (id.to_string(), info)
             })
             .collect();
-        Catalogue { topics }
+        Catalogue {
+            topics,
+            families: OnceLock::new(),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&TopicInfo> {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::catalogue::Catalogue;
-use super::families::{families, Family};
+use super::families::Family;
 use super::glob;
 use crate::suggest;
 
@@ -75,7 +75,7 @@ pub fn expand(
     selectors: &[String],
     catalogue: &Catalogue,
 ) -> Result<BTreeSet<String>, Vec<SelectorError>> {
-    let families = families(catalogue);
+    let families = catalogue.families();
     let mut topics = BTreeSet::new();
     let mut errors = Vec::new();
     for text in selectors {
