@@ -11,3 +11,4 @@ mod config_roundtrip;
 mod converge;
 mod doctor;
 mod properties;
+mod temporary;
