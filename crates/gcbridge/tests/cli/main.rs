@@ -11,3 +11,4 @@ mod fleet;
 mod lifecycle;
 mod pipes;
 mod secrets;
+mod temporary;
