@@ -189,7 +189,7 @@ impl TempListener {
     }
 
     /// Removes the rule (and its target) and the queue. Safe to call after a partial setup.
-    /// One line per resource removed; the first error ends it.
+    /// One line per resource removed; on a failure, the first error (after what was removed).
     pub async fn cleanup(&self) -> Result<Vec<String>, AwsError> {
         let created = {
             let mut all = live();
