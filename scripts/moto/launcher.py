@@ -9,7 +9,8 @@ emulator plays the partner (CreatePartnerEventSource, PutPartnerEvents from the 
 plays the customer (DescribeEventSource, CreateEventBus from the source, rules and SQS targets on the partner bus).
 moto gets that path wrong in the ways listed at each patch below; `patch()` corrects them in
 `moto.events.models` / `moto.events.responses` before `moto.server.main` starts. scripts/moto/selfcheck.py
-proves each correction against a running server; (f) makes TestEventPattern evaluate the pattern. Two more changes: the envelope SQS receives gets its
+proves each correction against a running server; (f) makes TestEventPattern evaluate the pattern; (g) refuses
+DeleteEventBus of a bus that still has rules, as AWS does. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -98,7 +99,12 @@ def patch() -> None:
             source.state = "ACTIVE"
         return bus
 
+    # (g) moto deletes a bus together with its rules; AWS refuses while the bus has rules ("All rules associated with
+    # this event bus need to be deleted", DeleteEventBus docs). The error code and message here are assumed.
     def delete_bus(self, name):
+        bus = self.event_buses.get(name)
+        if bus is not None and bus.rules:
+            raise ValidationException(f"Cannot delete event bus {name}: it still has rules ({', '.join(sorted(bus.rules))}).")
         delete_event_bus(self, name)
         source = self.event_sources.get(name)
         if source is not None and source.state == "ACTIVE":

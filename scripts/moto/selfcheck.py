@@ -199,6 +199,15 @@ def run(endpoint):
         got = drain(c_sqs, state["q"][0], 1, timeout=1.0)
         expect(not got, f"an unmatched event arrived: {got}")
 
+    @step("g: DeleteEventBus of a bus with rules is refused (ValidationException); the rules stay")
+    def _():
+        rule = f"genesys-{run_id}"
+        expect(error_of(c_ev.delete_event_bus, Name=name)[0] == "ValidationException",
+               "DeleteEventBus of a bus with rules should be refused")
+        expect([x["Name"] for x in c_ev.list_rules(EventBusName=name)["Rules"]] == [rule], "the rule should stay")
+        c_ev.remove_targets(Rule=rule, EventBusName=name, Ids=["sqs"])
+        c_ev.delete_rule(Name=rule, EventBusName=name)
+
     @step("e: DeleteEventBus -> PENDING again (PutPartnerEvents still accepted); a new bus -> ACTIVE")
     def _():
         c_ev.delete_event_bus(Name=name)

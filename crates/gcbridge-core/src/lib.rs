@@ -25,9 +25,9 @@ pub mod topics;
 
 pub use aws::{
     apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
-    check_rule_name, parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
-    ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, PartnerArn, SourceState, TempListener,
-    DEFAULT_PATTERN,
+    check_rule_name, cleanup_listeners, parse_partner_arn, parse_target, partner_bus_arn, plan_aws,
+    plan_aws_destroy, sweep_expired_temporary, temporary_lifetime, ArnKind, AwsAction, AwsClients,
+    AwsError, AwsPlan, PartnerArn, SourceState, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
     carry_out, plan_org, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent, ConvergeOptions,

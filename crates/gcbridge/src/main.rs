@@ -1,6 +1,7 @@
 //! The `gcbridge` command: parses the command line and runs one command.
 //!
-//! Exit codes: 0 success, 1 failure, 2 bad usage or bad input.
+//! Exit codes: 0 success, 1 failure, 2 bad usage or bad input; 141 a closed stdout; for `tail` and
+//! `doctor`, 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP (their temporary resources removed).
 
 mod cli;
 mod commands;
@@ -15,6 +16,7 @@ mod progress;
 mod render_outcomes;
 mod render_plan;
 mod session;
+mod signals;
 
 use clap::Parser;
 
@@ -51,8 +53,9 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Destroy(a) => commands::destroy::run(g, a).await,
         Command::Export(a) => commands::export::run(g, a).await,
         Command::Validate(a) => commands::validate::run(g, a).await,
-        Command::Doctor(a) => commands::doctor::run(g, a).await,
-        Command::Tail(a) => commands::tail::run(g, a).await,
+        // These two create temporary AWS resources: a signal removes them before the exit.
+        Command::Doctor(a) => signals::guarded(commands::doctor::run(g, a)).await,
+        Command::Tail(a) => signals::guarded(commands::tail::run(g, a)).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
     }

@@ -7,7 +7,7 @@ use super::clients::AwsClients;
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
-use super::{rules, sqs_policy};
+use super::{rules, sqs_policy, sweep};
 use crate::desired::Destination;
 use crate::source_id::rule_arn;
 
@@ -66,7 +66,7 @@ pub async fn apply_aws(
                     sqs_policy::revoke(aws, &url, &arn).await?;
                 }
             }
-            AwsAction::DeleteRule { rule } => rules::delete_rule(aws, bus, rule).await?,
+            AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
         }
         done.push(action.describe());

@@ -1,61 +1,100 @@
 //! A temporary listener on a partner bus: an SQS queue and a rule that sends it every event, for
 //! `tail` and `doctor --probe`. Everything it creates is removed by `cleanup`, also after a
 //! failure half-way through creating it.
+//!
+//! Every listener of the process is also registered here while it exists, so that a command
+//! interrupted by a signal (its work dropped mid-call) can still remove it: [`cleanup_all`].
+//! Names and tags carry a lifetime ([`super::temporary`]), for what even that cannot remove.
 
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_sdk_eventbridge::types::Tag;
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::Value;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
 use super::pattern::DEFAULT_PATTERN;
+use super::sweep::delete_queue;
+use super::temporary;
 use super::{rules, sqs_policy};
 use crate::desired::{RuleSpec, TargetKind, TargetSpec};
 
+/// What a listener has created so far: what its cleanup must remove.
+#[derive(Clone)]
+struct Created {
+    aws: AwsClients,
+    bus: String,
+    rule: String,
+    queue_url: String,
+    /// Set before PutRule is sent: a rule whose creation was interrupted may exist.
+    rule_maybe: bool,
+}
+
+/// The listeners of this process that are not cleaned up yet, by id.
+static LIVE: Mutex<Vec<(u64, Created)>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<(u64, Created)>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn update(id: u64, f: impl FnOnce(&mut Created)) {
+    if let Some((_, c)) = live().iter_mut().find(|(i, _)| *i == id) {
+        f(c);
+    }
+}
+
 pub struct TempListener {
+    id: u64,
     aws: AwsClients,
     bus: String,
     pub rule: String,
     pub queue_url: String,
     pub queue_arn: String,
-    rule_created: bool,
-}
-
-/// A short random-enough suffix for temporary names (no RNG dependency needed for this).
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mixed = (nanos as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9e37_79b9_7f4a_7c15;
-    format!(
-        "{:08x}",
-        (mixed.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32
-    )
+    /// When the names say it may be removed by another command (unix seconds).
+    pub expires: u64,
 }
 
 impl TempListener {
-    /// Creates the queue, the rule on `bus` and the queue policy that lets the rule deliver.
+    /// Creates the queue, the rule on `bus` and the queue policy that lets the rule deliver; the
+    /// names say they live `ttl` seconds ([`temporary::lifetime`]).
     pub async fn create(
         aws: &AwsClients,
         bus: &str,
         purpose: &str,
+        ttl: u64,
     ) -> Result<TempListener, AwsError> {
-        let name = format!("gcbridge-{purpose}-{}", unique_suffix());
-        let queue = aws
-            .sqs
-            .create_queue()
-            .queue_name(&name)
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let now = temporary::now();
+        let expires = now.saturating_add(ttl);
+        let name = temporary::new_name(purpose, now, ttl);
+        let mut create = aws.sqs.create_queue().queue_name(&name);
+        for (k, v) in temporary::tags(expires) {
+            create = create.tags(k, v);
+        }
+        let queue = create
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("sqs:CreateQueue {name}"), e))?;
         let queue_url = queue.queue_url().unwrap_or_default().to_string();
-        let mut listener = TempListener {
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let created = Created {
             aws: aws.clone(),
             bus: bus.to_string(),
             rule: name.clone(),
+            queue_url: queue_url.clone(),
+            rule_maybe: false,
+        };
+        live().push((id, created));
+        let mut listener = TempListener {
+            id,
+            aws: aws.clone(),
+            bus: bus.to_string(),
+            rule: name,
             queue_url,
             queue_arn: String::new(),
-            rule_created: false,
+            expires,
         };
         match listener.finish_setup().await {
             Ok(()) => Ok(listener),
@@ -94,8 +133,9 @@ impl TempListener {
                 kind: TargetKind::Sqs,
             }],
         };
+        update(self.id, |c| c.rule_maybe = true);
         let rule_arn = rules::put_rule(&self.aws, &self.bus, &spec).await?;
-        self.rule_created = true;
+        self.tag_rule(&rule_arn).await;
         sqs_policy::allow(&self.aws, &self.queue_url, &self.queue_arn, &rule_arn).await?;
         rules::put_targets(&self.aws, &self.bus, &self.rule, &spec.targets).await?;
         Ok(())
@@ -134,29 +174,96 @@ impl TempListener {
         Ok(events)
     }
 
+    /// Tags the rule for people looking in the console; the name already says it all, so a
+    /// refusal (no events:TagResource permission) changes nothing.
+    async fn tag_rule(&self, rule_arn: &str) {
+        let mut req = self.aws.events.tag_resource().resource_arn(rule_arn);
+        for (k, v) in temporary::tags(self.expires) {
+            if let Ok(tag) = Tag::builder().key(k).value(v).build() {
+                req = req.tags(tag);
+            }
+        }
+        if let Err(e) = req.send().await {
+            tracing::debug!("tagging {}: {}", self.rule, AwsError::from_sdk("", e));
+        }
+    }
+
     /// Removes the rule (and its target) and the queue. Safe to call after a partial setup.
-    pub async fn cleanup(&self) -> Result<(), AwsError> {
-        let mut first_error = None;
-        if self.rule_created {
-            if let Err(e) = rules::delete_rule(&self.aws, &self.bus, &self.rule).await {
+    /// One line per resource removed; on a failure, the first error (after what was removed).
+    pub async fn cleanup(&self) -> Result<Vec<String>, AwsError> {
+        let created = {
+            let mut all = live();
+            let at = all.iter().position(|(i, _)| *i == self.id);
+            at.map(|at| all.remove(at).1)
+        };
+        match created {
+            Some(c) => remove(&c).await,
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// Removes what one listener created, saying what it removed.
+async fn remove(c: &Created) -> Result<Vec<String>, AwsError> {
+    let mut removed = Vec::new();
+    let mut first_error = None;
+    if c.rule_maybe {
+        match rules::delete_rule(&c.aws, &c.bus, &c.rule).await {
+            Ok(()) => removed.push(format!(
+                "removed the temporary rule {} and its target",
+                c.rule
+            )),
+            // An interrupted PutRule may never have arrived.
+            Err(e) if e.message.contains("ResourceNotFound") => {}
+            Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
-        if !self.queue_url.is_empty() {
-            if let Err(e) = self
-                .aws
-                .sqs
-                .delete_queue()
-                .queue_url(&self.queue_url)
-                .send()
-                .await
-            {
-                first_error.get_or_insert(AwsError::from_sdk("sqs:DeleteQueue", e));
-            }
+    }
+    match delete_queue(&c.aws, &c.queue_url).await {
+        Ok(()) => removed.push(format!("removed the temporary queue {}", c.rule)),
+        Err(e) => {
+            first_error.get_or_insert(e);
         }
-        match first_error {
-            None => Ok(()),
-            Some(e) => Err(e),
+    }
+    match first_error {
+        None => Ok(removed),
+        Some(e) => Err(AwsError::new(format!(
+            "{}{e}",
+            removed.iter().map(|r| format!("{r}; ")).collect::<String>()
+        ))),
+    }
+}
+
+/// Removes every listener of this process not yet cleaned up, within `limit` in all: for a
+/// command ended by a signal, whose work was dropped mid-call. One line per resource removed, or
+/// per listener that could not be (in time), naming it.
+pub async fn cleanup_all(limit: Duration) -> Vec<String> {
+    let all: Vec<Created> = std::mem::take(&mut *live())
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let work = futures_util::future::join_all(all.iter().map(|c| async move {
+        match remove(c).await {
+            Ok(lines) => lines,
+            Err(e) => vec![format!(
+                "could not remove the temporary rule and queue {}: {e}",
+                c.rule
+            )],
         }
+    }));
+    match tokio::time::timeout(limit, work).await {
+        Ok(lines) => lines.concat(),
+        Err(_) => all
+            .iter()
+            .map(|c| {
+                format!(
+                    "could not remove the temporary rule and queue {} within {}s; they expire by themselves and the next tail, doctor or apply on {} removes them",
+                    c.rule,
+                    limit.as_secs(),
+                    c.bus
+                )
+            })
+            .collect(),
     }
 }

@@ -10,6 +10,7 @@ use super::error::AwsError;
 use super::partner;
 use super::rules::{self, LiveRule};
 use super::sqs_policy;
+use super::temporary;
 use crate::desired::{AwsSpec, Destination, RuleSpec, TargetKind};
 use crate::source_id::{rule_arn, SourceId};
 
@@ -240,7 +241,8 @@ async fn sqs_actions(
 }
 
 /// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy
-/// statements) and, when it associated the bus, the bus.
+/// statements), gcbridge's temporary rules (with their queues) and, when it associated the bus,
+/// every other rule on it and the bus.
 pub async fn plan_aws_destroy(
     aws: &AwsClients,
     id: &SourceId,
@@ -272,6 +274,19 @@ pub async fn plan_aws_destroy(
                 });
             }
         }
+        // gcbridge's temporary rules always go; every other rule too when the bus goes, since
+        // AWS refuses to delete a bus that has rules.
+        let mut others: Vec<&String> = live
+            .keys()
+            .filter(|name| !spec.rules.iter().any(|r| &r.name == *name))
+            .filter(|name| spec.associate || temporary::is_temporary_name(name))
+            .collect();
+        others.sort();
+        actions.extend(
+            others
+                .into_iter()
+                .map(|rule| AwsAction::DeleteRule { rule: rule.clone() }),
+        );
         if spec.associate {
             actions.push(AwsAction::DeleteBus {
                 bus: source.clone(),

@@ -7,6 +7,7 @@
 
 use crate::aws::partner::{self, SourceState};
 use crate::aws::rules::{self, LiveRule};
+use crate::aws::temporary;
 use crate::aws::AwsClients;
 use crate::genesys::LiveIntegration;
 
@@ -143,7 +144,7 @@ pub(super) async fn user_rules(
     };
     let user_rules: Vec<LiveRule> = rules
         .into_iter()
-        .filter(|r| !r.name.starts_with("gcbridge-tail-") && !r.name.starts_with("gcbridge-probe-"))
+        .filter(|r| !temporary::is_temporary_name(&r.name))
         .collect();
     if user_rules.is_empty() {
         report.fail(

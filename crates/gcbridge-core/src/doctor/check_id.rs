@@ -32,6 +32,8 @@ pub enum CheckId {
     RuleTargets,
     /// One target: the queue exists and its policy lets the rule send.
     Target,
+    /// gcbridge's temporary queues and rules (of tail, --probe): expired ones removed, the rest listed.
+    TemporaryResources,
     /// `--probe`: events reached the bus while listening.
     Probe,
     /// `--probe`'s temporary queue and rule were removed.
@@ -56,6 +58,7 @@ impl CheckId {
             CheckId::RulePattern => "rule",
             CheckId::RuleTargets => "rule targets",
             CheckId::Target => "target",
+            CheckId::TemporaryResources => "temporary resources",
             CheckId::Probe => "probe",
             CheckId::ProbeCleanup => "probe cleanup",
         }

@@ -6,7 +6,7 @@
 //! This file is the walk: which links are checked in which order, and which are skipped when an
 //! earlier one is broken. The links themselves live by concern: `genesys` (credentials,
 //! permissions via `permissions`, the integration), `aws` (account, partner source, bus, rules),
-//! `targets`, `probe`; results are `report`s of checks named by `check_id`.
+//! `targets`, `temporary`, `probe`; results are `report`s of checks named by `check_id`.
 
 mod aws;
 mod check_id;
@@ -15,6 +15,7 @@ mod permissions;
 mod probe;
 mod report;
 mod targets;
+mod temporary;
 
 use std::future::Future;
 
@@ -103,6 +104,9 @@ async fn integration(
     };
     // A broken AWS link ends the AWS walk; the probe still runs whenever the bus is there.
     let _ = walk_aws(&mut report, &dest, live).await;
+    if report.passed(CheckId::EventBusAssociated) {
+        temporary::temporary_resources(&mut report, &aws, &dest.source).await;
+    }
     if let Some(seconds) = options.probe_seconds {
         if report.passed(CheckId::EventBusAssociated) {
             probe::probe(&mut report, &aws, &dest.source, seconds).await;

@@ -1,10 +1,12 @@
 //! `--probe`: listens on the bus through a temporary queue and rule for some seconds and counts the
 //! events per topic template, proving the whole chain with real traffic. The queue and rule are
-//! removed again, also when receiving fails.
+//! removed again, also when receiving fails; a signal that ends the command drops this work and
+//! the binary removes them (`cleanup_listeners`), and their names say when they expire.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::aws::temporary;
 use crate::aws::{AwsClients, AwsError, TempListener};
 
 use super::check_id::CheckId;
@@ -12,7 +14,8 @@ use super::report::Report;
 
 /// Listens on `bus` for `seconds` and reports what arrived.
 pub(super) async fn probe(report: &mut Report, aws: &AwsClients, bus: &str, seconds: u64) {
-    let listener = match TempListener::create(aws, bus, "probe").await {
+    let ttl = temporary::lifetime(Some(seconds));
+    let listener = match TempListener::create(aws, bus, "probe", ttl).await {
         Ok(l) => l,
         Err(e) => {
             report.fail(

@@ -79,7 +79,7 @@ pub fn expand(
     let mut topics = BTreeSet::new();
     let mut errors = Vec::new();
     for text in selectors {
-        match Selector::parse(text).and_then(|s| expand_one(&s, text, catalogue, &families)) {
+        match Selector::parse(text).and_then(|s| expand_one(&s, text, catalogue, families)) {
             Ok(found) => topics.extend(found),
             Err(e) => errors.push(e),
         }

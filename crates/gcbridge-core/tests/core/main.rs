@@ -14,3 +14,4 @@ mod converge;
 mod doctor;
 mod fake_api;
 mod properties;
+mod temporary;

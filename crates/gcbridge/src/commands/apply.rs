@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use gcbridge_core::{ConvergeOptions, Mode};
+use gcbridge_core::{sweep_expired_temporary, ConvergeOptions, Mode};
 
 use super::carry_out::{carry_out, How};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::desired_input::desired_state;
 use crate::failure::{CmdResult, Failure};
 use crate::fleet;
+use crate::output::note;
 
 pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     if args.detailed_exitcode {
@@ -26,6 +27,14 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     };
     let parallel = usize::from(args.parallel);
     let planned = fleet::plan_all(&targets, parallel, Mode::Converge, &options).await;
+    // Temporary queues and rules of tail or doctor --probe that a SIGKILL left and that expired.
+    for part in planned.iter().flatten().flat_map(|p| &p.plan.aws) {
+        if part.plan.bus_exists {
+            for line in sweep_expired_temporary(&part.clients, &part.plan.source).await {
+                note(line);
+            }
+        }
+    }
     let how = How {
         auto_approve: args.auto_approve,
         parallel,

@@ -1,17 +1,20 @@
 //! `gcbridge tail NAME`: events as they arrive on the destination's partner bus. A temporary SQS
-//! queue and rule carry them; both are removed on exit, on Ctrl-C and on error.
+//! queue and rule carry them; both are removed on exit, on error, on a closed stdout (exit 141)
+//! and on SIGINT, SIGTERM or SIGHUP (`crate::signals`). Expired ones that an earlier run could not
+//! remove (SIGKILL) are removed first.
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use gcbridge_core::read_live;
 use gcbridge_core::topics::glob;
-use gcbridge_core::TempListener;
-use gcbridge_core::{partner_bus_arn, AwsClients};
+use gcbridge_core::{partner_bus_arn, AwsClients, AwsError};
+use gcbridge_core::{sweep_expired_temporary, temporary_lifetime, TempListener};
 use serde_json::Value;
 
 use crate::cli::{GlobalArgs, OutputFormat, TailArgs};
 use crate::failure::{CmdResult, Failure};
-use crate::output::note;
+use crate::output::{note, EXIT_CLOSED_STDOUT};
 use crate::session::{no_integration_named, Session};
 
 /// One line for a human: time, topic template, concrete topic and a few body fields.
@@ -46,6 +49,34 @@ fn wanted(e: &Value, pattern: Option<&str>) -> bool {
 }
 
 pub async fn run(global: &GlobalArgs, args: &TailArgs) -> CmdResult {
+    let (aws, bus) = bus_to_listen_on(global, args).await?;
+    for line in sweep_expired_temporary(&aws, &bus).await {
+        note(line);
+    }
+    let mut listener = TempListener::create(&aws, &bus, "tail", temporary_lifetime(args.for_secs))
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    note(format!(
+        "listening on {bus} (temporary queue and rule {}); {}",
+        listener.rule,
+        match args.for_secs {
+            Some(s) => format!("stopping after {s}s"),
+            None => "Ctrl-C to stop".into(),
+        }
+    ));
+    let result = listen(&mut listener, &aws, &bus, args, global.output).await;
+    let cleanup = removed(listener.cleanup().await);
+    let count = result?;
+    cleanup?;
+    note(format!("{count} event(s)"));
+    Ok(())
+}
+
+/// The partner bus of the integration named: it must be configured, and its source associated.
+async fn bus_to_listen_on(
+    global: &GlobalArgs,
+    args: &TailArgs,
+) -> Result<(AwsClients, String), Failure> {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
     let Some(integration) = live.iter().find(|l| l.name == args.name) else {
@@ -72,34 +103,70 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> CmdResult {
             args.name
         )));
     }
-    let listener = TempListener::create(&aws, &bus, "tail")
-        .await
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    note(format!(
-        "listening on {bus} (temporary queue and rule {}); {}",
-        listener.rule,
-        match args.for_secs {
-            Some(s) => format!("stopping after {s}s"),
-            None => "Ctrl-C to stop".into(),
-        }
-    ));
-    let result = listen(&listener, args, global.output).await;
-    let cleanup = listener.cleanup().await;
-    if let Err(e) = &cleanup {
-        note(format!(
-            "warning: could not remove the temporary queue or rule {}: {e}",
-            listener.rule
-        ));
-    }
-    let count = result?;
-    note(format!(
-        "{count} event(s); temporary queue and rule removed"
-    ));
-    cleanup.map_err(|e| Failure::failed(e.to_string()))
+    Ok((aws, bus))
 }
 
+/// Says on stderr what a listener's cleanup removed, or what it could not.
+fn removed(cleanup: Result<Vec<String>, AwsError>) -> CmdResult {
+    match cleanup {
+        Ok(lines) => {
+            lines.into_iter().for_each(note);
+            Ok(())
+        }
+        Err(e) => {
+            note(format!("warning: {e}"));
+            Err(Failure::failed(
+                "could not remove every temporary resource; they expire by themselves, and the next tail, doctor or apply removes them then",
+            ))
+        }
+    }
+}
+
+/// Writes one event line; a closed stdout ends the listening (exit 141, after the cleanup).
+fn write_event(line: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::exit(EXIT_CLOSED_STDOUT))
+        }
+        Err(e) => Err(Failure::failed(format!("writing to stdout: {e}"))),
+    }
+}
+
+/// Renews a listener without an end before its names say it expired, so that no other command
+/// takes it for a leftover: a fresh one first, then the old one removed.
+async fn renew_if_due(
+    listener: &mut TempListener,
+    aws: &AwsClients,
+    bus: &str,
+    open_ended: bool,
+) -> Result<(), Failure> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    if !open_ended || listener.expires > now + RENEW_BEFORE_SECS {
+        return Ok(());
+    }
+    let fresh = TempListener::create(aws, bus, "tail", temporary_lifetime(None))
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let old = std::mem::replace(listener, fresh);
+    note(format!(
+        "renewed the temporary listener: now {}",
+        listener.rule
+    ));
+    removed(old.cleanup().await)
+}
+
+/// How long before its expiry an open-ended listener is renewed.
+const RENEW_BEFORE_SECS: u64 = 300;
+
 async fn listen(
-    listener: &TempListener,
+    listener: &mut TempListener,
+    aws: &AwsClients,
+    bus: &str,
     args: &TailArgs,
     output: OutputFormat,
 ) -> Result<usize, Failure> {
@@ -107,26 +174,23 @@ async fn listen(
         .for_secs
         .map(|s| Instant::now() + Duration::from_secs(s));
     let mut count = 0;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     loop {
         let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if left.is_some_and(|l| l.is_zero()) {
             return Ok(count);
         }
+        renew_if_due(listener, aws, bus, deadline.is_none()).await?;
         let wait = left.map(|l| l.as_secs().clamp(1, 5) as i32).unwrap_or(5);
-        tokio::select! {
-            _ = &mut ctrl_c => return Ok(count),
-            received = listener.receive(wait) => {
-                let events = received.map_err(|e| Failure::failed(e.to_string()))?;
-                for e in events.iter().filter(|e| wanted(e, args.topic.as_deref())) {
-                    count += 1;
-                    match output {
-                        OutputFormat::Json => println!("{}", serde_json::to_string(e).unwrap_or_default()),
-                        OutputFormat::Human => println!("{}", summary(e)),
-                    }
-                }
-            }
+        let events = listener
+            .receive(wait)
+            .await
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        for e in events.iter().filter(|e| wanted(e, args.topic.as_deref())) {
+            count += 1;
+            write_event(&match output {
+                OutputFormat::Json => serde_json::to_string(e).unwrap_or_default(),
+                OutputFormat::Human => summary(e),
+            })?;
         }
     }
 }

@@ -261,13 +261,13 @@ targets = ["{queue_arn}"]
         rules
             .rules()
             .iter()
-            .all(|r| !r.name().unwrap().starts_with("gcbridge-tail-")),
+            .all(|r| !r.name().unwrap().starts_with("gcbridge-")),
         "tail removed its rule"
     );
     let queues = w
         .sqs
         .list_queues()
-        .queue_name_prefix("gcbridge-tail-")
+        .queue_name_prefix("gcbridge-")
         .send()
         .await
         .unwrap();

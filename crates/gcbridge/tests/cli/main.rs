@@ -13,3 +13,4 @@ mod lifecycle;
 mod pipes;
 mod regions;
 mod secrets;
+mod temporary;

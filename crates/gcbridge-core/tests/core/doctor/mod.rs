@@ -7,7 +7,7 @@
 //! loudly and return, unless CI or GCBRIDGE_REQUIRE_MOTO demands them. Everything is on loopback,
 //! with static AWS test keys; where no AWS is wanted, the AWS endpoint is a closed loopback port.
 
-mod world;
+pub(crate) mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
 use gcbridge_core::{read_live, DEFAULT_PATTERN};
@@ -163,6 +163,7 @@ async fn a_healthy_destination_is_all_green_and_the_probe_counts_its_events() {
         CheckId::Rules,
         CheckId::RulePattern,
         CheckId::Target,
+        CheckId::TemporaryResources,
         CheckId::Probe,
     ]);
     assert_eq!(with_status(r, Status::Pass), chain, "{r:#?}");
@@ -208,7 +209,9 @@ async fn a_bus_without_rules_fails_rules_and_checks_no_rule() {
     let r = only_integration(&reports);
     assert_eq!(with_status(r, Status::Fail), [CheckId::Rules], "{r:#?}");
     assert!(fix_of(r, CheckId::Rules).contains("[[destination.aws.rule]]"));
-    assert_eq!(with_status(r, Status::Pass), UP_TO_THE_BUS, "{r:#?}");
+    let mut passed = UP_TO_THE_BUS.to_vec();
+    passed.push(CheckId::TemporaryResources);
+    assert_eq!(with_status(r, Status::Pass), passed, "{r:#?}");
     assert!(!has(r, CheckId::RulePattern) && !has(r, CheckId::Target));
 }
 

@@ -1,0 +1,407 @@
+//! Temporary queues and rules (of `tail` and `doctor --probe`) never outlive the command: SIGTERM,
+//! SIGINT and SIGHUP remove them and exit 143, 130 and 129, a closed stdout removes them and exits
+//! 141; what SIGKILL leaves expires and the next tail, doctor or apply removes it, saying so;
+//! doctor reports one still there and destroy removes it with every rule of the bus it deletes.
+//! gcbridge runs as a subprocess against the emulator and moto (under scripts/with-moto), each
+//! test in a region of its own so that the region-wide queue listings do not see each other.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use gcbridge_testkit::moto;
+use genesys_sim::SimConfig;
+use serde_json::Value;
+use tokio::io::AsyncBufReadExt;
+
+const TTL_VAR: &str = "GCBRIDGE_TEMPORARY_TTL_SECS";
+
+struct T {
+    _sim: genesys_sim::RunningSim,
+    url: String,
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    moto: String,
+    name: String,
+    bus: String,
+    events: aws_sdk_eventbridge::Client,
+    sqs: aws_sdk_sqs::Client,
+}
+
+impl T {
+    /// An applied destination with an associated bus (no rules) in `region`, or None (skipped).
+    async fn new(region: &str) -> Option<T> {
+        let moto = moto::endpoint()?;
+        let sim = sim_with(SimConfig {
+            activation_delay: Duration::from_millis(100),
+            eventbridge_endpoint: Some(moto.clone()),
+            ..SimConfig::default()
+        })
+        .await;
+        let url = sim.base_url();
+        let config = moto::sdk_config(&moto, region).await;
+        let name = moto::unique("tmp");
+        let dir = tempfile::tempdir().unwrap();
+        let account = moto::DEFAULT_ACCOUNT;
+        std::fs::write(
+            dir.path().join("gcbridge.toml"),
+            format!(
+                r#"
+[genesys]
+api_url = "{url}"
+
+[[destination]]
+name = "{name}"
+aws_account_id = "{account}"
+aws_region = "{region}"
+event_source_suffix = "{name}"
+topics = ["v2.users.{{id}}.presence"]
+
+[destination.aws]
+associate = true
+"#
+            ),
+        )
+        .unwrap();
+        let env = [
+            ("GENESYS_API_URL", url.as_str()),
+            ("GENESYS_CLIENT_ID", ADMIN),
+            ("GENESYS_CLIENT_SECRET", SECRET),
+            ("AWS_REGION", region),
+            ("AWS_MAX_ATTEMPTS", "2"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .to_vec();
+        let org = genesys_sim::DEFAULT_ORG_ID;
+        let t = T {
+            _sim: sim,
+            url,
+            dir,
+            env,
+            moto,
+            bus: format!("aws.partner/genesys.com/cloud/{org}/{name}"),
+            name,
+            events: aws_sdk_eventbridge::Client::new(&config),
+            sqs: aws_sdk_sqs::Client::new(&config),
+        };
+        let out = t
+            .run(
+                &[],
+                &["apply", "-f", "gcbridge.toml", "--auto-approve", "--wait"],
+            )
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+        Some(t)
+    }
+
+    fn command(&self, extra_env: &[(&str, &str)], args: &[&str]) -> tokio::process::Command {
+        let env = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(extra_env.iter().copied());
+        let mut cmd = command(self.dir.path(), env);
+        cmd.args(args).args(["--aws-endpoint", self.moto.as_str()]);
+        cmd
+    }
+
+    async fn run(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Output {
+        let cmd = self.command(extra_env, args);
+        gcbridge_testkit::cli::output_within(cmd, Duration::from_secs(90)).await
+    }
+
+    /// gcbridge started with its stderr collected as it comes; stdout piped (and dropped unread
+    /// when `close_stdout`).
+    fn start(&self, extra_env: &[(&str, &str)], args: &[&str], close_stdout: bool) -> Running {
+        let mut cmd = self.command(extra_env, args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        if close_stdout {
+            drop(stdout);
+        } else {
+            let mut lines = tokio::io::BufReader::new(stdout).lines();
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        }
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let sink = stderr.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(l)) = lines.next_line().await {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&l);
+                s.push('\n');
+            }
+        });
+        Running { child, stderr }
+    }
+
+    /// `tail NAME --for 60` started, listening (its signal handlers installed).
+    async fn tail(&self, extra_env: &[(&str, &str)], close_stdout: bool) -> Running {
+        let tail = self.start(
+            extra_env,
+            &["tail", &self.name, "--for", "60", "-o", "json"],
+            close_stdout,
+        );
+        tail.wait_for("listening on").await;
+        tail
+    }
+
+    /// The temporary rules on the bus and the temporary queues of the region.
+    async fn leftovers(&self) -> (Vec<String>, Vec<String>) {
+        let rules = self
+            .events
+            .list_rules()
+            .event_bus_name(&self.bus)
+            .send()
+            .await
+            .unwrap();
+        let queues = self
+            .sqs
+            .list_queues()
+            .queue_name_prefix("gcbridge-")
+            .send()
+            .await
+            .unwrap();
+        (
+            rules
+                .rules()
+                .iter()
+                .map(|r| r.name().unwrap().to_string())
+                .filter(|n| n.starts_with("gcbridge-"))
+                .collect(),
+            queues.queue_urls().to_vec(),
+        )
+    }
+
+    async fn assert_clean(&self, context: &str) {
+        let (rules, queues) = self.leftovers().await;
+        assert!(
+            rules.is_empty() && queues.is_empty(),
+            "{context}: left {rules:?} {queues:?}"
+        );
+    }
+
+    /// One temporary rule and its queue, of the same name: that name.
+    async fn one_listener(&self) -> String {
+        let (rules, queues) = self.leftovers().await;
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        assert_eq!(queues.len(), 1, "{queues:?}");
+        assert!(queues[0].ends_with(&format!("/{}", rules[0])), "{queues:?}");
+        rules[0].clone()
+    }
+
+    async fn publish(&self) {
+        let _ = reqwest::Client::new()
+            .post(format!("{}/sim/v1/events", self.url))
+            .json(&serde_json::json!({ "count": 2 }))
+            .send()
+            .await;
+    }
+}
+
+struct Running {
+    child: tokio::process::Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Running {
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    async fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while !self.stderr().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no {text:?} within 30 s: {}",
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("running").to_string();
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The exit code (-1 when killed by a signal) within 30 s, and all of stderr.
+    async fn exit(mut self) -> (i32, String) {
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("gcbridge ends within 30 s")
+            .unwrap();
+        // The reader task drains what is left of stderr.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        (status.code().unwrap_or(-1), self.stderr())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_removes_its_queue_and_rule_on_sigterm_sigint_and_sighup() {
+    let Some(t) = T::new("eu-west-1").await else {
+        return;
+    };
+    for (signal, code) in [("TERM", 143), ("INT", 130), ("HUP", 129)] {
+        let tail = t.tail(&[], false).await;
+        let name = t.one_listener().await;
+        tail.signal(signal);
+        let (exit, stderr) = tail.exit().await;
+        assert_eq!(exit, code, "SIG{signal}: {stderr}");
+        assert!(
+            stderr.contains(&format!("removed the temporary rule {name}"))
+                && stderr.contains(&format!("removed the temporary queue {name}")),
+            "SIG{signal}: {stderr}"
+        );
+        t.assert_clean(&format!("SIG{signal}")).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_with_a_closed_stdout_exits_141_and_removes_its_queue_and_rule() {
+    let Some(t) = T::new("eu-west-2").await else {
+        return;
+    };
+    let mut tail = t.tail(&[], true).await;
+    let start = Instant::now();
+    // Events make tail write; the first write finds stdout closed.
+    while tail.child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(30) {
+        t.publish().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (exit, stderr) = tail.exit().await;
+    assert_eq!(exit, 141, "{stderr}");
+    assert!(stderr.contains("removed the temporary rule"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    t.assert_clean("closed stdout").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_probe_removes_its_queue_and_rule_on_sigterm() {
+    let Some(t) = T::new("eu-central-1").await else {
+        return;
+    };
+    let doctor = t.start(&[], &["doctor", &t.name, "--probe", "60"], false);
+    let start = Instant::now();
+    while t.leftovers().await.0.is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            doctor.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let name = t.one_listener().await;
+    assert!(name.contains("-probe-"), "{name}");
+    doctor.signal("TERM");
+    let (exit, stderr) = doctor.exit().await;
+    assert_eq!(exit, 143, "{stderr}");
+    assert!(
+        stderr.contains(&format!("removed the temporary rule {name}")),
+        "{stderr}"
+    );
+    t.assert_clean("doctor --probe, SIGTERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_sigkill_leaves_expires_and_the_next_tail_doctor_or_apply_removes_it() {
+    let Some(t) = T::new("ap-southeast-2").await else {
+        return;
+    };
+    let next: [&[&str]; 3] = [
+        &["tail", &t.name, "--for", "1"],
+        &["doctor", &t.name],
+        &["apply", "-f", "gcbridge.toml", "--auto-approve"],
+    ];
+    for args in next {
+        let tail = t.tail(&[(TTL_VAR, "1")], false).await;
+        tail.signal("KILL");
+        let (exit, _) = tail.exit().await;
+        assert_eq!(exit, -1, "killed");
+        let name = t.one_listener().await;
+        assert!(name.starts_with("gcbridge-tmp-tail-"), "{name}");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let out = t.run(&[], args).await;
+        for what in ["rule", "queue"] {
+            assert!(
+                out.stderr
+                    .contains(&format!("removed the expired temporary {what} {name}")),
+                "{args:?}: {out:?}"
+            );
+        }
+        t.assert_clean(&format!("{args:?}")).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_reports_a_leftover_and_destroy_removes_it_and_the_unmanaged_rules_with_the_bus() {
+    let Some(t) = T::new("ca-central-1").await else {
+        return;
+    };
+    let tail = t.tail(&[], false).await;
+    tail.signal("KILL");
+    tail.exit().await;
+    let name = t.one_listener().await;
+
+    let out = t.run(&[], &["doctor", &t.name, "-o", "json"]).await;
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{out:?}"));
+    let check = doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["checks"].as_array().unwrap().clone())
+        .find(|c| c["check"] == "temporary resources")
+        .unwrap_or_else(|| panic!("{out:?}"));
+    assert_eq!(check["status"], "warn", "{check}");
+    let detail = check["detail"].as_str().unwrap();
+    assert!(detail.contains(&format!("rule {name}")), "{check}");
+    assert!(detail.contains("expires 20"), "{check}");
+    assert!(
+        check["fix"].as_str().unwrap().contains("gcbridge destroy"),
+        "{check}"
+    );
+    assert_eq!(
+        t.one_listener().await,
+        name,
+        "doctor leaves one that has not expired"
+    );
+
+    t.events
+        .put_rule()
+        .name("made-by-hand")
+        .event_bus_name(&t.bus)
+        .event_pattern(r#"{"source":[{"prefix":"aws.partner/"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let out = t
+        .run(&[], &["destroy", "-f", "gcbridge.toml", "--auto-approve"])
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        t.events
+            .describe_event_bus()
+            .name(&t.bus)
+            .send()
+            .await
+            .is_err(),
+        "the bus is gone: {out:?}"
+    );
+    let queues = t
+        .sqs
+        .list_queues()
+        .queue_name_prefix("gcbridge-")
+        .send()
+        .await;
+    assert!(
+        queues.unwrap().queue_urls().is_empty(),
+        "the queue is gone: {out:?}"
+    );
+}
