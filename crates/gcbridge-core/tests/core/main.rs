@@ -5,6 +5,7 @@
 mod common;
 
 mod apply_against_sim;
+mod chain;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;
