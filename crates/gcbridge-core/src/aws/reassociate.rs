@@ -23,50 +23,11 @@ struct Saved {
 
 async fn read_bus(aws: &AwsClients, bus: &str) -> Result<Vec<Saved>, AwsError> {
     let mut saved = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = aws
-            .events
-            .list_rules()
-            .event_bus_name(bus)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(&format!("events:ListRules on {bus}"), e))?;
-        for r in out.rules() {
-            let targets = targets_of(aws, bus, r.name().unwrap_or_default()).await?;
-            saved.push(Saved {
-                rule: r.clone(),
-                targets,
-            });
-        }
-        token = out.next_token().map(String::from);
-        if token.is_none() {
-            return Ok(saved);
-        }
+    for rule in rules::sdk_rules(aws, bus).await? {
+        let targets = rules::sdk_targets(aws, bus, rule.name().unwrap_or_default()).await?;
+        saved.push(Saved { rule, targets });
     }
-}
-
-/// The rule's targets in full (input transformers, roles, dead-letter queues...), to put back.
-async fn targets_of(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec<Target>, AwsError> {
-    let mut all = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = aws
-            .events
-            .list_targets_by_rule()
-            .rule(rule)
-            .event_bus_name(bus)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(&format!("events:ListTargetsByRule {rule}"), e))?;
-        all.extend(out.targets().iter().cloned());
-        token = out.next_token().map(String::from);
-        if token.is_none() {
-            return Ok(all);
-        }
-    }
+    Ok(saved)
 }
 
 async fn put_back(aws: &AwsClients, bus: &str, s: &Saved) -> Result<(), AwsError> {

@@ -67,11 +67,21 @@ async fn target(
     };
     match sqs_policy::verdict(d.aws, &url, target, rule_arn).await {
         Ok(Verdict::Allowed) => report.pass(at(), format!("queue exists and its policy lets rule {rule} send")),
-        Ok(Verdict::NotAllowed) => report.fail(
-            at(),
-            format!("the queue's policy does not let EventBridge (rule {rule}) send to it: deliveries fail silently"),
-            "run gcbridge apply (it adds the statement), or add a statement allowing events.amazonaws.com sqs:SendMessage with aws:SourceArn = the rule's ARN",
-        ),
+        Ok(Verdict::NotAllowed) => {
+            let by_hand = "add a statement allowing events.amazonaws.com sqs:SendMessage with aws:SourceArn = the rule's ARN";
+            let fix = match d.managed {
+                // gcbridge adds statements only for the rules it manages.
+                Some(spec) if !spec.rules.iter().any(|r| r.name == rule) => {
+                    format!("{by_hand} (gcbridge does not manage rule {rule})")
+                }
+                _ => format!("run gcbridge apply (it adds the statement), or {by_hand}"),
+            };
+            report.fail(
+                at(),
+                format!("the queue's policy does not let EventBridge (rule {rule}) send to it: deliveries fail silently"),
+                fix,
+            )
+        }
         Ok(Verdict::Denied(statement)) => report.fail(
             at(),
             format!("{statement} of the queue's policy explicitly denies EventBridge (rule {rule}) sqs:SendMessage: deliveries fail silently"),

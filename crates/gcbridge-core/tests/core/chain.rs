@@ -93,8 +93,24 @@ impl Chain {
         sim::api(Method::PATCH, &self.base, &path, Some(&token), Some(&body)).await;
     }
 
-    /// Publishes `n` events through the emulator; how many reached the queue.
+    /// Publishes `n` events through the emulator (once the integration reports ACTIVE); how many
+    /// reached the queue.
     async fn delivered(&self, n: usize) -> usize {
+        let start = Instant::now();
+        loop {
+            let live = sim::integrations(&self.base).await;
+            let me = live
+                .iter()
+                .find(|i| i["name"] == Value::String(self.name.clone()));
+            if me.is_some_and(|i| i["reportedState"]["code"] == "ACTIVE") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "never ACTIVE: {me:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let body = json!({ "suffix": self.name, "count": n });
         sim::api(
             Method::POST,
