@@ -5,6 +5,7 @@ mod common;
 
 mod aws;
 mod bad_input;
+mod chain;
 mod corpus;
 mod fault_matrix;
 mod fleet;
