@@ -10,7 +10,8 @@ plays the customer (DescribeEventSource, CreateEventBus from the source, rules a
 moto gets that path wrong in the ways listed at each patch below; `patch()` corrects them in
 `moto.events.models` / `moto.events.responses` before `moto.server.main` starts. scripts/moto/selfcheck.py
 proves each correction against a running server; (f) makes TestEventPattern evaluate the pattern; (g) refuses
-DeleteEventBus of a bus that still has rules, as AWS does. Two more changes: the envelope SQS receives gets its
+DeleteEventBus of a bus that still has rules, as AWS does; (h) delivers partner events only through a bus created
+from the current source. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -125,7 +126,15 @@ def patch() -> None:
             result = {"EventId": str(uuid.uuid4())}
             for account_id in source.accounts:
                 customer = m.events_backends[account_id][self.region_name]
-                if source.name in customer.event_buses:
+                # (h) moto delivers to any bus of the source's name; AWS only while the customer's copy of the source
+                # is ACTIVE, i.e. a bus was created from *this* source. When the partner deletes a source and creates
+                # it again, the old bus of that name stays associated with the deleted source ("the status of the
+                # corresponding partner event bus ... becomes DELETED", API_DeletePartnerEventSource) and the new
+                # source is PENDING, whose events are accepted but not delivered (EventBridge partner onboarding FAQ:
+                # "The event source will accept events ... but does not deliver them"; EventSource.State: PENDING
+                # means "you haven't yet created a matching event bus, or that event bus is deactivated").
+                copy = customer.event_sources.get(source.name)
+                if source.name in customer.event_buses and copy is not None and copy.state == "ACTIVE":
                     result = customer.put_events([dict(entry, EventBusName=source.name)])[0]
             results.append(result)
         return results

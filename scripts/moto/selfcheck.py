@@ -4,7 +4,7 @@
 
 Checks each correction of scripts/moto/launcher.py (a: bus names with "/", b: partner events reach the partner bus
 only once it exists, c: ResourceNotFoundException for unknown sources, d: the source ARN, e: PENDING / ACTIVE /
-DELETED) along the path gcbridge uses end to end: the partner account creates a source for customer account
+DELETED, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus) along the path gcbridge uses end to end: the partner account creates a source for customer account
 123456789012 in us-east-1, the customer creates the bus from it, puts a rule and an SQS target on it, the partner
 puts a batch of events and they arrive in SQS inside the EventBridge envelope. Then it times how many
 PutPartnerEvents entries per second reach SQS (GCBRIDGE_MOTO_SELFCHECK_EVENTS of them, default 200, with a consumer
@@ -226,6 +226,31 @@ def run(endpoint):
         expect(error_of(p_ev.describe_partner_event_source, Name=name)[0] == "ResourceNotFoundException",
                "DescribePartnerEventSource after delete should be ResourceNotFoundException")
         p_ev.delete_partner_event_source(Name=name, Account=CUSTOMER)  # AWS: no error the second time
+
+    @step("h: a re-created source stays PENDING behind the old bus, its events are dropped; re-creating the bus delivers")
+    def _():
+        p_ev.create_partner_event_source(Name=name, Account=CUSTOMER)  # the integration enabled again
+        got = c_ev.describe_event_source(Name=name)["State"]
+        expect(got == "PENDING", f"State of the re-created source {got}, want PENDING")
+        c_ev.describe_event_bus(Name=name)  # the bus of the deleted source is still there
+        expect(error_of(c_ev.create_event_bus, Name=name, EventSourceName=name)[0] == "ResourceAlreadyExistsException",
+               "CreateEventBus of the existing name should be refused")
+        rule = f"again-{run_id}"
+        c_ev.put_rule(Name=rule, EventBusName=name, EventPattern=json.dumps({"source": [name]}))
+        c_ev.put_targets(Rule=rule, EventBusName=name, Targets=[{"Id": "sqs", "Arn": state["q"][1]}])
+        put_partner(p_ev, entries(name, 2))
+        got = drain(c_sqs, state["q"][0], 1, timeout=1.0)
+        expect(not got, f"events of the PENDING re-created source reached the old bus: {got[:1]}")
+        c_ev.remove_targets(Rule=rule, EventBusName=name, Ids=["sqs"])
+        c_ev.delete_rule(Name=rule, EventBusName=name)
+        c_ev.delete_event_bus(Name=name)
+        c_ev.create_event_bus(Name=name, EventSourceName=name)
+        expect(c_ev.describe_event_source(Name=name)["State"] == "ACTIVE", "not ACTIVE after re-creating the bus")
+        c_ev.put_rule(Name=rule, EventBusName=name, EventPattern=json.dumps({"source": [name]}))
+        c_ev.put_targets(Rule=rule, EventBusName=name, Targets=[{"Id": "sqs", "Arn": state["q"][1]}])
+        put_partner(p_ev, entries(name, 2))
+        expect(len(drain(c_sqs, state["q"][0], 2)) == 2, "events did not arrive through the re-created bus")
+        p_ev.delete_partner_event_source(Name=name, Account=CUSTOMER)
 
     @step("accounts: STS AssumeRole credentials of the partner account act as that account (no header)")
     def _():

@@ -168,10 +168,10 @@ fn target_line(d: &Destination, org_id: &str) -> String {
 /// The AWS half of one destination.
 pub fn render_aws(p: &AwsPlan) -> String {
     let mut s = String::new();
-    let bus = if p.bus_exists {
-        "bus associated"
-    } else {
-        "no bus yet"
+    let bus = match (p.bus_exists, p.source_state.as_str()) {
+        (true, "PENDING") => "its bus belongs to a deleted source",
+        (true, _) => "bus associated",
+        (false, _) => "no bus yet",
     };
     let _ = writeln!(
         s,

@@ -1,8 +1,8 @@
 //! One authenticated conversation with one org: the client, who we are, and the org's catalogue.
 
 use gcbridge_core::topics::Catalogue;
-use gcbridge_core::ConnectionSpec;
 use gcbridge_core::LiveIntegration;
+use gcbridge_core::{ConnectionSpec, OrgSpec};
 use genesys_client::{GenesysClient, Organization};
 
 use crate::cli::{ConnectionArgs, OrgSelect};
@@ -67,10 +67,15 @@ impl Session {
 
 /// The connection of the org `-f FILE [--org NAME]` names; `None` without a file.
 pub fn selected_connection(select: &OrgSelect) -> Result<Option<ConnectionSpec>, Failure> {
+    Ok(selected_org(select)?.map(|o| o.connection))
+}
+
+/// The org `-f FILE [--org NAME]` names, as the file describes it; `None` without a file.
+pub fn selected_org(select: &OrgSelect) -> Result<Option<OrgSpec>, Failure> {
     let Some(path) = &select.file else {
         return Ok(None);
     };
-    let desired = gcbridge_core::config::load_file(path)?;
+    let mut desired = gcbridge_core::config::load_file(path)?;
     let names: Vec<&str> = desired.orgs.iter().map(|o| o.name.as_str()).collect();
     let org = match &select.org {
         Some(name) => desired
@@ -94,7 +99,12 @@ pub fn selected_connection(select: &OrgSelect) -> Result<Option<ConnectionSpec>,
             )))
         }
     };
-    Ok(Some(org.connection.clone()))
+    let at = desired
+        .orgs
+        .iter()
+        .position(|o| o.name == org.name)
+        .unwrap_or(0);
+    Ok(Some(desired.orgs.swap_remove(at)))
 }
 
 /// "No EventBridge integration named X", listing the names the org does have.

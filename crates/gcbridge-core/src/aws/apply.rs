@@ -7,7 +7,7 @@ use super::clients::AwsClients;
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
-use super::{rules, sqs_policy, sweep};
+use super::{reassociate, rules, sqs_policy, sweep};
 use crate::desired::Destination;
 use crate::source_id::rule_arn;
 
@@ -68,6 +68,13 @@ pub async fn apply_aws(
             }
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
+            AwsAction::ReassociateBus { source, .. } => {
+                // A DELETED source is replaced once Genesys has enabled the integration again.
+                let state = partner::wait_for_source(aws, source, wait).await?;
+                if state == SourceState::Pending {
+                    reassociate::reassociate(aws, source).await?;
+                }
+            }
         }
         done.push(action.describe());
     }

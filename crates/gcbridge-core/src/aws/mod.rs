@@ -14,6 +14,8 @@ pub(crate) mod listener;
 pub(crate) mod partner;
 mod pattern;
 mod plan;
+pub(crate) mod policy_eval;
+mod reassociate;
 pub(crate) mod rules;
 pub(crate) mod sqs_policy;
 pub(crate) mod sweep;

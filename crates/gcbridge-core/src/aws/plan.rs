@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use super::partner;
+use super::partner::{self, SourceState};
+use super::policy_eval::Verdict;
 use super::rules::{self, LiveRule};
 use super::sqs_policy;
 use super::temporary;
@@ -52,6 +53,13 @@ pub enum AwsAction {
     DeleteBus {
         bus: String,
     },
+    /// The bus is associated with a deleted source while a new one of that name waits PENDING
+    /// (the integration was disabled and enabled again): re-create the bus from the new source
+    /// and put its rules (named here) and their targets back.
+    ReassociateBus {
+        source: String,
+        rules: Vec<String>,
+    },
 }
 
 impl AwsAction {
@@ -80,6 +88,11 @@ impl AwsAction {
             }
             AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
             AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
+            AwsAction::ReassociateBus { source, rules } => format!(
+                "re-create the partner event bus {source} from its new PENDING event source (the bus belongs to the deleted one), putting its {} rule(s) and their targets back{}",
+                rules.len(),
+                if rules.is_empty() { String::new() } else { format!(": {}", rules.join(", ")) }
+            ),
         }
     }
 }
@@ -123,6 +136,14 @@ pub async fn plan_aws(
     } else {
         HashMap::new()
     };
+    if spec.associate && bus_exists && behind_old_bus(&state, dest.enabled) {
+        let mut names: Vec<String> = live.keys().cloned().collect();
+        names.sort();
+        actions.push(AwsAction::ReassociateBus {
+            source: source.clone(),
+            rules: names,
+        });
+    }
     for rule in &spec.rules {
         let arn = live
             .get(&rule.name)
@@ -143,6 +164,17 @@ pub async fn plan_aws(
         bus_exists,
         actions,
     })
+}
+
+/// Whether an existing bus belongs to a deleted source: the source of its name is PENDING (a new
+/// one, created while the bus was there), or DELETED while the integration is (to be) enabled, so
+/// Genesys creates a new one that will be PENDING behind the bus.
+fn behind_old_bus(state: &SourceState, enabled: bool) -> bool {
+    match state {
+        SourceState::Pending => true,
+        SourceState::Deleted => enabled,
+        _ => false,
+    }
 }
 
 /// What one rule needs: created with its targets, or its pattern, state, description and targets
@@ -230,14 +262,28 @@ async fn sqs_actions(
                 rule.name, t.arn
             ))
         })?;
-        if !sqs_policy::allows(aws, &url, &t.arn, arn).await? {
-            actions.push(AwsAction::AllowSqs {
+        match sqs_policy::verdict(aws, &url, &t.arn, arn).await? {
+            Verdict::Allowed => {}
+            Verdict::Denied(statement) => {
+                return Err(AwsError::new(denied_message(
+                    &rule.name, &t.arn, &statement,
+                )))
+            }
+            // An unknown statement may still deny; doctor says so. gcbridge's Allow is certain.
+            Verdict::NotAllowed | Verdict::Unknown(_) => actions.push(AwsAction::AllowSqs {
                 rule: rule.name.clone(),
                 queue_arn: t.arn.clone(),
-            });
+            }),
         }
     }
     Ok(actions)
+}
+
+/// Why a queue policy's explicit Deny stops the plan: no Allow gcbridge adds can override it.
+pub(crate) fn denied_message(rule: &str, queue_arn: &str, statement: &str) -> String {
+    format!(
+        "rule {rule}: {statement} of the queue policy of {queue_arn} explicitly denies EventBridge sqs:SendMessage from this rule; an explicit Deny wins over any Allow, so adding gcbridge's statement cannot fix it: remove or narrow that Deny statement (aws sqs get-queue-attributes --attribute-names Policy shows it)"
+    )
 }
 
 /// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy

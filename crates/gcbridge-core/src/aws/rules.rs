@@ -1,6 +1,6 @@
 //! Rules on the partner event bus and their targets: read, create or update, remove.
 
-use aws_sdk_eventbridge::types::{RuleState, Target};
+use aws_sdk_eventbridge::types::{Rule, RuleState, Target};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
@@ -34,6 +34,24 @@ fn canonical_text(pattern: &str) -> String {
 /// Every rule on `bus`, with its targets.
 pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, AwsError> {
     let mut rules = Vec::new();
+    for r in sdk_rules(aws, bus).await? {
+        let name = r.name().unwrap_or_default().to_string();
+        let targets = list_targets(aws, bus, &name).await?;
+        rules.push(LiveRule {
+            arn: r.arn().unwrap_or_default().to_string(),
+            event_pattern: r.event_pattern().map(canonical_text),
+            enabled: r.state() != Some(&RuleState::Disabled),
+            description: r.description().filter(|d| !d.is_empty()).map(String::from),
+            targets,
+            name,
+        });
+    }
+    Ok(rules)
+}
+
+/// Every rule on `bus` as ListRules answers it (every field, to put back as it was).
+pub async fn sdk_rules(aws: &AwsClients, bus: &str) -> Result<Vec<Rule>, AwsError> {
+    let mut rules = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let out = aws
@@ -44,18 +62,7 @@ pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, Aw
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListRules on {bus}"), e))?;
-        for r in out.rules() {
-            let name = r.name().unwrap_or_default().to_string();
-            let targets = list_targets(aws, bus, &name).await?;
-            rules.push(LiveRule {
-                arn: r.arn().unwrap_or_default().to_string(),
-                event_pattern: r.event_pattern().map(canonical_text),
-                enabled: r.state() != Some(&RuleState::Disabled),
-                description: r.description().filter(|d| !d.is_empty()).map(String::from),
-                targets,
-                name,
-            });
-        }
+        rules.extend(out.rules().iter().cloned());
         token = out.next_token().map(String::from);
         if token.is_none() {
             return Ok(rules);
@@ -68,6 +75,18 @@ pub async fn list_targets(
     bus: &str,
     rule: &str,
 ) -> Result<Vec<LiveTarget>, AwsError> {
+    Ok(sdk_targets(aws, bus, rule)
+        .await?
+        .iter()
+        .map(|t| LiveTarget {
+            id: t.id().to_string(),
+            arn: t.arn().to_string(),
+        })
+        .collect())
+}
+
+/// The rule's targets in full (input transformers, roles, dead-letter queues...).
+pub async fn sdk_targets(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec<Target>, AwsError> {
     let mut targets = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -80,12 +99,7 @@ pub async fn list_targets(
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListTargetsByRule {rule}"), e))?;
-        for t in out.targets() {
-            targets.push(LiveTarget {
-                id: t.id().to_string(),
-                arn: t.arn().to_string(),
-            });
-        }
+        targets.extend(out.targets().iter().cloned());
         token = out.next_token().map(String::from);
         if token.is_none() {
             return Ok(targets);

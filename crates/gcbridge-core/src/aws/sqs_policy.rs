@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
+use super::policy_eval::{as_list, evaluate, SendRequest, Verdict};
 
 /// (account, name) of a queue ARN.
 pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
@@ -51,78 +52,21 @@ async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> 
         .and_then(|p| serde_json::from_str(p).ok()))
 }
 
-fn as_list(v: &Value) -> Vec<&Value> {
-    match v {
-        Value::Array(items) => items.iter().collect(),
-        Value::Null => vec![],
-        other => vec![other],
-    }
-}
-
-fn text_matches(pattern: &str, value: &str) -> bool {
-    crate::topics::glob::matches(pattern, value)
-}
-
-/// Whether one statement lets EventBridge send `rule_arn`'s events to `queue_arn`.
-fn statement_allows(s: &Value, queue_arn: &str, rule_arn: &str) -> bool {
-    if s["Effect"] != "Allow" {
-        return false;
-    }
-    let principal_ok = match &s["Principal"] {
-        Value::String(p) => p == "*",
-        Value::Object(m) => {
-            m.get("Service").is_some_and(|v| {
-                as_list(v)
-                    .iter()
-                    .any(|x| x.as_str() == Some("events.amazonaws.com"))
-            }) || m
-                .get("AWS")
-                .is_some_and(|v| as_list(v).iter().any(|x| x.as_str() == Some("*")))
-        }
-        _ => false,
-    };
-    let action_ok = as_list(&s["Action"])
-        .iter()
-        .filter_map(|a| a.as_str())
-        .any(|a| text_matches(&a.to_ascii_lowercase(), "sqs:sendmessage"));
-    let resource_ok = s["Resource"].is_null()
-        || as_list(&s["Resource"])
-            .iter()
-            .filter_map(|r| r.as_str())
-            .any(|r| text_matches(r, queue_arn));
-    let condition_ok = match &s["Condition"] {
-        Value::Null => true,
-        Value::Object(conds) => conds.iter().all(|(op, kv)| {
-            let Some(source) = kv.get("aws:SourceArn") else {
-                return true;
-            };
-            let values: Vec<&str> = as_list(source).iter().filter_map(|v| v.as_str()).collect();
-            match op.as_str() {
-                "ArnEquals" | "StringEquals" => values.contains(&rule_arn),
-                "ArnLike" | "StringLike" => values.iter().any(|p| text_matches(p, rule_arn)),
-                _ => false,
-            }
-        }),
-        _ => false,
-    };
-    principal_ok && action_ok && resource_ok && condition_ok
-}
-
-/// Whether the queue's policy lets the rule deliver.
-pub async fn allows(
+/// What the queue's policy decides for EventBridge sending the rule's events to it.
+pub async fn verdict(
     aws: &AwsClients,
     queue_url: &str,
     queue_arn: &str,
     rule_arn: &str,
-) -> Result<bool, AwsError> {
-    Ok(policy(aws, queue_url)
-        .await?
-        .map(|p| {
-            as_list(&p["Statement"])
-                .iter()
-                .any(|s| statement_allows(s, queue_arn, rule_arn))
-        })
-        .unwrap_or(false))
+) -> Result<Verdict, AwsError> {
+    let doc = policy(aws, queue_url).await?;
+    Ok(evaluate(
+        doc.as_ref(),
+        SendRequest {
+            queue_arn,
+            rule_arn,
+        },
+    ))
 }
 
 /// The statement id gcbridge uses for a rule, so it can find (and remove) its own statement.
@@ -198,21 +142,6 @@ mod tests {
     const Q: &str = "arn:aws:sqs:us-east-1:123456789012:q";
     const R: &str =
         "arn:aws:events:us-east-1:123456789012:rule/aws.partner/genesys.com/cloud/o/s/r";
-
-    #[test]
-    fn statements_are_evaluated() {
-        let good = json!({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": Q, "Condition": {"ArnEquals": {"aws:SourceArn": R}}});
-        assert!(statement_allows(&good, Q, R));
-        let other_rule = json!({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": Q, "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/x"}}});
-        assert!(!statement_allows(&other_rule, Q, R));
-        let wildcard =
-            json!({"Effect": "Allow", "Principal": "*", "Action": ["sqs:*"], "Resource": "*"});
-        assert!(statement_allows(&wildcard, Q, R));
-        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"});
-        assert!(!statement_allows(&deny, Q, R));
-        let wrong_action = json!({"Effect": "Allow", "Principal": "*", "Action": "sqs:ReceiveMessage", "Resource": Q});
-        assert!(!statement_allows(&wrong_action, Q, R));
-    }
 
     #[test]
     fn queue_arns_split() {

@@ -9,6 +9,7 @@ use crate::aws::partner::{self, SourceState};
 use crate::aws::rules::{self, LiveRule};
 use crate::aws::temporary;
 use crate::aws::AwsClients;
+use crate::desired::AwsSpec;
 use crate::genesys::LiveIntegration;
 
 use super::check_id::CheckId;
@@ -21,6 +22,19 @@ pub(super) struct Destination<'a> {
     pub region: &'a str,
     /// The partner event source name, which is also its bus's name.
     pub source: String,
+    /// The file's `[destination.aws]` of this integration, when doctor was given the file.
+    pub managed: Option<&'a AwsSpec>,
+}
+
+/// The fix for a bus that belongs to a deleted source while the new source of its name waits
+/// PENDING: CreateEventBus of an existing name is refused, so the bus is re-created.
+fn reassociate_fix(d: &Destination<'_>) -> String {
+    let (source, region) = (&d.source, d.region);
+    let manual = format!("by hand: note the bus's rules and targets (aws events list-rules --event-bus-name {source}), delete them, aws events delete-event-bus --region {region} --name {source}, aws events create-event-bus --region {region} --name {source} --event-source-name {source}, then put the rules and targets back");
+    match d.managed.map(|a| a.associate) {
+        Some(false) => format!("associate = false, so gcbridge does not manage the bus: {manual} (or set associate = true and run gcbridge apply)"),
+        _ => format!("run gcbridge apply: with associate = true it re-creates the bus from the new source and puts the rules and targets back (or {manual})"),
+    }
 }
 
 /// A broken link; `skip` is the reason to give the next link when it is reported as skipped.
@@ -62,7 +76,10 @@ pub(super) async fn account(report: &mut Report, d: &Destination<'_>) -> Result<
 }
 
 /// Any state but an error reading it lets the chain go on: the bus check says what follows from it.
-pub(super) async fn partner_source(report: &mut Report, d: &Destination<'_>) -> Result<(), Broken> {
+pub(super) async fn partner_source(
+    report: &mut Report,
+    d: &Destination<'_>,
+) -> Result<SourceState, Broken> {
     let id = CheckId::PartnerEventSource;
     let (source, account, region) = (&d.source, d.account, d.region);
     let state = match partner::source_state(d.aws, source).await {
@@ -76,8 +93,13 @@ pub(super) async fn partner_source(report: &mut Report, d: &Destination<'_>) -> 
             return Err(broken());
         }
     };
-    match state {
+    match &state {
         SourceState::Active => report.pass(id, format!("{source} is ACTIVE")),
+        SourceState::Pending if bus_exists(d).await => report.fail(
+            id,
+            format!("{source} is PENDING although a bus of its name exists: the integration was disabled and enabled again, Genesys created a new source, and the bus still belongs to the deleted one, so the new source's events are dropped"),
+            reassociate_fix(d),
+        ),
         SourceState::Pending => report.fail(
             id,
             format!("{source} is PENDING: it is not associated with an event bus, so its events are dropped"),
@@ -95,12 +117,30 @@ pub(super) async fn partner_source(report: &mut Report, d: &Destination<'_>) -> 
         ),
         SourceState::Other(s) => report.fail(id, format!("{source} is {s}"), "check it in the EventBridge console"),
     }
-    Ok(())
+    Ok(state)
 }
 
-pub(super) async fn bus(report: &mut Report, d: &Destination<'_>) -> Result<(), Broken> {
+async fn bus_exists(d: &Destination<'_>) -> bool {
+    matches!(partner::bus_arn(d.aws, &d.source).await, Ok(Some(_)))
+}
+
+/// The bus exists and is associated with the source: a bus behind a PENDING source belongs to a
+/// deleted one (its rules are still checked: they come back with the bus).
+pub(super) async fn bus(
+    report: &mut Report,
+    d: &Destination<'_>,
+    state: &SourceState,
+) -> Result<(), Broken> {
     let source = &d.source;
     match partner::bus_arn(d.aws, source).await {
+        Ok(Some(arn)) if *state == SourceState::Pending => {
+            report.fail(
+                CheckId::EventBusAssociated,
+                format!("{arn} exists but is associated with the deleted event source, not the new PENDING one"),
+                reassociate_fix(d),
+            );
+            Ok(())
+        }
         Ok(Some(arn)) => {
             report.pass(CheckId::EventBusAssociated, arn);
             Ok(())
@@ -158,6 +198,24 @@ pub(super) async fn user_rules(
         CheckId::Rules,
         format!("{} rule(s) on the bus", user_rules.len()),
     );
+    if let Some(spec) = d.managed {
+        for r in user_rules
+            .iter()
+            .filter(|r| !spec.rules.iter().any(|m| m.name == r.name))
+        {
+            report.warn(
+                CheckId::UnmanagedRule.on(&r.name),
+                "on the bus but not in the file's [destination.aws] rules: gcbridge neither updates nor removes it",
+                Some(format!(
+                    "add it under [destination.aws] as a [[destination.aws.rule]] named {} to manage it, or delete it: aws events remove-targets --region {region} --event-bus-name {bus} --rule {name} --ids <its target ids>; aws events delete-rule --region {region} --event-bus-name {bus} --name {name}",
+                    r.name,
+                    region = d.region,
+                    bus = d.source,
+                    name = r.name
+                )),
+            );
+        }
+    }
     Ok(user_rules)
 }
 

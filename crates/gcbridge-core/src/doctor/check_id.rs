@@ -26,6 +26,8 @@ pub enum CheckId {
     EventBusAssociated,
     /// The bus has rules of the user's (not gcbridge's temporary ones).
     Rules,
+    /// One rule on the bus that the file's `[destination.aws]` does not list (doctor `-f`).
+    UnmanagedRule,
     /// One rule: enabled, and its pattern matches a sample event of a subscribed topic.
     RulePattern,
     /// One rule has targets at all.
@@ -55,6 +57,7 @@ impl CheckId {
             CheckId::PartnerEventSource => "partner event source",
             CheckId::EventBusAssociated => "event bus associated",
             CheckId::Rules => "rules",
+            CheckId::UnmanagedRule => "unmanaged rule",
             CheckId::RulePattern => "rule",
             CheckId::RuleTargets => "rule targets",
             CheckId::Target => "target",

@@ -17,6 +17,7 @@ mod report;
 mod targets;
 mod temporary;
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use genesys_client::{GenesysClient, Organization};
@@ -26,6 +27,7 @@ pub use permissions::{probe_permissions, Grant, PermissionProbe};
 pub use report::{all_ok, failed_count, Check, IntegrationReport, Report, Status};
 
 use crate::aws::AwsClients;
+use crate::desired::AwsSpec;
 use crate::genesys::LiveIntegration;
 use crate::topics::Catalogue;
 use aws::{Broken, Destination};
@@ -39,6 +41,9 @@ pub struct DiagnoseOptions {
     pub aws_endpoint: Option<String>,
     /// Listen on each bus this long after the checks (`--probe`).
     pub probe_seconds: Option<u64>,
+    /// The config file's `[destination.aws]` by destination name, when doctor reads one: rules on
+    /// the bus it does not list are reported as unmanaged, and fixes follow its `associate`.
+    pub managed: Option<HashMap<String, AwsSpec>>,
 }
 
 /// The report when no session could be opened: a failed first link, with the reason.
@@ -101,6 +106,7 @@ async fn integration(
         account: &id.account,
         region: &id.region,
         source: id.source_name(org_id),
+        managed: options.managed.as_ref().and_then(|m| m.get(&live.name)),
     };
     // A broken AWS link ends the AWS walk; the probe still runs whenever the bus is there.
     let _ = walk_aws(&mut report, &dest, live).await;
@@ -126,8 +132,8 @@ async fn walk_aws(
     aws::account(report, dest)
         .await
         .inspect_err(|b| skip_next(report, CheckId::PartnerEventSource, b))?;
-    aws::partner_source(report, dest).await?;
-    aws::bus(report, dest)
+    let state = aws::partner_source(report, dest).await?;
+    aws::bus(report, dest, &state)
         .await
         .inspect_err(|b| skip_next(report, CheckId::Rules, b))?;
     let rules = aws::user_rules(report, dest).await?;

@@ -2,6 +2,7 @@
 //! EventBridge send for this rule (the "resource-based policy" pitfall: without it deliveries
 //! fail silently). Other target types are named but not checked.
 
+use crate::aws::policy_eval::Verdict;
 use crate::aws::rules::LiveRule;
 use crate::aws::sqs_policy;
 use crate::source_id::rule_arn;
@@ -64,12 +65,32 @@ async fn target(
             return;
         }
     };
-    match sqs_policy::allows(d.aws, &url, target, rule_arn).await {
-        Ok(true) => report.pass(at(), format!("queue exists and its policy lets rule {rule} send")),
-        Ok(false) => report.fail(
+    match sqs_policy::verdict(d.aws, &url, target, rule_arn).await {
+        Ok(Verdict::Allowed) => report.pass(at(), format!("queue exists and its policy lets rule {rule} send")),
+        Ok(Verdict::NotAllowed) => {
+            let by_hand = "add a statement allowing events.amazonaws.com sqs:SendMessage with aws:SourceArn = the rule's ARN";
+            let fix = match d.managed {
+                // gcbridge adds statements only for the rules it manages.
+                Some(spec) if !spec.rules.iter().any(|r| r.name == rule) => {
+                    format!("{by_hand} (gcbridge does not manage rule {rule})")
+                }
+                _ => format!("run gcbridge apply (it adds the statement), or {by_hand}"),
+            };
+            report.fail(
+                at(),
+                format!("the queue's policy does not let EventBridge (rule {rule}) send to it: deliveries fail silently"),
+                fix,
+            )
+        }
+        Ok(Verdict::Denied(statement)) => report.fail(
             at(),
-            format!("the queue's policy does not let EventBridge (rule {rule}) send to it: deliveries fail silently"),
-            "run gcbridge apply (it adds the statement), or add a statement allowing events.amazonaws.com sqs:SendMessage with aws:SourceArn = the rule's ARN",
+            format!("{statement} of the queue's policy explicitly denies EventBridge (rule {rule}) sqs:SendMessage: deliveries fail silently"),
+            "remove or narrow that Deny statement: an explicit Deny wins over any Allow, so adding one (gcbridge apply) cannot fix it",
+        ),
+        Ok(Verdict::Unknown(why)) => report.warn(
+            at(),
+            format!("cannot tell whether the queue's policy lets EventBridge (rule {rule}) send: {why}"),
+            Some("check that statement by hand (aws sqs get-queue-attributes --attribute-names Policy)".into()),
         ),
         Err(e) => report.fail(at(), e.to_string(), "check the AWS permissions sqs:GetQueueAttributes"),
     }

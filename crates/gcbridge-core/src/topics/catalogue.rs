@@ -34,10 +34,12 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// The topic families of this catalogue (see [`super::families()`]).
+    /// The topic families of this catalogue: the curated ones, then one per area of the catalogue.
     pub fn families(&self) -> &[Family] {
-        self.families
-            .get_or_init(|| super::families::families(self))
+        self.families.get_or_init(|| {
+            let ids: Vec<&str> = self.eventbridge_topics().map(|t| t.id.as_str()).collect();
+            super::families::families(&ids)
+        })
     }
 
     /// Builds the catalogue from the live `availabletopics` listing: (id, description, transports).

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use super::catalogue::Catalogue;
 use super::glob;
 
 /// A named group of topics, defined by glob patterns over the catalogue.
@@ -92,8 +91,9 @@ pub fn families_help() -> String {
     out
 }
 
-/// Every family available for `catalogue`: the curated ones, then one per second id segment.
-pub fn families(catalogue: &Catalogue) -> Vec<Family> {
+/// Every family available for a catalogue whose EventBridge topics are `eventbridge_ids`: the
+/// curated ones, then one per second id segment. (`Catalogue::families` keeps the result.)
+pub(super) fn families(eventbridge_ids: &[&str]) -> Vec<Family> {
     let mut out: BTreeMap<String, Family> = CURATED
         .iter()
         .map(|(name, description, patterns)| {
@@ -105,8 +105,8 @@ pub fn families(catalogue: &Catalogue) -> Vec<Family> {
             (name.to_string(), family)
         })
         .collect();
-    for topic in catalogue.eventbridge_topics() {
-        let mut parts = topic.id.split('.');
+    for id in eventbridge_ids {
+        let mut parts = id.split('.');
         let (Some("v2"), Some(segment)) = (parts.next(), parts.next()) else {
             continue;
         };
@@ -121,13 +121,14 @@ pub fn families(catalogue: &Catalogue) -> Vec<Family> {
     }
     // Families that match nothing in this catalogue would only confuse.
     out.into_values()
-        .filter(|f| catalogue.eventbridge_topics().any(|t| f.contains(&t.id)))
+        .filter(|f| eventbridge_ids.iter().any(|id| f.contains(id)))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::topics::Catalogue;
 
     #[test]
     fn the_help_names_every_curated_family_and_its_patterns() {
@@ -143,7 +144,7 @@ mod tests {
     #[test]
     fn curated_and_automatic_families_cover_the_catalogue() {
         let c = Catalogue::embedded();
-        let fams = families(&c);
+        let fams = c.families();
         let names: Vec<&str> = fams.iter().map(|f| f.name.as_str()).collect();
         for expected in [
             "conversation",

@@ -6,5 +6,5 @@ pub mod glob;
 mod selector;
 
 pub use catalogue::{Catalogue, TopicInfo};
-pub use families::{families, families_help, Family};
+pub use families::{families_help, Family};
 pub use selector::{expand, Selector, SelectorError};

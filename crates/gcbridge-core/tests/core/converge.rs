@@ -24,7 +24,7 @@ use serde_json::Value;
 /// moto's account for plain credentials: the tests act as this customer.
 const PUT_CONFIG: &str = "PUT /api/v2/integrations/{integrationId}/config/current";
 
-async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
+pub(crate) async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
     let config = SimConfig {
         activation_delay: Duration::from_millis(50),
         eventbridge_endpoint: eventbridge.map(String::from),
@@ -34,7 +34,7 @@ async fn sim(eventbridge: Option<&str>, faults: Vec<FaultRule>) -> RunningSim {
     sim::start(config).await
 }
 
-fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {
+pub(crate) fn destination(name: &str, aws: Option<AwsSpec>) -> Destination {
     Destination {
         name: name.into(),
         description: None,
@@ -66,7 +66,7 @@ fn spec_of(d: &Destination) -> DestinationSpec {
 }
 
 /// An AWS half that associates the bus and routes everything to a fresh SQS queue.
-async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
+pub(crate) async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
     let sqs = aws_sdk_sqs::Client::new(&sdk_config(moto, REGION).await);
     let queue = format!("q-{suffix}");
     sqs.create_queue().queue_name(&queue).send().await.unwrap();
@@ -90,7 +90,7 @@ async fn bus_exists(moto: &str, suffix: &str) -> bool {
     events.describe_event_bus().name(name).send().await.is_ok()
 }
 
-fn options(moto: Option<&str>, wait: Option<u64>) -> ConvergeOptions {
+pub(crate) fn options(moto: Option<&str>, wait: Option<u64>) -> ConvergeOptions {
     ConvergeOptions {
         wait: wait.map(Duration::from_secs),
         aws_endpoint: moto.map(String::from),
@@ -112,7 +112,7 @@ fn record(log: &Mutex<Vec<String>>, e: ConvergeEvent<'_>) {
 }
 
 /// Plans and carries out `desired`; the outcomes and the progress lines.
-async fn run(
+pub(crate) async fn run(
     c: &GenesysClient,
     desired: Desired<'_>,
     options: &ConvergeOptions,
@@ -123,7 +123,7 @@ async fn run(
     (outcomes, log.into_inner().unwrap())
 }
 
-fn all_ok(outcomes: &[DestinationOutcome]) -> bool {
+pub(crate) fn all_ok(outcomes: &[DestinationOutcome]) -> bool {
     outcomes.iter().all(DestinationOutcome::ok)
 }
 

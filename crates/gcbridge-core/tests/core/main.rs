@@ -7,6 +7,7 @@ mod common;
 
 mod api_variants;
 mod apply_against_sim;
+mod chain;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;

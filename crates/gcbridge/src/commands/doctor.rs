@@ -2,12 +2,15 @@
 //! every failure. Exit 0 only when every check passes. The chain itself is core's
 //! (`gcbridge_core::doctor::diagnose`); this file picks the org and integrations and prints.
 
+use std::collections::HashMap;
+
 use gcbridge_core::doctor::{self, DiagnoseOptions, IntegrationReport, Status};
+use gcbridge_core::AwsSpec;
 
 use crate::cli::{DoctorArgs, GlobalArgs, OutputFormat};
 use crate::failure::{CmdResult, Failure, EXIT_FAILURE, EXIT_USAGE};
 use crate::output::print_json;
-use crate::session::Session;
+use crate::session::{selected_org, Session};
 
 fn print_section(s: &IntegrationReport) {
     if let Some(name) = &s.integration {
@@ -34,6 +37,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
                 name: args.name.clone(),
                 aws_endpoint: global.aws_endpoint.clone(),
                 probe_seconds: args.probe,
+                managed: managed_rules(&args.select)?,
             };
             doctor::diagnose(
                 &session.client,
@@ -49,6 +53,18 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
         Err(f) => doctor::credentials_failed(&f.message),
     };
     finish(global, &sections)
+}
+
+/// With `-f FILE`, each destination's `[destination.aws]` of the selected org, by name.
+fn managed_rules(
+    select: &crate::cli::OrgSelect,
+) -> Result<Option<HashMap<String, AwsSpec>>, Failure> {
+    Ok(selected_org(select)?.map(|org| {
+        org.destinations
+            .into_iter()
+            .filter_map(|d| Some((d.name, d.aws?)))
+            .collect()
+    }))
 }
 
 fn finish(global: &GlobalArgs, sections: &[IntegrationReport]) -> CmdResult {

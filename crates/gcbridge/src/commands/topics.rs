@@ -1,6 +1,6 @@
 //! `gcbridge topics`: the live topic catalogue, filtered by text, family or glob.
 
-use gcbridge_core::topics::{families, glob, Selector};
+use gcbridge_core::topics::{glob, Selector};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, TopicsArgs};
@@ -18,7 +18,7 @@ struct TopicRow<'a> {
 pub async fn run(global: &GlobalArgs, args: &TopicsArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let catalogue = session.catalogue().await?;
-    let fams = families(&catalogue);
+    let fams = catalogue.families();
     let family_filter = match &args.family {
         None => None,
         Some(text) => {

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use crate::common::*;
 use gcbridge_testkit::{moto, sqs};
-use genesys_sim::SimConfig;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -78,24 +77,7 @@ impl World {
 }
 
 fn failed_checks(out: &Output) -> Vec<String> {
-    let Ok(doc) = serde_json::from_str::<Value>(&out.stdout) else {
-        return vec![format!("(not JSON) {out:?}")];
-    };
-    doc["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["checks"].as_array().unwrap().clone())
-        .filter(|c| c["status"] == "fail")
-        .map(|c| {
-            format!(
-                "{}: {} | fix: {}",
-                c["check"].as_str().unwrap(),
-                c["detail"].as_str().unwrap(),
-                c["fix"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
+    doctor_checks(out, "fail")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -103,12 +85,7 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with(SimConfig {
-        activation_delay: Duration::from_millis(100),
-        eventbridge_endpoint: Some(moto.clone()),
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = sim_with_moto(&moto).await;
     let url = sim.base_url();
     let config = moto::sdk_config(&moto, "us-east-1").await;
     let sqs = aws_sdk_sqs::Client::new(&config);
@@ -143,15 +120,7 @@ targets = ["{queue_arn}"]
         ),
     )
     .unwrap();
-    let env = vec![
-        ("GENESYS_API_URL".to_string(), url.clone()),
-        ("GENESYS_CLIENT_ID".to_string(), ADMIN.to_string()),
-        ("GENESYS_CLIENT_SECRET".to_string(), SECRET.to_string()),
-        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
-        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
-        ("AWS_REGION".to_string(), "us-east-1".to_string()),
-        ("AWS_MAX_ATTEMPTS".to_string(), "2".to_string()),
-    ];
+    let env = moto_env(&url);
     let w = World {
         _sim: sim,
         url: url.clone(),

@@ -6,6 +6,7 @@ mod common;
 mod api_check;
 mod aws;
 mod bad_input;
+mod chain;
 mod corpus;
 mod fault_matrix;
 mod fleet;

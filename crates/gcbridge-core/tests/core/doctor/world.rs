@@ -75,6 +75,7 @@ impl World {
             name: name.map(String::from),
             aws_endpoint: Some(self.aws_endpoint.clone()),
             probe_seconds: probe,
+            ..DiagnoseOptions::default()
         };
         let catalogue = async {
             let topics = client.available_topics_brief().await.unwrap();

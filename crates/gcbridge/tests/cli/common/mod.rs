@@ -62,6 +62,57 @@ pub fn env_for<'a>(url: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
+/// The emulator playing Genesys's partner side against moto at `moto` (integrations active
+/// after 100 ms), for the AWS half end to end.
+pub async fn sim_with_moto(moto: &str) -> RunningSim {
+    sim_with(genesys_sim::SimConfig {
+        activation_delay: Duration::from_millis(100),
+        eventbridge_endpoint: Some(moto.to_string()),
+        ..genesys_sim::SimConfig::default()
+    })
+    .await
+}
+
+/// The env of gcbridge against the emulator at `url` as its admin and moto with the static test
+/// keys in us-east-1.
+pub fn moto_env(url: &str) -> Vec<(String, String)> {
+    let mut env: Vec<(&str, &str)> = env_for(url, ADMIN);
+    env.extend([
+        ("AWS_ACCESS_KEY_ID", gcbridge_testkit::moto::TEST_KEY_ID),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            gcbridge_testkit::moto::TEST_SECRET_KEY,
+        ),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_MAX_ATTEMPTS", "2"),
+    ]);
+    env.into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// doctor's JSON checks with `status` ("fail", "warn", ...), as "label: detail | fix: fix".
+pub fn doctor_checks(out: &Output, status: &str) -> Vec<String> {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&out.stdout) else {
+        return vec![format!("(not JSON) {out:?}")];
+    };
+    doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["checks"].as_array().unwrap().clone())
+        .filter(|c| c["status"] == status)
+        .map(|c| {
+            format!(
+                "{}: {} | fix: {}",
+                c["check"].as_str().unwrap(),
+                c["detail"].as_str().unwrap(),
+                c["fix"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
 /// One emulator, one working directory and the env gcbridge runs with there.
 pub struct World {
     pub sim: RunningSim,
