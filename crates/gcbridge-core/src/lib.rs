@@ -49,7 +49,7 @@ pub use genesys::{
     apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label,
     token_lifetime, topic_set, wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change,
     ChangeKind, ConflictRetry, FieldChange, LiveIntegration, Outcome, Plan, PollBackoff, Step,
-    SuffixError, Unmanaged, DEFAULT_CONCURRENCY,
+    SuffixError, Unmanaged, WaitError, DEFAULT_CONCURRENCY,
 };
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};
