@@ -26,8 +26,9 @@ pub mod topics;
 pub use aws::{
     apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
     check_rule_name, cleanup_listeners, parse_partner_arn, parse_target, partner_bus_arn, plan_aws,
-    plan_aws_destroy, sweep_expired_temporary, temporary_lifetime, ArnKind, AwsAction, AwsClients,
-    AwsError, AwsPlan, PartnerArn, SourceState, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
+    plan_aws_destroy, sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError,
+    ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, AwsRegionError, PartnerArn, PatternError,
+    RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
     carry_out, plan_org, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent, ConvergeOptions,
@@ -48,7 +49,7 @@ pub use genesys::{
     apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label,
     token_lifetime, topic_set, wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change,
     ChangeKind, ConflictRetry, FieldChange, LiveIntegration, Outcome, Plan, PollBackoff, Step,
-    Unmanaged, DEFAULT_CONCURRENCY,
+    SuffixError, Unmanaged, WaitError, DEFAULT_CONCURRENCY,
 };
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};

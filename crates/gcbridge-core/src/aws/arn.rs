@@ -6,8 +6,8 @@
 //! the partner event source ARN and the tutorial's `partner-event-bus/...` form and derive the three
 //! values from it.
 
-use super::ids::{check_aws_account_id, check_aws_region};
-use crate::genesys::check_event_source_suffix;
+use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
+use crate::genesys::{check_event_source_suffix, SuffixError};
 use crate::source_id::PARTNER_PREFIX;
 
 /// What an ARN says about a destination.
@@ -52,28 +52,70 @@ impl PartnerArn {
     }
 }
 
+const SHAPE: &str =
+    "expected arn:aws:events:REGION:ACCOUNT:event-bus/aws.partner/genesys.com/cloud/ORGID/SUFFIX";
+
+/// Why a partner ARN was refused; every variant carries the ARN as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    #[error("\"{arn}\" is not an ARN; {}", SHAPE)]
+    NotAnArn { arn: String },
+    #[error("\"{arn}\": unknown partition \"{partition}\"; {}", SHAPE)]
+    UnknownPartition { arn: String, partition: String },
+    #[error(
+        "\"{arn}\" is an ARN of service \"{service}\", not of EventBridge (\"events\"); {}",
+        SHAPE
+    )]
+    NotEventBridge { arn: String, service: String },
+    #[error("\"{arn}\": region {error}")]
+    Region { arn: String, error: AwsRegionError },
+    /// `resource_type` is the resource part up to its first `/` (`rule`, `api-destination`).
+    #[error(
+        "\"{arn}\" names a \"{resource_type}\", not an event bus or partner event source; {}",
+        SHAPE
+    )]
+    NotABusOrSource { arn: String, resource_type: String },
+    /// A bus or source whose name does not start with [`PARTNER_PREFIX`].
+    #[error("\"{arn}\" is not a Genesys Cloud partner bus: its name must start with \"{}\" \
+             (the bus that Genesys feeds is created from the partner event source, not a custom or default bus); {}", PARTNER_PREFIX, SHAPE)]
+    NotPartner { arn: String },
+    #[error("\"{arn}\" lacks the org id or the suffix; {}", SHAPE)]
+    NoOrgOrSuffix { arn: String },
+    #[error("\"{arn}\": suffix {error}")]
+    Suffix { arn: String, error: SuffixError },
+    #[error("\"{arn}\": account {error}")]
+    Account { arn: String, error: AccountIdError },
+    /// An event bus ARN (only source ARNs may leave the account out) with no account.
+    #[error("\"{arn}\" has no account id; {}", SHAPE)]
+    NoAccount { arn: String },
+}
+
 /// Parses a partner event bus / event source ARN. Errors say which part is wrong and what the ARN
 /// should look like.
-pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, String> {
-    const SHAPE: &str =
-        "expected arn:aws:events:REGION:ACCOUNT:event-bus/aws.partner/genesys.com/cloud/ORGID/SUFFIX";
+pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, ArnError> {
+    let owned = || arn.to_string();
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" {
-        return Err(format!("\"{arn}\" is not an ARN; {SHAPE}"));
+        return Err(ArnError::NotAnArn { arn: owned() });
     }
     let (partition, service, region, account, resource) =
         (parts[1], parts[2], parts[3], parts[4], parts[5]);
     if !matches!(partition, "aws" | "aws-us-gov" | "aws-cn") {
-        return Err(format!(
-            "\"{arn}\": unknown partition \"{partition}\"; {SHAPE}"
-        ));
+        return Err(ArnError::UnknownPartition {
+            arn: owned(),
+            partition: partition.to_string(),
+        });
     }
     if service != "events" {
-        return Err(format!(
-            "\"{arn}\" is an ARN of service \"{service}\", not of EventBridge (\"events\"); {SHAPE}"
-        ));
+        return Err(ArnError::NotEventBridge {
+            arn: owned(),
+            service: service.to_string(),
+        });
     }
-    check_aws_region(region).map_err(|e| format!("\"{arn}\": region {e}"))?;
+    check_aws_region(region).map_err(|error| ArnError::Region {
+        arn: owned(),
+        error,
+    })?;
     let (kind, name) = if let Some(rest) = resource.strip_prefix("event-bus/") {
         (ArnKind::EventBus, rest)
     } else if let Some(rest) = resource.strip_prefix("event-source/") {
@@ -81,32 +123,35 @@ pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, String> {
     } else if let Some(rest) = resource.strip_prefix("partner-event-bus/") {
         (ArnKind::TutorialPartnerEventBus, rest)
     } else {
-        return Err(format!(
-            "\"{arn}\" names a \"{}\", not an event bus or partner event source; {SHAPE}",
-            resource.split('/').next().unwrap_or(resource)
-        ));
+        return Err(ArnError::NotABusOrSource {
+            arn: owned(),
+            resource_type: resource.split('/').next().unwrap_or(resource).to_string(),
+        });
     };
     let Some(tail) = name.strip_prefix(PARTNER_PREFIX) else {
-        return Err(format!(
-            "\"{arn}\" is not a Genesys Cloud partner bus: its name must start with \"{PARTNER_PREFIX}\" \
-             (the bus that Genesys feeds is created from the partner event source, not a custom or default bus); {SHAPE}"
-        ));
+        return Err(ArnError::NotPartner { arn: owned() });
     };
     let mut pieces = tail.splitn(2, '/');
     let org_id = pieces.next().unwrap_or_default();
     let suffix = pieces.next().unwrap_or_default();
     if org_id.is_empty() || suffix.is_empty() {
-        return Err(format!("\"{arn}\" lacks the org id or the suffix; {SHAPE}"));
+        return Err(ArnError::NoOrgOrSuffix { arn: owned() });
     }
-    check_event_source_suffix(suffix).map_err(|e| format!("\"{arn}\": suffix {e}"))?;
+    check_event_source_suffix(suffix).map_err(|error| ArnError::Suffix {
+        arn: owned(),
+        error,
+    })?;
     let account_id = if account.is_empty() {
         None
     } else {
-        check_aws_account_id(account).map_err(|e| format!("\"{arn}\": account {e}"))?;
+        check_aws_account_id(account).map_err(|error| ArnError::Account {
+            arn: owned(),
+            error,
+        })?;
         Some(account.to_string())
     };
     if account_id.is_none() && kind != ArnKind::EventSource {
-        return Err(format!("\"{arn}\" has no account id; {SHAPE}"));
+        return Err(ArnError::NoAccount { arn: owned() });
     }
     Ok(PartnerArn {
         region: region.to_string(),
@@ -162,8 +207,70 @@ mod tests {
             ("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/", "suffix"),
             ("arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/a b", "suffix"),
         ] {
-            let err = parse_partner_arn(arn).unwrap_err();
+            let err = parse_partner_arn(arn).unwrap_err().to_string();
             assert!(err.contains(needle), "{arn}: {err}");
         }
+    }
+
+    #[test]
+    fn arn_errors_say_which_part_is_wrong() {
+        let err = |arn: &str| parse_partner_arn(arn).unwrap_err();
+        let bus = |tail: &str| format!("arn:aws:events:us-east-1:123456789012:{tail}");
+        assert!(matches!(err("not-an-arn"), ArnError::NotAnArn { .. }));
+        assert!(matches!(
+            err("arn:aws-x:events:us-east-1:1:event-bus/x"),
+            ArnError::UnknownPartition { partition, .. } if partition == "aws-x"
+        ));
+        assert!(matches!(
+            err("arn:aws:sqs:us-east-1:123456789012:q"),
+            ArnError::NotEventBridge { service, .. } if service == "sqs"
+        ));
+        assert!(matches!(
+            err("arn:aws:events:US_EAST_1:123456789012:event-bus/x"),
+            ArnError::Region {
+                error: AwsRegionError::WrongCase { .. },
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(&bus("rule/x")),
+            ArnError::NotABusOrSource { resource_type, .. } if resource_type == "rule"
+        ));
+        assert!(matches!(
+            err(&bus("event-bus/default")),
+            ArnError::NotPartner { .. }
+        ));
+        let partner = |tail: &str| bus(&format!("event-bus/{PARTNER_PREFIX}{tail}"));
+        assert!(matches!(
+            err(&partner("o/")),
+            ArnError::NoOrgOrSuffix { .. }
+        ));
+        assert!(matches!(
+            err(&partner("o/a b")),
+            ArnError::Suffix {
+                error: SuffixError::BadChar { bad: ' ', .. },
+                ..
+            }
+        ));
+        let short = format!("arn:aws:events:us-east-1:1234:event-bus/{PARTNER_PREFIX}o/s");
+        assert!(matches!(
+            err(&short),
+            ArnError::Account { error: AccountIdError::NotTwelveDigits { id }, .. } if id == "1234"
+        ));
+        let no_account = format!("arn:aws:events:us-east-1::event-bus/{PARTNER_PREFIX}o/s");
+        assert_eq!(
+            err(&no_account),
+            ArnError::NoAccount {
+                arn: no_account.clone()
+            }
+        );
+        assert_eq!(
+            err(&bus("event-bus/default")).to_string(),
+            format!(
+                "\"{}\" is not a Genesys Cloud partner bus: its name must start with \"{PARTNER_PREFIX}\" \
+                 (the bus that Genesys feeds is created from the partner event source, not a custom or default bus); {SHAPE}",
+                bus("event-bus/default")
+            )
+        );
     }
 }

@@ -56,27 +56,49 @@ pub fn is_well_formed_aws_region(code: &str) -> bool {
         && !number.starts_with('0')
 }
 
+/// Why a region code was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AwsRegionError {
+    /// A region code in the wrong case or with `_` for `-`: `fixed` is the code meant.
+    #[error("\"{code}\" is not an AWS region code; write it as \"{fixed}\"")]
+    WrongCase { code: String, fixed: String },
+    /// Not the shape of a region code; `suggestions` are the closest known codes (maybe none).
+    #[error(
+        "\"{code}\" is not an AWS region code (like \"us-east-1\"){}",
+        did_you_mean(suggestions)
+    )]
+    NotACode {
+        code: String,
+        suggestions: Vec<String>,
+    },
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let items: Vec<&str> = suggestions.iter().map(String::as_str).collect();
+    format!("; did you mean {}?", crate::suggest::quoted_list(&items))
+}
+
 /// Checks an AWS region code: a known or well-formed one is accepted (see
 /// [`aws_region_warning`] for the second), a malformed one is explained with the fix.
-pub fn check_aws_region(code: &str) -> Result<(), String> {
+pub fn check_aws_region(code: &str) -> Result<(), AwsRegionError> {
     if is_known_aws_region(code) || is_well_formed_aws_region(code) {
         return Ok(());
     }
     let lowered = code.trim().to_ascii_lowercase().replace('_', "-");
     if is_known_aws_region(&lowered) || is_well_formed_aws_region(&lowered) {
-        return Err(format!(
-            "\"{code}\" is not an AWS region code; write it as \"{lowered}\""
-        ));
+        return Err(AwsRegionError::WrongCase {
+            code: code.to_string(),
+            fixed: lowered,
+        });
     }
     let closest = crate::suggest::closest(code, aws_regions().iter().copied(), 3);
-    let mut msg = format!("\"{code}\" is not an AWS region code (like \"us-east-1\")");
-    if !closest.is_empty() {
-        msg.push_str(&format!(
-            "; did you mean {}?",
-            crate::suggest::quoted_list(&closest)
-        ));
-    }
-    Err(msg)
+    Err(AwsRegionError::NotACode {
+        code: code.to_string(),
+        suggestions: closest.into_iter().map(String::from).collect(),
+    })
 }
 
 /// The warning for a well-formed region code outside the bundled list (a region newer than this
@@ -96,14 +118,19 @@ pub fn aws_region_warning(code: &str) -> Option<String> {
     ))
 }
 
+/// Why an account id was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountIdError {
+    #[error("\"{id}\" is not an AWS account id: it must be exactly 12 digits (keep leading zeros, and quote it in TOML)")]
+    NotTwelveDigits { id: String },
+}
+
 /// Checks an AWS account id: exactly 12 digits.
-pub fn check_aws_account_id(id: &str) -> Result<(), String> {
+pub fn check_aws_account_id(id: &str) -> Result<(), AccountIdError> {
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(format!(
-            "\"{id}\" is not an AWS account id: it must be exactly 12 digits (keep leading zeros, and quote it in TOML)"
-        ))
+        Err(AccountIdError::NotTwelveDigits { id: id.to_string() })
     }
 }
 
@@ -114,9 +141,9 @@ mod tests {
     #[test]
     fn regions_are_checked_with_suggestions() {
         assert!(check_aws_region("eu-west-1").is_ok());
-        let err = check_aws_region("eu-wset-1").unwrap_err();
+        let err = check_aws_region("eu-wset-1").unwrap_err().to_string();
         assert!(err.contains("eu-west-1"), "{err}");
-        let err = check_aws_region("US_EAST_1").unwrap_err();
+        let err = check_aws_region("US_EAST_1").unwrap_err().to_string();
         assert!(err.contains("\"us-east-1\""), "{err}");
     }
 
@@ -147,7 +174,7 @@ mod tests {
             assert!(check_aws_region(bad).is_err(), "{bad}");
             assert_eq!(aws_region_warning(bad), None, "{bad}");
         }
-        let err = check_aws_region("AP_SOUTHEAST_5").unwrap_err();
+        let err = check_aws_region("AP_SOUTHEAST_5").unwrap_err().to_string();
         assert!(err.contains("\"ap-southeast-5\""), "{err}");
     }
 
@@ -156,5 +183,43 @@ mod tests {
         assert!(check_aws_account_id("012345678901").is_ok());
         assert!(check_aws_account_id("12345678901").is_err());
         assert!(check_aws_account_id("12345678901a").is_err());
+    }
+
+    #[test]
+    fn region_errors_carry_the_fix() {
+        assert_eq!(
+            check_aws_region("US_EAST_1"),
+            Err(AwsRegionError::WrongCase {
+                code: "US_EAST_1".into(),
+                fixed: "us-east-1".into()
+            })
+        );
+        match check_aws_region("eu-wset-1") {
+            Err(AwsRegionError::NotACode { code, suggestions }) => {
+                assert_eq!(code, "eu-wset-1");
+                assert!(
+                    suggestions.iter().any(|s| s == "eu-west-1"),
+                    "{suggestions:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match check_aws_region("mypurecloud.com") {
+            Err(AwsRegionError::NotACode { suggestions, .. }) => assert!(suggestions.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        let e = check_aws_region("mypurecloud.com").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "\"mypurecloud.com\" is not an AWS region code (like \"us-east-1\")"
+        );
+    }
+
+    #[test]
+    fn account_id_errors_name_the_id() {
+        assert_eq!(
+            check_aws_account_id("1234"),
+            Err(AccountIdError::NotTwelveDigits { id: "1234".into() })
+        );
     }
 }

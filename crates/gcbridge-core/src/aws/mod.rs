@@ -23,15 +23,18 @@ mod targets;
 pub(crate) mod temporary;
 
 pub use apply::apply_aws;
-pub use arn::{parse_partner_arn, ArnKind, PartnerArn};
+pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub use clients::AwsClients;
 pub use error::AwsError;
-pub use ids::{aws_region_warning, aws_regions, check_aws_account_id, check_aws_region};
+pub use ids::{
+    aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
+    AwsRegionError,
+};
 pub use listener::{cleanup_all as cleanup_listeners, TempListener};
 pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub(crate) use pattern::toml_to_json;
-pub use pattern::{canonical_pattern, DEFAULT_PATTERN};
+pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
 pub use sweep::sweep_expired as sweep_expired_temporary;
-pub use targets::{check_rule_name, parse_target};
+pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};
 pub use temporary::{lifetime as temporary_lifetime, TTL_VAR as TEMPORARY_TTL_VAR};

@@ -26,7 +26,7 @@ impl Ctx<'_> {
             let r = r.get_ref();
             let name = r.name.get_ref();
             if let Err(e) = check_rule_name(name) {
-                errors.push(self.diag(&r.name, &label("aws.rule name"), e, None));
+                errors.push(self.diag(&r.name, &label("aws.rule name"), e.to_string(), None));
             }
             if let Some(first) = names.insert(name.clone(), self.line(r.name.span().start)) {
                 errors.push(self.diag(
@@ -96,7 +96,7 @@ impl Ctx<'_> {
                 .map_err(|e| format!("is not valid JSON: {e}")),
             other => Ok(toml_to_json(other)),
         };
-        match json.and_then(|j| canonical_pattern(&j)) {
+        match json.and_then(|j| canonical_pattern(&j).map_err(|e| e.to_string())) {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.push(self.diag(
@@ -135,7 +135,7 @@ impl Ctx<'_> {
                     }
                     targets.push(spec);
                 }
-                Err(e) => errors.push(self.diag(t, &field, e, None)),
+                Err(e) => errors.push(self.diag(t, &field, e.to_string(), None)),
             }
         }
         targets

@@ -148,7 +148,7 @@ impl DestinationInput {
         let arn = match parse_partner_arn(&arn_field.value) {
             Ok(arn) => arn,
             Err(e) => {
-                errors.push(diag(arn_field, e, None));
+                errors.push(diag(arn_field, e.to_string(), None));
                 return self.identity_as_given();
             }
         };
@@ -236,18 +236,18 @@ impl DestinationInput {
     fn check_identity_values(&self, mut id: Identity, errors: &mut Vec<Diagnostic>) -> Identity {
         if let Some(f) = &self.aws_account_id {
             if let Err(e) = check_aws_account_id(&f.value) {
-                errors.push(diag(f, e, None));
+                errors.push(diag(f, e.to_string(), None));
                 id.account = None;
             }
         }
         if let Some(f) = &self.aws_region {
             if let Err(e) = check_aws_region(&f.value) {
-                errors.push(diag(f, e, None));
+                errors.push(diag(f, e.to_string(), None));
             }
         }
         if let Some(f) = &self.event_source_suffix {
             if let Err(e) = check_event_source_suffix(&f.value) {
-                errors.push(diag(f, e, None));
+                errors.push(diag(f, e.to_string(), None));
             }
         }
         id

@@ -119,7 +119,7 @@ async fn wait_unchanged(
             integration_id: Some(id.clone()),
             steps_done: vec![],
             reported_state: r.as_ref().ok().cloned(),
-            error: r.err(),
+            error: r.err().map(|e| e.to_string()),
         });
     }
     out

@@ -17,7 +17,7 @@ use super::config_write::{put_config, ConflictRetry};
 pub use super::event::ApplyEvent;
 use super::live::read_live;
 use super::plan::{Change, ChangeKind, Plan, Step};
-use super::wait::{wait_active_with, PollBackoff};
+use super::wait::{wait_active_with, PollBackoff, WaitError};
 
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -86,7 +86,7 @@ pub async fn apply_plan(
                     error: None,
                 };
                 if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
-                    outcome.error = Some(e);
+                    outcome.error = Some(e.to_string());
                 }
                 outcome
             }),
@@ -102,7 +102,7 @@ async fn execute(
     options: &ApplyOptions,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
     outcome: &mut Outcome,
-) -> Result<(), String> {
+) -> Result<(), ChangeError> {
     let name = change.name.as_str();
     let mut id = change.integration_id.clone();
     for &step in &change.steps {
@@ -113,8 +113,8 @@ async fn execute(
         run_step(client, change, step, &mut id, options, observe, outcome)
             .await
             .map_err(|e| match e {
-                StepError::Client(e) => format!("{} failed: {e}", step_label(step)),
-                internal => internal.to_string(),
+                StepError::Client(error) => ChangeError::Step { step, error },
+                StepError::Internal(what) => ChangeError::Internal(what),
             })?;
         #[cfg(debug_assertions)]
         crate::test_hooks::after_write();
@@ -130,6 +130,18 @@ async fn execute(
         outcome.reported_state = Some(state);
     }
     Ok(())
+}
+
+/// Why a change stopped: a step failed, or `--wait` did not see ACTIVE. Rendered into
+/// [`Outcome::error`].
+#[derive(Debug, thiserror::Error)]
+enum ChangeError {
+    #[error("{} failed: {error}", step_label(*step))]
+    Step { step: Step, error: ClientError },
+    #[error("internal: {0}")]
+    Internal(&'static str),
+    #[error(transparent)]
+    Wait(#[from] WaitError),
 }
 
 /// Why one step failed: the API refused it, or the plan was inconsistent (a bug, never input).

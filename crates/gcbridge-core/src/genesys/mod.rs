@@ -21,6 +21,6 @@ pub use config_write::ConflictRetry;
 pub use destroy_plan::destroy_plan;
 pub use live::{read_live, LiveIntegration};
 pub use plan::{plan, topic_set, Change, ChangeKind, FieldChange, Plan, Step, Unmanaged};
-pub use suffix::check_event_source_suffix;
+pub use suffix::{check_event_source_suffix, SuffixError};
 pub use token::token_lifetime;
-pub use wait::{wait_active, wait_active_with, PollBackoff};
+pub use wait::{wait_active, wait_active_with, PollBackoff, WaitError};

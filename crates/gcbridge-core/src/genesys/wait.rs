@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use genesys_client::GenesysClient;
+use genesys_client::{Error as ClientError, GenesysClient};
 
 use super::event::ApplyEvent;
 
@@ -34,6 +34,24 @@ impl PollBackoff {
     }
 }
 
+/// Why `--wait` ended without ACTIVE.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// Reading the integration failed.
+    #[error("reading the state failed: {0}")]
+    Client(ClientError),
+    /// The integration reports ERROR; `detail` is its message (or "no detail given").
+    #[error("the integration reports ERROR: {detail}")]
+    Failed { detail: String },
+    /// Still `last_state` when the time was up; `destination` names it for the hint.
+    #[error("still {last_state} after {}s; raise --wait-timeout or check `gcbridge status {destination}`", after.as_secs())]
+    TimedOut {
+        destination: String,
+        after: Duration,
+        last_state: String,
+    },
+}
+
 /// Polls until the integration reports ACTIVE (Ok), ERROR (Err with its detail) or the time is up.
 pub async fn wait_active(
     client: &GenesysClient,
@@ -41,7 +59,7 @@ pub async fn wait_active(
     name: &str,
     limit: Duration,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-) -> Result<String, String> {
+) -> Result<String, WaitError> {
     wait_active_with(client, id, name, limit, &PollBackoff::default(), observe).await
 }
 
@@ -53,7 +71,7 @@ pub async fn wait_active_with(
     limit: Duration,
     backoff: &PollBackoff,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-) -> Result<String, String> {
+) -> Result<String, WaitError> {
     let started = Instant::now();
     let mut last = String::from("unknown");
     let mut pause = backoff.first;
@@ -61,7 +79,7 @@ pub async fn wait_active_with(
         let i = client
             .get_integration(id)
             .await
-            .map_err(|e| format!("reading the state failed: {e}"))?;
+            .map_err(WaitError::Client)?;
         if let Some(r) = &i.reported_state {
             if r.code != last {
                 last = r.code.clone();
@@ -78,17 +96,18 @@ pub async fn wait_active_with(
                         .as_ref()
                         .and_then(|d| d.message.clone().or_else(|| d.message_with_params.clone()))
                         .unwrap_or_else(|| "no detail given".into());
-                    return Err(format!("the integration reports ERROR: {detail}"));
+                    return Err(WaitError::Failed { detail });
                 }
                 _ => {}
             }
         }
         let elapsed = started.elapsed();
         if elapsed >= limit {
-            return Err(format!(
-                "still {last} after {}s; raise --wait-timeout or check `gcbridge status {name}`",
-                limit.as_secs()
-            ));
+            return Err(WaitError::TimedOut {
+                destination: name.to_string(),
+                after: limit,
+                last_state: last,
+            });
         }
         tokio::time::sleep(pause.min(limit - elapsed)).await;
         pause = backoff.next(pause);
@@ -112,5 +131,25 @@ mod tests {
         assert_eq!(seen[1], Duration::from_millis(1500));
         assert!(seen.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(*seen.last().unwrap(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn wait_errors_read_as_before() {
+        let timed_out = WaitError::TimedOut {
+            destination: "prod".into(),
+            after: Duration::from_millis(30_500),
+            last_state: "ACTIVATING".into(),
+        };
+        assert_eq!(
+            timed_out.to_string(),
+            "still ACTIVATING after 30s; raise --wait-timeout or check `gcbridge status prod`"
+        );
+        let failed = WaitError::Failed {
+            detail: "no detail given".into(),
+        };
+        assert_eq!(
+            failed.to_string(),
+            "the integration reports ERROR: no detail given"
+        );
     }
 }

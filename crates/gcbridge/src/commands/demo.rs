@@ -225,7 +225,7 @@ async fn create_and_enable(
     steps.last = Instant::now();
     let state = wait_active(client, &id, NAME, Duration::from_secs(30), &|_| {})
         .await
-        .map_err(Failure::failed)?;
+        .map_err(|e| Failure::failed(e.to_string()))?;
     steps.record("wait for ACTIVE", format!("reportedState {state}"));
     Ok(id)
 }
