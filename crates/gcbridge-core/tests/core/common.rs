@@ -4,6 +4,8 @@
 
 use std::sync::Once;
 
+use gcbridge_core::{canonical_pattern, parse_target, AwsSpec, RuleSpec};
+
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, Secret,
 };
@@ -54,4 +56,19 @@ pub fn static_aws_env() {
         std::env::remove_var("AWS_SESSION_TOKEN");
         std::env::remove_var("AWS_PROFILE");
     });
+}
+
+/// An AWS half that associates the bus and sends what `pattern` (JSON text) matches to one queue.
+pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
+    let pattern: serde_json::Value = serde_json::from_str(pattern).unwrap();
+    AwsSpec {
+        associate: true,
+        rules: vec![RuleSpec {
+            name: "to-queue".into(),
+            description: None,
+            enabled: true,
+            event_pattern: canonical_pattern(&pattern).unwrap(),
+            targets: vec![parse_target(queue_arn, REGION).unwrap()],
+        }],
+    }
 }

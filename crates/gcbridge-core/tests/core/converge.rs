@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use gcbridge_core::config::Origin;
 use gcbridge_core::{
-    canonical_pattern, carry_out, parse_target, plan_org, topic_set, ApplyEvent, AwsSpec,
-    ChangeKind, ConvergeEvent, ConvergeOptions, Desired, Destination, DestinationOutcome,
-    DestinationSpec, Half, RuleSpec, SkipReason, DEFAULT_PATTERN,
+    carry_out, plan_org, topic_set, ApplyEvent, AwsSpec, ChangeKind, ConvergeEvent,
+    ConvergeOptions, Desired, Destination, DestinationOutcome, DestinationSpec, Half, SkipReason,
+    DEFAULT_PATTERN,
 };
 use gcbridge_testkit::moto::{sdk_config, unique};
 use gcbridge_testkit::sim;
 
-use crate::common::{client, moto, ACCOUNT, REGION};
+use crate::common::{client, moto, routed, ACCOUNT, REGION};
 use genesys_client::GenesysClient;
 use genesys_sim::{FaultKind, FaultRule, RunningSim, SimConfig, DEFAULT_ORG_ID};
 use serde_json::Value;
@@ -70,18 +70,10 @@ pub(crate) async fn aws_half(moto: &str, suffix: &str) -> AwsSpec {
     let sqs = aws_sdk_sqs::Client::new(&sdk_config(moto, REGION).await);
     let queue = format!("q-{suffix}");
     sqs.create_queue().queue_name(&queue).send().await.unwrap();
-    let arn = format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}");
-    let pattern = canonical_pattern(&serde_json::from_str(DEFAULT_PATTERN).unwrap()).unwrap();
-    AwsSpec {
-        associate: true,
-        rules: vec![RuleSpec {
-            name: "to-queue".into(),
-            description: None,
-            enabled: true,
-            event_pattern: pattern,
-            targets: vec![parse_target(&arn, REGION).unwrap()],
-        }],
-    }
+    routed(
+        DEFAULT_PATTERN,
+        &format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}"),
+    )
 }
 
 async fn bus_exists(moto: &str, suffix: &str) -> bool {

@@ -9,13 +9,13 @@ use gcbridge_core::config::Origin;
 use gcbridge_core::doctor::{self, CheckId, DiagnoseOptions, IntegrationReport, Status};
 use gcbridge_core::topics::Catalogue;
 use gcbridge_core::{
-    apply_aws, apply_plan, canonical_pattern, parse_target, plan, plan_aws, read_live, topic_set,
-    ApplyOptions, AwsClients, AwsSpec, Destination, RuleSpec,
+    apply_aws, apply_plan, plan, plan_aws, read_live, topic_set, ApplyOptions, AwsClients, AwsSpec,
+    Destination,
 };
 use genesys_client::{GenesysClient, Organization};
 use genesys_sim::{RunningSim, SimConfig};
 
-pub use crate::common::{client_as as client, moto, static_aws_env, ACCOUNT, REGION};
+pub use crate::common::{client_as as client, moto, routed, static_aws_env, ACCOUNT, REGION};
 pub use gcbridge_testkit::moto::unique;
 
 pub const TOPICS: [&str; 2] = [
@@ -196,20 +196,6 @@ pub fn destination(suffix: &str, enabled: bool, aws: Option<AwsSpec>) -> Destina
         topics: topic_set(TOPICS),
         origin: Origin::Flag,
         aws,
-    }
-}
-
-pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
-    let pattern: serde_json::Value = serde_json::from_str(pattern).unwrap();
-    AwsSpec {
-        associate: true,
-        rules: vec![RuleSpec {
-            name: "to-queue".into(),
-            description: None,
-            enabled: true,
-            event_pattern: canonical_pattern(&pattern).unwrap(),
-            targets: vec![parse_target(queue_arn, REGION).unwrap()],
-        }],
     }
 }
 
