@@ -81,6 +81,16 @@ impl OrgPlan {
         self.aws.iter().map(|a| a.plan.actions.len()).sum()
     }
 
+    /// Removes what `tail` or `doctor --probe` left on this org's partner buses (a SIGKILL, a power
+    /// loss) and has expired; one line per resource, saying what was removed or could not be.
+    pub async fn sweep_expired_temporary(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for part in self.aws.iter().filter(|p| p.plan.bus_exists) {
+            lines.extend(crate::aws::sweep::sweep_expired(&part.clients, &part.plan.source).await);
+        }
+        lines
+    }
+
     /// The Genesys steps a carry-out will take (for progress bars).
     pub fn genesys_step_count(&self) -> usize {
         self.genesys.changes.iter().map(|c| c.steps.len()).sum()

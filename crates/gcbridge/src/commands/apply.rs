@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gcbridge_core::{sweep_expired_temporary, ConvergeOptions, Mode};
+use gcbridge_core::{ConvergeOptions, Mode};
 
 use super::carry_out::{carry_out, How};
 use crate::cli::{ApplyArgs, GlobalArgs};
@@ -27,12 +27,9 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     };
     let parallel = usize::from(args.parallel);
     let planned = fleet::plan_all(&targets, parallel, Mode::Converge, &options).await;
-    // Temporary queues and rules of tail or doctor --probe that a SIGKILL left and that expired.
-    for part in planned.iter().flatten().flat_map(|p| &p.plan.aws) {
-        if part.plan.bus_exists {
-            for line in sweep_expired_temporary(&part.clients, &part.plan.source).await {
-                note(line);
-            }
+    for p in planned.iter().flatten() {
+        for line in p.plan.sweep_expired_temporary().await {
+            note(line);
         }
     }
     let how = How {
