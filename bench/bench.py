@@ -516,67 +516,39 @@ def main():
     def flush():
         (out / "tables.md").write_text("\n".join(sections))
         (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str))
-    if "1" in only:
+    def run(key, label, body):
+        """Runs one scenario; `body` returns (title, (table, raw)) or (title, (table, note, raw)).
+        A broken scenario must not lose the others."""
+        if key not in only:
+            return
         try:
-            log("scenario 1: first apply")
-            t, raw["1"] = s1_first_apply(runs)
-            sections.append(f"### 1. One destination, first apply ({runs} runs each)\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 1 failed: {e!r}\n"); flush()
-    if "2" in only:
-        try:
-            log("scenario 2: re-apply unchanged")
-            t, raw["2"] = s2_reapply(runs)
-            sections.append(f"### 2. The same, re-applied unchanged ({runs} runs each)\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 2 failed: {e!r}\n"); flush()
-    if "3" in only:
-        try:
-            log("scenario 3: start-up")
-            t, raw["3"] = s3_startup(runs)
-            sections.append(f"### 3. Process start ({runs} runs each, emulator latency 0)\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 3 failed: {e!r}\n"); flush()
-    if "4" in only:
-        try:
-            log("scenario 4: fleet")
-            orgs, dests = (5, 2) if q else (20, 5)
-            pars = ["1", "4", "5"] if q else ["1", "4", "8", "20"]
-            t, note, raw["4"] = s4_fleet(runs, orgs, dests, pars, base_runs)
-            sections.append(f"### 4. The fleet ({runs} runs of each gcbridge setting, {base_runs} of the baseline, whose run is {orgs} processes)\n\n{note}\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 4 failed: {e!r}\n"); flush()
-    if "5" in only:
-        try:
-            log("scenario 5: 200 destinations in one org")
-            dests = 40 if q else 200
-            t, note, raw["5"] = s5_big_org(r5, dests, 1200, 60, 20)
-            sections.append(f"### 5. {dests} destinations in one org, 1,200 requests/min\n\n{note}\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 5 failed: {e!r}\n"); flush()
-    if "5b" in only:
-        try:
-            # The same average rate in 10 s windows, where the limit binds and the 429 path is exercised.
-            log("scenario 5b: the same, 200 requests per 10 s window")
-            dests = 40 if q else 200
-            t, note, raw["5b"] = s5_big_org(r5, dests, 200, 10, 20)
-            sections.append(f"### 5b. The same at the same average rate in 10 s windows (the limit binds)\n\n{note}\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 5b failed: {e!r}\n"); flush()
-    if "6" in only:
-        try:
-            log("scenario 6: topics and plan")
-            t, note, raw["6"] = s6_topics(runs)
-            sections.append(f"### 6. Topic search and plan on the full catalogue ({runs} runs each, latency 0)\n\n{note}\n\n" + t)
-            flush()
-        except Exception as e:  # one broken scenario must not lose the others
-            sections.append(f"### scenario 6 failed: {e!r}\n"); flush()
+            log(f"scenario {key}: {label}")
+            title, result = body()
+            t, note, raw[key] = result if len(result) == 3 else (result[0], None, result[1])
+            sections.append(f"### {title}\n\n" + (f"{note}\n\n" if note else "") + t)
+        except Exception as e:
+            sections.append(f"### scenario {key} failed: {e!r}\n")
+        flush()
+
+    def plain(title, f):
+        return lambda: (title, f(runs))
+
+    run("1", "first apply", plain(f"1. One destination, first apply ({runs} runs each)", s1_first_apply))
+    run("2", "re-apply unchanged", plain(f"2. The same, re-applied unchanged ({runs} runs each)", s2_reapply))
+    run("3", "start-up", plain(f"3. Process start ({runs} runs each, emulator latency 0)", s3_startup))
+    orgs, fleet_dests = (5, 2) if q else (20, 5)
+    pars = ["1", "4", "5"] if q else ["1", "4", "8", "20"]
+    run("4", "fleet", lambda: (
+        f"4. The fleet ({runs} runs of each gcbridge setting, {base_runs} of the baseline, whose run is {orgs} processes)",
+        s4_fleet(runs, orgs, fleet_dests, pars, base_runs)))
+    dests = 40 if q else 200
+    run("5", "200 destinations in one org", lambda: (
+        f"5. {dests} destinations in one org, 1,200 requests/min", s5_big_org(r5, dests, 1200, 60, 20)))
+    # The same average rate in 10 s windows, where the limit binds and the 429 path is exercised.
+    run("5b", "the same, 200 requests per 10 s window", lambda: (
+        "5b. The same at the same average rate in 10 s windows (the limit binds)", s5_big_org(r5, dests, 200, 10, 20)))
+    run("6", "topics and plan", lambda: (
+        f"6. Topic search and plan on the full catalogue ({runs} runs each, latency 0)", s6_topics(runs)))
     sections.append(f"Whole benchmark: {(time.time() - started) / 60:.1f} min.\n")
     (out / "tables.md").write_text("\n".join(sections))
     (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str))

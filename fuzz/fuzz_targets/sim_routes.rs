@@ -41,38 +41,31 @@ fn world() -> &'static World {
             .unwrap();
             let base = sim.base_url();
             let client = reqwest::Client::new();
-            let v: Value = serde_json::from_slice(
-                &client
+            // Both set-up calls answer JSON; a set-up failure is a broken harness, not a finding.
+            let json_of = |req: reqwest::RequestBuilder| async move {
+                let bytes = req.send().await.unwrap().bytes().await.unwrap();
+                serde_json::from_slice::<Value>(&bytes).unwrap()
+            };
+            let v = json_of(
+                client
                     .post(format!("{base}/oauth/token"))
                     .basic_auth(
                         genesys_sim::ADMIN_CLIENT_ID,
                         Some(genesys_sim::DEFAULT_SECRET),
                     )
                     .header("content-type", "application/x-www-form-urlencoded")
-                    .body("grant_type=client_credentials")
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
+                    .body("grant_type=client_credentials"),
             )
-            .unwrap();
+            .await;
             let token = v["access_token"].as_str().unwrap().to_string();
-            let created: Value = serde_json::from_slice(
-                &client
+            let created = json_of(
+                client
                     .post(format!("{base}/api/v2/integrations"))
                     .bearer_auth(&token)
                     .header("content-type", "application/json")
-                    .body(r#"{"name":"fuzz","integrationType":{"id":"amazon-eventbridge-source"}}"#)
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap(),
+                    .body(r#"{"name":"fuzz","integrationType":{"id":"amazon-eventbridge-source"}}"#),
             )
-            .unwrap();
+            .await;
             let id = created["id"].as_str().unwrap().to_string();
             (sim, token, id)
         });

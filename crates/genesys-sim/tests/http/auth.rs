@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use genesys_sim::{SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
 use reqwest::Method;
 
-use crate::common::{quick_config, reply, Harness};
+use crate::common::{quick_config, Harness};
 
 #[tokio::test]
 async fn token_grant_succeeds() {
@@ -34,15 +34,13 @@ async fn bad_client_credentials_are_invalid_client() {
         assert_eq!(r.body["error_description"], "authentication failed");
     }
     // No Basic header at all.
-    let r = reply(
-        h.http
-            .post(format!("{}/oauth/token", h.base))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = h
+        .send(
+            h.http
+                .post(format!("{}/oauth/token", h.base))
+                .form(&[("grant_type", "client_credentials")]),
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert_eq!(r.body["error"], "invalid_client");
 }
@@ -51,16 +49,14 @@ async fn bad_client_credentials_are_invalid_client() {
 async fn wrong_or_missing_grant_type_is_unsupported() {
     let h = Harness::start().await;
     for form in [vec![("grant_type", "password")], vec![]] {
-        let r = reply(
-            h.http
-                .post(format!("{}/oauth/token", h.base))
-                .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET))
-                .form(&form)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let r = h
+            .send(
+                h.http
+                    .post(format!("{}/oauth/token", h.base))
+                    .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET))
+                    .form(&form),
+            )
+            .await;
         assert_eq!(r.status, 400);
         assert_eq!(r.body["error"], "unsupported_grant_type");
         assert!(r.body["error_description"].is_string());
@@ -76,27 +72,23 @@ async fn api_needs_a_bearer_token() {
         r.body["message"],
         "No authentication bearer token specified in authorization header."
     );
-    let r = reply(
-        h.http
-            .get(format!("{}/api/v2/integrations", h.base))
-            .bearer_auth("not-a-token")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = h
+        .send(
+            h.http
+                .get(format!("{}/api/v2/integrations", h.base))
+                .bearer_auth("not-a-token"),
+        )
+        .await;
     r.assert_error(401, "bad.credentials");
     assert_eq!(r.body["message"], "Invalid login credentials.");
     // Basic credentials are not accepted by the API.
-    let r = reply(
-        h.http
-            .get(format!("{}/api/v2/integrations", h.base))
-            .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = h
+        .send(
+            h.http
+                .get(format!("{}/api/v2/integrations", h.base))
+                .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET)),
+        )
+        .await;
     r.assert_error(401, "authentication.required");
 }
 

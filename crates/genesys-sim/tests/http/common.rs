@@ -92,13 +92,35 @@ impl Harness {
         r.body["access_token"].as_str().unwrap().to_string()
     }
 
-    pub async fn api(&self, id: &str) -> Api<'_> {
+    pub async fn api(&self, id: &str) -> Api {
         let token = self.token(id, DEFAULT_SECRET).await;
-        Api { h: self, token }
+        self.api_with_token(token)
     }
 
-    pub async fn admin(&self) -> Api<'_> {
+    /// A client holding `token` as it is (a forged, expired or foreign one included).
+    pub fn api_with_token(&self, token: impl Into<String>) -> Api {
+        Api {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            token: token.into(),
+        }
+    }
+
+    pub async fn admin(&self) -> Api {
         self.api(ADMIN_CLIENT_ID).await
+    }
+
+    /// The start of most tests: an emulator, the admin client, and one EventBridge integration named `name`.
+    pub async fn with_integration(name: &str) -> (Self, Api, String) {
+        let h = Self::start().await;
+        let api = h.admin().await;
+        let id = api.create(name, EB).await;
+        (h, api, id)
+    }
+
+    /// Sends a request built on this harness's client and reads the reply.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        reply(request.send().await.unwrap()).await
     }
 
     pub async fn raw(&self, method: Method, path: &str) -> Reply {
@@ -128,19 +150,25 @@ pub async fn reply(r: reqwest::Response) -> Reply {
     }
 }
 
-/// A client holding one bearer token.
-pub struct Api<'a> {
-    pub h: &'a Harness,
+/// A client holding one bearer token (its own handle on the harness's connection pool, so that a
+/// test can hold it beside the harness).
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
     pub token: String,
 }
 
-impl Api<'_> {
+impl Api {
+    /// A request to `path` with this client's token, for tests that need more than `call` gives
+    /// (a raw body, a header, a lost response).
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        let mut req = self
-            .h
-            .http
-            .request(method, format!("{}{path}", self.h.base))
-            .bearer_auth(&self.token);
+        let mut req = self.request(method, path);
         if let Some(b) = body {
             req = req.json(&b);
         }

@@ -7,9 +7,7 @@ use crate::common::{eb_properties, Harness, EB, TOPIC};
 
 #[tokio::test]
 async fn put_bumps_version_and_syncs_name() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let path = format!("/api/v2/integrations/{id}/config/current");
     let r = api.get(&path).await;
     assert_eq!(r.status, 200);
@@ -42,9 +40,7 @@ async fn put_bumps_version_and_syncs_name() {
 
 #[tokio::test]
 async fn version_is_required_and_must_be_current() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let path = format!("/api/v2/integrations/{id}/config/current");
     api.put(&path, json!({"properties": eb_properties("a")}))
         .await
@@ -68,9 +64,7 @@ async fn version_is_required_and_must_be_current() {
 
 #[tokio::test]
 async fn every_property_rule_is_a_400_naming_it() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let first = api.create("first-source", EB).await;
+    let (_h, api, first) = Harness::with_integration("first-source").await;
     assert_eq!(api.configure(&first, 1, "taken").await.status, 200);
     let id = api.create("second", EB).await;
     let path = format!("/api/v2/integrations/{id}/config/current");
@@ -182,9 +176,7 @@ async fn other_types_accept_free_properties() {
 
 #[tokio::test]
 async fn properties_advanced_and_credentials_are_required_objects() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let path = format!("/api/v2/integrations/{id}/config/current");
     let full =
         json!({"version": 1, "properties": eb_properties("s"), "advanced": {}, "credentials": {}});
@@ -207,9 +199,7 @@ async fn properties_advanced_and_credentials_are_required_objects() {
 
 #[tokio::test]
 async fn empty_notes_read_as_the_sentinel_and_notes_round_trip() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let path = format!("/api/v2/integrations/{id}/config/current");
     let sentinel = "node_dynamodb_empty_string";
     assert_eq!(api.get(&path).await.body["notes"], sentinel);

@@ -8,9 +8,7 @@ use crate::common::{Harness, EB};
 
 #[tokio::test]
 async fn counters_by_route_status_and_client() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("x", EB).await;
+    let (h, api, id) = Harness::with_integration("x").await;
     api.get(&format!("/api/v2/integrations/{id}")).await;
     api.get(&format!("/api/v2/integrations/{id}/config/current"))
         .await;

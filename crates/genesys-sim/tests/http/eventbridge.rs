@@ -99,7 +99,7 @@ fn properties(account: &str, suffix: &str) -> Value {
     })
 }
 
-async fn put_config(api: &Api<'_>, id: &str, props: Value) {
+async fn put_config(api: &Api, id: &str, props: Value) {
     let path = format!("/api/v2/integrations/{id}/config/current");
     let version = api.get(&path).await.body["version"].as_u64().unwrap();
     let r = api
@@ -111,7 +111,7 @@ async fn put_config(api: &Api<'_>, id: &str, props: Value) {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
-async fn set_intended(api: &Api<'_>, id: &str, state: &str) {
+async fn set_intended(api: &Api, id: &str, state: &str) {
     let r = api
         .patch(
             &format!("/api/v2/integrations/{id}"),
@@ -122,7 +122,7 @@ async fn set_intended(api: &Api<'_>, id: &str, state: &str) {
 }
 
 /// Polls the integration until its state is ACTIVE or ERROR; returns `reportedState`.
-async fn settle(api: &Api<'_>, id: &str) -> Value {
+async fn settle(api: &Api, id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let r = api.get(&format!("/api/v2/integrations/{id}")).await;
@@ -136,7 +136,7 @@ async fn settle(api: &Api<'_>, id: &str) -> Value {
 }
 
 /// Creates, configures and enables an integration; returns its id once ACTIVE.
-async fn active_integration(api: &Api<'_>, account: &str, suffix: &str) -> String {
+async fn active_integration(api: &Api, account: &str, suffix: &str) -> String {
     let id = api.create(&format!("eb-{suffix}"), EB).await;
     put_config(api, &id, properties(account, suffix)).await;
     set_intended(api, &id, "ENABLED").await;

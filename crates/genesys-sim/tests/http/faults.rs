@@ -115,10 +115,8 @@ async fn close_connection_gives_the_client_no_response() {
         json!([{"kind": "close-connection", "route": "POST /api/v2/integrations", "count": 1}]),
     )
     .await;
-    let e = h
-        .http
-        .post(format!("{}{LIST}", h.base))
-        .bearer_auth(&api.token)
+    let e = api
+        .request(Method::POST, LIST)
         .json(&json!({"name": "x", "integrationType": {"id": EB}}))
         .send()
         .await
@@ -199,9 +197,7 @@ async fn revoked_token_gets_401_and_a_new_token_works() {
 
 #[tokio::test]
 async fn concurrent_edit_makes_the_read_version_stale() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("x", EB).await;
+    let (h, api, id) = Harness::with_integration("x").await;
     let path = format!("/api/v2/integrations/{id}/config/current");
     let read = api.get(&path).await;
     let version = read.body["version"].as_u64().unwrap();
@@ -225,10 +221,8 @@ async fn lose_response_processes_then_drops_the_answer() {
     let api = h.admin().await;
     h.set_faults(json!([{"route": "POST /api/v2/integrations", "kind": "lose-response", "rate": 1.0, "count": 1}]))
         .await;
-    let e = h
-        .http
-        .post(format!("{}{LIST}", h.base))
-        .bearer_auth(&api.token)
+    let e = api
+        .request(Method::POST, LIST)
         .json(&json!({"name": "lost", "integrationType": {"id": EB}}))
         .send()
         .await
@@ -266,7 +260,7 @@ async fn rate_zero_never_one_always_and_count_limits() {
     assert_eq!(h.counters().await["faultsInjected"]["status"], 22);
 }
 
-async fn list_statuses(api: &crate::common::Api<'_>, n: usize) -> Vec<u16> {
+async fn list_statuses(api: &crate::common::Api, n: usize) -> Vec<u16> {
     let mut out = Vec::new();
     for _ in 0..n {
         out.push(api.get(LIST).await.status.as_u16());
@@ -344,15 +338,13 @@ async fn runtime_rules_put_post_delete_and_validation() {
         r.assert_bad_request_naming(field);
         assert_eq!(r.body["messageParams"]["field"], field, "{body}");
     }
-    let r = reply(
-        h.http
-            .post(format!("{}/sim/v1/faults", h.base))
-            .body("{not json")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = h
+        .send(
+            h.http
+                .post(format!("{}/sim/v1/faults", h.base))
+                .body("{not json"),
+        )
+        .await;
     r.assert_bad_request_naming("not valid JSON");
     assert_eq!(
         h.faults(Method::GET, None).await.body["rules"]

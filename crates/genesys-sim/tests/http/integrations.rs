@@ -102,9 +102,7 @@ async fn create_rejects_bad_bodies() {
     }
     // Malformed JSON and the wrong content type get the Genesys body, not axum's text.
     let send = |ct: &'static str, body: &'static str| {
-        h.http
-            .post(format!("{}/api/v2/integrations", h.base))
-            .bearer_auth(&api.token)
+        api.request(Method::POST, "/api/v2/integrations")
             .header(CONTENT_TYPE, ct)
             .body(body)
             .send()
@@ -162,9 +160,7 @@ async fn unknown_ids_are_not_found() {
 
 #[tokio::test]
 async fn delete_returns_the_integration() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("doomed", EB).await;
+    let (_h, api, id) = Harness::with_integration("doomed").await;
     let r = api.delete(&format!("/api/v2/integrations/{id}")).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["id"], id);
@@ -176,9 +172,7 @@ async fn delete_returns_the_integration() {
 
 #[tokio::test]
 async fn patch_validates_intended_state() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("x", EB).await;
+    let (_h, api, id) = Harness::with_integration("x").await;
     let path = format!("/api/v2/integrations/{id}");
     for body in [
         json!({"intendedState": "ON"}),
@@ -390,9 +384,7 @@ async fn odd_inputs_never_panic() {
 
 #[tokio::test]
 async fn list_filters_by_type_reported_state_and_ids() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let a = api.create("a", EB).await;
+    let (_h, api, a) = Harness::with_integration("a").await;
     let b = api.create("b", EB).await;
     let w = api.create("w", "webhooks").await;
     let names = |r: &crate::common::Reply| -> Vec<String> {

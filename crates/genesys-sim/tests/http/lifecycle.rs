@@ -10,11 +10,11 @@ use serde_json::json;
 
 use crate::common::{quick_config, Api, Harness, EB};
 
-async fn state(api: &Api<'_>, id: &str) -> serde_json::Value {
+async fn state(api: &Api, id: &str) -> serde_json::Value {
     api.get(&format!("/api/v2/integrations/{id}")).await.body["reportedState"].clone()
 }
 
-async fn patch(api: &Api<'_>, id: &str, intended: &str) -> serde_json::Value {
+async fn patch(api: &Api, id: &str, intended: &str) -> serde_json::Value {
     let r = api
         .patch(
             &format!("/api/v2/integrations/{id}"),
@@ -30,9 +30,7 @@ const SETTLE: Duration = Duration::from_millis(300);
 
 #[tokio::test]
 async fn enable_activates_then_disable_deactivates() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     api.configure(&id, 1, "s").await;
     let i = patch(&api, &id, "ENABLED").await;
     assert_eq!(i["reportedState"]["code"], "ACTIVATING");
@@ -64,9 +62,7 @@ async fn enable_activates_then_disable_deactivates() {
 
 #[tokio::test]
 async fn enabling_an_incomplete_config_is_an_error() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let i = patch(&api, &id, "ENABLED").await;
     let s = &i["reportedState"];
     assert_eq!(s["code"], "ERROR");

@@ -54,14 +54,8 @@ async fn orgs_are_isolated() {
         ..quick_config()
     })
     .await;
-    let a = crate::common::Api {
-        h: &h,
-        token: h.token("a-admin", "a-admin-secret").await,
-    };
-    let b = crate::common::Api {
-        h: &h,
-        token: h.token("b-admin", "b-admin-secret").await,
-    };
+    let a = h.api_with_token(h.token("a-admin", "a-admin-secret").await);
+    let b = h.api_with_token(h.token("b-admin", "b-admin-secret").await);
     assert_eq!(
         a.get("/api/v2/organizations/me").await.body["name"],
         "alpha"

@@ -63,9 +63,7 @@ async fn consistency_lag_conflicts_right_after_the_create() {
     let r = api.configure(&id, 1, "lagged").await;
     assert_eq!(r.status, 200, "{}", r.body);
     // Without the quirk the first PUT is fine.
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     assert_eq!(api.configure(&id, 1, "at-once").await.status, 200);
 }
 
@@ -91,9 +89,7 @@ async fn deleted_linger_keeps_a_deleted_integration_readable_then_404() {
     api.get(&path).await.assert_error(404, "not.found");
     assert_eq!(api.get("/api/v2/integrations").await.body["total"], 0);
     // Without the quirk a delete is a 404 at once.
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    let id = api.create("events", EB).await;
+    let (_h, api, id) = Harness::with_integration("events").await;
     let path = format!("/api/v2/integrations/{id}");
     api.delete(&path).await;
     api.get(&path).await.assert_error(404, "not.found");
