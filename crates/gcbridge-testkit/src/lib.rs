@@ -5,6 +5,7 @@
 //! - [`moto`]: the one place a test learns moto's endpoint (or is skipped, loudly, or fails when
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
+//! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
 //!   reach nothing but loopback and never loads real AWS credentials.
 //!
@@ -12,6 +13,7 @@
 //! dev-dependency only, so the client still never depends on the emulator in a normal build.
 
 pub mod cli;
+pub mod http_stub;
 pub mod moto;
 pub mod sim;
 pub mod sqs;

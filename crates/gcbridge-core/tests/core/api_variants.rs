@@ -192,7 +192,7 @@ async fn config_conflicts_right_after_the_create_are_ridden_out() {
     assert!(outcomes[0].ok(), "{outcomes:?}");
     assert_eq!(puts.load(Ordering::SeqCst), 8);
     assert_eq!(*rounds.lock().unwrap(), (1..=7).collect::<Vec<_>>());
-    let seen = api.seen.lock().unwrap().clone();
+    let seen = api.seen();
     let post = seen.iter().find(|(l, _)| l.starts_with("POST")).unwrap();
     let body: Value = serde_json::from_str(&post.1).unwrap();
     assert_eq!(

@@ -138,17 +138,14 @@ async fn token_call_sends_basic_auth_and_form_and_secrets_stay_out_of_errors() {
     use base64::Engine;
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("stub-id:{SECRET}"));
     assert!(
-        token_call.headers.to_ascii_lowercase().contains(&format!(
+        token_call.head.to_ascii_lowercase().contains(&format!(
             "authorization: basic {}",
             basic.to_ascii_lowercase()
         )),
         "{}",
-        token_call.headers
+        token_call.head
     );
-    assert!(
-        all[1].headers.contains("Bearer stub-token")
-            || all[1].headers.contains("bearer stub-token")
-    );
+    assert!(all[1].head.contains("Bearer stub-token") || all[1].head.contains("bearer stub-token"));
     for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains(SECRET), "{text}");
         assert!(!text.contains("stub-token"), "{text}");

@@ -20,7 +20,7 @@ fn integration() -> Canned {
 }
 
 fn request_line(seen: &Seen) -> String {
-    seen.headers.lines().next().unwrap_or_default().to_string()
+    seen.head.lines().next().unwrap_or_default().to_string()
 }
 
 #[tokio::test]
