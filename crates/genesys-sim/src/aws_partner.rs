@@ -151,40 +151,50 @@ impl PartnerAws {
 
     /// CreatePartnerEventSource; an existing source is success.
     pub async fn create_source(&self, source: &SourceRef) -> Result<(), String> {
-        let sent = self
-            .client(&source.region)
-            .create_partner_event_source()
+        let call = self.client(&source.region).create_partner_event_source();
+        let sent = call
             .name(&source.name)
             .account(&source.account)
             .send()
             .await;
-        match sent {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e)) if e.err().is_resource_already_exists_exception() => {
-                Ok(())
-            }
-            Err(e) => Err(describe("CreatePartnerEventSource", &self.endpoint, &e)),
-        }
+        self.idempotent(
+            "CreatePartnerEventSource",
+            sent,
+            "ResourceAlreadyExistsException",
+        )
     }
 
     /// DeletePartnerEventSource; a source that is not there is success.
     pub async fn delete_source(&self, source: &SourceRef) -> Result<(), String> {
-        let sent = self
-            .client(&source.region)
-            .delete_partner_event_source()
+        let call = self.client(&source.region).delete_partner_event_source();
+        let sent = call
             .name(&source.name)
             .account(&source.account)
             .send()
             .await;
+        // Not a modelled error of DeletePartnerEventSource, but AWS may still answer it.
+        self.idempotent(
+            "DeletePartnerEventSource",
+            sent,
+            "ResourceNotFoundException",
+        )
+    }
+
+    /// A call whose error `done_code` means the work is already done (what Genesys's side counts as success).
+    fn idempotent<T, E, R>(
+        &self,
+        operation: &str,
+        sent: Result<T, SdkError<E, R>>,
+        done_code: &str,
+    ) -> Result<(), String>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: Debug,
+    {
         match sent {
             Ok(_) => Ok(()),
-            // Not a modelled error of this operation, but AWS may still answer it.
-            Err(SdkError::ServiceError(e))
-                if e.err().code() == Some("ResourceNotFoundException") =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(describe("DeletePartnerEventSource", &self.endpoint, &e)),
+            Err(SdkError::ServiceError(e)) if e.err().code() == Some(done_code) => Ok(()),
+            Err(e) => Err(describe(operation, &self.endpoint, &e)),
         }
     }
 }

@@ -48,16 +48,16 @@ const fn route(method: &'static str, template: &'static str, name: RouteName) ->
 const INTEGRATION: &str = "/api/v2/integrations/{integrationId}";
 const CONFIG: &str = "/api/v2/integrations/{integrationId}/config/current";
 const FAULTS: &str = "/sim/v1/faults";
+const ORG_ME: &str = "/api/v2/organizations/me";
+const TYPE: &str = "/api/v2/integrations/types/{typeId}";
+const CONFIG_SCHEMA: &str = "/api/v2/integrations/types/{typeId}/configschemas/{configType}";
+const TOPICS: &str = "/api/v2/notifications/availabletopics";
 const REQUESTS: &str = "/sim/v1/requests";
 
 /// Every route, the Genesys ones (`/oauth`, `/api/v2`) first, then the `/sim/v1` test ones.
 pub const ROUTES: &[Route] = &[
     route("POST", "/oauth/token", RouteName::Token),
-    route(
-        "GET",
-        "/api/v2/organizations/me",
-        RouteName::OrganizationsMe,
-    ),
+    route("GET", ORG_ME, RouteName::OrganizationsMe),
     route("GET", "/api/v2/integrations", RouteName::ListIntegrations),
     route("POST", "/api/v2/integrations", RouteName::CreateIntegration),
     route("GET", INTEGRATION, RouteName::GetIntegration),
@@ -65,21 +65,9 @@ pub const ROUTES: &[Route] = &[
     route("DELETE", INTEGRATION, RouteName::DeleteIntegration),
     route("GET", CONFIG, RouteName::GetConfig),
     route("PUT", CONFIG, RouteName::PutConfig),
-    route(
-        "GET",
-        "/api/v2/integrations/types/{typeId}",
-        RouteName::GetType,
-    ),
-    route(
-        "GET",
-        "/api/v2/integrations/types/{typeId}/configschemas/{configType}",
-        RouteName::GetConfigSchema,
-    ),
-    route(
-        "GET",
-        "/api/v2/notifications/availabletopics",
-        RouteName::AvailableTopics,
-    ),
+    route("GET", TYPE, RouteName::GetType),
+    route("GET", CONFIG_SCHEMA, RouteName::GetConfigSchema),
+    route("GET", TOPICS, RouteName::AvailableTopics),
     route("GET", REQUESTS, RouteName::GetRequests),
     route("DELETE", REQUESTS, RouteName::ClearRequests),
     route("POST", "/sim/v1/reset", RouteName::Reset),
