@@ -8,8 +8,10 @@ mod destroy_plan;
 mod event;
 mod live;
 mod plan;
+mod settle;
 mod suffix;
 mod token;
+mod twins;
 mod wait;
 
 pub use api_shape::{
