@@ -58,6 +58,17 @@ impl TwinKey {
     }
 }
 
+/// Whether integrations that share a name are twins of one destination: at most one identity
+/// among them (the unconfigured ones have none). `delete NAME` removes twins together; it does
+/// not choose between integrations that send to different partner event sources.
+pub fn are_twins<'l>(same_name: impl IntoIterator<Item = &'l LiveIntegration>) -> bool {
+    let identities: Vec<SourceId> = same_name
+        .into_iter()
+        .filter_map(LiveIntegration::source_id)
+        .collect();
+    identities.windows(2).all(|w| w[0] == w[1])
+}
+
 /// Removing `twin`, a second integration of destination `d` (whose keeper is `keeper_id`).
 pub(super) fn remove_twin(d: &Destination, twin: &LiveIntegration, keeper_id: &str) -> Change {
     Change {
@@ -134,6 +145,17 @@ mod tests {
         assert_eq!(key.keeper([&bare_big, &bare_small]).unwrap().id, "1");
         // The order does not depend on the listing's order.
         assert_eq!(key.keeper([&bare_small, &bare_big]).unwrap().id, "1");
+    }
+
+    #[test]
+    fn same_named_integrations_are_twins_when_they_share_one_identity_at_most() {
+        let bare = live("1", "a", None, false);
+        let to_a = live("2", "a", Some("a"), true);
+        let to_a_too = live("3", "a", Some("a"), false);
+        let to_b = live("4", "a", Some("b"), true);
+        assert!(are_twins([&bare, &to_a, &to_a_too]));
+        assert!(are_twins([&bare, &bare.clone()]));
+        assert!(!are_twins([&bare, &to_a, &to_b]));
     }
 
     #[test]
