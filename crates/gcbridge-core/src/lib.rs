@@ -16,6 +16,7 @@ mod desired;
 mod diagnostic;
 pub mod doctor;
 mod genesys;
+mod lock;
 mod resolve;
 mod source_id;
 mod suggest;
@@ -31,8 +32,9 @@ pub use aws::{
     RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
-    carry_out, plan_org, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent, ConvergeOptions,
-    Desired, DestinationOutcome, Half, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
+    carry_out, plan_org, plan_org_locked, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent,
+    ConvergeOptions, Desired, DestinationOutcome, Half, LockEvent, LockRequest, Mode, OrgPlan,
+    SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
@@ -46,10 +48,13 @@ pub mod api_shape {
     };
 }
 pub use genesys::{
-    apply_plan, check_event_source_suffix, destroy_plan, plan, read_live, step_label,
+    apply_plan, are_twins, check_event_source_suffix, destroy_plan, plan, read_live, step_label,
     token_lifetime, topic_set, wait_active, wait_active_with, ApplyEvent, ApplyOptions, Change,
     ChangeKind, ConflictRetry, FieldChange, LiveIntegration, Outcome, Plan, PollBackoff, Step,
-    SuffixError, Unmanaged, WaitError, DEFAULT_CONCURRENCY,
+    SuffixError, TwinKey, Unmanaged, WaitError, DEFAULT_CONCURRENCY,
+};
+pub use lock::{
+    default_lock_dir, lock_file_name, lock_org, Holder, LockError, OrgLock, LOCK_DIR_VAR,
 };
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};

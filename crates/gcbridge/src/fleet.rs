@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use futures_util::stream::{self, StreamExt};
-use gcbridge_core::resolve_destinations;
+use gcbridge_core::{resolve_destinations, LockEvent, LockRequest};
 use gcbridge_core::{ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
 use gcbridge_core::{DesiredState, OrgSpec};
 
@@ -63,24 +63,45 @@ pub struct OrgPlanned {
 }
 
 /// Connects, and plans one org: for a converge, its destinations expanded against the org's
-/// catalogue first (bad selectors are bad input, exit 2).
+/// catalogue first (bad selectors are bad input, exit 2). With `lock`, under the org's lock on
+/// this machine, held by the plan until it is dropped (after the carry-out).
 pub async fn plan_org(
     target: &OrgTarget,
     mode: Mode,
     options: &ConvergeOptions,
+    lock: bool,
 ) -> Result<OrgPlanned, Failure> {
     let session = Session::connect(&target.conn).await?;
     let (client, org_id) = (&session.client, session.org.id.as_str());
     let specs = &target.spec.destinations;
-    let plan = match mode {
+    let destinations;
+    let desired = match mode {
         Mode::Converge => {
             let catalogue = session.catalogue().await?;
-            let destinations = resolve_destinations(specs, &catalogue, org_id)?;
-            gcbridge_core::plan_org(client, org_id, Desired::Converge(&destinations), options).await
+            destinations = resolve_destinations(specs, &catalogue, org_id)?;
+            Desired::Converge(&destinations)
         }
-        Mode::Destroy => {
-            gcbridge_core::plan_org(client, org_id, Desired::Destroy(specs), options).await
-        }
+        Mode::Destroy => Desired::Destroy(specs),
+    };
+    let dir = gcbridge_core::default_lock_dir();
+    let org = format!("\"{}\" ({org_id})", session.org.name.escape_debug());
+    let observe = |e: LockEvent<'_>| match e {
+        LockEvent::Waiting(h) => note(format!(
+            "waiting for another gcbridge run on org {org} ({})",
+            h.pid.map_or("pid unknown".into(), |p| format!("pid {p}"))
+        )),
+        LockEvent::Unavailable(e) => note(format!(
+            "warning: going on without the lock that keeps two local runs on org {org} apart: {e}"
+        )),
+    };
+    let plan = if lock {
+        let request = LockRequest {
+            dir: &dir,
+            observe: &observe,
+        };
+        gcbridge_core::plan_org_locked(client, org_id, desired, options, request).await
+    } else {
+        gcbridge_core::plan_org(client, org_id, desired, options).await
     };
     let plan = plan.map_err(|e| match e {
         ConvergeError::Genesys(e) => Failure::from(e),
@@ -89,14 +110,24 @@ pub async fn plan_org(
     Ok(OrgPlanned { session, plan })
 }
 
-/// Plans every target, at most `parallel` orgs at a time.
+/// Plans every target, at most `parallel` orgs at a time, changing nothing (`plan`).
 pub async fn plan_all(
     targets: &[OrgTarget],
     parallel: usize,
     mode: Mode,
     options: &ConvergeOptions,
 ) -> Vec<Result<OrgPlanned, Failure>> {
-    for_each(targets, parallel, |t| plan_org(t, mode, options)).await
+    for_each(targets, parallel, |t| plan_org(t, mode, options, false)).await
+}
+
+/// [`plan_all`] for a run that will write (`apply`, `destroy`): each org under its lock.
+pub async fn plan_all_locked(
+    targets: &[OrgTarget],
+    parallel: usize,
+    mode: Mode,
+    options: &ConvergeOptions,
+) -> Vec<Result<OrgPlanned, Failure>> {
+    for_each(targets, parallel, |t| plan_org(t, mode, options, true)).await
 }
 
 /// The warnings the input raised (e.g. a deprecated key), each naming its org and destination.

@@ -106,6 +106,7 @@ fn render_change(s: &mut String, c: &Change, org_id: &str) {
         ChangeKind::Replace => ("-/+", "replace"),
         ChangeKind::Unchanged => ("=", "unchanged"),
         ChangeKind::Delete => ("-", "delete"),
+        ChangeKind::RemoveTwin => ("-", "remove twin"),
     };
     let id = c
         .integration_id
@@ -117,6 +118,12 @@ fn render_change(s: &mut String, c: &Change, org_id: &str) {
         if c.kind != ChangeKind::Unchanged {
             let _ = writeln!(s, "      {}", target_line(d, org_id));
         }
+    }
+    if let Some(keeper) = &c.twin_of {
+        let _ = writeln!(
+            s,
+            "      a second integration of this destination (two runs created it at once); {keeper} is kept"
+        );
     }
     if c.resumes_unfinished_create {
         let _ = writeln!(
@@ -190,14 +197,16 @@ pub fn render_aws(p: &AwsPlan) -> String {
 /// "Plan: 1 to create, ..." over every org.
 pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>, aws_changes: usize) -> String {
     let (mut create, mut update, mut replace, mut delete, mut same) = (0, 0, 0, 0, 0);
+    let mut twins = 0;
     for p in plans {
+        twins += p.count(ChangeKind::RemoveTwin);
         create += p.count(ChangeKind::Create);
         update += p.count(ChangeKind::Update);
         replace += p.count(ChangeKind::Replace);
         delete += p.count(ChangeKind::Delete);
         same += p.count(ChangeKind::Unchanged);
     }
-    if create + update + replace + delete + aws_changes == 0 {
+    if create + update + replace + delete + twins + aws_changes == 0 {
         return format!("No changes: the live state matches the desired state ({same} unchanged).");
     }
     let aws = if aws_changes > 0 {
@@ -205,5 +214,10 @@ pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>, aws_changes: usize
     } else {
         String::new()
     };
-    format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete, {same} unchanged.{aws}")
+    let twins = if twins > 0 {
+        format!(", {twins} twin(s) to remove")
+    } else {
+        String::new()
+    };
+    format!("Plan: {create} to create, {update} to update, {replace} to replace, {delete} to delete{twins}, {same} unchanged.{aws}")
 }

@@ -120,6 +120,7 @@ async fn wait_unchanged(
             steps_done: vec![],
             reported_state: r.as_ref().ok().cloned(),
             error: r.err().map(|e| e.to_string()),
+            twins_removed: vec![],
         });
     }
     out

@@ -1,7 +1,8 @@
 //! Converging one org: both halves of every destination planned together (`plan`) and carried
 //! out in the order the halves depend on each other (`carry_out`). The rules that span the halves
 //! live here and nowhere else: destroy removes the AWS half while the integration still names its
-//! bus; the AWS half waits for a Genesys half that succeeded; `wait` covers unchanged destinations.
+//! bus; the AWS half waits for a Genesys half that succeeded; `wait` covers unchanged destinations;
+//! a run that writes holds the org's lock from before its plan until after its carry-out.
 //!
 //! Not here: which orgs, their connections, confirmation and rendering (the binary).
 
@@ -17,7 +18,7 @@ use crate::genesys::{ApplyEvent, Plan, DEFAULT_CONCURRENCY};
 
 pub use carry_out::carry_out;
 pub use outcome::{AwsOutcome, DestinationOutcome, Half, SkipReason};
-pub use plan::plan_org;
+pub use plan::{plan_org, plan_org_locked, LockEvent, LockRequest};
 
 /// How long the AWS half waits for Genesys to create the partner event source before
 /// associating it, when the caller sets no wait of its own.
@@ -70,6 +71,8 @@ pub struct OrgPlan {
     pub genesys: Plan,
     /// The AWS half of every destination that has a `[destination.aws]`, in the desired order.
     pub aws: Vec<AwsPart>,
+    /// The org's lock on this machine ([`plan_org_locked`]), released when the plan is dropped.
+    pub lock: Option<crate::lock::OrgLock>,
 }
 
 impl OrgPlan {

@@ -1,11 +1,61 @@
 //! Planning one org, both halves: the live integrations read once, the Genesys plan computed from
-//! them, then every destination with a `[destination.aws]` read from its account.
+//! them, then every destination with a `[destination.aws]` read from its account; for a run that
+//! will write, under the org's lock (`plan_org_locked`).
+
+use std::path::Path;
 
 use genesys_client::GenesysClient;
 
 use super::{AwsPart, ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
 use crate::aws::{plan_aws, plan_aws_destroy, AwsClients, AwsError};
 use crate::genesys::{destroy_plan, plan, read_live};
+use crate::lock::{lock_org, Holder, LockError};
+
+/// What [`plan_org_locked`] says about the org's lock.
+#[derive(Debug)]
+pub enum LockEvent<'a> {
+    /// Another run holds it: this one waits.
+    Waiting(&'a Holder),
+    /// It cannot be taken (an unwritable folder): the run goes on without it.
+    Unavailable(&'a LockError),
+}
+
+/// Where the org's lock lives and who hears about it.
+#[derive(Clone, Copy)]
+pub struct LockRequest<'a> {
+    pub dir: &'a Path,
+    pub observe: &'a (dyn Fn(LockEvent<'_>) + Sync),
+}
+
+/// [`plan_org`] under the org's lock on this machine: taken before the org is read, so the plan
+/// sees whatever a run that held it did; held by the returned plan until the plan is dropped, that
+/// is after its carry-out. A lock that cannot be taken is reported and the run goes on: the
+/// protocol through the org (`genesys::settle`) still keeps twins from staying.
+pub async fn plan_org_locked(
+    client: &GenesysClient,
+    org_id: &str,
+    desired: Desired<'_>,
+    options: &ConvergeOptions,
+    lock: LockRequest<'_>,
+) -> Result<OrgPlan, ConvergeError> {
+    let api = client.endpoint().api_url("/");
+    let host = match (api.host_str(), api.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (h, None) => h.unwrap_or_default().to_string(),
+        (None, Some(p)) => format!(":{p}"),
+    };
+    let on_wait = |h: &Holder| (lock.observe)(LockEvent::Waiting(h));
+    let guard = match lock_org(lock.dir, org_id, &host, &on_wait).await {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            (lock.observe)(LockEvent::Unavailable(&e));
+            None
+        }
+    };
+    let mut plan = plan_org(client, org_id, desired, options).await?;
+    plan.lock = guard;
+    Ok(plan)
+}
 
 /// Reads the org and the AWS accounts its destinations name, and plans the difference.
 pub async fn plan_org(
@@ -48,7 +98,12 @@ pub async fn plan_org(
             (Mode::Destroy, destroy_plan(specs, &live))
         }
     };
-    Ok(OrgPlan { mode, genesys, aws })
+    Ok(OrgPlan {
+        mode,
+        genesys,
+        aws,
+        lock: None,
+    })
 }
 
 fn aws_error(destination: &str, source: AwsError) -> ConvergeError {

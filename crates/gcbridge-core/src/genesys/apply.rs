@@ -2,8 +2,11 @@
 //!
 //! Every config write reads the current version first and, on a conflict (someone edited the
 //! integration meanwhile, or the API has not caught up with its own create), reads again and
-//! re-decides instead of overwriting (`config_write`). A failure stops
-//! that destination only; what was done and what failed is reported per destination.
+//! re-decides instead of overwriting (`config_write`). After a create, twins another run made at
+//! the same time are settled through the org (`settle`): one integration is kept, the others are
+//! deleted, and a write that finds its integration deleted by such a run goes on with the keeper.
+//! A failure stops that destination only; what was done and what failed is reported per
+//! destination.
 
 use std::time::Duration;
 
@@ -17,6 +20,8 @@ use super::config_write::{put_config, ConflictRetry};
 pub use super::event::ApplyEvent;
 use super::live::read_live;
 use super::plan::{Change, ChangeKind, Plan, Step};
+use super::settle::{reselect, settle_after_create};
+use super::twins::TwinKey;
 use super::wait::{wait_active_with, PollBackoff, WaitError};
 
 #[derive(Debug, Clone)]
@@ -56,6 +61,9 @@ pub struct Outcome {
     /// The reported state after `--wait` (or the last one seen).
     pub reported_state: Option<String>,
     pub error: Option<String>,
+    /// Twins of the destination (made by another run at the same time) deleted on the way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub twins_removed: Vec<String>,
 }
 
 impl Outcome {
@@ -84,6 +92,7 @@ pub async fn apply_plan(
                     steps_done: vec![],
                     reported_state: None,
                     error: None,
+                    twins_removed: vec![],
                 };
                 if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
                     outcome.error = Some(e.to_string());
@@ -110,7 +119,7 @@ async fn execute(
             destination: name,
             step,
         });
-        run_step(client, change, step, &mut id, options, observe, outcome)
+        run_step_settling(client, change, step, &mut id, options, observe, outcome)
             .await
             .map_err(|e| match e {
                 StepError::Client(error) => ChangeError::Step { step, error },
@@ -153,6 +162,56 @@ enum StepError {
     Internal(&'static str),
 }
 
+/// How many times one change goes on with another keeper after its integration was deleted.
+const MAX_RESELECTIONS: u32 = 2;
+
+/// [`run_step`]; when a write finds the integration gone (a concurrent run kept a twin of it and
+/// deleted this one), the change goes on with the keeper the org lists: its config written again
+/// first, then the step retried.
+async fn run_step_settling(
+    client: &GenesysClient,
+    change: &Change,
+    step: Step,
+    id: &mut Option<String>,
+    options: &ApplyOptions,
+    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
+    outcome: &mut Outcome,
+) -> Result<(), StepError> {
+    let mut reselections = 0;
+    loop {
+        let error = match run_step(client, change, step, id, options, observe, outcome).await {
+            Err(StepError::Client(e)) if e.is_not_found() => e,
+            other => return other,
+        };
+        let (Some(desired), Some(gone)) = (&change.desired, id.clone()) else {
+            return Err(error.into());
+        };
+        if step == Step::Create || reselections == MAX_RESELECTIONS {
+            return Err(error.into());
+        }
+        reselections += 1;
+        let Ok(Some(settled)) = reselect(client, &TwinKey::of(desired), &gone).await else {
+            return Err(error.into());
+        };
+        tracing::info!(name = %change.name, gone = %gone, keeper = %settled.keeper, "integration deleted by a concurrent run; going on with the one it kept");
+        *id = Some(settled.keeper.clone());
+        outcome.integration_id = Some(settled.keeper);
+        outcome.twins_removed.extend(settled.removed);
+        if step != Step::PutConfig && change.steps.contains(&Step::PutConfig) {
+            run_step(
+                client,
+                change,
+                Step::PutConfig,
+                id,
+                options,
+                observe,
+                outcome,
+            )
+            .await?;
+        }
+    }
+}
+
 /// One write of a change; `id` is the integration's id once it exists.
 async fn run_step(
     client: &GenesysClient,
@@ -178,8 +237,13 @@ async fn run_step(
             // Name and type only: the notes go in the config PUT that follows.
             let req = CreateIntegrationRequest::eventbridge(&desired()?.name);
             let created = create_or_adopt(client, &req).await?;
-            *id = Some(created.clone());
-            outcome.integration_id = Some(created);
+            let settled = settle_after_create(client, &TwinKey::of(desired()?), &created).await?;
+            if settled.keeper != created {
+                tracing::info!(name = %change.name, ours = %created, keeper = %settled.keeper, "a concurrent run created this destination too; going on with its integration");
+            }
+            *id = Some(settled.keeper.clone());
+            outcome.integration_id = Some(settled.keeper);
+            outcome.twins_removed.extend(settled.removed);
         }
         Step::PutConfig => {
             put_config(

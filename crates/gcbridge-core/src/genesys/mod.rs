@@ -8,8 +8,10 @@ mod destroy_plan;
 mod event;
 mod live;
 mod plan;
+mod settle;
 mod suffix;
 mod token;
+mod twins;
 mod wait;
 
 pub use api_shape::{
@@ -23,4 +25,5 @@ pub use live::{read_live, LiveIntegration};
 pub use plan::{plan, topic_set, Change, ChangeKind, FieldChange, Plan, Step, Unmanaged};
 pub use suffix::{check_event_source_suffix, SuffixError};
 pub use token::token_lifetime;
+pub use twins::{are_twins, TwinKey};
 pub use wait::{wait_active, wait_active_with, PollBackoff, WaitError};

@@ -2,13 +2,16 @@
 //!
 //! Pure: no I/O. Matching follows the identity rules of the design: a live integration is the
 //! destination with the same (account, region, suffix); one created but never configured is
-//! matched by name, so a run that died after the create is resumed instead of duplicated.
+//! matched by name, so a run that died after the create is resumed instead of duplicated. When
+//! several match one destination (two runs created it at once), one is kept and the others are
+//! twins to remove (`twins`).
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
 use super::live::LiveIntegration;
+use super::twins::{remove_twin, TwinKey};
 use crate::desired::Destination;
 
 /// What happens to one destination (or one unlisted live integration).
@@ -22,6 +25,10 @@ pub enum ChangeKind {
     Replace,
     Unchanged,
     Delete,
+    /// A second integration of a destination (two runs created it at once): deleted, keeping
+    /// the one [`super::twins::TwinKey::keeper_order`] puts first.
+    #[serde(rename = "remove-twin")]
+    RemoveTwin,
 }
 
 /// One API step of carrying out a change.
@@ -55,6 +62,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The live integration concerned, when there is one.
     pub integration_id: Option<String>,
+    /// For a [`ChangeKind::RemoveTwin`]: the id of the integration kept for the destination.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub twin_of: Option<String>,
     /// The live integration was created by an earlier run that stopped before configuring it.
     pub resumes_unfinished_create: bool,
     pub field_changes: Vec<FieldChange>,
@@ -107,27 +117,28 @@ pub fn plan(desired: &[Destination], live: &[LiveIntegration], prune: bool) -> P
     let mut claimed: HashSet<&str> = HashSet::new();
     let mut matches: Vec<Option<(&LiveIntegration, Match)>> = vec![None; desired.len()];
 
-    // Pass 1: identity.
+    // Passes 1 and 2: identity, then a half-made create of an earlier run by name. When several
+    // match (two runs created the destination at once), one is kept and the others are twins.
+    let mut twins = Vec::new();
     for (i, d) in desired.iter().enumerate() {
-        let found = live.iter().find(|l| {
-            !claimed.contains(l.id.as_str()) && l.source_id().as_ref() == Some(&d.source_id())
-        });
-        if let Some(l) = found {
-            claimed.insert(&l.id);
-            matches[i] = Some((l, Match::Identity));
-        }
-    }
-    // Pass 2: a half-made create of an earlier run, by name.
-    for (i, d) in desired.iter().enumerate() {
-        if matches[i].is_some() {
-            continue;
-        }
-        let found = live
+        let key = TwinKey::of(d);
+        let candidates: Vec<&LiveIntegration> = live
             .iter()
-            .find(|l| !claimed.contains(l.id.as_str()) && l.is_unconfigured() && l.name == d.name);
-        if let Some(l) = found {
+            .filter(|l| !claimed.contains(l.id.as_str()) && key.matches(l))
+            .collect();
+        let Some(keeper) = key.keeper(candidates.iter().copied()) else {
+            continue;
+        };
+        let how = match keeper.source_id() {
+            Some(_) => Match::Identity,
+            None => Match::Unfinished,
+        };
+        matches[i] = Some((keeper, how));
+        for l in candidates {
             claimed.insert(&l.id);
-            matches[i] = Some((l, Match::Unfinished));
+            if l.id != keeper.id {
+                twins.push((d, l, keeper.id.as_str()));
+            }
         }
     }
     // Pass 3: same name, other identity: the user changed account, region or suffix.
@@ -152,6 +163,8 @@ pub fn plan(desired: &[Destination], live: &[LiveIntegration], prune: bool) -> P
             Some((l, how)) => diff(d, l, how),
         })
         .collect();
+    twins.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    changes.extend(twins.into_iter().map(|(d, l, k)| remove_twin(d, l, k)));
 
     let mut unmanaged = Vec::new();
     for l in live.iter().filter(|l| !claimed.contains(l.id.as_str())) {
@@ -183,6 +196,7 @@ fn create(d: &Destination) -> Change {
         name: d.name.clone(),
         kind: ChangeKind::Create,
         integration_id: None,
+        twin_of: None,
         resumes_unfinished_create: false,
         field_changes: vec![],
         topics_added: d.topics.iter().cloned().collect(),
@@ -198,6 +212,7 @@ pub(super) fn delete(l: &LiveIntegration) -> Change {
         name: l.name.clone(),
         kind: ChangeKind::Delete,
         integration_id: Some(l.id.clone()),
+        twin_of: None,
         resumes_unfinished_create: false,
         field_changes: vec![],
         topics_added: vec![],
@@ -281,6 +296,7 @@ fn diff(d: &Destination, l: &LiveIntegration, how: Match) -> Change {
         name: d.name.clone(),
         kind,
         integration_id: Some(l.id.clone()),
+        twin_of: None,
         resumes_unfinished_create: how == Match::Unfinished,
         field_changes: fields,
         topics_added: added,

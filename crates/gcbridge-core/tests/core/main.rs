@@ -10,6 +10,7 @@ mod apply_against_sim;
 mod chain;
 mod config_file;
 mod config_precedence;
+mod concurrent;
 mod config_roundtrip;
 mod converge;
 mod doctor;

@@ -26,7 +26,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         aws_endpoint: global.aws_endpoint.clone(),
     };
     let parallel = usize::from(args.parallel);
-    let planned = fleet::plan_all(&targets, parallel, Mode::Converge, &options).await;
+    let planned = fleet::plan_all_locked(&targets, parallel, Mode::Converge, &options).await;
     for p in planned.iter().flatten() {
         for line in p.plan.sweep_expired_temporary().await {
             note(line);

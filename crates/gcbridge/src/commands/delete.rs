@@ -1,6 +1,7 @@
-//! `gcbridge delete NAME`: remove one EventBridge integration, after confirmation.
+//! `gcbridge delete NAME`: remove one EventBridge integration, after confirmation; its twins (two
+//! runs created the destination at once) go with it.
 
-use gcbridge_core::read_live;
+use gcbridge_core::{are_twins, read_live, LiveIntegration};
 use serde_json::json;
 
 use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};
@@ -12,41 +13,76 @@ use crate::session::{no_integration_named, Session};
 pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
     let session = Session::open_selected(&global.conn, &args.select).await?;
     let live = read_live(&session.client).await?;
-    let matching: Vec<_> = live.iter().filter(|l| l.name == args.name).collect();
-    let target = match matching.as_slice() {
-        [] => return Err(no_integration_named(&args.name, &session.org.name, &live)),
-        [one] => *one,
-        many => {
-            let ids: Vec<&str> = many.iter().map(|l| l.id.as_str()).collect();
-            return Err(Failure::failed(format!(
-                "{} EventBridge integrations are named \"{}\" ({}); delete the extra ones in the admin UI, or describe the one to keep in a config file and run `gcbridge apply --prune`",
-                many.len(),
-                args.name,
-                ids.join(", ")
-            )));
-        }
-    };
-    if global.output == OutputFormat::Human {
-        println!(
-            "Will delete {} ({}) in org {}: its events stop flowing to {}.",
-            target.name,
-            target.id,
-            session.org.name,
-            target
-                .event_source_suffix
-                .as_deref()
-                .unwrap_or("(unconfigured)")
-        );
+    let matching: Vec<&LiveIntegration> = live.iter().filter(|l| l.name == args.name).collect();
+    if matching.is_empty() {
+        return Err(no_integration_named(&args.name, &session.org.name, &live));
     }
-    if !args.yes && !confirm("Delete it?", "--yes")? {
+    if !are_twins(matching.iter().copied()) {
+        return Err(not_twins(&args.name, &matching));
+    }
+    if global.output == OutputFormat::Human {
+        for target in &matching {
+            println!(
+                "Will delete {} ({}) in org {}: its events stop flowing to {}.",
+                target.name,
+                target.id,
+                session.org.name,
+                target
+                    .event_source_suffix
+                    .as_deref()
+                    .unwrap_or("(unconfigured)")
+            );
+        }
+        if matching.len() > 1 {
+            println!(
+                "These {} integrations are twins of one destination (two runs created it at once); all are deleted.",
+                matching.len()
+            );
+        }
+    }
+    let question = if matching.len() > 1 {
+        "Delete them?"
+    } else {
+        "Delete it?"
+    };
+    if !args.yes && !confirm(question, "--yes")? {
         return Err(Failure::failed("delete cancelled; nothing was changed"));
     }
-    session.client.delete_integration(&target.id).await?;
-    match global.output {
-        OutputFormat::Json => {
-            print_json(&json!({"deleted": {"name": target.name, "id": target.id}}))
+    for target in &matching {
+        match session.client.delete_integration(&target.id).await {
+            // A twin another run removed meanwhile: gone is what was asked.
+            Err(e) if e.is_not_found() => {}
+            other => other?,
         }
-        OutputFormat::Human => println!("Deleted {} ({}).", target.name, target.id),
+    }
+    let entry = |l: &&LiveIntegration| json!({"name": l.name, "id": l.id});
+    match global.output {
+        OutputFormat::Json => print_json(&json!({
+            "deleted": entry(&matching[0]),
+            "twins_deleted": matching[1..].iter().map(entry).collect::<Vec<_>>(),
+        })),
+        OutputFormat::Human => {
+            for target in &matching {
+                println!("Deleted {} ({}).", target.name, target.id);
+            }
+        }
     }
     Ok(())
+}
+
+/// Several integrations of one name that send to different partner event sources: which one is
+/// meant cannot be told from the name.
+fn not_twins(name: &str, matching: &[&LiveIntegration]) -> Failure {
+    let each: Vec<String> = matching
+        .iter()
+        .map(|l| match l.source_id() {
+            Some(s) => format!("{} (suffix {})", l.id, s.suffix),
+            None => format!("{} (unconfigured)", l.id),
+        })
+        .collect();
+    Failure::failed(format!(
+        "{} EventBridge integrations are named \"{name}\" and send to different partner event sources: {}; delete the unwanted ones in the admin UI, or describe the one to keep in a config file and run `gcbridge apply --prune`",
+        matching.len(),
+        each.join(", ")
+    ))
 }

@@ -17,7 +17,7 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
         ..ConvergeOptions::default()
     };
     let parallel = usize::from(args.parallel);
-    let planned = fleet::plan_all(&targets, parallel, Mode::Destroy, &options).await;
+    let planned = fleet::plan_all_locked(&targets, parallel, Mode::Destroy, &options).await;
     let how = How {
         auto_approve: args.auto_approve,
         parallel,
