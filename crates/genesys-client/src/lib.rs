@@ -24,14 +24,16 @@ mod retry;
 mod secret;
 mod stats;
 mod topics;
+mod url_text;
 
 pub use client::{ClientConfig, GenesysClient, RawResponse};
 pub use credentials::{CredentialSource, Credentials};
 pub use endpoint::{Endpoint, EndpointError};
-pub use error::{Error, RequestContext};
+pub use error::{Effort, Error, RequestContext};
 pub use models::*;
 pub use notes::{notes_text, EMPTY_NOTES_SENTINEL};
-pub use policy::HttpPolicy;
+pub use policy::{is_loopback, HttpPolicy, DEFAULT_DEADLINE};
 pub use region::{Region, RegionError};
 pub use secret::Secret;
 pub use stats::RequestStats;
+pub use url_text::redact_url;
