@@ -36,4 +36,5 @@ pub use policy::{is_loopback, HttpPolicy, DEFAULT_DEADLINE};
 pub use region::{Region, RegionError};
 pub use secret::Secret;
 pub use stats::RequestStats;
+pub use url::Url;
 pub use url_text::redact_url;
