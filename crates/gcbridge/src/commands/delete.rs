@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
+use crate::escape::{field, outln};
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::{no_integration_named, Session};
@@ -27,11 +28,11 @@ pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
         }
     };
     if global.output == OutputFormat::Human {
-        println!(
+        outln!(
             "Will delete {} ({}) in org {}: its events stop flowing to {}.",
-            target.name,
-            target.id,
-            session.org.name,
+            field(&target.name),
+            field(&target.id),
+            field(&session.org.name),
             target
                 .event_source_suffix
                 .as_deref()
@@ -46,7 +47,7 @@ pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
         OutputFormat::Json => {
             print_json(&json!({"deleted": {"name": target.name, "id": target.id}}))
         }
-        OutputFormat::Human => println!("Deleted {} ({}).", target.name, target.id),
+        OutputFormat::Human => outln!("Deleted {} ({}).", field(&target.name), field(&target.id)),
     }
     Ok(())
 }
