@@ -66,6 +66,10 @@ pub struct ConnectionArgs {
     /// Env: GENESYS_CLIENT_SECRET or GENESYSCLOUD_OAUTHCLIENT_SECRET.
     #[arg(long, global = true, value_name = "SECRET", hide_env_values = true)]
     pub client_secret: Option<String>,
+    /// Overall deadline of each Genesys Cloud call, retries included, in seconds (default 60).
+    /// Env: GENESYS_TIMEOUT_SECS.
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 /// By hand, because `--client-secret` must not show up in `{:?}` of the parsed command line:
@@ -79,12 +83,16 @@ impl std::fmt::Debug for ConnectionArgs {
 impl ConnectionArgs {
     /// The connection flags in core's terms.
     pub fn flags(&self) -> gcbridge_core::config::ConnectionFlags {
+        if self.client_secret.is_some() {
+            crate::connect::warn_secret_flag();
+        }
         gcbridge_core::config::ConnectionFlags {
             region: self.region.clone(),
             api_url: self.api_url.clone(),
             login_url: self.login_url.clone(),
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.clone(),
+            timeout_secs: self.timeout,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use crate::escape::eout;
 use crate::failure::Failure;
 
 /// Asks `question` on a terminal. Without a terminal, refuses (exit 1) and names the flag that
@@ -12,7 +13,7 @@ pub fn confirm(question: &str, skip_flag: &str) -> Result<bool, Failure> {
             "refusing to make changes without confirmation: stdin is not a terminal; re-run with {skip_flag} to apply unattended"
         )));
     }
-    eprint!("{question} Only 'yes' will be accepted: ");
+    eout!("{question} Only 'yes' will be accepted: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()

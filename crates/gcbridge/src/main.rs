@@ -8,6 +8,7 @@ mod commands;
 mod confirm;
 mod connect;
 mod desired_input;
+mod escape;
 mod failure;
 mod fleet;
 mod logging;
@@ -34,7 +35,7 @@ fn main() {
     let result = runtime.block_on(run(cli));
     if let Err(Failure { code, message }) = result {
         if !message.is_empty() {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape::lines(&message));
         }
         std::process::exit(code);
     }

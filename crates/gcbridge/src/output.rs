@@ -48,5 +48,5 @@ pub fn stderr_is_terminal() -> bool {
 
 /// A note for the user on stderr, so stdout stays clean for JSON and pipes.
 pub fn note(message: impl AsRef<str>) {
-    eprintln!("{}", message.as_ref());
+    eprintln!("{}", crate::escape::lines(message.as_ref()));
 }

@@ -2,6 +2,7 @@
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
+use crate::escape::eoutln;
 use crate::output::stderr_is_terminal;
 
 /// The set of bars of one command (one per org).
@@ -46,8 +47,9 @@ pub struct Progress {
 impl Progress {
     pub fn step(&self, destination: &str, what: &str) {
         match &self.bar {
-            Some(bar) => bar.set_message(format!("{destination}: {what}")),
-            None => eprintln!("[{}] {destination}: {what}", self.label),
+            Some(bar) => bar
+                .set_message(crate::escape::lines(&format!("{destination}: {what}")).into_owned()),
+            None => eoutln!("[{}] {destination}: {what}", self.label),
         }
     }
 
@@ -59,8 +61,8 @@ impl Progress {
 
     pub fn line(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.println(text),
-            None => eprintln!("[{}] {text}", self.label),
+            Some(bar) => bar.println(crate::escape::lines(text)),
+            None => eoutln!("[{}] {text}", self.label),
         }
     }
 

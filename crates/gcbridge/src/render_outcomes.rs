@@ -7,6 +7,7 @@ use std::time::Duration;
 use gcbridge_core::{AwsOutcome, ChangeKind, DestinationOutcome, Half, Step};
 use serde::Serialize;
 
+use crate::escape::{field, outln};
 use crate::failure::Failure;
 use crate::fleet::{org_error, OrgPlanned, OrgTarget};
 use crate::output::print_json;
@@ -46,20 +47,21 @@ impl Report<'_> {
 
     pub fn print_human(&self, verb: &str, elapsed: Duration) {
         for ((t, r), outcomes) in self.targets.iter().zip(self.planned).zip(self.results) {
-            let org = &t.spec.name;
+            let org = field(&t.spec.name);
             if let Err(f) = r {
-                println!("  FAILED  org {org}: {}", f.message);
+                outln!("  FAILED  org {org}: {}", f.message);
             }
             for o in outcomes {
                 let name = display_name(o);
+                let name = field(&name);
                 match o.problem() {
-                    None => println!("  ok      org {org} destination {name}{}", detail(o)),
-                    Some(e) => println!("  FAILED  org {org} destination {name}: {e}"),
+                    None => outln!("  ok      org {org} destination {name}{}", detail(o)),
+                    Some(e) => outln!("  FAILED  org {org} destination {name}: {e}"),
                 }
             }
         }
         let done = self.results.iter().flatten().filter(|o| o.ok()).count();
-        println!(
+        outln!(
             "{verb} finished in {:.1}s: {done} done, {} failed.",
             elapsed.as_secs_f64(),
             self.failed()

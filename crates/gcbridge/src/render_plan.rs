@@ -7,6 +7,7 @@ use gcbridge_core::{partner_event_source_name, Destination};
 use gcbridge_core::{AwsPlan, Change, ChangeKind, Plan};
 use serde::Serialize;
 
+use crate::escape::{field, out, outln};
 use crate::failure::Failure;
 use crate::fleet::{org_error, OrgPlanned, OrgTarget};
 use crate::output::note;
@@ -18,10 +19,15 @@ pub fn show(targets: &[OrgTarget], planned: &[Result<OrgPlanned, Failure>]) {
         match r {
             Ok(p) => {
                 let (org, target) = (&p.session.org, &p.session.target);
-                let label = format!("\"{}\" ({}, {}) at {target}", t.spec.name, org.name, org.id);
-                print!("{}", render(&label, &org.id, &p.plan.genesys));
+                let label = format!(
+                    "\"{}\" ({}, {}) at {target}",
+                    field(&t.spec.name),
+                    field(&org.name),
+                    field(&org.id)
+                );
+                out!("{}", render(&label, &org.id, &p.plan.genesys));
                 for a in &p.plan.aws {
-                    print!("{}", render_aws(&a.plan));
+                    out!("{}", render_aws(&a.plan));
                 }
             }
             Err(f) => note(format!("error: {}", org_error(t, many, f))),
@@ -30,7 +36,7 @@ pub fn show(targets: &[OrgTarget], planned: &[Result<OrgPlanned, Failure>]) {
     let ok: Vec<&OrgPlanned> = planned.iter().filter_map(|r| r.as_ref().ok()).collect();
     if !ok.is_empty() {
         let aws_changes = ok.iter().map(|p| p.plan.aws_action_count()).sum();
-        println!(
+        outln!(
             "{}",
             summary(ok.iter().map(|p| &p.plan.genesys), aws_changes)
         );
@@ -90,7 +96,8 @@ pub fn render(org_label: &str, org_id: &str, plan: &Plan) -> String {
         let _ = writeln!(
             s,
             "  ? unmanaged  {} ({}): an EventBridge integration the desired state does not list; left alone (--prune deletes it)",
-            u.name, u.id
+            field(&u.name),
+            field(&u.id)
         );
     }
     if plan.changes.is_empty() && plan.unmanaged.is_empty() {
@@ -111,9 +118,9 @@ fn render_change(s: &mut String, c: &Change, org_id: &str) {
     let id = c
         .integration_id
         .as_deref()
-        .map(|i| format!(" ({i})"))
+        .map(|i| format!(" ({})", field(i)))
         .unwrap_or_default();
-    let _ = writeln!(s, "  {mark} {word:<9} {}{id}", c.name);
+    let _ = writeln!(s, "  {mark} {word:<9} {}{id}", field(&c.name));
     if let Some(d) = &c.desired {
         if c.kind != ChangeKind::Unchanged {
             let _ = writeln!(s, "      {}", target_line(d, org_id));

@@ -7,6 +7,7 @@ use genesys_client::{GenesysClient, Organization};
 
 use crate::cli::{ConnectionArgs, OrgSelect};
 use crate::connect::{self, Connection, Environment};
+use crate::escape::field;
 use crate::failure::Failure;
 
 pub struct Session {
@@ -39,7 +40,12 @@ impl Session {
     pub async fn connect(conn: &Connection) -> Result<Session, Failure> {
         let client = connect::client(conn)?;
         let org = client.organization_me().await?;
-        tracing::info!(org = %org.name, org_id = %org.id, target = %conn.target, "connected");
+        tracing::info!(
+            org = %field(&org.name),
+            org_id = %field(&org.id),
+            target = %conn.target,
+            "connected"
+        );
         Ok(Session {
             client,
             org,
@@ -109,7 +115,8 @@ pub fn selected_org(select: &OrgSelect) -> Result<Option<OrgSpec>, Failure> {
 
 /// "No EventBridge integration named X", listing the names the org does have.
 pub fn no_integration_named(name: &str, org_name: &str, live: &[LiveIntegration]) -> Failure {
-    let names: Vec<&str> = live.iter().map(|l| l.name.as_str()).collect();
+    let names: Vec<String> = live.iter().map(|l| field(&l.name).into_owned()).collect();
+    let (name, org_name) = (field(name), field(org_name));
     Failure::failed(format!(
         "no EventBridge integration named \"{name}\" in org {org_name}; {}",
         if names.is_empty() {

@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::credentials::Credentials;
-use crate::error::{Error, RequestContext};
+use crate::error::{Effort, Error, RequestContext};
 use crate::error_response;
 use crate::models::ApiErrorBody;
 use crate::net;
@@ -137,9 +137,20 @@ impl TokenManager {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.fetch_once(http, policy, stats, generation).await {
+            let Some(timeout) = policy.attempt_timeout(started.elapsed()) else {
+                return Err(out_of_time(
+                    self.request_context(),
+                    attempt - 1,
+                    started,
+                    policy,
+                ));
+            };
+            match self
+                .fetch_once(http, policy, stats, generation, timeout)
+                .await
+            {
                 Ok(token) => return Ok(token),
-                Err(Attempt::Fatal(err)) => return Err(err),
+                Err(Attempt::Fatal(err)) => return Err(spent(err, attempt, started, policy)),
                 Err(Attempt::Retryable(failure, err)) => {
                     retry_or_fail(policy, true, failure, err, attempt, started, stats).await?
                 }
@@ -153,6 +164,7 @@ impl TokenManager {
         policy: &HttpPolicy,
         stats: &Stats,
         generation: u64,
+        timeout: Duration,
     ) -> Result<Token, Attempt> {
         let transport = |e: reqwest::Error| {
             let kind = net::kind_of(&e);
@@ -170,6 +182,7 @@ impl TokenManager {
             )
             .header(ACCEPT, "application/json")
             .form(&[("grant_type", "client_credentials")])
+            .timeout(timeout)
             .send()
             .await
             .map_err(transport)?;
@@ -306,7 +319,8 @@ pub(crate) enum Attempt {
     Fatal(Error),
 }
 
-/// Waits before the next attempt, or returns `err` when the failure is not retried.
+/// Waits before the next attempt, or returns `err` (saying what was spent) when the failure is
+/// not retried. Each retry is logged at warn level, so a wait on a slow network is never silent.
 pub(crate) async fn retry_or_fail(
     policy: &HttpPolicy,
     idempotent: bool,
@@ -323,20 +337,59 @@ pub(crate) async fn retry_or_fail(
                 .request()
                 .map(|r| (r.method.clone(), r.path.clone()))
                 .unwrap_or_default();
-            tracing::debug!(
-                %method,
-                %path,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                failure = ?failure,
-                "retrying Genesys Cloud request"
+            let line = format!(
+                "Genesys Cloud {method} {path}: {} (attempt {attempt}, {:.1}s of the {}s \
+                 deadline spent); retrying in {:.1}s",
+                failure_text(failure),
+                started.elapsed().as_secs_f64(),
+                policy.deadline.as_secs_f64(),
+                delay.as_secs_f64()
             );
+            if matches!(failure, Failure::TooManyRequests { .. }) {
+                // Being paced is normal operation, not news.
+                tracing::info!("{line}");
+            } else {
+                tracing::warn!("{line}");
+            }
             tokio::time::sleep(delay).await;
             Ok(())
         }
         Decision::GiveUp(reason) => {
             tracing::debug!(?reason, attempt, "not retrying: {err}");
-            Err(err)
+            Err(spent(err, attempt, started, policy))
         }
     }
+}
+
+fn failure_text(failure: Failure) -> String {
+    match failure {
+        Failure::TooManyRequests { .. } => "rate limited (429)".into(),
+        Failure::Unavailable { status, .. } => format!("the server answered {status}"),
+        Failure::ConnectBeforeSend => "could not connect".into(),
+        Failure::RefusedLocally => "connection refused".into(),
+        Failure::AfterSend => "no answer, or the connection broke".into(),
+    }
+}
+
+/// `err`, saying how many attempts were made and how long the call really took.
+pub(crate) fn spent(err: Error, attempts: u32, started: Instant, policy: &HttpPolicy) -> Error {
+    err.with_effort(Effort {
+        attempts,
+        elapsed: started.elapsed(),
+        deadline: policy.deadline,
+    })
+}
+
+/// The deadline passed before another attempt could start.
+pub(crate) fn out_of_time(
+    request: RequestContext,
+    attempts: u32,
+    started: Instant,
+    policy: &HttpPolicy,
+) -> Error {
+    let err = Error::Timeout {
+        request: Box::new(request),
+        after: started.elapsed(),
+    };
+    spent(err, attempts, started, policy)
 }

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::auth::{correlation_id, retry_or_fail, Attempt, TokenManager};
+use crate::auth::{correlation_id, out_of_time, retry_or_fail, spent, Attempt, TokenManager};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, RequestContext};
@@ -47,6 +47,29 @@ impl ClientConfig {
     }
 }
 
+/// An HTTP client for requests to `target`. The proxy variables (`HTTP_PROXY`, `HTTPS_PROXY`,
+/// `ALL_PROXY`, any case) are honoured except for this machine: a proxy would see plain-HTTP
+/// loopback traffic, Basic header and bearer tokens included, in clear text.
+fn http_client(
+    policy: &HttpPolicy,
+    user_agent: &str,
+    target: &Url,
+) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(policy.connect_timeout)
+        .timeout(policy.request_timeout)
+        .user_agent(user_agent)
+        // A redirect is never part of this API; following one could carry the credentials
+        // somewhere unexpected.
+        .redirect(reqwest::redirect::Policy::none());
+    if crate::policy::is_loopback(target) {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| Error::Config {
+        message: e.to_string(),
+    })
+}
+
 fn default_user_agent() -> String {
     format!("genesys-client/{}", env!("CARGO_PKG_VERSION"))
 }
@@ -58,7 +81,10 @@ pub struct GenesysClient {
 }
 
 struct Inner {
+    /// For the API; never through a proxy when the API is on this machine.
     http: reqwest::Client,
+    /// For the token call, by the same rule for the login host.
+    token_http: reqwest::Client,
     endpoint: Endpoint,
     policy: HttpPolicy,
     tokens: TokenManager,
@@ -85,20 +111,12 @@ impl GenesysClient {
         } else {
             cfg.user_agent
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.policy.connect_timeout)
-            .timeout(cfg.policy.request_timeout)
-            .user_agent(user_agent)
-            // A redirect is never part of this API; following one could carry the
-            // credentials somewhere unexpected.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config {
-                message: e.to_string(),
-            })?;
+        let http = http_client(&cfg.policy, &user_agent, &cfg.endpoint.api_base)?;
+        let token_http = http_client(&cfg.policy, &user_agent, &cfg.endpoint.token_url)?;
         Ok(GenesysClient {
             inner: Arc::new(Inner {
                 http,
+                token_http,
                 tokens: TokenManager::new(cfg.endpoint.token_url.clone(), cfg.credentials),
                 endpoint: cfg.endpoint,
                 policy: cfg.policy,
@@ -125,7 +143,7 @@ impl GenesysClient {
     pub async fn token_expiry(&self) -> Result<SystemTime, Error> {
         let i = &*self.inner;
         Ok(i.tokens
-            .current(&i.http, &i.policy, &i.stats)
+            .current(&i.token_http, &i.policy, &i.stats)
             .await?
             .expires_at_system)
     }
@@ -210,12 +228,22 @@ impl GenesysClient {
         let started = Instant::now();
         let mut attempt = 0;
         let mut renewals_after_401 = 0;
-        let mut token = i.tokens.current(&i.http, &i.policy, &i.stats).await?;
+        let mut token = i.tokens.current(&i.token_http, &i.policy, &i.stats).await?;
         loop {
             attempt += 1;
-            let outcome = self
-                .attempt(&method, &url, query, &body, &ctx, token.value.expose())
-                .await;
+            let Some(timeout) = i.policy.attempt_timeout(started.elapsed()) else {
+                return Err(out_of_time(ctx, attempt - 1, started, &i.policy));
+            };
+            let sending = Sending {
+                method: &method,
+                url: &url,
+                query,
+                body: &body,
+                ctx: &ctx,
+                token: token.value.expose(),
+                timeout,
+            };
+            let outcome = self.attempt(sending).await;
             let (failure, err) = match outcome {
                 Ok(Sent::Success(status, body, allowed)) => {
                     return Ok(Answer {
@@ -235,12 +263,12 @@ impl GenesysClient {
                     tracing::debug!(method = %ctx.method, path = %ctx.path, "401: renewing the token once: {err}");
                     token = i
                         .tokens
-                        .renew(token.generation, &i.http, &i.policy, &i.stats)
+                        .renew(token.generation, &i.token_http, &i.policy, &i.stats)
                         .await?;
                     continue;
                 }
                 Ok(Sent::Unauthorized(err)) => return Err(err),
-                Err(Attempt::Fatal(err)) => return Err(err),
+                Err(Attempt::Fatal(err)) => return Err(spent(err, attempt, started, &i.policy)),
                 Err(Attempt::Retryable(failure, err)) => (failure, err),
             };
             retry_or_fail(
@@ -248,26 +276,29 @@ impl GenesysClient {
             )
             .await?;
             // The token may have aged during a long wait.
-            token = i.tokens.current(&i.http, &i.policy, &i.stats).await?;
+            token = i.tokens.current(&i.token_http, &i.policy, &i.stats).await?;
         }
     }
 
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        query: &[(&str, String)],
-        body: &JsonBody,
-        ctx: &RequestContext,
-        token: &str,
-    ) -> Result<Sent, Attempt> {
+    async fn attempt(&self, sending: Sending<'_>) -> Result<Sent, Attempt> {
+        let Sending {
+            method,
+            url,
+            query,
+            body,
+            ctx,
+            token,
+            timeout,
+        } = sending;
         let i = &*self.inner;
         let permit = i.pacer.acquire().await;
         Stats::bump(&i.stats.requests);
         if method != Method::GET {
             Stats::bump(&i.stats.writes);
         }
-        let rb = self.request_builder(method, url, query, body, token);
+        let rb = self
+            .request_builder(method, url, query, body, token)
+            .timeout(timeout);
         let transport = |e: reqwest::Error| {
             let kind = net::kind_of(&e);
             let err = net::to_error(ctx.clone(), &e, kind, &i.policy);
@@ -376,6 +407,17 @@ impl GenesysClient {
             api,
         }
     }
+}
+
+/// One attempt of a call: what to send, and how long it may take.
+struct Sending<'a> {
+    method: &'a Method,
+    url: &'a Url,
+    query: &'a [(&'a str, String)],
+    body: &'a JsonBody,
+    ctx: &'a RequestContext,
+    token: &'a str,
+    timeout: std::time::Duration,
 }
 
 enum Sent {

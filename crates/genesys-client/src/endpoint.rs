@@ -3,11 +3,12 @@
 //! tokens never travel over plain HTTP except to this machine.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use url::{Host, Url};
 
+use crate::policy::is_loopback;
 use crate::region::Region;
+use crate::url_text::redact_url;
 
 /// The two URLs a client needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,48 +101,38 @@ fn parse_base(input: &str) -> Result<Url, EndpointError> {
     } else {
         format!("https://{trimmed}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| EndpointError::Invalid {
-        input: input.to_string(),
-        reason: e.to_string(),
-    })?;
+    let invalid = |reason: &str| EndpointError::Invalid {
+        input: redact_url(input),
+        reason: reason.to_string(),
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
     if url.host().is_none() {
-        return Err(EndpointError::Invalid {
-            input: input.to_string(),
-            reason: "it has no host".into(),
-        });
+        return Err(invalid("it has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The HTTP stack would send these as a Basic header of their own, to whatever host.
+        return Err(invalid(
+            "a base URL cannot carry a user name or password; give credentials as the OAuth \
+             client id and secret",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(EndpointError::Invalid {
-            input: input.to_string(),
-            reason: "a base URL cannot carry a query or fragment".into(),
-        });
+        return Err(invalid("a base URL cannot carry a query or fragment"));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(EndpointError::InsecureHttp {
-            url: input.to_string(),
+            url: redact_url(input),
         }),
-        other => Err(EndpointError::Invalid {
-            input: input.to_string(),
-            reason: format!("scheme '{other}' is not http or https"),
-        }),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
+        other => Err(invalid(&format!("scheme '{other}' is not http or https"))),
     }
 }
 
 /// An API or login URL that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndpointError {
-    /// Not a usable URL.
+    /// Not a usable URL (`input` is shown without userinfo or query).
     Invalid { input: String, reason: String },
     /// `http://` to a host other than this machine: the client secret and tokens would travel
     /// in clear text.
@@ -296,5 +287,15 @@ mod tests {
         ));
         assert!(Endpoint::from_api_url("https://", None).is_err());
         assert!(Endpoint::from_api_url("https://a.example.com?x=1", None).is_err());
+        for bad in [
+            "https://u:hunter2@api.mypurecloud.com",
+            "https://hunter2@api.mypurecloud.com",
+            "https://api.mypurecloud.com/?k=hunter2",
+            "http://u:hunter2@10.0.0.1",
+            "gopher://u:hunter2@x.example.com/?hunter2",
+        ] {
+            let err = Endpoint::from_api_url(bad, None).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{bad}: {err}");
+        }
     }
 }

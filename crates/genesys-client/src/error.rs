@@ -15,6 +15,33 @@ pub struct RequestContext {
     pub path: String,
     /// The Genesys `contextId` (or `inin-correlation-id` header) of the failed response.
     pub context_id: Option<String>,
+    /// What the client spent before giving up, once it has.
+    pub effort: Option<Effort>,
+}
+
+/// The attempts and the real time one call took before it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effort {
+    pub attempts: u32,
+    pub elapsed: Duration,
+    pub deadline: Duration,
+}
+
+impl fmt::Display for Effort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gave up after {} attempt{} in {:.1}s (deadline {}s)",
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" },
+            self.elapsed.as_secs_f64(),
+            self.deadline.as_secs_f64()
+        )
+    }
+}
+
+fn effort_text(request: &RequestContext) -> String {
+    request.effort.map(|e| format!("; {e}")).unwrap_or_default()
 }
 
 impl RequestContext {
@@ -23,6 +50,7 @@ impl RequestContext {
             method: method.to_string(),
             path: path.to_string(),
             context_id: None,
+            effort: None,
         }
     }
 }
@@ -114,9 +142,10 @@ pub enum Error {
     },
     /// 5xx that retries did not get past (or a POST, which is not blindly retried).
     #[error(
-        "{request}: Genesys Cloud failed with {status}: {message}; this is on the Genesys side: \
+        "{request}: Genesys Cloud failed with {status}: {message}{}; this is on the Genesys side: \
          check https://status.mypurecloud.com and run again later; if it persists, give Genesys \
-         support the contextId"
+         support the contextId",
+        effort_text(.request)
     )]
     Server {
         request: Box<RequestContext>,
@@ -128,7 +157,7 @@ pub enum Error {
     #[error(
         "{request}: {}; the network or Genesys Cloud is slow or unreachable; check \
          connectivity and run again",
-        timeout_text(.after)
+        timeout_text(.after, .request)
     )]
     Timeout {
         request: Box<RequestContext>,
@@ -136,8 +165,9 @@ pub enum Error {
     },
     /// The host name did not resolve.
     #[error(
-        "{request}: cannot resolve host '{host}' ({detail}); check the region or API URL and \
-         this machine's DNS"
+        "{request}: cannot resolve host '{host}' ({detail}{}); check the region or API URL and \
+         this machine's DNS",
+        effort_text(.request)
     )]
     Dns {
         request: Box<RequestContext>,
@@ -156,8 +186,9 @@ pub enum Error {
     },
     /// The connection could not be made or broke.
     #[error(
-        "{request}: connection to '{host}' failed ({detail}); check the API URL, the network and \
-         any firewall or proxy, and run again"
+        "{request}: connection to '{host}' failed ({detail}{}); check the API URL, the network \
+         and any firewall or proxy, and run again",
+        effort_text(.request)
     )]
     Connect {
         request: Box<RequestContext>,
@@ -203,11 +234,11 @@ fn budget_text(allowed: &Option<u32>) -> String {
     }
 }
 
-fn timeout_text(after: &Duration) -> String {
-    if after.is_zero() {
-        "the server timed out (408 Request Timeout)".to_string()
-    } else {
-        format!("no response within {}s", after.as_secs_f64())
+fn timeout_text(after: &Duration, request: &RequestContext) -> String {
+    match request.effort {
+        _ if after.is_zero() => "the server timed out (408 Request Timeout)".to_string(),
+        Some(e) => format!("no response: {e}"),
+        None => format!("no response within {:.1}s", after.as_secs_f64()),
     }
 }
 
@@ -266,6 +297,37 @@ impl Error {
 
     /// Which call failed (absent only for [`Error::Config`]).
     pub fn request(&self) -> Option<&RequestContext> {
+        match self {
+            Error::Unauthorized { request, .. }
+            | Error::Forbidden { request, .. }
+            | Error::NotFound { request, .. }
+            | Error::Conflict { request, .. }
+            | Error::BadRequest { request, .. }
+            | Error::RateLimited { request, .. }
+            | Error::Server { request, .. }
+            | Error::Timeout { request, .. }
+            | Error::Dns { request, .. }
+            | Error::Tls { request, .. }
+            | Error::Connect { request, .. }
+            | Error::InvalidResponse { request, .. } => Some(request),
+            Error::Config { .. } => None,
+        }
+    }
+
+    /// The same error, saying what the call spent before it gave up.
+    pub(crate) fn with_effort(mut self, effort: Effort) -> Error {
+        if let Some(r) = self.request_mut() {
+            r.effort = Some(effort);
+        }
+        if let Error::Timeout { after, .. } = &mut self {
+            if !after.is_zero() {
+                *after = effort.elapsed;
+            }
+        }
+        self
+    }
+
+    fn request_mut(&mut self) -> Option<&mut RequestContext> {
         match self {
             Error::Unauthorized { request, .. }
             | Error::Forbidden { request, .. }

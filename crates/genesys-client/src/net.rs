@@ -14,6 +14,8 @@ pub(crate) enum NetKind {
     Tls,
     /// The connection was not established; nothing was sent.
     Connect,
+    /// This machine refused the connection (nothing listens on that loopback port).
+    RefusedLocally,
     Timeout,
     /// Broke after the request may have been sent, or the body could not be read.
     Other,
@@ -30,6 +32,8 @@ pub(crate) fn kind_of(err: &reqwest::Error) -> NetKind {
     {
         // rustls is not a direct dependency, so its errors are recognised by their text.
         NetKind::Tls
+    } else if err.is_connect() && !err.is_timeout() && to_loopback(err) {
+        NetKind::RefusedLocally
     } else if err.is_connect() {
         NetKind::Connect
     } else if err.is_timeout() {
@@ -44,6 +48,7 @@ pub(crate) fn failure_of(kind: NetKind) -> Option<Failure> {
     match kind {
         NetKind::Dns | NetKind::Tls => None,
         NetKind::Connect => Some(Failure::ConnectBeforeSend),
+        NetKind::RefusedLocally => Some(Failure::RefusedLocally),
         NetKind::Timeout | NetKind::Other => Some(Failure::AfterSend),
     }
 }
@@ -76,7 +81,7 @@ pub(crate) fn to_error(
             request,
             after: policy.connect_timeout,
         },
-        NetKind::Connect => Error::Connect {
+        NetKind::Connect | NetKind::RefusedLocally => Error::Connect {
             request,
             host,
             detail,
@@ -98,6 +103,10 @@ pub(crate) fn to_error(
     }
 }
 
+fn to_loopback(err: &reqwest::Error) -> bool {
+    err.url().is_some_and(crate::policy::is_loopback)
+}
+
 /// The causes below reqwest's own message (which only repeats the URL), innermost last.
 fn cause_text(err: &reqwest::Error) -> String {
     let mut parts = Vec::new();
@@ -111,7 +120,8 @@ fn cause_text(err: &reqwest::Error) -> String {
         source = s.source();
     }
     if parts.is_empty() {
-        err.to_string()
+        // reqwest's own message repeats the URL, query included.
+        "no further detail from the HTTP stack".to_string()
     } else {
         parts.join(": ")
     }

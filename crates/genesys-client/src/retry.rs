@@ -21,6 +21,9 @@ pub(crate) enum Failure {
     },
     /// The connection could not be established: nothing was sent.
     ConnectBeforeSend,
+    /// This machine refused the connection: nothing listens there, and waiting seconds will
+    /// rarely change that, so it is tried again once, quickly.
+    RefusedLocally,
     /// Timed out, or the connection broke after the request may have been sent.
     AfterSend,
 }
@@ -42,7 +45,12 @@ pub(crate) enum GiveUpReason {
     Attempts,
     /// Waiting would pass `max_retry_elapsed`.
     Elapsed,
+    /// Waiting would pass the call's deadline.
+    Deadline,
 }
+
+/// Attempts for a connection refused by this machine, the first one included.
+const LOCAL_REFUSED_ATTEMPTS: u32 = 2;
 
 /// Decides whether attempt number `attempt` (1-based) that ended in `failure` is retried.
 pub(crate) fn decide(
@@ -73,6 +81,10 @@ pub(crate) fn decide(
             }
         }
         Failure::ConnectBeforeSend => backoff(policy, attempt),
+        Failure::RefusedLocally if attempt >= LOCAL_REFUSED_ATTEMPTS => {
+            return Decision::GiveUp(GiveUpReason::Attempts)
+        }
+        Failure::RefusedLocally => backoff(policy, 1),
         Failure::AfterSend => {
             if !idempotent {
                 return Decision::GiveUp(GiveUpReason::NotIdempotent);
@@ -85,6 +97,9 @@ pub(crate) fn decide(
     }
     if elapsed + delay > policy.max_retry_elapsed {
         return Decision::GiveUp(GiveUpReason::Elapsed);
+    }
+    if elapsed + delay >= policy.deadline {
+        return Decision::GiveUp(GiveUpReason::Deadline);
     }
     Decision::RetryAfter(delay)
 }
@@ -190,7 +205,10 @@ mod tests {
 
     #[test]
     fn retry_after_is_honoured_up_to_the_limit() {
-        let p = policy();
+        let p = HttpPolicy {
+            deadline: Duration::from_secs(600),
+            ..policy()
+        };
         let f = |s| Failure::TooManyRequests {
             retry_after: Some(Duration::from_secs(s)),
         };
@@ -210,7 +228,10 @@ mod tests {
 
     #[test]
     fn budgets_stop_retries() {
-        let p = policy();
+        let p = HttpPolicy {
+            deadline: Duration::from_secs(600),
+            ..policy()
+        };
         let f = Failure::ConnectBeforeSend;
         assert_eq!(
             decide(&p, true, f, p.max_attempts, Duration::ZERO),
@@ -226,6 +247,50 @@ mod tests {
         assert_eq!(
             decide(&p, true, f, 1, Duration::from_secs(250)),
             Decision::GiveUp(GiveUpReason::Elapsed)
+        );
+    }
+
+    #[test]
+    fn a_local_refusal_is_tried_twice_and_the_deadline_bounds_every_wait() {
+        let p = policy();
+        let f = Failure::RefusedLocally;
+        assert!(matches!(
+            decide(&p, false, f, 1, Duration::ZERO),
+            Decision::RetryAfter(d) if d <= p.initial_backoff
+        ));
+        assert_eq!(
+            decide(&p, true, f, 2, Duration::ZERO),
+            Decision::GiveUp(GiveUpReason::Attempts)
+        );
+        let short = HttpPolicy {
+            deadline: Duration::from_secs(1),
+            ..policy()
+        };
+        assert_eq!(
+            decide(
+                &short,
+                true,
+                Failure::ConnectBeforeSend,
+                1,
+                Duration::from_millis(900)
+            ),
+            Decision::GiveUp(GiveUpReason::Deadline)
+        );
+        let f = Failure::TooManyRequests {
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        assert_eq!(
+            decide(&short, true, f, 1, Duration::ZERO),
+            Decision::GiveUp(GiveUpReason::Deadline)
+        );
+        assert_eq!(short.attempt_timeout(Duration::from_secs(1)), None);
+        assert_eq!(
+            short.attempt_timeout(Duration::from_millis(250)),
+            Some(Duration::from_millis(750))
+        );
+        assert_eq!(
+            policy().attempt_timeout(Duration::ZERO),
+            Some(p.request_timeout)
         );
     }
 

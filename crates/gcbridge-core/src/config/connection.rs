@@ -6,11 +6,16 @@
 //! drifting into different orders, which is what happened when each had its own `or_else` chain.
 
 use std::fmt;
+use std::time::Duration;
 
-use genesys_client::{CredentialSource, Credentials, Endpoint, Region, Secret};
+use genesys_client::{CredentialSource, Credentials, Endpoint, Region, Secret, DEFAULT_DEADLINE};
 
 use super::environment::{Environment, Source};
+use super::trust;
 use crate::desired::ConnectionSpec;
+
+/// The variable that sets the overall deadline of each call when `--timeout` is not given.
+pub const TIMEOUT_VAR: &str = "GENESYS_TIMEOUT_SECS";
 
 /// The connection flags as given on the command line.
 #[derive(Clone, Default)]
@@ -20,6 +25,8 @@ pub struct ConnectionFlags {
     pub login_url: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// `--timeout`: the overall deadline of each call, in seconds.
+    pub timeout_secs: Option<u64>,
 }
 
 /// The secret is a flag value too: never in Debug output.
@@ -34,6 +41,7 @@ impl fmt::Debug for ConnectionFlags {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| "[redacted]"),
             )
+            .field("timeout_secs", &self.timeout_secs)
             .finish()
     }
 }
@@ -135,10 +143,12 @@ impl fmt::Debug for Resolved {
     }
 }
 
-/// A setting no layer gave: the variables that were looked at, for the message saying what to set.
+/// A setting no layer gave: the variables that were looked at, for the message saying what to
+/// set, and those of them that are set but empty (said as such, not as "not set").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unset {
     pub vars: Vec<String>,
+    pub empty: Vec<Source>,
 }
 
 /// The precedence rule, the same for every setting: the first layer that speaks decides, in the
@@ -168,10 +178,24 @@ pub fn resolve_setting(
         Some(FileSays::Variable(name)) => vec![name.to_string()],
         None => default_vars.iter().map(|v| v.to_string()).collect(),
     };
-    vars.iter()
-        .find_map(|name| env.get(name))
+    env.find(&vars)
         .map(|(value, source)| Resolved { value, source })
-        .ok_or(Unset { vars })
+        .ok_or_else(|| Unset {
+            empty: env.empty(&vars),
+            vars,
+        })
+}
+
+/// The variables a setting reads when neither a flag nor a file value gives it.
+fn env_vars_read(setting: Setting, flags: &ConnectionFlags, file: &ConnectionSpec) -> Vec<String> {
+    if setting.in_flags(flags).is_some() {
+        return Vec::new();
+    }
+    match setting.in_file(file) {
+        Some(FileSays::Value(_)) => Vec::new(),
+        Some(FileSays::Variable(name)) => vec![name.to_string()],
+        None => setting.env_vars().iter().map(|v| v.to_string()).collect(),
+    }
 }
 
 /// Why a connection cannot be built; every case is bad input, found before any request.
@@ -191,6 +215,47 @@ pub enum ConnectionError {
         vars: Vec<String>,
         flag: &'static str,
     },
+    /// The only variable that could give a setting is set to the empty string.
+    #[error("{var} is set but empty (in {origin}): give it the {what}, or remove it")]
+    Empty {
+        what: &'static str,
+        var: String,
+        origin: String,
+    },
+    /// Two aliases of one setting disagree; which one was meant cannot be guessed.
+    #[error(
+        "{first} (from {first_origin}) and {second} (from {second_origin}) are both set, to \
+         different values: they are two names of the same setting; unset one of them"
+    )]
+    AliasConflict {
+        first: String,
+        first_origin: String,
+        second: String,
+        second_origin: String,
+    },
+    /// A URL from the environment or `.env` that would send the credentials to another host.
+    #[error(
+        "{var} (from {origin}) points at {host}, which is neither a Genesys Cloud host of a \
+         known region nor this machine: the OAuth client secret is not sent there; if you mean \
+         that host, give it with --api-url / --login-url or as api_url / login_url in the config \
+         file you name with -f"
+    )]
+    UntrustedHost {
+        var: String,
+        origin: String,
+        host: String,
+    },
+    /// `client_id_env` / `client_secret_env` holds something that is not a variable name (the
+    /// value is never shown: it may be the secret itself).
+    #[error(
+        "{key} in the config file is not the name of an environment variable (upper-case \
+         letters, digits and _, e.g. GENESYS_CLIENT_SECRET); the value is not shown in case it is \
+         a secret: put the secret in an environment variable and write that variable's name here"
+    )]
+    NotAVariableName { key: &'static str },
+    /// A flag given with an empty value.
+    #[error("{flag} is empty: give a value, or leave the flag out to use the environment")]
+    EmptyFlag { flag: &'static str },
 }
 
 fn invalid(r: &Resolved, e: impl fmt::Display) -> ConnectionError {
@@ -205,6 +270,8 @@ fn invalid(r: &Resolved, e: impl fmt::Display) -> ConnectionError {
 pub struct Connection {
     pub endpoint: Endpoint,
     pub credentials: Credentials,
+    /// The overall deadline of each call.
+    pub deadline: Duration,
     /// "us-east-1 (api.mypurecloud.com)" or the API URL, for display.
     pub target: String,
     /// Where each setting that was found came from.
@@ -219,13 +286,17 @@ pub fn resolve(
     env: &Environment,
 ) -> Result<Connection, ConnectionError> {
     let file = file.cloned().unwrap_or_default();
+    check_inputs(flags, &file, env)?;
     let get = |s: Setting| resolve_setting(s, flags, &file, env);
+    let (api_url, login_url) = (get(Setting::ApiUrl).ok(), get(Setting::LoginUrl).ok());
     let (endpoint, target) = endpoint(
-        get(Setting::ApiUrl).ok(),
-        get(Setting::Region).ok(),
-        get(Setting::LoginUrl).ok(),
+        api_url.clone(),
+        get(Setting::Region),
+        login_url.clone(),
+        env,
     )?;
-    let credentials = credentials(get(Setting::ClientId), get(Setting::ClientSecret))?;
+    trust::check_endpoint(&endpoint, api_url.as_ref(), login_url.as_ref(), env)?;
+    let credentials = credentials(get(Setting::ClientId), get(Setting::ClientSecret), env)?;
     let sources = Setting::ALL
         .into_iter()
         .filter_map(|s| get(s).ok().map(|r| (s, r.source)))
@@ -233,16 +304,76 @@ pub fn resolve(
     Ok(Connection {
         endpoint,
         credentials,
+        deadline: deadline(flags, env)?,
         target,
         sources,
     })
 }
 
+/// What is wrong before any value is used: empty flags, file variable names that are not
+/// names, and aliases that disagree.
+fn check_inputs(
+    flags: &ConnectionFlags,
+    file: &ConnectionSpec,
+    env: &Environment,
+) -> Result<(), ConnectionError> {
+    for s in Setting::ALL {
+        if s.in_flags(flags).is_some_and(|v| v.trim().is_empty()) {
+            return Err(ConnectionError::EmptyFlag { flag: s.flag() });
+        }
+        if let Some(FileSays::Variable(name)) = s.in_file(file) {
+            if !trust::is_variable_name(name) {
+                return Err(ConnectionError::NotAVariableName { key: s.names().1 });
+            }
+        }
+        if let Some((a, b)) = env.conflict(&env_vars_read(s, flags, file)) {
+            return Err(ConnectionError::AliasConflict {
+                first: a.name().to_string(),
+                first_origin: env.origin(&a),
+                second: b.name().to_string(),
+                second_origin: env.origin(&b),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `--timeout`, else `GENESYS_TIMEOUT_SECS`, else the client's default (60 s).
+fn deadline(flags: &ConnectionFlags, env: &Environment) -> Result<Duration, ConnectionError> {
+    let secs = match (flags.timeout_secs, env.find(&[TIMEOUT_VAR.to_string()])) {
+        (Some(s), _) => s,
+        (None, Some((v, source))) => {
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| ConnectionError::Invalid {
+                    at: source,
+                    message: format!("'{v}' is not a whole number of seconds (e.g. 60)"),
+                })?
+        }
+        (None, None) => return Ok(DEFAULT_DEADLINE),
+    };
+    if secs == 0 || secs > 3600 {
+        return Err(ConnectionError::Invalid {
+            at: Source::Flag("--timeout"),
+            message: format!("{secs} is out of range: give 1 to 3600 seconds"),
+        });
+    }
+    Ok(Duration::from_secs(secs))
+}
+
 fn endpoint(
     api_url: Option<Resolved>,
-    region: Option<Resolved>,
+    region: Result<Resolved, Unset>,
     login_url: Option<Resolved>,
+    env: &Environment,
 ) -> Result<(Endpoint, String), ConnectionError> {
+    let region = match region {
+        Ok(r) => Some(r),
+        Err(unset) if api_url.is_none() => {
+            return Err(empty_or(unset, "region", env, || ConnectionError::NoRegion))
+        }
+        Err(_) => None,
+    };
     // A region flag is checked even when an API URL overrides it: a typo must not pass silently
     // only because GENESYS_API_URL happens to be set.
     if let Some(r) = region
@@ -272,19 +403,47 @@ fn endpoint(
     }
 }
 
+/// "X is set but empty" when a variable that could have given the setting is empty, else `other`.
+fn empty_or(
+    unset: Unset,
+    what: &'static str,
+    env: &Environment,
+    other: impl FnOnce() -> ConnectionError,
+) -> ConnectionError {
+    match unset.empty.first() {
+        Some(source) => ConnectionError::Empty {
+            what,
+            var: source.name().to_string(),
+            origin: env.origin(source),
+        },
+        None => other(),
+    }
+}
+
 /// Both from flags reads as "the flags"; otherwise the variable names (a flag's own name for a
 /// half given by flag), marked as `.env` when either half came from there.
 fn credentials(
     id: Result<Resolved, Unset>,
     secret: Result<Resolved, Unset>,
+    env: &Environment,
 ) -> Result<Credentials, ConnectionError> {
     let missing = |what, unset: Unset, setting: Setting| ConnectionError::NoCredential {
         what,
         vars: unset.vars,
         flag: setting.flag(),
     };
-    let id = id.map_err(|u| missing("client id", u, Setting::ClientId))?;
-    let secret = secret.map_err(|u| missing("client secret", u, Setting::ClientSecret))?;
+    let id = id.map_err(|u| {
+        let what = "OAuth client id";
+        empty_or(u.clone(), what, env, || {
+            missing("client id", u, Setting::ClientId)
+        })
+    })?;
+    let secret = secret.map_err(|u| {
+        let what = "OAuth client secret";
+        empty_or(u.clone(), what, env, || {
+            missing("client secret", u, Setting::ClientSecret)
+        })
+    })?;
     let source = match (&id.source, &secret.source) {
         (Source::Flag(_), Source::Flag(_)) => CredentialSource::Flags,
         (a, b) => {

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod load;
 pub mod raw;
 mod toml_error;
+mod trust;
 pub mod write;
 
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Origin};

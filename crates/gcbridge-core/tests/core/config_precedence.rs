@@ -278,3 +278,222 @@ fn export_writes_the_resolved_endpoint_and_never_a_credential() {
     assert_eq!(spec.region, None, "an API URL replaces the region");
     assert_eq!(spec.client_secret_env, None);
 }
+
+fn both(process: &[(&str, &str)], dotenv: &[(&str, &str)]) -> Environment {
+    let own = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    Environment::new(own(process), own(dotenv)).with_dotenv_path("/w/.env".into())
+}
+
+#[test]
+fn a_real_variable_beats_dotenv_under_every_alias() {
+    let none = ConnectionFlags::default();
+    let file = ConnectionSpec::default();
+    for s in [Setting::Region, Setting::ClientId, Setting::ClientSecret] {
+        let (first, second) = (s.env_vars()[0], s.env_vars()[1]);
+        for (real, dot) in [(first, second), (second, first)] {
+            let e = both(&[(real, "real")], &[(dot, "dotenv")]);
+            let r = resolve_setting(s, &none, &file, &e).unwrap();
+            assert_eq!(r.value, "real", "{s:?}: real {real} vs .env {dot}");
+            assert_eq!(r.source, Source::Env(real.into()));
+        }
+    }
+}
+
+#[test]
+fn two_aliases_with_different_values_are_an_error_naming_both_and_where() {
+    let e = both(
+        &[("GENESYS_REGION", "us-east-1")],
+        &[
+            ("GENESYS_CLIENT_ID", "a"),
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", "b"),
+            ("GENESYS_CLIENT_SECRET", "x"),
+        ],
+    );
+    let err = resolve(&ConnectionFlags::default(), None, &e).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(err, ConnectionError::AliasConflict { .. }),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("GENESYS_CLIENT_ID (from the .env file /w/.env)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("GENESYSCLOUD_OAUTHCLIENT_ID (from the .env file /w/.env)"),
+        "{msg}"
+    );
+    let e = both(
+        &[
+            ("GENESYS_REGION", "us-east-1"),
+            ("GENESYSCLOUD_REGION", "eu-west-1"),
+        ],
+        &[],
+    );
+    let msg = resolve(&ConnectionFlags::default(), None, &e)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("GENESYS_REGION (from the environment)"),
+        "{msg}"
+    );
+    // The same value twice is no conflict.
+    let e = both(
+        &[
+            ("GENESYS_REGION", "us-east-1"),
+            ("GENESYSCLOUD_REGION", "us-east-1"),
+            ("GENESYS_CLIENT_ID", "a"),
+            ("GENESYS_CLIENT_SECRET", "x"),
+        ],
+        &[],
+    );
+    assert!(resolve(&ConnectionFlags::default(), None, &e).is_ok());
+}
+
+#[test]
+fn an_empty_variable_is_reported_as_empty() {
+    let e = both(
+        &[("GENESYS_REGION", "us-east-1"), ("GENESYS_CLIENT_ID", "a")],
+        &[("GENESYS_CLIENT_SECRET", "")],
+    );
+    let err = resolve(&ConnectionFlags::default(), None, &e).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "GENESYS_CLIENT_SECRET is set but empty (in the .env file /w/.env): give it the OAuth \
+         client secret, or remove it"
+    );
+    let e = both(&[("GENESYS_REGION", "")], &[]);
+    let msg = resolve(&ConnectionFlags::default(), None, &e)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("GENESYS_REGION is set but empty (in the environment)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_url_from_variables_may_only_send_the_secret_to_genesys_or_loopback() {
+    let creds = [("GENESYS_CLIENT_ID", "a"), ("GENESYS_CLIENT_SECRET", "x")];
+    for (var, url, ok) in [
+        ("GENESYS_LOGIN_URL", "https://evil.example.com", false),
+        (
+            "GENESYS_LOGIN_URL",
+            "https://login.mypurecloud.com.evil.example",
+            false,
+        ),
+        ("GENESYS_LOGIN_URL", "https://login.mypurecloud.de", true),
+        ("GENESYS_LOGIN_URL", "http://127.0.0.1:9", true),
+        (
+            "GENESYS_API_URL",
+            "https://proxy.example.com/genesys",
+            false,
+        ),
+        ("GENESYS_API_URL", "https://api.euw2.pure.cloud", true),
+        ("GENESYS_API_URL", "http://localhost:8080", true),
+    ] {
+        for in_dotenv in [true, false] {
+            let mut process = vec![("GENESYS_REGION", "us-east-1")];
+            process.extend(creds);
+            let e = if in_dotenv {
+                both(&process, &[(var, url)])
+            } else {
+                process.push((var, url));
+                both(&process, &[])
+            };
+            let got = resolve(&ConnectionFlags::default(), None, &e);
+            assert_eq!(got.is_ok(), ok, "{var}={url} (.env: {in_dotenv}): {got:?}");
+            if let Err(err) = got {
+                let msg = err.to_string();
+                assert!(msg.starts_with(&format!("{var} (from ")), "{msg}");
+                let origin = if in_dotenv {
+                    "the .env file /w/.env"
+                } else {
+                    "the environment"
+                };
+                assert!(msg.contains(origin), "{msg}");
+            }
+        }
+        // The same host given as a flag is the user's choice.
+        let mut flags = ConnectionFlags::default();
+        if var == "GENESYS_LOGIN_URL" {
+            flags.login_url = Some(url.into());
+        } else {
+            flags.api_url = Some(url.into());
+        }
+        let mut process = vec![("GENESYS_REGION", "us-east-1")];
+        process.extend(creds);
+        assert!(resolve(&flags, None, &both(&process, &[])).is_ok(), "{url}");
+        let file = ConnectionSpec {
+            login_url: flags.login_url.clone(),
+            api_url: flags.api_url.clone(),
+            ..Default::default()
+        };
+        let got = resolve(
+            &ConnectionFlags::default(),
+            Some(&file),
+            &both(&process, &[]),
+        );
+        assert!(got.is_ok(), "{url} in the file: {got:?}");
+    }
+}
+
+#[test]
+fn a_file_variable_name_that_is_not_a_name_is_refused_unechoed() {
+    for bad in ["hunter2", "my secret", "X", "lower_case_name"] {
+        let file = ConnectionSpec {
+            region: Some("us-east-1".into()),
+            client_secret_env: Some(bad.into()),
+            client_id_env: Some("ID_VAR".into()),
+            ..Default::default()
+        };
+        let err = resolve(
+            &ConnectionFlags::default(),
+            Some(&file),
+            &env(&[("ID_VAR", "a")]),
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("client_secret_env in the config file"),
+            "{msg}"
+        );
+        assert!(!msg.contains(bad), "{msg}");
+    }
+}
+
+#[test]
+fn the_deadline_comes_from_the_flag_or_the_variable() {
+    let base = [
+        ("GENESYS_REGION", "us-east-1"),
+        ("GENESYS_CLIENT_ID", "a"),
+        ("GENESYS_CLIENT_SECRET", "x"),
+    ];
+    let conn = resolve(&ConnectionFlags::default(), None, &env(&base)).unwrap();
+    assert_eq!(conn.deadline, genesys_client::DEFAULT_DEADLINE);
+    let mut vars = base.to_vec();
+    vars.push(("GENESYS_TIMEOUT_SECS", "7"));
+    let conn = resolve(&ConnectionFlags::default(), None, &env(&vars)).unwrap();
+    assert_eq!(conn.deadline.as_secs(), 7);
+    let flags = ConnectionFlags {
+        timeout_secs: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(
+        resolve(&flags, None, &env(&vars))
+            .unwrap()
+            .deadline
+            .as_secs(),
+        3
+    );
+    vars.pop();
+    vars.push(("GENESYS_TIMEOUT_SECS", "soon"));
+    let msg = resolve(&ConnectionFlags::default(), None, &env(&vars))
+        .unwrap_err()
+        .to_string();
+    assert!(msg.starts_with("GENESYS_TIMEOUT_SECS: "), "{msg}");
+}

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::cli::{ApiCheckArgs, GlobalArgs, OutputFormat};
 use crate::connect::{self, Environment};
+use crate::escape::outln;
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::selected_connection;
@@ -244,20 +245,21 @@ fn yes_no(v: Option<bool>) -> &'static str {
 }
 
 fn print_human(r: &Report) {
-    println!(
+    outln!(
         "gcbridge {} api-check against {}",
-        r.gcbridge_version, r.api_host
+        r.gcbridge_version,
+        r.api_host
     );
-    println!();
-    println!("{:<8} {:>6}  ENDPOINT", "OUTCOME", "BUDGET");
+    outln!();
+    outln!("{:<8} {:>6}  ENDPOINT", "OUTCOME", "BUDGET");
     for e in &r.endpoints {
         let budget = e
             .rate_limit_allowed
             .map(|n| n.to_string())
             .unwrap_or_else(|| "-".into());
-        println!("{:<8} {:>6}  {}", e.outcome, budget, e.endpoint);
+        outln!("{:<8} {:>6}  {}", e.outcome, budget, e.endpoint);
         if let Some(d) = &e.detail {
-            println!("{:17}{d}", "");
+            outln!("{:17}{d}", "");
         }
         let f = &e.findings;
         for (what, items) in [
@@ -267,31 +269,31 @@ fn print_human(r: &Report) {
             ("notes sentinel at", &f.notes_sentinel_at),
         ] {
             for i in items {
-                println!("{:17}{what}: {i}", "");
+                outln!("{:17}{what}: {i}", "");
             }
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "expand=config.current honoured: {}",
         yes_no(r.expand_config_current_honoured)
     );
     let filter = r
         .integration_type_filter_honoured
         .map(|b| if b { "yes" } else { "NO" });
-    println!(
+    outln!(
         "integrationType filter honoured: {}",
         filter.unwrap_or("cannot tell")
     );
-    println!(
+    outln!(
         "empty-notes sentinel (node_dynamodb_empty_string) seen: {}",
         if r.notes_sentinel_seen { "yes" } else { "no" }
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "BUDGET is the inin-ratelimit-allowed each response reported. Nothing secret is in this"
     );
-    println!(
+    outln!(
         "report (no token, secret, client id, org id or config value): paste it into a bug report."
     );
 }

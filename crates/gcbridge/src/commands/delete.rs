@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::cli::{DeleteArgs, GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
+use crate::escape::{field, outln};
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::{no_integration_named, Session};
@@ -22,11 +23,11 @@ pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
     }
     if global.output == OutputFormat::Human {
         for target in &matching {
-            println!(
+            outln!(
                 "Will delete {} ({}) in org {}: its events stop flowing to {}.",
-                target.name,
-                target.id,
-                session.org.name,
+                field(&target.name),
+                field(&target.id),
+                field(&session.org.name),
                 target
                     .event_source_suffix
                     .as_deref()
@@ -34,7 +35,7 @@ pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
             );
         }
         if matching.len() > 1 {
-            println!(
+            outln!(
                 "These {} integrations are twins of one destination (two runs created it at once); all are deleted.",
                 matching.len()
             );
@@ -63,7 +64,7 @@ pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
         })),
         OutputFormat::Human => {
             for target in &matching {
-                println!("Deleted {} ({}).", target.name, target.id);
+                outln!("Deleted {} ({}).", field(&target.name), field(&target.id));
             }
         }
     }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::cli::{DemoArgs, GlobalArgs, OutputFormat};
 use crate::connect::{self, Environment};
+use crate::escape::outln;
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::Session;
@@ -54,9 +55,12 @@ impl Steps {
             millis,
         };
         if self.human {
-            println!(
+            outln!(
                 "{:>2}. {:<34} {:>6} ms  {}",
-                report.step, report.title, report.millis, report.result
+                report.step,
+                report.title,
+                report.millis,
+                report.result
             );
         }
         self.reports.push(report);
@@ -97,8 +101,8 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         last: Instant::now(),
     };
     if human {
-        println!("gcbridge demo: the tutorial's flow against an embedded Genesys Cloud emulator");
-        println!("(no network, no credentials; every call below is real HTTP to 127.0.0.1)\n");
+        outln!("gcbridge demo: the tutorial's flow against an embedded Genesys Cloud emulator");
+        outln!("(no network, no credentials; every call below is real HTTP to 127.0.0.1)\n");
     }
     let config = SimConfig {
         activation_delay: Duration::from_millis(args.activation_delay_ms),
@@ -322,14 +326,14 @@ fn finish(human: bool, session: &Session, steps: &Steps, summary: Summary<'_>) {
     let bus_arn = SourceId::new(ACCOUNT, AWS_REGION, SUFFIX).bus_arn(org_id);
     let source = partner_event_source_name(org_id, SUFFIX);
     if human {
-        println!(
+        outln!(
             "\nDone in {} ms. In a real org, Genesys now creates the partner event source",
             total.elapsed().as_millis()
         );
-        println!("  {source}");
-        println!("in AWS account {ACCOUNT} ({AWS_REGION}); associate it with an event bus to receive events:");
-        println!("  {bus_arn}");
-        println!(
+        outln!("  {source}");
+        outln!("in AWS account {ACCOUNT} ({AWS_REGION}); associate it with an event bus to receive events:");
+        outln!("  {bus_arn}");
+        outln!(
             "\nTry it by hand: `gcbridge sim` in one terminal, then see the README's walkthrough."
         );
     } else {

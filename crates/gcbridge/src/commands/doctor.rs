@@ -8,13 +8,14 @@ use gcbridge_core::doctor::{self, DiagnoseOptions, IntegrationReport, Status};
 use gcbridge_core::AwsSpec;
 
 use crate::cli::{DoctorArgs, GlobalArgs, OutputFormat};
+use crate::escape::{field, outln};
 use crate::failure::{CmdResult, Failure, EXIT_FAILURE, EXIT_USAGE};
 use crate::output::print_json;
 use crate::session::{selected_org, Session};
 
 fn print_section(s: &IntegrationReport) {
     if let Some(name) = &s.integration {
-        println!("\n{name}");
+        outln!("\n{}", field(name));
     }
     for c in &s.checks {
         let tag = match c.status {
@@ -23,9 +24,9 @@ fn print_section(s: &IntegrationReport) {
             Status::Warn => "WARN",
             Status::Skip => "SKIP",
         };
-        println!("  {tag}  {}: {}", c.label(), c.detail);
+        outln!("  {tag}  {}: {}", c.label(), c.detail);
         if let Some(fix) = &c.fix {
-            println!("        fix: {fix}");
+            outln!("        fix: {fix}");
         }
     }
 }
@@ -75,7 +76,7 @@ fn finish(global: &GlobalArgs, sections: &[IntegrationReport]) -> CmdResult {
             for s in sections {
                 print_section(s);
             }
-            println!(
+            outln!(
                 "\n{}",
                 if ok {
                     "All checks passed.".to_string()

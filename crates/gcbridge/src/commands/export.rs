@@ -9,6 +9,7 @@ use gcbridge_core::{ConnectionSpec, DesiredState, OrgSpec};
 
 use crate::cli::{ExportArgs, GlobalArgs};
 use crate::connect::{self, Environment};
+use crate::escape::out;
 use crate::failure::{CmdResult, Failure};
 use crate::fleet;
 use crate::output::note;
@@ -77,7 +78,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> CmdResult {
         });
     }
     let text = write_commented(&exported, &comments).map_err(|e| Failure::failed(e.to_string()))?;
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }
 

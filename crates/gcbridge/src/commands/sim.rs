@@ -8,6 +8,7 @@ use std::time::Duration;
 use genesys_sim::{Quirks, SimConfig};
 
 use crate::cli::SimArgs;
+use crate::escape::{eoutln, outln};
 use crate::failure::{CmdResult, Failure};
 
 /// The env var whose quirks (`no-expand,consistency-lag=1500`, or `all`) every `gcbridge sim`
@@ -90,7 +91,7 @@ pub async fn run(args: &SimArgs) -> CmdResult {
                 "--listen {listen}: the emulator binds loopback only; add --allow-remote to listen on another address (anyone who can reach it can use the test credentials)"
             )));
         }
-        eprintln!("warning: the emulator listens on {listen}, reachable from other hosts; its credentials are public test values");
+        eoutln!("warning: the emulator listens on {listen}, reachable from other hosts; its credentials are public test values");
     }
     let config = sim_config(args)?;
     let config_endpoint = config.eventbridge_endpoint.clone();
@@ -107,20 +108,20 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         .await
         .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
     // The first stdout line is a contract: scripts read the port from it.
-    println!("listening on {}", running.base_url());
+    outln!("listening on {}", running.base_url());
     if let Some(url) = &config_endpoint {
-        eprintln!(
+        eoutln!(
             "EventBridge partner: {url} as account {partner_account} (x-moto-account-id); events per second per ACTIVE integration: {events_per_second}"
         );
     }
     if !quirks.is_empty() {
-        eprintln!("quirks: {quirks}");
+        eoutln!("quirks: {quirks}");
     }
     if !fault_rules.is_empty() {
         let seed = fault_seed.map_or_else(|| "random".to_string(), |s| s.to_string());
-        eprintln!("fault injection (seed {seed}): {}", fault_rules.join(", "));
+        eoutln!("fault injection (seed {seed}): {}", fault_rules.join(", "));
     }
-    eprintln!(
+    eoutln!(
         "clients: {} / {} / {} (secret {}); stop with Ctrl-C",
         genesys_sim::ADMIN_CLIENT_ID,
         genesys_sim::VIEWER_CLIENT_ID,

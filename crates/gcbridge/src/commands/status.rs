@@ -6,6 +6,7 @@ use gcbridge_core::LiveIntegration;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, StatusArgs};
+use crate::escape::{field, outln};
 use crate::failure::CmdResult;
 use crate::output::print_json;
 use crate::session::{no_integration_named, Session};
@@ -61,34 +62,34 @@ pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> CmdResult {
             "integrations": rows,
         })),
         OutputFormat::Human => {
-            println!(
+            outln!(
                 "Org {} ({}): {} EventBridge integration(s)",
-                session.org.name,
-                session.org.id,
+                field(&session.org.name),
+                field(&session.org.id),
                 rows.len()
             );
             for r in &rows {
-                println!();
-                println!("{} ({})", r.name, r.id);
+                outln!();
+                outln!("{} ({})", field(r.name), field(r.id));
                 let reported = r.reported_state.unwrap_or("unknown");
-                println!(
+                outln!(
                     "  state:     intended {}, reported {reported}",
                     r.intended_state
                 );
                 if let Some(d) = r.error_detail {
-                    println!("  error:     {d}");
+                    outln!("  error:     {}", field(d));
                 }
                 match (r.aws_account_id, r.aws_region, r.event_source_suffix) {
                     (Some(a), Some(g), Some(s)) => {
-                        println!("  aws:       account {a}, region {g}, suffix {s}");
-                        println!("  source:    {}", r.partner_event_source.as_deref().unwrap_or("-"));
-                        println!("  bus ARN:   {}", r.partner_event_bus_arn.as_deref().unwrap_or("-"));
+                        outln!("  aws:       account {a}, region {g}, suffix {s}");
+                        outln!("  source:    {}", r.partner_event_source.as_deref().unwrap_or("-"));
+                        outln!("  bus ARN:   {}", r.partner_event_bus_arn.as_deref().unwrap_or("-"));
                     }
-                    _ => println!("  aws:       not configured (an unfinished create; `gcbridge apply` completes it)"),
+                    _ => outln!("  aws:       not configured (an unfinished create; `gcbridge apply` completes it)"),
                 }
-                println!("  topics:    {}", r.topics.len());
+                outln!("  topics:    {}", r.topics.len());
                 for t in &r.topics {
-                    println!("    {t}");
+                    outln!("    {}", field(t));
                 }
             }
         }

@@ -4,6 +4,7 @@ use gcbridge_core::topics::{glob, Selector};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, TopicsArgs};
+use crate::escape::{field, outln};
 use crate::failure::{CmdResult, Failure};
 use crate::output::print_json;
 use crate::session::Session;
@@ -79,9 +80,13 @@ pub async fn run(global: &GlobalArgs, args: &TopicsArgs) -> CmdResult {
                 } else {
                     "  [not on EventBridge]"
                 };
-                println!("{:<width$}  {}{marker}", r.id, r.description.unwrap_or(""));
+                outln!(
+                    "{:<width$}  {}{marker}",
+                    field(r.id),
+                    field(r.description.unwrap_or(""))
+                );
             }
-            println!("{} topic(s)", rows.len());
+            outln!("{} topic(s)", rows.len());
         }
     }
     Ok(())

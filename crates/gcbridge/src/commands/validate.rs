@@ -5,6 +5,7 @@ use gcbridge_core::topics::Catalogue;
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
+use crate::escape::outln;
 use crate::failure::{CmdResult, Failure, EXIT_USAGE};
 use crate::fleet;
 use crate::output::{note, print_json};
@@ -94,9 +95,9 @@ fn report(global: &GlobalArgs, file: &str, destinations: usize, problems: &[Stri
                 note(format!("error: {p}"));
             }
             if problems.is_empty() {
-                println!("{file}: valid ({destinations} destination(s), checked {mode})");
+                outln!("{file}: valid ({destinations} destination(s), checked {mode})");
             } else {
-                println!("{file}: {} problem(s) (checked {mode})", problems.len());
+                outln!("{file}: {} problem(s) (checked {mode})", problems.len());
             }
         }
     }

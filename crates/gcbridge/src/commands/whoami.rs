@@ -7,6 +7,7 @@ use gcbridge_core::doctor::{probe_permissions, Grant, PermissionProbe};
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat, WhoamiArgs};
+use crate::escape::{field, outln};
 use crate::failure::CmdResult;
 use crate::output::print_json;
 use crate::session::Session;
@@ -40,31 +41,36 @@ pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
     match global.output {
         OutputFormat::Json => print_json(&info),
         OutputFormat::Human => {
-            println!("Org:          {} ({})", info.org_name, info.org_id);
-            if info.target.trim_end_matches('/') == info.api_base.trim_end_matches('/') {
-                println!("API:          {}", info.api_base);
-            } else {
-                println!("API:          {} [{}]", info.target, info.api_base);
-            }
-            println!("OAuth client: {}", info.client_id);
-            println!(
-                "Token:        expires {} (in {} s)",
-                info.token_expires_at, info.token_expires_in_secs
+            outln!(
+                "Org:          {} ({})",
+                field(&info.org_name),
+                field(&info.org_id)
             );
-            println!(
+            if info.target.trim_end_matches('/') == info.api_base.trim_end_matches('/') {
+                outln!("API:          {}", info.api_base);
+            } else {
+                outln!("API:          {} [{}]", info.target, info.api_base);
+            }
+            outln!("OAuth client: {}", info.client_id);
+            outln!(
+                "Token:        expires {} (in {} s)",
+                info.token_expires_at,
+                info.token_expires_in_secs
+            );
+            outln!(
                 "Permissions (probed with calls that cannot change anything: a list, and a create,"
             );
-            println!("config write and delete that are refused before they act; those may show in the audit log):");
+            outln!("config write and delete that are refused before they act; those may show in the audit log):");
             for p in &info.permissions {
                 let detail = p
                     .detail
                     .as_deref()
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default();
-                println!("  {:<8} {}{detail}", p.status.as_str(), p.permission);
+                outln!("  {:<8} {}{detail}", p.status.as_str(), p.permission);
             }
             if info.permissions.iter().any(|p| p.status == Grant::Missing) {
-                println!("Missing permissions: give the OAuth client a role that holds them (Admin > Roles / Permissions, then the client's Roles tab).");
+                outln!("Missing permissions: give the OAuth client a role that holds them (Admin > Roles / Permissions, then the client's Roles tab).");
             }
         }
     }

@@ -15,3 +15,4 @@ mod pipes;
 mod regions;
 mod secrets;
 mod temporary;
+mod trust;

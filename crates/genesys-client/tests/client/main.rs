@@ -3,6 +3,8 @@
 
 mod support;
 
+mod bounded;
+mod proxy;
 mod region_properties;
 mod sim;
 mod stub;

@@ -31,6 +31,7 @@ pub fn fast_policy() -> HttpPolicy {
         initial_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(100),
         max_attempts: 5,
+        deadline: Duration::from_secs(20),
     }
 }
 
