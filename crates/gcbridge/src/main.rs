@@ -13,6 +13,7 @@ mod fleet;
 mod logging;
 mod output;
 mod progress;
+mod render_diagnostics;
 mod render_outcomes;
 mod render_plan;
 mod session;
@@ -27,12 +28,16 @@ fn main() {
     output::quiet_on_closed_stdout();
     let cli = Cli::parse();
     logging::init(cli.global.verbose);
+    let json = cli.global.output == cli::OutputFormat::Json;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("the tokio runtime starts");
     let result = runtime.block_on(run(cli));
     if let Err(Failure { code, message }) = result {
+        if json {
+            render_diagnostics::print_json_if_any();
+        }
         if !message.is_empty() {
             eprintln!("error: {message}");
         }
