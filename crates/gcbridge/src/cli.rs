@@ -124,6 +124,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
     Sim(SimArgs),
+    /// Print the JSON Schema of gcbridge.toml (both forms), for editors: taplo / Even Better TOML
+    /// read it from a `#:schema ./gcbridge.schema.json` first line.
+    ConfigSchema,
 }
 
 /// Which org to talk to, when its connection is in a config file rather than flags or env.

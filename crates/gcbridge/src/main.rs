@@ -63,5 +63,6 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Tail(a) => signals::guarded(commands::tail::run(g, a)).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
+        Command::ConfigSchema => commands::config_schema::run(),
     }
 }

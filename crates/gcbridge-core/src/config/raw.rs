@@ -32,6 +32,7 @@ pub struct RawFile {
 /// an `[[org]]` table.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Connection")]
 pub struct RawConnection {
     /// Genesys Cloud region: "us-east-1", "eu_west_1", "mypurecloud.ie" or an API URL.
     #[schemars(with = "Option<String>")]
@@ -53,6 +54,7 @@ pub struct RawConnection {
 /// `[[org]]`: one org, its connection and its destinations.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Org")]
 pub struct RawOrg {
     /// The org's name in this file (for --org and messages).
     #[schemars(with = "String")]
@@ -81,6 +83,7 @@ pub struct RawOrg {
 /// `[[destination]]`: one EventBridge integration and, optionally, its AWS half.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Destination")]
 pub struct RawDestination {
     /// The integration's name.
     #[schemars(with = "String")]
@@ -117,6 +120,7 @@ pub struct RawDestination {
 /// `[destination.aws]`: the AWS half of a destination.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Aws")]
 pub struct RawAws {
     /// Create the partner event bus from the source.
     #[schemars(with = "Option<bool>")]
@@ -130,6 +134,7 @@ pub struct RawAws {
 /// `[[destination.aws.rule]]`: a rule on the partner event bus.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
 pub struct RawRule {
     /// The rule's name.
     #[schemars(with = "String")]

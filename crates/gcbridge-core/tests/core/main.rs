@@ -11,6 +11,7 @@ mod chain;
 mod config_file;
 mod config_precedence;
 mod config_roundtrip;
+mod config_schema;
 mod config_shape;
 mod converge;
 mod doctor;

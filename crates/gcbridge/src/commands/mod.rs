@@ -3,6 +3,7 @@
 pub mod api_check;
 pub mod apply;
 mod carry_out;
+pub mod config_schema;
 pub mod delete;
 pub mod demo;
 pub mod destroy;

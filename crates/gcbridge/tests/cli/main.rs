@@ -15,4 +15,5 @@ mod lifecycle;
 mod pipes;
 mod regions;
 mod secrets;
+mod shell_and_editor;
 mod temporary;
