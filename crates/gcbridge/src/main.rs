@@ -64,5 +64,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
         Command::ConfigSchema => commands::config_schema::run(),
+        Command::Completions(a) => commands::completions::run(a),
+        Command::Man(a) => commands::man::run(g, a),
     }
 }
