@@ -70,7 +70,7 @@ pub fn render_with(
     let count = d.0.len();
     let noun = if count == 1 { "problem" } else { "problems" };
     format!(
-        "{count} {noun} in the input; nothing was sent\n\n{}",
+        "found {count} {noun} in the input\n\n{}",
         shown.join("\n\n")
     )
 }
@@ -119,7 +119,7 @@ fn title(d: &Diagnostic) -> String {
     }
 }
 
-/// The source and byte range a file diagnostic points at, if that line is there to show.
+/// The line a file diagnostic points at and the value's byte range in it, if the line is there.
 fn place<'s>(
     d: &Diagnostic,
     sources: &'s HashMap<String, Option<String>>,
@@ -144,7 +144,10 @@ fn place<'s>(
         source.match_indices('\n').nth(line - 2)?.0 + 1
     };
     let rest = &source[line_start..];
-    let line_text = rest.split('\n').next().unwrap_or("");
+    let line_text = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line_text.is_empty() {
+        return None;
+    }
     let byte_at = |chars: usize| {
         line_text
             .char_indices()
@@ -156,7 +159,8 @@ fn place<'s>(
     // A caret past the end of the line (an error at end of file) sits on its last character.
     let start = start.min(line_text.len().saturating_sub(1));
     let end = end.max(start + 1).min(line_text.len().max(start + 1));
-    Some((source, line_start + start..line_start + end))
+    // Only that line goes to the renderer: a file of thousands of problems stays linear.
+    Some((line_text, start..end))
 }
 
 fn group<'a>(
@@ -167,7 +171,8 @@ fn group<'a>(
     let mut group = Level::ERROR
         .primary_title(title)
         .element(match (&d.origin, at) {
-            (Origin::File { path, .. }, Some((source, span))) => Snippet::source(source)
+            (Origin::File { path, line, .. }, Some((text, span))) => Snippet::source(text)
+                .line_start(*line)
                 .path(path.as_str())
                 .annotation(AnnotationKind::Primary.span(span)),
             // A file that is gone or a flag: where it is, in words.
