@@ -45,8 +45,9 @@ pub struct DestinationSpec {
     pub expected_org_id: Option<String>,
     /// Where that ARN was written and its key or flag, so a wrong org points at it.
     pub event_bus_arn_at: Option<(Origin, String)>,
-    /// Topic selectors (templates, families, globs), with where each was written.
-    pub selectors: Vec<(String, Origin)>,
+    /// Topic selectors (templates, families, globs), with where each was written and under which
+    /// key or flag (`destination "prod" event_types`, `--topic`), so a problem names the right one.
+    pub selectors: Vec<(String, Origin, String)>,
     pub origin: Origin,
     /// Warnings to show (e.g. the tutorial's ARN form was used).
     pub warnings: Vec<String>,

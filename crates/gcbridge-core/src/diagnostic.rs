@@ -3,12 +3,14 @@
 use std::fmt;
 
 /// Where a value came from: a file position, or a command-line flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Origin {
     File {
         path: String,
         line: usize,
         column: usize,
+        /// How many characters of that line the value covers (at least 1): the caret's width.
+        width: usize,
     },
     Flag,
 }
@@ -16,7 +18,9 @@ pub enum Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::File { path, line, column } => write!(f, "{path}:{line}:{column}"),
+            Origin::File {
+                path, line, column, ..
+            } => write!(f, "{path}:{line}:{column}"),
             Origin::Flag => write!(f, "command line"),
         }
     }
@@ -101,6 +105,18 @@ impl<'a> LineIndex<'a> {
         let start = self.starts[line - 1];
         (line, self.text[start..offset].chars().count() + 1)
     }
+
+    /// How many characters of its first line `span` covers, at least 1 (a caret under a
+    /// multi-line value marks its first line).
+    pub fn width(&self, span: std::ops::Range<usize>) -> usize {
+        let len = self.text.len();
+        let start = self.text.floor_char_boundary_compat(span.start.min(len));
+        let end = self
+            .text
+            .floor_char_boundary_compat(span.end.clamp(start, len));
+        let first_line = self.text[start..end].split('\n').next().unwrap_or("");
+        first_line.trim_end_matches('\r').chars().count().max(1)
+    }
 }
 
 /// `str::floor_char_boundary` is not stable on every toolchain we support.
@@ -135,5 +151,9 @@ mod tests {
         let index = LineIndex::new(s);
         assert_eq!(index.line_col(10), (2, 4));
         assert_eq!(index.line_col(0), (1, 1));
+        // A value's width stops at its line's end and is never 0.
+        assert_eq!(index.width(6..9), 2);
+        assert_eq!(index.width(0..9), 5);
+        assert_eq!(index.width(3..3), 1);
     }
 }

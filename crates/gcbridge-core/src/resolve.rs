@@ -37,15 +37,11 @@ pub fn resolve_destinations(
         }
         let mut topics = std::collections::BTreeSet::new();
         let mut ok = true;
-        for (selector, origin) in &spec.selectors {
+        for (selector, origin, field) in &spec.selectors {
             match expand(std::slice::from_ref(selector), catalogue) {
                 Ok(found) => topics.extend(found),
                 Err(errs) => {
                     ok = false;
-                    let field = match origin {
-                        crate::diagnostic::Origin::Flag => "--topic / --event-types".to_string(),
-                        _ => format!("destination \"{}\" topics", spec.name),
-                    };
                     for e in errs {
                         errors.push(Diagnostic {
                             origin: origin.clone(),

@@ -132,6 +132,27 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
     Sim(SimArgs),
+    /// Print the JSON Schema of gcbridge.toml (both forms), for editors: taplo / Even Better TOML
+    /// read it from a `#:schema ./gcbridge.schema.json` first line.
+    ConfigSchema,
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Write the man pages: gcbridge.1 and one per command (gcbridge-plan.1, ...).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Where to write the pages (created if missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Which org to talk to, when its connection is in a config file rather than flags or env.

@@ -53,7 +53,7 @@ impl From<genesys_client::Error> for Failure {
 
 impl From<gcbridge_core::config::Diagnostics> for Failure {
     fn from(d: gcbridge_core::config::Diagnostics) -> Self {
-        Failure::usage(d.to_string())
+        Failure::usage(crate::render_diagnostics::render(&d))
     }
 }
 

@@ -14,6 +14,7 @@ mod fleet;
 mod logging;
 mod output;
 mod progress;
+mod render_diagnostics;
 mod render_outcomes;
 mod render_plan;
 mod session;
@@ -28,12 +29,16 @@ fn main() {
     output::quiet_on_closed_stdout();
     let cli = Cli::parse();
     logging::init(cli.global.verbose);
+    let json = cli.global.output == cli::OutputFormat::Json;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("the tokio runtime starts");
     let result = runtime.block_on(run(cli));
     if let Err(Failure { code, message }) = result {
+        if json {
+            render_diagnostics::print_json_if_any();
+        }
         if !message.is_empty() {
             eprintln!("error: {}", escape::lines(&message));
         }
@@ -59,5 +64,8 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Tail(a) => signals::guarded(commands::tail::run(g, a)).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
+        Command::ConfigSchema => commands::config_schema::run(),
+        Command::Completions(a) => commands::completions::run(a),
+        Command::Man(a) => commands::man::run(g, a),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use toml::Spanned;
 
-use super::load::Ctx;
+use super::ctx::Ctx;
 use super::raw::RawAws;
 use crate::aws::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
 use crate::desired::{AwsSpec, RuleSpec, TargetSpec};

@@ -253,15 +253,20 @@ impl DestinationInput {
         id
     }
 
-    fn selectors(&self, origin: &Origin, errors: &mut Vec<Diagnostic>) -> Vec<(String, Origin)> {
+    fn selectors(
+        &self,
+        origin: &Origin,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<(String, Origin, String)> {
         let all = || self.topics.iter().chain(self.event_types.iter());
         for f in all() {
             if let Err(e) = crate::topics::Selector::parse(&f.value) {
                 errors.push(diag(f, e.message.clone(), e.help.clone()));
             }
         }
-        let selectors: Vec<(String, Origin)> =
-            all().map(|f| (f.value.clone(), f.origin.clone())).collect();
+        let selectors: Vec<(String, Origin, String)> = all()
+            .map(|f| (f.value.clone(), f.origin.clone(), f.label.clone()))
+            .collect();
         if selectors.is_empty() {
             errors.push(Diagnostic {
                 origin: origin.clone(),

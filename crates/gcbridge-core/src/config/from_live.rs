@@ -49,7 +49,11 @@ pub fn destinations_from_live(
             event_source_suffix: suffix,
             expected_org_id: None,
             event_bus_arn_at: None,
-            selectors: l.topics.iter().map(|t| (t.clone(), Origin::Flag)).collect(),
+            selectors: l
+                .topics
+                .iter()
+                .map(|t| (t.clone(), Origin::Flag, "topics".to_string()))
+                .collect(),
             origin: Origin::Flag,
             warnings: Vec::new(),
             aws: None,

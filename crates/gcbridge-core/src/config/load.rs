@@ -3,14 +3,19 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::Deserialize;
+use toml::de::DeTable;
 use toml::Spanned;
 
+use super::ctx::Ctx;
 use super::destination_input::{DestinationInput, Field};
 use super::labels::{Key, Labels};
 use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
+use super::schema::json_schema;
+use super::shape::{Checker, Shape};
 use super::toml_error::toml_error;
 use crate::desired::{ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
-use crate::diagnostic::{line_col, Diagnostic, Diagnostics, LineIndex, Origin};
+use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Origin};
 
 /// Config files are small; anything larger is a mistake (a wrong path, a log file).
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -27,6 +32,7 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
                 path: shown.clone(),
                 line: 1,
                 column: 1,
+                width: 1,
             },
             field: None,
             message,
@@ -62,12 +68,13 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            let (line, column) = line_col(&prefix, valid);
+            let (line, column) = crate::diagnostic::line_col(&prefix, valid);
             return Err(Diagnostics::from(Diagnostic {
                 origin: Origin::File {
                     path: shown,
                     line,
                     column,
+                    width: 1,
                 },
                 field: None,
                 message: "is not valid UTF-8".into(),
@@ -78,19 +85,20 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
     load_str(&text, &shown)
 }
 
-/// Validates config text; `path` is only used in messages.
+/// Validates config text; `path` is only used in messages. Every problem is reported, in the
+/// order of the file: the shape check's (unknown keys, wrong types) and validation's together.
 pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
-    let raw: RawFile =
-        toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(&e, text, path)))?;
     let ctx = Ctx {
         path,
         lines: LineIndex::new(text),
     };
+    let (raw, shape) = parse(&ctx, text)?;
     let mut errors = Vec::new();
     let mut orgs = Vec::new();
     let mut seen_orgs: HashMap<String, usize> = HashMap::new();
 
-    if raw.genesys.is_none() && raw.destination.is_empty() && raw.org.is_empty() {
+    let empty = raw.genesys.is_none() && raw.destination.is_empty() && raw.org.is_empty();
+    if empty && shape.diagnostics.is_empty() {
         // Nothing but blanks and comments: a wrong file, or one not written yet. Planning it would
         // only fail later on the missing connection, without pointing here.
         return Err(Diagnostics::from(Diagnostic {
@@ -131,16 +139,41 @@ pub fn load_str(text: &str, path: &str) -> Result<DesiredState, Diagnostics> {
         }
     }
 
+    // A value the shape check removed is reported there, not again as missing.
+    errors.retain(|d| !shape.removed.contains(&removal_key(d)));
+    errors.extend(shape.diagnostics);
     if errors.is_empty() {
-        Ok(DesiredState { orgs })
-    } else {
-        Err(Diagnostics(errors))
+        return Ok(DesiredState { orgs });
+    }
+    errors.sort_by_key(|d| match &d.origin {
+        Origin::File { line, column, .. } => (*line, *column),
+        Origin::Flag => (0, 0),
+    });
+    Err(Diagnostics(errors))
+}
+
+/// TOML to the raw types, after the shape check took out (and reported) what does not fit them.
+fn parse(ctx: &Ctx<'_>, text: &str) -> Result<(RawFile, Shape), Diagnostics> {
+    let mut doc =
+        DeTable::parse(text).map_err(|e| Diagnostics::from(toml_error(&e, text, ctx.path)))?;
+    let shape = Checker::new(ctx, json_schema()).check(&mut doc);
+    match RawFile::deserialize(toml::de::Deserializer::from(doc)) {
+        Ok(raw) => Ok((raw, shape)),
+        // The shape check and the types come from one definition; should they still disagree,
+        // serde's complaint is reported with the rest.
+        Err(e) => {
+            let mut all = shape.diagnostics;
+            all.push(toml_error(&e, text, ctx.path));
+            Err(Diagnostics(all))
+        }
     }
 }
 
-pub(super) struct Ctx<'a> {
-    pub(super) path: &'a str,
-    pub(super) lines: LineIndex<'a>,
+fn removal_key(d: &Diagnostic) -> (usize, usize, String) {
+    match &d.origin {
+        Origin::File { line, column, .. } => (*line, *column, d.field.clone().unwrap_or_default()),
+        Origin::Flag => (0, 0, String::new()),
+    }
 }
 
 impl Ctx<'_> {
@@ -211,119 +244,6 @@ impl Ctx<'_> {
             connection: self.connection(&conn, errors),
             destinations: self.destinations(destination, "org.destination", errors),
             origin: self.origin(org.span().start),
-        }
-    }
-
-    pub(super) fn origin(&self, offset: usize) -> Origin {
-        let (line, column) = self.lines.line_col(offset);
-        Origin::File {
-            path: self.path.to_string(),
-            line,
-            column,
-        }
-    }
-
-    pub(super) fn line(&self, offset: usize) -> usize {
-        self.lines.line_col(offset).0
-    }
-
-    pub(super) fn diag<T>(
-        &self,
-        v: &Spanned<T>,
-        field: &str,
-        message: impl Into<String>,
-        help: Option<String>,
-    ) -> Diagnostic {
-        Diagnostic {
-            origin: self.origin(v.span().start),
-            field: Some(field.into()),
-            message: message.into(),
-            help,
-        }
-    }
-
-    fn field<T: Clone>(&self, v: &Spanned<T>, label: String) -> Field<T> {
-        Field {
-            value: v.get_ref().clone(),
-            origin: self.origin(v.span().start),
-            label,
-        }
-    }
-
-    fn connection(&self, raw: &RawConnection, errors: &mut Vec<Diagnostic>) -> ConnectionSpec {
-        if let (Some(region), Some(_)) = (&raw.region, &raw.api_url) {
-            errors.push(self.diag(
-                region,
-                "region",
-                "is given together with api_url",
-                Some("use region for a real org, or api_url for the emulator or a proxy, not both".into()),
-            ));
-        }
-        for (v, key) in [
-            (&raw.client_id_env, "client_id_env"),
-            (&raw.client_secret_env, "client_secret_env"),
-        ] {
-            if let Some(v) = v {
-                let name = v.get_ref();
-                let valid = !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !name.starts_with(|c: char| c.is_ascii_digit());
-                // A long mixed-case value is a pasted secret, not a variable name.
-                let looks_secret = name.len() >= 16
-                    && name.chars().any(|c| c.is_ascii_lowercase())
-                    && name
-                        .chars()
-                        .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-                if looks_secret {
-                    errors.push(self.diag(
-                        v,
-                        key,
-                        "looks like a secret value, not the name of an environment variable",
-                        Some("secrets never go in the file: put the value in an env var (e.g. PROD_GENESYS_SECRET) and write that name here; rotate the secret if this file was shared".into()),
-                    ));
-                } else if !valid {
-                    errors.push(self.diag(
-                        v,
-                        key,
-                        "must be the name of an environment variable (letters, digits and _), not a value",
-                        Some("secrets never go in the file: put the secret in an env var and name that variable here".into()),
-                    ));
-                }
-            }
-        }
-        for (v, key) in [
-            (&raw.region, "region"),
-            (&raw.api_url, "api_url"),
-            (&raw.login_url, "login_url"),
-        ] {
-            let Some(v) = v else { continue };
-            let value = v.get_ref();
-            let problem = if value.trim().is_empty() {
-                Some("must not be empty".to_string())
-            } else if key == "region" {
-                genesys_client::Region::parse(value)
-                    .err()
-                    .map(|e| e.to_string())
-            } else {
-                // The same check the client makes, here so the message names this line.
-                genesys_client::Endpoint::from_api_url(value, None)
-                    .err()
-                    .map(|e| e.to_string())
-            };
-            if let Some(problem) = problem {
-                let help = match key {
-                    "region" => "write a Genesys Cloud region such as region = \"us-east-1\", or remove the key and use api_url",
-                    _ => "write a full URL such as \"https://api.mypurecloud.com\" (plain http:// only for 127.0.0.1 or localhost), or remove the key",
-                };
-                errors.push(self.diag(v, key, problem, Some(help.into())));
-            }
-        }
-        ConnectionSpec {
-            region: raw.region.as_ref().map(|v| v.get_ref().clone()),
-            api_url: raw.api_url.as_ref().map(|v| v.get_ref().clone()),
-            login_url: raw.login_url.as_ref().map(|v| v.get_ref().clone()),
-            client_id_env: raw.client_id_env.as_ref().map(|v| v.get_ref().clone()),
-            client_secret_env: raw.client_secret_env.as_ref().map(|v| v.get_ref().clone()),
         }
     }
 

@@ -2,12 +2,16 @@
 
 mod aws_input;
 pub mod connection;
+mod connection_input;
+mod ctx;
 pub mod destination_input;
 pub mod environment;
 pub mod from_live;
 pub mod labels;
 pub mod load;
 pub mod raw;
+pub mod schema;
+mod shape;
 mod toml_error;
 mod trust;
 pub mod write;
@@ -20,3 +24,4 @@ pub use destination_input::{DestinationInput, Field};
 pub use environment::{Environment, Source};
 pub use labels::{Key, Labels};
 pub use load::{load_file, load_str, DEFAULT_ORG_NAME};
+pub use schema::json_schema;

@@ -1,79 +1,160 @@
 //! The config file's shape exactly as written, with the position of every value.
 //!
 //! Validation works on these spanned values so each problem can name its line; the validated model
-//! lives in `desired.rs`.
+//! lives in `desired.rs`. The same types derive the file's JSON Schema (`schema.rs`), which also
+//! drives the shape check (`shape.rs`), so the schema editors read, the problems reported and what
+//! is deserialized are one definition. `Spanned` is invisible in the schema (`schemars(with)`).
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Debug, Deserialize)]
+/// A gcbridge config file: either the single-org form (`[genesys]` and `[[destination]]`) or
+/// `[[org]]` tables, each with its `[[org.destination]]` tables.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "gcbridge.toml")]
 pub struct RawFile {
+    /// How to reach the org (single-org form).
+    #[schemars(with = "Option<RawConnection>")]
     pub genesys: Option<Spanned<RawConnection>>,
+    /// The destinations of the single-org form, one `[[destination]]` table each.
     #[serde(default)]
+    #[schemars(with = "Vec<RawDestination>")]
     pub destination: Vec<Spanned<RawDestination>>,
+    /// One table per org (the many-orgs form); not together with `[genesys]` or `[[destination]]`.
     #[serde(default)]
+    #[schemars(with = "Vec<RawOrg>")]
     pub org: Vec<Spanned<RawOrg>>,
 }
 
 /// How to reach one org: the `[genesys]` table of the single-org form, or the connection keys of
 /// an `[[org]]` table.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Connection")]
 pub struct RawConnection {
+    /// Genesys Cloud region: "us-east-1", "eu_west_1", "mypurecloud.ie" or an API URL.
+    #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
+    /// API base URL instead of region (the emulator, a proxy).
+    #[schemars(with = "Option<String>")]
     pub api_url: Option<Spanned<String>>,
+    /// Login base URL for the token endpoint.
+    #[schemars(with = "Option<String>")]
     pub login_url: Option<Spanned<String>>,
+    /// The name of the environment variable holding the OAuth client id.
+    #[schemars(with = "Option<String>")]
     pub client_id_env: Option<Spanned<String>>,
+    /// The name of the environment variable holding the OAuth client secret (never the secret).
+    #[schemars(with = "Option<String>")]
     pub client_secret_env: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[org]]`: one org, its connection and its destinations.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Org")]
 pub struct RawOrg {
+    /// The org's name in this file (for --org and messages).
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Genesys Cloud region: "us-east-1", "eu_west_1", "mypurecloud.ie" or an API URL.
+    #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
+    /// API base URL instead of region (the emulator, a proxy).
+    #[schemars(with = "Option<String>")]
     pub api_url: Option<Spanned<String>>,
+    /// Login base URL for the token endpoint.
+    #[schemars(with = "Option<String>")]
     pub login_url: Option<Spanned<String>>,
+    /// The name of the environment variable holding the OAuth client id.
+    #[schemars(with = "Option<String>")]
     pub client_id_env: Option<Spanned<String>>,
+    /// The name of the environment variable holding the OAuth client secret (never the secret).
+    #[schemars(with = "Option<String>")]
     pub client_secret_env: Option<Spanned<String>>,
+    /// The org's destinations, one `[[org.destination]]` table each.
     #[serde(default)]
+    #[schemars(with = "Vec<RawDestination>")]
     pub destination: Vec<Spanned<RawDestination>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[destination]]`: one EventBridge integration and, optionally, its AWS half.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Destination")]
 pub struct RawDestination {
+    /// The integration's name.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Stored as the integration's notes.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
+    /// Whether the integration is enabled (default true).
+    #[schemars(with = "Option<bool>")]
     pub enabled: Option<Spanned<bool>>,
+    /// The 12-digit AWS account id, quoted so leading zeros are kept.
+    #[schemars(with = "Option<String>")]
     pub aws_account_id: Option<Spanned<String>>,
+    /// The AWS region of the partner event source, e.g. "us-east-1".
+    #[schemars(with = "Option<String>")]
     pub aws_region: Option<Spanned<String>>,
+    /// The last part of the partner event source name.
+    #[schemars(with = "Option<String>")]
     pub event_source_suffix: Option<Spanned<String>>,
+    /// The partner event bus (or source) ARN, instead of account, region and suffix.
+    #[schemars(with = "Option<String>")]
     pub event_bus_arn: Option<Spanned<String>>,
+    /// Topic templates or globs, e.g. "v2.users.{id}.presence".
+    #[schemars(with = "Option<Vec<String>>")]
     pub topics: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Topic families, e.g. "conversation", "routing"; merged with topics.
+    #[schemars(with = "Option<Vec<String>>")]
     pub event_types: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The AWS half: associate the partner event source, rules and targets.
+    #[schemars(with = "Option<RawAws>")]
     pub aws: Option<Spanned<RawAws>>,
 }
 
 /// `[destination.aws]`: the AWS half of a destination.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Aws")]
 pub struct RawAws {
+    /// Create the partner event bus from the source.
+    #[schemars(with = "Option<bool>")]
     pub associate: Option<Spanned<bool>>,
+    /// Rules on the partner event bus.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRule>")]
     pub rule: Vec<Spanned<RawRule>>,
 }
 
 /// `[[destination.aws.rule]]`: a rule on the partner event bus.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
 pub struct RawRule {
+    /// The rule's name.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// The rule's description.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
+    /// Whether the rule is enabled (default true).
+    #[schemars(with = "Option<bool>")]
     pub enabled: Option<Spanned<bool>>,
-    /// A JSON string, or a TOML table written as the pattern itself.
-    pub event_pattern: Option<Spanned<toml::Value>>,
+    /// A JSON string, or a TOML table written as the pattern itself (default: every Genesys event).
     #[serde(default)]
+    #[schemars(schema_with = "pattern_schema")]
+    pub event_pattern: Option<Spanned<toml::Value>>,
+    /// Target ARNs: SQS, SNS, Lambda, Kinesis, Firehose, CloudWatch Logs, an event bus.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub targets: Vec<Spanned<String>>,
+}
+
+fn pattern_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "object"] })
 }

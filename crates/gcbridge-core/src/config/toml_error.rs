@@ -1,13 +1,15 @@
 //! A TOML or serde error turned into a diagnostic with the line, the key and a fix: serde's own
 //! wording names our Raw* structs and lists keys, which a user of the file should not have to decode.
 
-use crate::diagnostic::{line_col, Diagnostic, Origin};
+use crate::diagnostic::{Diagnostic, LineIndex, Origin};
 use crate::suggest;
 
 /// Turns a TOML/serde error into a diagnostic with the line, the key and a fix.
 pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnostic {
-    let offset = e.span().map(|s| s.start).unwrap_or(0);
-    let (line, column) = line_col(text, offset);
+    let span = e.span().unwrap_or(0..0);
+    let lines = LineIndex::new(text);
+    let (line, column) = lines.line_col(span.start);
+    let width = lines.width(span);
     let message = e.message().trim().to_string();
     let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
     // The key is what precedes `=` (or, when `=` is missing, the first word).
@@ -39,10 +41,11 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnos
                 path: path.into(),
                 line,
                 column,
+                width,
             },
             field: Some(unknown.to_string()),
             message: format!("unknown key \"{unknown}\""),
-            help: Some(unknown_key_help(unknown, &message)),
+            help: Some(unknown_key_help(unknown, &expected_keys(&message))),
         };
     }
     let help = Some(syntax_help(&message, key, field.as_deref()));
@@ -51,6 +54,7 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnos
             path: path.into(),
             line,
             column,
+            width,
         },
         field,
         message,
@@ -58,19 +62,17 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &str) -> Diagnos
     }
 }
 
-/// Credentials get a pointer to env vars; anything else the closest of the keys serde says the
-/// table accepts (listed after "expected"), so suggestions never name a key of another table.
-fn unknown_key_help(unknown: &str, message: &str) -> String {
-    let expected: Vec<String> = message
+/// The keys serde says a table accepts (listed after "expected").
+fn expected_keys(message: &str) -> Vec<&str> {
+    message
         .split_once("expected")
-        .map(|(_, rest)| {
-            rest.split('`')
-                .skip(1)
-                .step_by(2)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
+        .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default()
+}
+
+/// Credentials get a pointer to env vars; anything else the closest of the keys the table accepts,
+/// so suggestions never name a key of another table.
+pub(super) fn unknown_key_help(unknown: &str, expected: &[&str]) -> String {
     let lowered = unknown.to_ascii_lowercase();
     if lowered.contains("secret")
         || lowered == "client_id"
@@ -79,7 +81,7 @@ fn unknown_key_help(unknown: &str, message: &str) -> String {
     {
         return "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string();
     }
-    let closest = suggest::closest(unknown, expected.iter().map(String::as_str), 1);
+    let closest = suggest::closest(unknown, expected.iter().copied(), 1);
     match closest.first() {
         Some(c) => format!(
             "did you mean \"{c}\"? Allowed keys here: {}",

@@ -131,7 +131,7 @@ fn destination(d: &DestinationSpec) -> Destination<'_> {
         aws_account_id: &d.aws_account_id,
         aws_region: &d.aws_region,
         event_source_suffix: &d.event_source_suffix,
-        topics: d.selectors.iter().map(|(s, _)| s.as_str()).collect(),
+        topics: d.selectors.iter().map(|(s, _, _)| s.as_str()).collect(),
         aws: d.aws.as_ref().map(aws),
     }
 }

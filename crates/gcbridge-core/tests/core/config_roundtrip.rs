@@ -12,8 +12,10 @@ fn without_origins(mut s: DesiredState) -> DesiredState {
         org.origin = Origin::Flag;
         for d in &mut org.destinations {
             d.origin = Origin::Flag;
-            for (_, o) in &mut d.selectors {
+            // Where, and under which key: the writer puts every selector under `topics`.
+            for (_, o, key) in &mut d.selectors {
                 *o = Origin::Flag;
+                key.clear();
             }
         }
     }
@@ -42,7 +44,7 @@ fn dest(name: &str, suffix: &str, topics: &[&str]) -> DestinationSpec {
         event_bus_arn_at: None,
         selectors: topics
             .iter()
-            .map(|t| (t.to_string(), Origin::Flag))
+            .map(|t| (t.to_string(), Origin::Flag, String::new()))
             .collect(),
         origin: Origin::Flag,
         warnings: vec![],

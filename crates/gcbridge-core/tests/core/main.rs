@@ -12,6 +12,8 @@ mod config_file;
 mod config_precedence;
 mod concurrent;
 mod config_roundtrip;
+mod config_schema;
+mod config_shape;
 mod converge;
 mod doctor;
 mod fake_api;

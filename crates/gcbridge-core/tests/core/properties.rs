@@ -184,7 +184,9 @@ fn check_positions(text: &str) -> Result<(), TestCaseError> {
         prop_assert!(!diags.0.is_empty(), "an error with no diagnostic");
         for d in &diags.0 {
             match &d.origin {
-                Origin::File { path, line, column } => {
+                Origin::File {
+                    path, line, column, ..
+                } => {
                     prop_assert_eq!(path, "gcbridge.toml");
                     prop_assert!(
                         *line >= 1 && *line <= last_line,

@@ -157,7 +157,7 @@ async fn build_destination(
         event_bus_arn_at: None,
         selectors: EVENT_TYPES
             .iter()
-            .map(|s| (s.to_string(), Origin::Flag))
+            .map(|s| (s.to_string(), Origin::Flag, "--event-types".to_string()))
             .collect(),
         origin: Origin::Flag,
         warnings: vec![],

@@ -3,11 +3,14 @@
 pub mod api_check;
 pub mod apply;
 mod carry_out;
+pub mod completions;
+pub mod config_schema;
 pub mod delete;
 pub mod demo;
 pub mod destroy;
 pub mod doctor;
 pub mod export;
+pub mod man;
 pub mod plan;
 pub mod sim;
 pub mod status;

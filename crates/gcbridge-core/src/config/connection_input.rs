@@ -1,0 +1,90 @@
+//! Validation of the connection keys of `[genesys]` and `[[org]]`: region or api_url, URLs the
+//! client would accept, and environment variable names where a secret must never be written.
+
+use super::ctx::Ctx;
+use super::raw::RawConnection;
+use crate::desired::ConnectionSpec;
+use crate::diagnostic::Diagnostic;
+
+impl Ctx<'_> {
+    pub(super) fn connection(
+        &self,
+        raw: &RawConnection,
+        errors: &mut Vec<Diagnostic>,
+    ) -> ConnectionSpec {
+        if let (Some(region), Some(_)) = (&raw.region, &raw.api_url) {
+            errors.push(self.diag(
+                region,
+                "region",
+                "is given together with api_url",
+                Some("use region for a real org, or api_url for the emulator or a proxy, not both".into()),
+            ));
+        }
+        for (v, key) in [
+            (&raw.client_id_env, "client_id_env"),
+            (&raw.client_secret_env, "client_secret_env"),
+        ] {
+            if let Some(v) = v {
+                let name = v.get_ref();
+                let valid = !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !name.starts_with(|c: char| c.is_ascii_digit());
+                // A long mixed-case value is a pasted secret, not a variable name.
+                let looks_secret = name.len() >= 16
+                    && name.chars().any(|c| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                if looks_secret {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "looks like a secret value, not the name of an environment variable",
+                        Some("secrets never go in the file: put the value in an env var (e.g. PROD_GENESYS_SECRET) and write that name here; rotate the secret if this file was shared".into()),
+                    ));
+                } else if !valid {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "must be the name of an environment variable (letters, digits and _), not a value",
+                        Some("secrets never go in the file: put the secret in an env var and name that variable here".into()),
+                    ));
+                }
+            }
+        }
+        for (v, key) in [
+            (&raw.region, "region"),
+            (&raw.api_url, "api_url"),
+            (&raw.login_url, "login_url"),
+        ] {
+            let Some(v) = v else { continue };
+            let value = v.get_ref();
+            let problem = if value.trim().is_empty() {
+                Some("must not be empty".to_string())
+            } else if key == "region" {
+                genesys_client::Region::parse(value)
+                    .err()
+                    .map(|e| e.to_string())
+            } else {
+                // The same check the client makes, here so the message names this line.
+                genesys_client::Endpoint::from_api_url(value, None)
+                    .err()
+                    .map(|e| e.to_string())
+            };
+            if let Some(problem) = problem {
+                let help = match key {
+                    "region" => "write a Genesys Cloud region such as region = \"us-east-1\", or remove the key and use api_url",
+                    _ => "write a full URL such as \"https://api.mypurecloud.com\" (plain http:// only for 127.0.0.1 or localhost), or remove the key",
+                };
+                errors.push(self.diag(v, key, problem, Some(help.into())));
+            }
+        }
+        ConnectionSpec {
+            region: raw.region.as_ref().map(|v| v.get_ref().clone()),
+            api_url: raw.api_url.as_ref().map(|v| v.get_ref().clone()),
+            login_url: raw.login_url.as_ref().map(|v| v.get_ref().clone()),
+            client_id_env: raw.client_id_env.as_ref().map(|v| v.get_ref().clone()),
+            client_secret_env: raw.client_secret_env.as_ref().map(|v| v.get_ref().clone()),
+        }
+    }
+}

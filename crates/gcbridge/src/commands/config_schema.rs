@@ -1,0 +1,10 @@
+//! `gcbridge config-schema`: the JSON Schema of gcbridge.toml, as core derives it from the types
+//! the loader reads (so the schema an editor checks against is the one gcbridge applies).
+
+use crate::failure::CmdResult;
+use crate::output::print_json;
+
+pub fn run() -> CmdResult {
+    print_json(gcbridge_core::config::json_schema());
+    Ok(())
+}
