@@ -20,7 +20,8 @@ destinations) and adds:
        no code runs: the invocation is recorded as one log event (the event's JSON) in the log group
        /aws/lambda/NAME, as the function's own logging would, so a test can read what the function received.
   (m)  CloudWatch Logs: a resource policy of the account and region must allow logs:CreateLogStream and
-       logs:PutLogEvents on the log group's streams (EventBridge User Guide, "CloudWatch Logs permissions").
+       logs:PutLogEvents on the log group's streams (EventBridge User Guide, "CloudWatch Logs permissions"); the
+       log event's timestamp is whole milliseconds (moto wrote a float, which the Rust SDK cannot read back).
   (n)  `to_dead_letter_queue`: for every target, what is not delivered (refused by policy, or the target does not
        exist) goes to the target's DeadLetterConfig queue when one is set and that queue's policy lets EventBridge
        send (AWS: "the dead-letter queue ... must grant EventBridge sqs:SendMessage"); otherwise it is dropped, as
@@ -149,7 +150,6 @@ def deliver_lambda(rule, target, event):
     invocation is one log event (the event's JSON) in /aws/lambda/NAME."""
     from moto.awslambda import lambda_backends
     from moto.awslambda.exceptions import GenericResourcNotFound
-    from moto.core.utils import unix_time_millis
     from moto.logs import logs_backends
     _, region, account, _ = _arn(target["Arn"])
     fn = lambda_backends[account][region].get_function(target["Arn"])
@@ -159,19 +159,26 @@ def deliver_lambda(rule, target, event):
         policy = None
     if not allowed([policy], "lambda:InvokeFunction", target["Arn"], rule.arn):
         return False
-    logs = logs_backends[account][region]
     group = f"/aws/lambda/{fn.function_name}"
-    if group not in logs.groups:
-        logs.create_log_group(group, {})
-    stream = f"{uuid.uuid4().hex[:8]}/[$LATEST]{uuid.uuid4().hex}"
+    if group not in logs_backends[account][region].groups:
+        logs_backends[account][region].create_log_group(group, {})
+    _write_log_event(account, region, group, f"{uuid.uuid4().hex[:8]}/[$LATEST]{uuid.uuid4().hex}", event)
+    return True
+
+
+def _write_log_event(account, region, group, stream, event):
+    """One log event in a new stream, its timestamp in whole milliseconds as AWS stores it (moto's own Logs target
+    wrote a float, which the Rust SDK refuses to read back: DeserializeError InvalidNumber)."""
+    from moto.core.utils import unix_time_millis
+    from moto.logs import logs_backends
+    logs = logs_backends[account][region]
     logs.create_log_stream(group, stream)
     logs.put_log_events(group, stream, [{"timestamp": int(unix_time_millis()), "message": json.dumps(_as_received(event))}])
-    return True
 
 
 def deliver_logs(rule, target, event):
     """(m) CloudWatch Logs: only when a resource policy of the account and region allows logs:CreateLogStream and
-    logs:PutLogEvents on the group's streams for the rule; then moto's own put."""
+    logs:PutLogEvents on the group's streams for the rule; then one log event in a new stream."""
     from moto.logs import logs_backends
     _, region, account, resource = _arn(target["Arn"])
     group = resource.split(":", 1)[1].removesuffix(":*")
@@ -180,7 +187,7 @@ def deliver_logs(rule, target, event):
     stream = f"arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{uuid.uuid4()}"
     if not all(allowed(docs, a, stream, rule.arn) for a in ("logs:CreateLogStream", "logs:PutLogEvents")):
         return False
-    rule._send_to_cw_log_group(group, event)
+    _write_log_event(account, region, group, str(uuid.uuid4()), event)
     return True
 
 

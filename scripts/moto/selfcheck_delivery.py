@@ -120,6 +120,8 @@ def delivery_steps(step, endpoint, run_id, h):
         put("allowed")
         got = log_messages(logs, group, 1)
         h.expect(markers(got) == ["allowed"], f"want only the allowed event in {group}, got {markers(got)}")
+        stamps = [e["timestamp"] for e in logs.filter_log_events(logGroupName=group)["events"]]
+        h.expect(all(isinstance(t, int) for t in stamps), f"log event timestamps are not whole milliseconds: {stamps}")
         for p in ("half", "full"):
             logs.delete_resource_policy(policyName=f"gcb-{p}-{run_id}")
         unroute("to-logs")
