@@ -1,4 +1,4 @@
-"""Corrections (i) to (n) of scripts/moto/launcher.py: how a rule's event reaches its targets.
+"""Corrections (i) to (o) of scripts/moto/launcher.py: how a rule's event reaches its targets.
 
 moto 5.2.5 stores resource policies but never reads them when EventBridge delivers, so a target whose policy does
 not let EventBridge in still receives every event (the tutorial's "events not appearing in AWS" cannot be
@@ -26,6 +26,12 @@ destinations) and adds:
        exist) goes to the target's DeadLetterConfig queue when one is set and that queue's policy lets EventBridge
        send (AWS: "the dead-letter queue ... must grant EventBridge sqs:SendMessage"); otherwise it is dropped, as
        AWS drops it after its retries. PutEvents succeeds either way: delivery is asynchronous on AWS.
+  (o)  `put_targets`: PutTargets of a Kinesis stream or Firehose delivery stream target without a RoleArn is a
+       ValidationException (moto accepted it): EventBridge writes to those with an IAM role, never a resource
+       policy (PutTargets docs: "For ... Kinesis Data Streams ... EventBridge relies on IAM roles that you specify
+       in the RoleARN argument"). The message copies moto's own FIFO check's wording; AWS's exact text is assumed.
+       A bus in another account is left out: AWS wants a role there only in some cases (permission granted
+       through an organization), which moto cannot tell.
 """
 
 import copy
@@ -205,9 +211,25 @@ def to_dead_letter_queue(rule, target, event):
         print(f"moto delivery: dead-letter queue {dlq} of rule {rule.arn}: {type(e).__name__}: {e}", file=sys.stderr)
 
 
+NEEDS_ROLE = ("kinesis", "firehose")
+
+
 def patch():
     from moto.events import models as m
+    from moto.events.exceptions import ValidationException
     from moto.events.utils import EventTemplateParser
+
+    moto_put_targets = m.EventsBackend.put_targets
+
+    def put_targets(self, name, event_bus_arn, targets):
+        """(o) A Kinesis or Firehose target needs a RoleArn."""
+        for target in targets:
+            service = target["Arn"].split(":")[2] if target["Arn"].count(":") >= 2 else ""
+            if service in NEEDS_ROLE and not target.get("RoleArn"):
+                raise ValidationException(f"Parameter(s) RoleArn must be specified for target: {target['Id']}.")
+        moto_put_targets(self, name, event_bus_arn, targets)
+
+    m.EventsBackend.put_targets = put_targets
 
     moto_send = m.Rule.send_to_targets
 

@@ -1,4 +1,4 @@
-"""scripts/moto/selfcheck.py's checks of corrections (i) to (n) (scripts/moto/delivery.py): a rule on a custom bus
+"""scripts/moto/selfcheck.py's checks of corrections (i) to (o) (scripts/moto/delivery.py): a rule on a custom bus
 delivers to SQS, SNS, Lambda and CloudWatch Logs targets only when the target's resource policy lets EventBridge in
 for that rule, and what a target refuses goes to the dead-letter queue. Each check puts an event while the policy is
 missing (or wrong) and sees nothing arrive, then sets the policy and sees the event arrive: without its patch the
@@ -135,6 +135,18 @@ def delivery_steps(step, endpoint, run_id, h):
         got = h.drain(sqs, url, 1)
         h.expect(markers(got) == ["refused"], f"want the refused event in the dead-letter queue, got {got}")
         unroute("to-dlq")
+
+    @step("o: PutTargets of a Kinesis or Firehose target without a RoleArn is a ValidationException")
+    def _():
+        if not ev.list_event_buses(NamePrefix=bus)["EventBuses"]:
+            ev.create_event_bus(Name=bus)
+        ev.put_rule(Name="to-stream", EventBusName=bus, EventPattern=json.dumps({"source": ["gcbridge.selfcheck"]}))
+        for arn in (f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s-{run_id}",
+                    f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/f-{run_id}"):
+            got = h.error_of(ev.put_targets, Rule="to-stream", EventBusName=bus, Targets=[{"Id": "t", "Arn": arn}])
+            h.expect(got == ("ValidationException", 400), f"PutTargets {arn} without RoleArn: {got}")
+        h.expect(not ev.list_targets_by_rule(Rule="to-stream", EventBusName=bus)["Targets"], "a target was stored")
+        ev.delete_rule(Name="to-stream", EventBusName=bus)
 
 
 def log_messages(logs, group, want, timeout=10.0):

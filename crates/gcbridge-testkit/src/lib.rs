@@ -4,6 +4,7 @@
 //!   reset, faults);
 //! - [`moto`]: the one place a test learns moto's endpoint (or is skipped, loudly, or fails when
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
+//! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
 //!   reach nothing but loopback and never loads real AWS credentials.
@@ -12,6 +13,7 @@
 //! dev-dependency only, so the client still never depends on the emulator in a normal build.
 
 pub mod cli;
+pub mod lambda;
 pub mod moto;
 pub mod sim;
 pub mod sqs;
