@@ -11,7 +11,10 @@ moto gets that path wrong in the ways listed at each patch below; `patch()` corr
 `moto.events.models` / `moto.events.responses` before `moto.server.main` starts. scripts/moto/selfcheck.py
 proves each correction against a running server; (f) makes TestEventPattern evaluate the pattern; (g) refuses
 DeleteEventBus of a bus that still has rules, as AWS does; (h) delivers partner events only through a bus created
-from the current source. Two more changes: the envelope SQS receives gets its
+from the current source; (i) to (o), in scripts/moto/delivery.py, make a rule's delivery honest: a target's resource
+policy (SQS queue policy, SNS topic policy, Lambda function policy, CloudWatch Logs resource policies) decides
+whether EventBridge may deliver, SNS and Lambda targets receive events at all (a Lambda target made PutEvents fail),
+what a target refuses goes to its dead-letter queue, and Kinesis and Firehose targets need a RoleArn. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -167,6 +170,10 @@ def patch() -> None:
     # Speed only: for each event and target moto builds 8 new jsonpath parsers (PLY tables), ~16 ms per delivered
     # event; parse each path once (EventTemplateParser.parse imports jsonpath_ng.ext.parse at call time).
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
+
+    # (i) to (o): delivery to targets through their resource policies; see scripts/moto/delivery.py.
+    import delivery
+    delivery.patch()
 
 
 def main(argv: list[str]) -> None:

@@ -4,7 +4,9 @@
 
 Checks each correction of scripts/moto/launcher.py (a: bus names with "/", b: partner events reach the partner bus
 only once it exists, c: ResourceNotFoundException for unknown sources, d: the source ARN, e: PENDING / ACTIVE /
-DELETED, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus) along the path gcbridge uses end to end: the partner account creates a source for customer account
+DELETED, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
+scripts/moto/selfcheck_delivery.py: delivery to SQS, SNS, Lambda and CloudWatch Logs targets only through their
+resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn) along the path gcbridge uses end to end: the partner account creates a source for customer account
 123456789012 in us-east-1, the customer creates the bus from it, puts a rule and an SQS target on it, the partner
 puts a batch of events and they arrive in SQS inside the EventBridge envelope. Then it times how many
 PutPartnerEvents entries per second reach SQS (GCBRIDGE_MOTO_SELFCHECK_EVENTS of them, default 200, with a consumer
@@ -71,6 +73,28 @@ def drain(sqs, url, want, timeout=10.0):
     return bodies
 
 
+def new_queue(sqs, name, policy=None):
+    """(url, arn) of a new queue, with `policy` (a dict) as its queue policy when given."""
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    if policy is not None:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return url, arn
+
+
+def statement(action, resource, **extra):
+    return dict({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": action,
+                 "Resource": resource}, **extra)
+
+
+def open_queue(sqs, name):
+    """A queue whose policy lets EventBridge send to it from any rule (j: without it nothing arrives)."""
+    url, arn = new_queue(sqs, name)
+    policy = {"Version": "2012-10-17", "Statement": [statement("sqs:SendMessage", arn)]}
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return url, arn
+
+
 def entries(source, n, detail_type=TEMPLATE):
     out = []
     for _ in range(n):
@@ -107,9 +131,7 @@ def run(endpoint):
         return wrap
 
     def queue(label):
-        url = c_sqs.create_queue(QueueName=f"gcb-{label}-{run_id}")["QueueUrl"]
-        arn = c_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        return url, arn
+        return open_queue(c_sqs, f"gcb-{label}-{run_id}")
 
     state = {}
 
@@ -263,6 +285,9 @@ def run(endpoint):
         expect(p_ev.describe_partner_event_source(Name=other)["Name"] == other, "not created in the partner account")
         expect(c_ev.describe_event_source(Name=other)["State"] == "PENDING", "customer does not see it PENDING")
 
+    from selfcheck_delivery import delivery_steps
+    delivery_steps(step, endpoint, run_id, sys.modules[__name__])
+
     for title, fn in steps:
         try:
             fn()
@@ -278,8 +303,7 @@ def throughput(endpoint, p_ev, c_ev, c_sqs, org, run_id):
     name = f"aws.partner/genesys.com/cloud/{org}/rate-{run_id}"
     p_ev.create_partner_event_source(Name=name, Account=CUSTOMER)
     c_ev.create_event_bus(Name=name, EventSourceName=name)
-    url = c_sqs.create_queue(QueueName=f"gcb-rate-{run_id}")["QueueUrl"]
-    arn = c_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url, arn = open_queue(c_sqs, f"gcb-rate-{run_id}")
     c_ev.put_rule(Name="all", EventBusName=name, EventPattern=json.dumps({"source": [name]}))
     c_ev.put_targets(Rule="all", EventBusName=name, Targets=[{"Id": "q", "Arn": arn}])
     batches = [entries(name, 10) for _ in range(total // 10)]

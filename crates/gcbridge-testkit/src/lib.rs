@@ -4,6 +4,7 @@
 //!   reset, faults);
 //! - [`moto`]: the one place a test learns moto's endpoint (or is skipped, loudly, or fails when
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
+//! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
@@ -14,6 +15,7 @@
 
 pub mod cli;
 pub mod http_stub;
+pub mod lambda;
 pub mod moto;
 pub mod sim;
 pub mod sqs;

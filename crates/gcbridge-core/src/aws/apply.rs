@@ -7,8 +7,8 @@ use super::clients::AwsClients;
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
-use super::{reassociate, rules, sqs_policy, sweep};
-use crate::desired::Destination;
+use super::{delivery, reassociate, rules, sweep};
+use crate::desired::{Destination, TargetKind};
 use crate::source_id::rule_arn;
 
 /// Carries out the AWS plan in order. `dest` supplies the rules' full specs; `wait` bounds the
@@ -48,24 +48,10 @@ pub async fn apply_aws(
             AwsAction::RemoveTargets { rule, ids } => {
                 rules::remove_targets(aws, bus, rule, ids).await?
             }
-            AwsAction::AllowSqs { rule, queue_arn } => {
-                let arn = arns
-                    .get(rule)
-                    .cloned()
-                    .unwrap_or_else(|| rule_arn(&plan.region, &plan.account, bus, rule));
-                let url = sqs_policy::queue_url(aws, queue_arn)
-                    .await?
-                    .ok_or_else(|| {
-                        AwsError::new(format!("the SQS queue {queue_arn} does not exist"))
-                    })?;
-                sqs_policy::allow(aws, &url, queue_arn, &arn).await?;
-            }
-            AwsAction::RevokeSqs { rule, queue_arn } => {
-                let arn = rule_arn(&plan.region, &plan.account, bus, rule);
-                if let Some(url) = sqs_policy::queue_url(aws, queue_arn).await? {
-                    sqs_policy::revoke(aws, &url, &arn).await?;
-                }
-            }
+            AwsAction::AllowSqs { .. }
+            | AwsAction::RevokeSqs { .. }
+            | AwsAction::AllowDelivery { .. }
+            | AwsAction::RevokeDelivery { .. } => permission(aws, plan, &arns, action).await?,
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
             AwsAction::ReassociateBus { source, .. } => {
@@ -79,4 +65,39 @@ pub async fn apply_aws(
         done.push(action.describe());
     }
     Ok(done)
+}
+
+/// Adds or removes gcbridge's statement in a target's resource policy. A rule created in this
+/// apply has its ARN from PutRule; otherwise it is rebuilt from its name.
+async fn permission(
+    aws: &AwsClients,
+    plan: &AwsPlan,
+    arns: &HashMap<String, String>,
+    action: &AwsAction,
+) -> Result<(), AwsError> {
+    let arn_of = |rule: &str| {
+        arns.get(rule)
+            .cloned()
+            .unwrap_or_else(|| rule_arn(&plan.region, &plan.account, &plan.source, rule))
+    };
+    match action {
+        AwsAction::AllowSqs { rule, queue_arn } => {
+            delivery::allow(aws, TargetKind::Sqs, queue_arn, &arn_of(rule)).await
+        }
+        AwsAction::RevokeSqs { rule, queue_arn } => {
+            delivery::revoke(aws, TargetKind::Sqs, queue_arn, &arn_of(rule)).await
+        }
+        AwsAction::AllowDelivery {
+            rule,
+            target_arn,
+            kind,
+            ..
+        } => delivery::allow(aws, *kind, target_arn, &arn_of(rule)).await,
+        AwsAction::RevokeDelivery {
+            rule,
+            target_arn,
+            kind,
+        } => delivery::revoke(aws, *kind, target_arn, &arn_of(rule)).await,
+        _ => Ok(()),
+    }
 }

@@ -4,13 +4,17 @@ use aws_config::{BehaviorVersion, Region};
 
 use super::error::AwsError;
 
-/// EventBridge, SQS and STS clients sharing one region and credentials.
+/// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
+/// services of the targets whose resource policies it manages.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
     pub region: String,
     pub events: aws_sdk_eventbridge::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub sts: aws_sdk_sts::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 impl AwsClients {
@@ -27,6 +31,9 @@ impl AwsClients {
             events: aws_sdk_eventbridge::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(&config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
         }
     }
 

@@ -1,5 +1,5 @@
 //! The AWS half of a destination: the partner event source and its bus, rules and targets, and the
-//! SQS queue policies that let EventBridge deliver. Uses the official AWS SDK with the standard
+//! resource policies that let EventBridge deliver (SQS, SNS, Lambda, CloudWatch Logs: `delivery`). Uses the official AWS SDK with the standard
 //! credential chain; `AWS_ENDPOINT_URL` or an explicit endpoint points it elsewhere (moto in tests).
 //!
 //! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
@@ -8,15 +8,19 @@
 mod apply;
 mod arn;
 mod clients;
+pub(crate) mod delivery;
 mod error;
 mod ids;
+mod lambda_permission;
 pub(crate) mod listener;
+mod logs_policy;
 pub(crate) mod partner;
 mod pattern;
 mod plan;
 pub(crate) mod policy_eval;
 mod reassociate;
 pub(crate) mod rules;
+mod sns_policy;
 pub(crate) mod sqs_policy;
 pub(crate) mod sweep;
 mod targets;

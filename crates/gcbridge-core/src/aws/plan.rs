@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::clients::AwsClients;
+use super::delivery::{self, Access};
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::policy_eval::Verdict;
 use super::rules::{self, LiveRule};
-use super::sqs_policy;
 use super::temporary;
 use crate::desired::{AwsSpec, Destination, RuleSpec, TargetKind};
 use crate::source_id::{rule_arn, SourceId};
@@ -46,6 +46,20 @@ pub enum AwsAction {
     RevokeSqs {
         rule: String,
         queue_arn: String,
+    },
+    /// Add gcbridge's statement to an SNS, Lambda or CloudWatch Logs target's resource policy
+    /// (`grant` says which statement).
+    AllowDelivery {
+        rule: String,
+        target_arn: String,
+        kind: TargetKind,
+        grant: String,
+    },
+    /// Remove gcbridge's statement for the rule from that policy (nothing else).
+    RevokeDelivery {
+        rule: String,
+        target_arn: String,
+        kind: TargetKind,
     },
     DeleteRule {
         rule: String,
@@ -86,6 +100,20 @@ impl AwsAction {
             AwsAction::RevokeSqs { rule, queue_arn } => {
                 format!("queue {queue_arn}: remove gcbridge's statement for rule {rule}")
             }
+            AwsAction::AllowDelivery {
+                rule,
+                target_arn,
+                grant,
+                ..
+            } => format!("{target_arn}: let rule {rule} deliver to it: {grant}"),
+            AwsAction::RevokeDelivery {
+                rule,
+                target_arn,
+                kind,
+            } => format!(
+                "{target_arn}: remove gcbridge's statement for rule {rule} from the {}",
+                delivery::policy_noun(*kind)
+            ),
             AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
             AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
             AwsAction::ReassociateBus { source, rules } => format!(
@@ -153,7 +181,7 @@ pub async fn plan_aws(
                 rule_arn(&dest.aws_region, &dest.aws_account_id, &source, &rule.name)
             });
         actions.extend(rule_actions(rule, live.get(&rule.name)));
-        actions.extend(sqs_actions(aws, rule, &arn).await?);
+        actions.extend(permission_actions(aws, rule, &arn).await?);
     }
     Ok(AwsPlan {
         destination: dest.name.clone(),
@@ -247,42 +275,56 @@ fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsAction> {
     actions
 }
 
-/// The queue policy statements the rule's SQS targets are missing. A queue that does not exist is
-/// an error: gcbridge manages only its policy.
-async fn sqs_actions(
+/// The policy statements the rule's targets are missing (SQS, SNS, Lambda, CloudWatch Logs). A
+/// target that does not exist is an error: gcbridge manages only its policy.
+async fn permission_actions(
     aws: &AwsClients,
     rule: &RuleSpec,
     arn: &str,
 ) -> Result<Vec<AwsAction>, AwsError> {
     let mut actions = Vec::new();
-    for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
-        let url = sqs_policy::queue_url(aws, &t.arn).await?.ok_or_else(|| {
-            AwsError::new(format!(
-                "rule {}: the SQS queue {} does not exist in this account and region; create it first (gcbridge manages only its policy)",
-                rule.name, t.arn
-            ))
-        })?;
-        match sqs_policy::verdict(aws, &url, &t.arn, arn).await? {
+    for t in rule.targets.iter().filter(|t| delivery::managed(t.kind)) {
+        let verdict = match delivery::check(aws, t.kind, &t.arn, arn).await? {
+            Access::Decided(v) => v,
+            Access::NoTarget => {
+                return Err(AwsError::new(format!(
+                    "rule {}: {} {} does not exist in this account and region; create it first (gcbridge manages only its policy)",
+                    rule.name, delivery::resource_noun(t.kind), t.arn
+                )))
+            }
+        };
+        match verdict {
             Verdict::Allowed => {}
             Verdict::Denied(statement) => {
                 return Err(AwsError::new(denied_message(
-                    &rule.name, &t.arn, &statement,
+                    &rule.name, t.kind, &t.arn, &statement,
                 )))
             }
             // An unknown statement may still deny; doctor says so. gcbridge's Allow is certain.
-            Verdict::NotAllowed | Verdict::Unknown(_) => actions.push(AwsAction::AllowSqs {
+            Verdict::NotAllowed | Verdict::Unknown(_) if t.kind == TargetKind::Sqs => {
+                actions.push(AwsAction::AllowSqs {
+                    rule: rule.name.clone(),
+                    queue_arn: t.arn.clone(),
+                })
+            }
+            Verdict::NotAllowed | Verdict::Unknown(_) => actions.push(AwsAction::AllowDelivery {
                 rule: rule.name.clone(),
-                queue_arn: t.arn.clone(),
+                target_arn: t.arn.clone(),
+                kind: t.kind,
+                grant: delivery::grant(t.kind, &t.arn, arn),
             }),
         }
     }
     Ok(actions)
 }
 
-/// Why a queue policy's explicit Deny stops the plan: no Allow gcbridge adds can override it.
-pub(crate) fn denied_message(rule: &str, queue_arn: &str, statement: &str) -> String {
+/// Why a target policy's explicit Deny stops the plan: no Allow gcbridge adds can override it.
+fn denied_message(rule: &str, kind: TargetKind, target: &str, statement: &str) -> String {
     format!(
-        "rule {rule}: {statement} of the queue policy of {queue_arn} explicitly denies EventBridge sqs:SendMessage from this rule; an explicit Deny wins over any Allow, so adding gcbridge's statement cannot fix it: remove or narrow that Deny statement (aws sqs get-queue-attributes --attribute-names Policy shows it)"
+        "rule {rule}: {statement} of the {} of {target} explicitly denies EventBridge {} from this rule; an explicit Deny wins over any Allow, so adding gcbridge's statement cannot fix it: remove or narrow that Deny statement ({} shows it)",
+        delivery::policy_noun(kind),
+        delivery::action(kind),
+        delivery::inspect_hint(kind),
     )
 }
 
@@ -309,10 +351,17 @@ pub async fn plan_aws_destroy(
             .collect();
         for rule in &spec.rules {
             if live.contains_key(&rule.name) {
-                for t in rule.targets.iter().filter(|t| t.kind == TargetKind::Sqs) {
-                    actions.push(AwsAction::RevokeSqs {
-                        rule: rule.name.clone(),
-                        queue_arn: t.arn.clone(),
+                for t in rule.targets.iter().filter(|t| delivery::managed(t.kind)) {
+                    actions.push(match t.kind {
+                        TargetKind::Sqs => AwsAction::RevokeSqs {
+                            rule: rule.name.clone(),
+                            queue_arn: t.arn.clone(),
+                        },
+                        kind => AwsAction::RevokeDelivery {
+                            rule: rule.name.clone(),
+                            target_arn: t.arn.clone(),
+                            kind,
+                        },
                     });
                 }
                 actions.push(AwsAction::DeleteRule {

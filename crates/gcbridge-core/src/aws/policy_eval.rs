@@ -1,5 +1,7 @@
-//! What a queue's resource policy decides for one request: EventBridge (`events.amazonaws.com`)
-//! calling `sqs:SendMessage` on the queue for one rule. Pure, so every policy shape is a unit test.
+//! What a target's resource policy decides for one request: EventBridge (`events.amazonaws.com`)
+//! delivering one rule's events (`sqs:SendMessage` on a queue, `sns:Publish` on a topic,
+//! `lambda:InvokeFunction` on a function, `logs:PutLogEvents` on a log group's streams). Pure, so
+//! every policy shape is a unit test.
 //!
 //! IAM's logic, as far as a queue policy can express it: an explicit Deny that applies wins over
 //! any Allow; otherwise an Allow that applies allows; otherwise the request is denied implicitly.
@@ -20,6 +22,24 @@ pub struct SendRequest<'a> {
 
 pub const EVENTS_SERVICE: &str = "events.amazonaws.com";
 pub const SEND_ACTION: &str = "sqs:SendMessage";
+
+/// EventBridge doing `action` on `resource` for the rule `rule_arn` (its `aws:SourceArn`).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub action: &'a str,
+    pub resource: &'a str,
+    pub rule_arn: &'a str,
+}
+
+impl<'a> From<SendRequest<'a>> for Request<'a> {
+    fn from(r: SendRequest<'a>) -> Request<'a> {
+        Request {
+            action: SEND_ACTION,
+            resource: r.queue_arn,
+            rule_arn: r.rule_arn,
+        }
+    }
+}
 
 /// The policy's decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +81,13 @@ impl Applies {
     }
 }
 
-/// The policy document's decision (`None`: the queue has no policy).
+/// The queue policy's decision for SQS delivery (`None`: the queue has no policy).
 pub fn evaluate(policy: Option<&Value>, req: SendRequest<'_>) -> Verdict {
+    decide(policy, req.into())
+}
+
+/// The policy document's decision for the request (`None`: the resource has no policy).
+pub fn decide(policy: Option<&Value>, req: Request<'_>) -> Verdict {
     let Some(policy) = policy else {
         return Verdict::NotAllowed;
     };
@@ -101,19 +126,20 @@ pub fn evaluate(policy: Option<&Value>, req: SendRequest<'_>) -> Verdict {
     }
 }
 
-fn statement_applies(s: &Value, req: SendRequest<'_>) -> Applies {
+fn statement_applies(s: &Value, req: Request<'_>) -> Applies {
     if !s.is_object() {
         return Applies::Unknown("not a JSON object".into());
     }
     principal(s)
         .and(listed(s, "Action", "NotAction", |p| {
-            glob::matches(&p.to_ascii_lowercase(), &SEND_ACTION.to_ascii_lowercase())
+            glob::matches(&p.to_ascii_lowercase(), &req.action.to_ascii_lowercase())
         }))
         .and(match (&s["Resource"], &s["NotResource"]) {
-            // SQS scopes a queue policy to its queue; a statement without Resource means it.
+            // A queue, topic or function policy is scoped to its resource; a statement without
+            // Resource means it.
             (Value::Null, Value::Null) => Applies::Yes,
             _ => listed(s, "Resource", "NotResource", |p| {
-                glob::matches(p, req.queue_arn)
+                glob::matches(p, req.resource)
             }),
         })
         .and(conditions(&s["Condition"], req))
@@ -169,7 +195,7 @@ fn principal(s: &Value) -> Applies {
 
 /// The request's value of a condition key (`None`: not in the request context), or `Err` for a
 /// key this evaluator does not know.
-fn context_value<'a>(key: &str, req: SendRequest<'a>) -> Result<Option<String>, String> {
+fn context_value(key: &str, req: Request<'_>) -> Result<Option<String>, String> {
     match key.to_ascii_lowercase().as_str() {
         "aws:sourcearn" => Ok(Some(req.rule_arn.to_string())),
         "aws:sourceaccount" => Ok(req.rule_arn.split(':').nth(4).map(String::from)),
@@ -177,11 +203,14 @@ fn context_value<'a>(key: &str, req: SendRequest<'a>) -> Result<Option<String>, 
         "aws:principalaccount" | "aws:principalorgid" | "aws:sourceip" | "aws:sourcevpce" => {
             Ok(None)
         }
+        // SNS's default topic policy scopes by it; EventBridge's publish does not carry it,
+        // which is why a new topic needs an events.amazonaws.com statement.
+        "aws:sourceowner" => Ok(None),
         _ => Err(format!("condition key {key} is not evaluated by gcbridge")),
     }
 }
 
-fn conditions(c: &Value, req: SendRequest<'_>) -> Applies {
+fn conditions(c: &Value, req: Request<'_>) -> Applies {
     let map = match c {
         Value::Null => return Applies::Yes,
         Value::Object(m) => m,
@@ -201,7 +230,7 @@ fn conditions(c: &Value, req: SendRequest<'_>) -> Applies {
 
 /// One operator on one key. Set operators (`ForAnyValue:`, `ForAllValues:`) are read as their
 /// base operator: the keys evaluated here are single-valued.
-fn condition(op: &str, key: &str, values: &Value, req: SendRequest<'_>) -> Applies {
+fn condition(op: &str, key: &str, values: &Value, req: Request<'_>) -> Applies {
     let unknown = |why: String| Applies::Unknown(why);
     let base = op
         .strip_prefix("ForAnyValue:")

@@ -5,6 +5,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
 use super::clients::AwsClients;
+use super::delivery::sid_for;
 use super::error::AwsError;
 use super::policy_eval::{as_list, evaluate, SendRequest, Verdict};
 
@@ -67,21 +68,6 @@ pub async fn verdict(
             rule_arn,
         },
     ))
-}
-
-/// The statement id gcbridge uses for a rule, so it can find (and remove) its own statement.
-fn sid_for(rule_arn: &str) -> String {
-    let name: String = rule_arn
-        .rsplit('/')
-        .next()
-        .unwrap_or("rule")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let hash = rule_arn.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    });
-    format!("gcbridge{name}{:08x}", hash as u32)
 }
 
 /// Adds a statement letting EventBridge send the rule's events, keeping every other statement.

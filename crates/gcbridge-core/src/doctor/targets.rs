@@ -1,10 +1,14 @@
-//! The links after a rule: it has targets, and each SQS target exists and its queue policy lets
-//! EventBridge send for this rule (the "resource-based policy" pitfall: without it deliveries
-//! fail silently). Other target types are named but not checked.
+//! The links after a rule: it has targets, and each target exists and its resource policy lets
+//! EventBridge deliver for this rule (the "resource-based policy" pitfall: without it deliveries
+//! fail silently): SQS queue policies, SNS topic policies, Lambda function policies, and the
+//! account's CloudWatch Logs resource policies. Kinesis, Firehose and bus targets (a role, not a
+//! resource policy) are named but not checked.
 
+use crate::aws::delivery::{self, Access};
+use crate::aws::parse_target;
 use crate::aws::policy_eval::Verdict;
 use crate::aws::rules::LiveRule;
-use crate::aws::sqs_policy;
+use crate::desired::TargetKind;
 use crate::source_id::rule_arn;
 
 use super::aws::Destination;
@@ -19,7 +23,7 @@ pub(super) async fn rule_targets(report: &mut Report, d: &Destination<'_>, rule:
             "add targets to the rule and re-apply",
         );
     }
-    // ListRules may leave the ARN out; the queue policy is scoped to it, so it is rebuilt.
+    // ListRules may leave the ARN out; the policies are scoped to it, so it is rebuilt.
     let arn = if rule.arn.is_empty() {
         rule_arn(d.region, d.account, &d.source, &rule.name)
     } else {
@@ -38,21 +42,33 @@ async fn target(
     target: &str,
 ) {
     let at = || CheckId::Target.on(target);
-    if sqs_policy::queue_of_arn(target).is_none() {
-        report.warn(
-            at(),
-            "not an SQS queue: delivery permissions are not checked for this target type",
-            None,
-        );
-        return;
-    }
-    let url = match sqs_policy::queue_url(d.aws, target).await {
-        Ok(Some(u)) => u,
-        Ok(None) => {
+    let kind = match parse_target(target, d.region) {
+        Ok(spec) if delivery::managed(spec.kind) => spec.kind,
+        Ok(spec) if matches!(spec.kind, TargetKind::Kinesis | TargetKind::Firehose) => {
+            report.warn(
+                at(),
+                "not checked: EventBridge writes to Kinesis and Firehose with an IAM role (the target's RoleArn), which gcbridge does not set or check yet; AWS refuses PutTargets without one",
+                Some("give the target a role by hand (trusting events.amazonaws.com, allowing the put on this stream)".into()),
+            );
+            return;
+        }
+        _ => {
+            report.warn(
+                at(),
+                "delivery permissions are not checked for this target type (gcbridge checks SQS, SNS, Lambda and CloudWatch Logs targets)",
+                None,
+            );
+            return;
+        }
+    };
+    let noun = delivery::policy_noun(kind);
+    let verdict = match delivery::check(d.aws, kind, target, rule_arn).await {
+        Ok(Access::Decided(v)) => v,
+        Ok(Access::NoTarget) => {
             report.fail(
                 at(),
-                "the queue does not exist",
-                "create the queue or fix the target ARN, then re-apply",
+                format!("{} does not exist", delivery::resource_noun(kind)),
+                "create it or fix the target ARN, then re-apply",
             );
             return;
         }
@@ -60,38 +76,41 @@ async fn target(
             report.fail(
                 at(),
                 e.to_string(),
-                "check the AWS permissions sqs:GetQueueUrl",
+                format!("check the AWS permissions to read the {noun}"),
             );
             return;
         }
     };
-    match sqs_policy::verdict(d.aws, &url, target, rule_arn).await {
-        Ok(Verdict::Allowed) => report.pass(at(), format!("queue exists and its policy lets rule {rule} send")),
-        Ok(Verdict::NotAllowed) => {
-            let by_hand = "add a statement allowing events.amazonaws.com sqs:SendMessage with aws:SourceArn = the rule's ARN";
+    let action = delivery::action(kind);
+    match verdict {
+        Verdict::Allowed => report.pass(
+            at(),
+            format!("target exists and its {noun} lets rule {rule} deliver ({action})"),
+        ),
+        Verdict::NotAllowed => {
+            let grant = delivery::grant(kind, target, rule_arn);
             let fix = match d.managed {
                 // gcbridge adds statements only for the rules it manages.
                 Some(spec) if !spec.rules.iter().any(|r| r.name == rule) => {
-                    format!("{by_hand} (gcbridge does not manage rule {rule})")
+                    format!("add the statement by hand (gcbridge does not manage rule {rule}): {grant}")
                 }
-                _ => format!("run gcbridge apply (it adds the statement), or {by_hand}"),
+                _ => format!("run gcbridge apply (it adds the statement: {grant})"),
             };
             report.fail(
                 at(),
-                format!("the queue's policy does not let EventBridge (rule {rule}) send to it: deliveries fail silently"),
+                format!("the {noun} does not let EventBridge (rule {rule}) {action}: deliveries fail silently; missing: {grant}"),
                 fix,
             )
         }
-        Ok(Verdict::Denied(statement)) => report.fail(
+        Verdict::Denied(statement) => report.fail(
             at(),
-            format!("{statement} of the queue's policy explicitly denies EventBridge (rule {rule}) sqs:SendMessage: deliveries fail silently"),
+            format!("{statement} of the {noun} explicitly denies EventBridge (rule {rule}) {action}: deliveries fail silently"),
             "remove or narrow that Deny statement: an explicit Deny wins over any Allow, so adding one (gcbridge apply) cannot fix it",
         ),
-        Ok(Verdict::Unknown(why)) => report.warn(
+        Verdict::Unknown(why) => report.warn(
             at(),
-            format!("cannot tell whether the queue's policy lets EventBridge (rule {rule}) send: {why}"),
-            Some("check that statement by hand (aws sqs get-queue-attributes --attribute-names Policy)".into()),
+            format!("cannot tell whether the {noun} lets EventBridge (rule {rule}) {action}: {why}"),
+            Some(format!("check that statement by hand ({})", delivery::inspect_hint(kind))),
         ),
-        Err(e) => report.fail(at(), e.to_string(), "check the AWS permissions sqs:GetQueueAttributes"),
     }
 }

@@ -97,7 +97,10 @@ async fn two_converges_racing_leave_one_integration_per_destination() {
         assert_eq!(g.integration_id.as_ref(), Some(&live[&g.name][0].id));
     }
     let again = converge(&c, &d).await;
-    assert!(again.is_empty(), "a third run has nothing to do: {again:#?}");
+    assert!(
+        again.is_empty(),
+        "a third run has nothing to do: {again:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -141,7 +144,11 @@ async fn a_twin_found_at_plan_time_is_a_change_and_the_apply_removes_it() {
     let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &options)
         .await
         .unwrap();
-    assert!(plan.has_changes(), "a twin is a change: {:#?}", plan.genesys);
+    assert!(
+        plan.has_changes(),
+        "a twin is a change: {:#?}",
+        plan.genesys
+    );
     let change = plan
         .genesys
         .changes

@@ -8,6 +8,7 @@ mod aws;
 mod bad_input;
 mod chain;
 mod corpus;
+mod delivery;
 mod diagnostics;
 mod fault_matrix;
 mod fleet;

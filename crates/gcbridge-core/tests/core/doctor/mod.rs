@@ -7,6 +7,7 @@
 //! loudly and return, unless CI or GCBRIDGE_REQUIRE_MOTO demands them. Everything is on loopback,
 //! with static AWS test keys; where no AWS is wanted, the AWS endpoint is a closed loopback port.
 
+mod delivery;
 pub(crate) mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};

@@ -1,0 +1,259 @@
+"""Corrections (i) to (o) of scripts/moto/launcher.py: how a rule's event reaches its targets.
+
+moto 5.2.5 stores resource policies but never reads them when EventBridge delivers, so a target whose policy does
+not let EventBridge in still receives every event (the tutorial's "events not appearing in AWS" cannot be
+reproduced); it has no delivery to SNS topics, and a Lambda target makes PutEvents itself fail (HTTP 500, a
+NotImplementedError in Rule.send_to_targets). `patch()` replaces Rule.send_to_targets with `send_to_targets`
+below, which keeps moto's own delivery for the targets it has (SQS, CloudWatch Logs, archives, buses, API
+destinations) and adds:
+
+  (i)  `allowed`: the resource policy of the target decides, as IAM does for a service principal: an explicit Deny
+       that applies wins, else an Allow that applies allows, else nothing is delivered. The request is
+       events.amazonaws.com with the rule's ARN as aws:SourceArn and its account as aws:SourceAccount; any other
+       condition key is absent from the request (so SNS's default topic policy, scoped by AWS:SourceOwner, does
+       not let EventBridge publish: AWS's "Amazon SNS permissions" page for EventBridge says the same).
+  (j)  SQS: the queue policy must allow sqs:SendMessage on the queue (EventBridge User Guide, "Amazon SQS
+       permissions").
+  (k)  SNS: the topic policy must allow sns:Publish on the topic; the event is published through moto's SNS, so
+       the topic's subscriptions (an SQS queue) receive it.
+  (l)  Lambda: the function policy must allow lambda:InvokeFunction (AddPermission for events.amazonaws.com);
+       no code runs: the invocation is recorded as one log event (the event's JSON) in the log group
+       /aws/lambda/NAME, as the function's own logging would, so a test can read what the function received.
+  (m)  CloudWatch Logs: a resource policy of the account and region must allow logs:CreateLogStream and
+       logs:PutLogEvents on the log group's streams (EventBridge User Guide, "CloudWatch Logs permissions"); the
+       log event's timestamp is whole milliseconds (moto wrote a float, which the Rust SDK cannot read back).
+  (n)  `to_dead_letter_queue`: for every target, what is not delivered (refused by policy, or the target does not
+       exist) goes to the target's DeadLetterConfig queue when one is set and that queue's policy lets EventBridge
+       send (AWS: "the dead-letter queue ... must grant EventBridge sqs:SendMessage"); otherwise it is dropped, as
+       AWS drops it after its retries. PutEvents succeeds either way: delivery is asynchronous on AWS.
+  (o)  `put_targets`: PutTargets of a Kinesis stream or Firehose delivery stream target without a RoleArn is a
+       ValidationException (moto accepted it): EventBridge writes to those with an IAM role, never a resource
+       policy (PutTargets docs: "For ... Kinesis Data Streams ... EventBridge relies on IAM roles that you specify
+       in the RoleARN argument"). The message copies moto's own FIFO check's wording; AWS's exact text is assumed.
+       A bus in another account is left out: AWS wants a role there only in some cases (permission granted
+       through an organization), which moto cannot tell.
+"""
+
+import copy
+import json
+import re
+import sys
+import uuid
+
+EVENTS = "events.amazonaws.com"
+
+
+def _as_list(v):
+    return v if isinstance(v, list) else [] if v is None else [v]
+
+
+def _glob(pattern, text, fold=False):
+    """IAM's wildcards: * any run, ? one character; nothing else is special."""
+    rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(rx, text, re.IGNORECASE if fold else 0) is not None
+
+
+def _names(block, principal):
+    if block == "*":
+        return True
+    if isinstance(block, dict):
+        return "*" in _as_list(block.get("AWS")) or any(p in ("*", principal) for p in _as_list(block.get("Service")))
+    return False
+
+
+_TESTS = {"StringEquals": lambda w, v: w == v, "ArnEquals": lambda w, v: w == v,
+          "StringEqualsIgnoreCase": lambda w, v: w.lower() == v.lower(),
+          "StringLike": _glob, "ArnLike": _glob}
+
+
+def _condition_holds(op, key, wanted, context):
+    base = op.split(":", 1)[1] if op.startswith(("ForAnyValue:", "ForAllValues:")) else op
+    if_exists = base.endswith("IfExists")
+    base = base[:-len("IfExists")] if if_exists else base
+    value = context.get(key.lower())
+    wanted = [str(w) for w in _as_list(wanted)]
+    if base == "Null":
+        return any((w == "true") == (value is None) for w in wanted)
+    negated = base.replace("Not", "", 1) if "Not" in base else None
+    test = _TESTS.get(negated or base)
+    if test is None:
+        return False  # an operator this stand-in does not know: the statement does not apply
+    if value is None:
+        return if_exists or negated is not None
+    return any(test(w, value) for w in wanted) != (negated is not None)
+
+
+def _applies(s, principal, action, resource, context):
+    if "Principal" in s and not _names(s["Principal"], principal):
+        return False
+    if "NotPrincipal" in s and _names(s["NotPrincipal"], principal):
+        return False
+    if "Action" in s and not any(_glob(a, action, fold=True) for a in _as_list(s["Action"])):
+        return False
+    if "NotAction" in s and any(_glob(a, action, fold=True) for a in _as_list(s["NotAction"])):
+        return False
+    if "Resource" in s and not any(_glob(r, resource) for r in _as_list(s["Resource"])):
+        return False
+    if "NotResource" in s and any(_glob(r, resource) for r in _as_list(s["NotResource"])):
+        return False
+    return all(_condition_holds(op, key, wanted, context)
+               for op, block in (s.get("Condition") or {}).items() for key, wanted in block.items())
+
+
+def allowed(documents, action, resource, rule_arn, principal=EVENTS):
+    """(i) Whether the policy documents (dicts or JSON texts) let `principal` do `action` on `resource` for the rule."""
+    context = {"aws:sourcearn": rule_arn, "aws:sourceaccount": rule_arn.split(":")[4]}
+    allow = False
+    for doc in documents:
+        doc = json.loads(doc) if isinstance(doc, str) else doc or {}
+        for s in _as_list(doc.get("Statement")):
+            if isinstance(s, dict) and _applies(s, principal, action, resource, context):
+                if s.get("Effect") == "Deny":
+                    return False
+                allow = allow or s.get("Effect") == "Allow"
+    return allow
+
+
+def _arn(arn):
+    parts = arn.split(":", 5)
+    return parts[2], parts[3], parts[4], parts[5]  # service, region, account, resource
+
+
+def _as_received(event):
+    """The event as SNS and Lambda receive it: moto's SQS path formats "time" the same way."""
+    from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
+    out = dict(event)
+    if isinstance(out.get("time"), (int, float)) or str(out.get("time", "")).replace(".", "", 1).isdigit():
+        out["time"] = iso_8601_datetime_without_milliseconds(utcfromtimestamp(float(out["time"])))
+    return out
+
+
+def deliver_sqs(rule, target, event):
+    """(j) SQS: only when the queue policy allows sqs:SendMessage for the rule; then moto's own send."""
+    from moto.sqs import sqs_backends
+    _, region, account, name = _arn(target["Arn"])
+    queue = sqs_backends[account][region].get_queue(name)
+    if not allowed([queue.policy], "sqs:SendMessage", target["Arn"], rule.arn):
+        return False
+    rule._send_to_sqs_queue(name, event, target.get("SqsParameters", {}).get("MessageGroupId"))
+    return True
+
+
+def deliver_sns(rule, target, event):
+    """(k) SNS: only when the topic policy allows sns:Publish for the rule; published through moto's SNS."""
+    from moto.sns import sns_backends
+    _, region, account, _ = _arn(target["Arn"])
+    backend = sns_backends[account][region]
+    topic = backend.get_topic(target["Arn"])
+    if not allowed([topic.policy], "sns:Publish", target["Arn"], rule.arn):
+        return False
+    backend.publish(message=json.dumps(_as_received(event)), arn=target["Arn"])
+    return True
+
+
+def deliver_lambda(rule, target, event):
+    """(l) Lambda: only when the function policy allows lambda:InvokeFunction for the rule; no code runs, the
+    invocation is one log event (the event's JSON) in /aws/lambda/NAME."""
+    from moto.awslambda import lambda_backends
+    from moto.awslambda.exceptions import GenericResourcNotFound
+    from moto.logs import logs_backends
+    _, region, account, _ = _arn(target["Arn"])
+    fn = lambda_backends[account][region].get_function(target["Arn"])
+    try:
+        policy = fn.policy.get_policy()["Policy"]
+    except GenericResourcNotFound:  # moto's answer for a function without a policy
+        policy = None
+    if not allowed([policy], "lambda:InvokeFunction", target["Arn"], rule.arn):
+        return False
+    group = f"/aws/lambda/{fn.function_name}"
+    if group not in logs_backends[account][region].groups:
+        logs_backends[account][region].create_log_group(group, {})
+    _write_log_event(account, region, group, f"{uuid.uuid4().hex[:8]}/[$LATEST]{uuid.uuid4().hex}", event)
+    return True
+
+
+def _write_log_event(account, region, group, stream, event):
+    """One log event in a new stream, its timestamp in whole milliseconds as AWS stores it (moto's own Logs target
+    wrote a float, which the Rust SDK refuses to read back: DeserializeError InvalidNumber)."""
+    from moto.core.utils import unix_time_millis
+    from moto.logs import logs_backends
+    logs = logs_backends[account][region]
+    logs.create_log_stream(group, stream)
+    logs.put_log_events(group, stream, [{"timestamp": int(unix_time_millis()), "message": json.dumps(_as_received(event))}])
+
+
+def deliver_logs(rule, target, event):
+    """(m) CloudWatch Logs: only when a resource policy of the account and region allows logs:CreateLogStream and
+    logs:PutLogEvents on the group's streams for the rule; then one log event in a new stream."""
+    from moto.logs import logs_backends
+    _, region, account, resource = _arn(target["Arn"])
+    group = resource.split(":", 1)[1].removesuffix(":*")
+    backend = logs_backends[account][region]
+    docs = [p.policy_document for p in backend.resource_policies.values()]
+    stream = f"arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{uuid.uuid4()}"
+    if not all(allowed(docs, a, stream, rule.arn) for a in ("logs:CreateLogStream", "logs:PutLogEvents")):
+        return False
+    _write_log_event(account, region, group, str(uuid.uuid4()), event)
+    return True
+
+
+DELIVER = {"sqs": deliver_sqs, "sns": deliver_sns, "lambda": deliver_lambda, "logs": deliver_logs}
+
+
+def to_dead_letter_queue(rule, target, event):
+    """(n) What a target did not take goes to its DeadLetterConfig queue, if that queue lets EventBridge send."""
+    dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
+    if not dlq:
+        return
+    try:
+        deliver_sqs(rule, {"Arn": dlq}, dict(event))
+    except Exception as e:  # the dead-letter queue is gone: AWS drops the event too
+        print(f"moto delivery: dead-letter queue {dlq} of rule {rule.arn}: {type(e).__name__}: {e}", file=sys.stderr)
+
+
+NEEDS_ROLE = ("kinesis", "firehose")
+
+
+def patch():
+    from moto.events import models as m
+    from moto.events.exceptions import ValidationException
+    from moto.events.utils import EventTemplateParser
+
+    moto_put_targets = m.EventsBackend.put_targets
+
+    def put_targets(self, name, event_bus_arn, targets):
+        """(o) A Kinesis or Firehose target needs a RoleArn."""
+        for target in targets:
+            service = target["Arn"].split(":")[2] if target["Arn"].count(":") >= 2 else ""
+            if service in NEEDS_ROLE and not target.get("RoleArn"):
+                raise ValidationException(f"Parameter(s) RoleArn must be specified for target: {target['Id']}.")
+        moto_put_targets(self, name, event_bus_arn, targets)
+
+    m.EventsBackend.put_targets = put_targets
+
+    moto_send = m.Rule.send_to_targets
+
+    def send_to_targets(self, original_event, transform_input=True):
+        """Each target in turn: the types of DELIVER through their policy check, the others through moto's code."""
+        if not self.event_pattern.matches_event(original_event):
+            return
+        for target in self.targets:
+            service = target["Arn"].split(":")[2]
+            if service not in DELIVER:
+                one = copy.copy(self)
+                one.targets = [target]
+                moto_send(one, original_event, transform_input)
+                continue
+            transformer = target.get("InputTransformer", {})
+            event = EventTemplateParser.parse(input_template=transformer.get("InputTemplate"),
+                                              input_paths_map=transformer.get("InputPathsMap", {}),
+                                              event=original_event) if transform_input else original_event.copy()
+            try:
+                delivered = DELIVER[service](self, target, dict(event))
+            except Exception as e:  # e.g. the target does not exist: AWS accepts the event and fails the invocation
+                print(f"moto delivery: rule {self.arn} -> {target['Arn']}: {type(e).__name__}: {e}", file=sys.stderr)
+                delivered = False
+            if not delivered:
+                to_dead_letter_queue(self, target, event)
+
+    m.Rule.send_to_targets = send_to_targets
