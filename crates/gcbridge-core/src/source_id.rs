@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use crate::desired::{Destination, DestinationSpec};
-use crate::genesys::LiveIntegration;
 
 /// The prefix of every Genesys Cloud partner event source name.
 pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";
@@ -76,17 +75,6 @@ impl DestinationSpec {
             &self.aws_region,
             &self.event_source_suffix,
         )
-    }
-}
-
-impl LiveIntegration {
-    /// The identity of a configured integration: all three properties set.
-    pub fn source_id(&self) -> Option<SourceId> {
-        Some(SourceId::new(
-            self.aws_account_id.as_deref()?,
-            self.aws_region.as_deref()?,
-            self.event_source_suffix.as_deref()?,
-        ))
     }
 }
 

@@ -145,7 +145,9 @@ fn place<'s>(
     };
     let rest = &source[line_start..];
     let line_text = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
-    if line_text.is_empty() {
+    // A line about a secret may hold the secret itself (a value pasted where a variable name
+    // goes): it is never echoed; the one-line form names the key and the place only.
+    if line_text.is_empty() || line_text.to_ascii_lowercase().contains("secret") {
         return None;
     }
     let byte_at = |chars: usize| {

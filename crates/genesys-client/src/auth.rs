@@ -313,6 +313,20 @@ pub(crate) fn correlation_id(headers: &reqwest::header::HeaderMap) -> Option<Str
         .map(str::to_string)
 }
 
+/// A request that failed in transport, as an attempt: retryable when its kind may be repeated.
+pub(crate) fn attempt_failed(
+    request: RequestContext,
+    err: &reqwest::Error,
+    policy: &HttpPolicy,
+) -> Attempt {
+    let kind = net::kind_of(err);
+    let error = net::to_error(request, err, kind, policy);
+    match net::failure_of(kind) {
+        Some(f) => Attempt::Retryable(f, error),
+        None => Attempt::Fatal(error),
+    }
+}
+
 /// One failed attempt: worth repeating (if the policy allows) or not.
 pub(crate) enum Attempt {
     Retryable(Failure, Error),

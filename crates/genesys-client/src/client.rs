@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,7 +17,6 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, RequestContext};
 use crate::error_response;
-use crate::net;
 use crate::pacing::Pacer;
 use crate::policy::HttpPolicy;
 use crate::retry::{self, Failure};
@@ -299,23 +298,12 @@ impl GenesysClient {
         let rb = self
             .request_builder(method, url, query, body, token)
             .timeout(timeout);
-        let transport = |e: reqwest::Error| {
-            let kind = net::kind_of(&e);
-            let err = net::to_error(ctx.clone(), &e, kind, &i.policy);
-            match net::failure_of(kind) {
-                Some(f) => Attempt::Retryable(f, err),
-                None => Attempt::Fatal(err),
-            }
-        };
+        let transport = |e: reqwest::Error| crate::auth::attempt_failed(ctx.clone(), &e, &i.policy);
         let resp = rb.send().await.map_err(transport)?;
         i.pacer.observe(resp.headers());
         let allowed = crate::pacing::allowed_of(resp.headers());
         let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(retry::parse_retry_after);
+        let retry_after = retry::retry_after_of(resp.headers());
         let correlation = correlation_id(resp.headers());
         let text = resp.text().await.map_err(transport)?;
         drop(permit);

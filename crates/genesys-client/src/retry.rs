@@ -123,6 +123,12 @@ fn backoff_ceiling(policy: &HttpPolicy, attempt: u32) -> Duration {
         .min(policy.max_backoff)
 }
 
+/// The `Retry-After` of a response, when it carries one we can read.
+pub(crate) fn retry_after_of(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?;
+    parse_retry_after(value.to_str().ok()?)
+}
+
 /// Parses `Retry-After`: either delay-seconds or an HTTP date (RFC 9110 allows both).
 pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();

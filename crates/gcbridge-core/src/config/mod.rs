@@ -10,6 +10,7 @@ pub mod from_live;
 pub mod labels;
 pub mod load;
 pub mod raw;
+mod resolved;
 pub mod schema;
 mod shape;
 mod toml_error;

@@ -5,8 +5,8 @@
 
 use genesys_client::{is_loopback, Endpoint, Region, Url};
 
-use super::connection::{ConnectionError, Resolved};
 use super::environment::{Environment, Source};
+use super::resolved::{ConnectionError, Resolved};
 
 /// Refuses an endpoint whose token URL or API base came from the environment or `.env` and
 /// points at neither a known Genesys Cloud host nor loopback.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::source_id::SourceId;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use genesys_client::{
     notes_text, Error as ClientError, GenesysClient, Integration, IntegrationConfiguration,
@@ -161,6 +162,17 @@ async fn complete(
         }
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+impl LiveIntegration {
+    /// The identity of a configured integration: all three properties set.
+    pub fn source_id(&self) -> Option<SourceId> {
+        Some(SourceId::new(
+            self.aws_account_id.as_deref()?,
+            self.aws_region.as_deref()?,
+            self.event_source_suffix.as_deref()?,
+        ))
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod api_shape;
 mod apply;
+mod change;
 mod config_write;
 mod destroy_plan;
 mod event;

@@ -5,8 +5,8 @@
 
 use std::cmp::Ordering;
 
+use super::change::{Change, ChangeKind, Step};
 use super::live::LiveIntegration;
-use super::plan::{Change, ChangeKind, Step};
 use crate::desired::Destination;
 use crate::source_id::SourceId;
 
