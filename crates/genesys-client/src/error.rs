@@ -256,6 +256,28 @@ fn status_text(s: &Option<u16>) -> String {
     }
 }
 
+/// The request of every variant that has one, by shared or mutable reference alike (the match
+/// binds by the reference it is given), so the list of variants is written once.
+macro_rules! request_of {
+    ($error:expr) => {
+        match $error {
+            Error::Unauthorized { request, .. }
+            | Error::Forbidden { request, .. }
+            | Error::NotFound { request, .. }
+            | Error::Conflict { request, .. }
+            | Error::BadRequest { request, .. }
+            | Error::RateLimited { request, .. }
+            | Error::Server { request, .. }
+            | Error::Timeout { request, .. }
+            | Error::Dns { request, .. }
+            | Error::Tls { request, .. }
+            | Error::Connect { request, .. }
+            | Error::InvalidResponse { request, .. } => Some(request),
+            Error::Config { .. } => None,
+        }
+    };
+}
+
 impl Error {
     /// The HTTP status behind the error, when there was a response.
     pub fn status(&self) -> Option<u16> {
@@ -297,21 +319,7 @@ impl Error {
 
     /// Which call failed (absent only for [`Error::Config`]).
     pub fn request(&self) -> Option<&RequestContext> {
-        match self {
-            Error::Unauthorized { request, .. }
-            | Error::Forbidden { request, .. }
-            | Error::NotFound { request, .. }
-            | Error::Conflict { request, .. }
-            | Error::BadRequest { request, .. }
-            | Error::RateLimited { request, .. }
-            | Error::Server { request, .. }
-            | Error::Timeout { request, .. }
-            | Error::Dns { request, .. }
-            | Error::Tls { request, .. }
-            | Error::Connect { request, .. }
-            | Error::InvalidResponse { request, .. } => Some(request),
-            Error::Config { .. } => None,
-        }
+        request_of!(self)
     }
 
     /// The same error, saying what the call spent before it gave up.
@@ -328,21 +336,7 @@ impl Error {
     }
 
     fn request_mut(&mut self) -> Option<&mut RequestContext> {
-        match self {
-            Error::Unauthorized { request, .. }
-            | Error::Forbidden { request, .. }
-            | Error::NotFound { request, .. }
-            | Error::Conflict { request, .. }
-            | Error::BadRequest { request, .. }
-            | Error::RateLimited { request, .. }
-            | Error::Server { request, .. }
-            | Error::Timeout { request, .. }
-            | Error::Dns { request, .. }
-            | Error::Tls { request, .. }
-            | Error::Connect { request, .. }
-            | Error::InvalidResponse { request, .. } => Some(request),
-            Error::Config { .. } => None,
-        }
+        request_of!(self)
     }
 
     /// The Genesys `contextId` of the failed response, if any.
