@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, RETRY_AFTER};
+use reqwest::header::ACCEPT;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use url::Url;
@@ -166,14 +166,7 @@ impl TokenManager {
         generation: u64,
         timeout: Duration,
     ) -> Result<Token, Attempt> {
-        let transport = |e: reqwest::Error| {
-            let kind = net::kind_of(&e);
-            let err = net::to_error(self.request_context(), &e, kind, policy);
-            match net::failure_of(kind) {
-                Some(f) => Attempt::Retryable(f, err),
-                None => Attempt::Fatal(err),
-            }
-        };
+        let transport = |e: reqwest::Error| attempt_failed(self.request_context(), &e, policy);
         let resp = http
             .post(self.token_url.clone())
             .basic_auth(
@@ -187,11 +180,7 @@ impl TokenManager {
             .await
             .map_err(transport)?;
         let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(retry::parse_retry_after);
+        let retry_after = retry::retry_after_of(resp.headers());
         let correlation = correlation_id(resp.headers());
         let body = resp.text().await.map_err(transport)?;
         if (200..300).contains(&status) {
