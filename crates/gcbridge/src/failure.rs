@@ -11,6 +11,8 @@ pub const EXIT_FAILURE: i32 = 1;
 pub struct Failure {
     pub code: i32,
     pub message: String,
+    /// What went wrong, for scripts reading `--output json` (`usage`, `forbidden`, ...).
+    pub kind: &'static str,
 }
 
 impl Failure {
@@ -19,6 +21,7 @@ impl Failure {
         Failure {
             code: EXIT_USAGE,
             message: message.into(),
+            kind: "usage",
         }
     }
 
@@ -27,6 +30,7 @@ impl Failure {
         Failure {
             code: EXIT_FAILURE,
             message: message.into(),
+            kind: "failed",
         }
     }
 
@@ -35,7 +39,18 @@ impl Failure {
         Failure {
             code,
             message: String::new(),
+            kind: if code == EXIT_USAGE {
+                "usage"
+            } else {
+                "failed"
+            },
         }
+    }
+
+    /// The same failure with a more precise kind.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
     }
 }
 
@@ -47,13 +62,32 @@ impl fmt::Display for Failure {
 
 impl From<genesys_client::Error> for Failure {
     fn from(e: genesys_client::Error) -> Self {
-        Failure::failed(e.to_string())
+        let kind = client_error_kind(&e);
+        Failure::failed(e.to_string()).with_kind(kind)
     }
 }
 
 impl From<gcbridge_core::config::Diagnostics> for Failure {
     fn from(d: gcbridge_core::config::Diagnostics) -> Self {
-        Failure::usage(crate::render_diagnostics::render(&d))
+        Failure::usage(crate::render_diagnostics::render(&d)).with_kind("invalid_input")
+    }
+}
+
+/// The JSON `kind` of a Genesys Cloud client error.
+fn client_error_kind(e: &genesys_client::Error) -> &'static str {
+    use genesys_client::Error as E;
+    match e {
+        E::Unauthorized { .. } => "unauthorized",
+        E::Forbidden { .. } => "forbidden",
+        E::NotFound { .. } => "not_found",
+        E::Conflict { .. } => "conflict",
+        E::BadRequest { .. } => "bad_request",
+        E::RateLimited { .. } => "rate_limited",
+        E::Server { .. } => "server_error",
+        E::Timeout { .. } => "timeout",
+        E::Dns { .. } | E::Tls { .. } | E::Connect { .. } => "connection",
+        E::InvalidResponse { .. } => "invalid_response",
+        E::Config { .. } => "client_setup",
     }
 }
 

@@ -8,6 +8,7 @@ mod commands;
 mod confirm;
 mod connect;
 mod desired_input;
+mod error_json;
 mod escape;
 mod failure;
 mod fleet;
@@ -23,11 +24,11 @@ mod signals;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use failure::{CmdResult, Failure};
+use failure::CmdResult;
 
 fn main() {
     output::quiet_on_closed_stdout();
-    let cli = Cli::parse();
+    let cli = parse();
     logging::init(cli.global.verbose);
     let json = cli.global.output == cli::OutputFormat::Json;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -35,14 +36,30 @@ fn main() {
         .build()
         .expect("the tokio runtime starts");
     let result = runtime.block_on(run(cli));
-    if let Err(Failure { code, message }) = result {
+    if let Err(failure) = result {
         if json {
-            render_diagnostics::print_json_if_any();
+            error_json::print_unless_printed(&failure);
         }
-        if !message.is_empty() {
-            eprintln!("error: {}", escape::lines(&message));
+        if !failure.message.is_empty() {
+            eprintln!("error: {}", escape::lines(&failure.message));
         }
-        std::process::exit(code);
+        std::process::exit(failure.code);
+    }
+}
+
+/// The command line, or clap's exit: its usage text on stderr, and with `--output json` the error
+/// document on stdout too (`--help` and `--version` print as they always do).
+fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            if error_json::asked_for(&args) {
+                output::print_json(&error_json::usage_document(&e.render().to_string()));
+            }
+            e.exit()
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Input problems shown as rustc shows its errors: the offending line of the file, a caret under
 //! the value, the help line, every problem at once (annotate-snippets draws them). Colour only on a
-//! terminal and never with `NO_COLOR`. `--output json` gets the same problems as data.
+//! terminal and never with `NO_COLOR`. `--output json` gets the same problems as data (inside the error document, error_json.rs).
 //!
 //! A problem given by a flag, or in a file that cannot be read again, keeps the one-line form
 //! (`command line: --aws-account-id: ...`).
@@ -102,14 +102,6 @@ pub fn json(diagnostics: &[Diagnostic]) -> Value {
 /// The problems every failure of this run carried (for the JSON document printed at exit).
 pub fn reported() -> Vec<Diagnostic> {
     REPORTED.lock().map(|r| r.clone()).unwrap_or_default()
-}
-
-/// Prints `{"diagnostics": [...]}` on stdout when the run failed on input problems.
-pub fn print_json_if_any() {
-    let reported = reported();
-    if !reported.is_empty() {
-        crate::output::print_json(&json!({ "diagnostics": json(&reported) }));
-    }
 }
 
 fn title(d: &Diagnostic) -> String {

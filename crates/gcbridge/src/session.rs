@@ -125,4 +125,5 @@ pub fn no_integration_named(name: &str, org_name: &str, live: &[LiveIntegration]
             format!("it has: {}", names.join(", "))
         }
     ))
+    .with_kind("not_found")
 }

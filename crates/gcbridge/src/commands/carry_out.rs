@@ -39,7 +39,8 @@ pub async fn carry_out(
         // Bad input in any org: change nothing anywhere.
         if json {
             let orgs = render_plan::plan_json(targets, &planned);
-            print_json(&serde_json::json!({ "orgs": orgs, "changed": false }));
+            let failed = planned.iter().filter(|r| r.is_err()).count();
+            print_json(&serde_json::json!({ "orgs": orgs, "changed": false, "failed": failed }));
         }
         return Err(Failure::exit(EXIT_USAGE));
     }

@@ -66,6 +66,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> CmdResult {
         let (session, live) = r.map_err(|f| Failure {
             code: f.code,
             message: format!("org \"{}\": {}", t.spec.name, f.message),
+            kind: f.kind,
         })?;
         let (destinations, warnings) = destinations_from_live(&live, &t.spec.name);
         warnings.into_iter().for_each(note);

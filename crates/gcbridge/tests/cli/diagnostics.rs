@@ -86,7 +86,9 @@ async fn json_output_gives_the_same_problems_as_data() {
     let out = validate(&[], &["-o", "json"]).await;
     assert_eq!(out.code, 2, "{out:?}");
     let doc = out.json();
-    let items = doc["diagnostics"].as_array().expect("a diagnostics list");
+    let items = doc["error"]["diagnostics"]
+        .as_array()
+        .expect("a diagnostics list");
     assert_eq!(items.len(), 4, "{doc:#}");
     let keys = ["column", "file", "help", "key", "line", "message"];
     for item in items {

@@ -12,6 +12,8 @@ mod delivery;
 mod diagnostics;
 mod fault_matrix;
 mod fleet;
+mod json_docs;
+mod json_errors;
 mod lifecycle;
 mod pipes;
 mod regions;

@@ -1,0 +1,121 @@
+//! docs/JSON.md is the contract of `--output json`: each command's document has exactly the
+//! top-level keys its section's `Keys:` line lists, `schema_version` 1 first among them.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+
+const JSON_MD: &str = include_str!("../../../../docs/JSON.md");
+
+/// Section title (`whoami`, `Failures`) -> the keys its `Keys:` line names.
+fn documented() -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let mut section = String::new();
+    for line in JSON_MD.lines() {
+        if let Some(title) = line.strip_prefix("### ").or(line.strip_prefix("## ")) {
+            section = title.trim().to_string();
+        } else if let Some(keys) = line.strip_prefix("Keys: ") {
+            let mut keys: Vec<String> = keys
+                .split(',')
+                .map(|k| k.trim().trim_matches('`').to_string())
+                .collect();
+            keys.sort();
+            out.insert(section.clone(), keys);
+        }
+    }
+    out
+}
+
+fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
+    let doc = out.json();
+    let mut keys: Vec<String> = doc
+        .as_object()
+        .unwrap_or_else(|| panic!("{section}: an object: {doc:#}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    let want = docs
+        .get(section)
+        .unwrap_or_else(|| panic!("docs/JSON.md has no Keys: line for {section}"));
+    assert_eq!(&keys, want, "{section}: {doc:#}");
+    assert_eq!(doc["schema_version"], 1, "{section}: {doc:#}");
+    assert!(
+        out.stdout
+            .trim_start()
+            .starts_with("{\n  \"schema_version\": 1"),
+        "{section}: schema_version first: {}",
+        out.stdout
+    );
+}
+
+const DEST: &[&str] = &[
+    "--name",
+    "prod-events",
+    "--aws-account-id",
+    "123456789012",
+    "--aws-region",
+    "us-east-1",
+    "--suffix",
+    "prod-events",
+    "--event-types",
+    "routing",
+];
+
+const VALID: &str = r#"[genesys]
+region = "us-east-1"
+
+[[destination]]
+name = "prod-events"
+aws_account_id = "123456789012"
+aws_region = "us-east-1"
+event_source_suffix = "prod-events"
+event_types = ["routing"]
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_document_has_the_keys_docs_json_md_lists() {
+    let docs = documented();
+    let w = World::as_client(ADMIN).await;
+    w.write("gcbridge.toml", VALID);
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("whoami", vec!["whoami"]),
+        ("api-check", vec!["api-check"]),
+        ("topics", vec!["topics"]),
+        ("validate", vec!["validate", "-f", "gcbridge.toml"]),
+        ("plan", [&["plan"][..], DEST].concat()),
+        ("apply", [&["apply", "--auto-approve"][..], DEST].concat()),
+        ("status", vec!["status"]),
+        ("delete", vec!["delete", "prod-events", "--yes"]),
+        ("man", vec!["man", "--dir", "pages"]),
+    ];
+    for (section, mut args) in runs {
+        args.extend(["-o", "json"]);
+        let out = w.run(&args).await;
+        assert_eq!(out.code, 0, "{section}: {out:?}");
+        check(&docs, section, &out);
+    }
+    let out = w.run(&["status", "--bogus", "-o", "json"]).await;
+    check(&docs, "Failures", &out);
+    // Every command section is run here but doctor and demo, which need AWS (moto): their
+    // documents are checked by the doctor and demo suites.
+    let unchecked: Vec<&String> = docs
+        .keys()
+        .filter(|s| !["doctor", "demo", "Failures"].contains(&s.as_str()))
+        .filter(|s| {
+            ![
+                "whoami",
+                "api-check",
+                "topics",
+                "validate",
+                "plan",
+                "apply",
+                "status",
+                "delete",
+                "man",
+            ]
+            .contains(&s.as_str())
+        })
+        .collect();
+    assert!(unchecked.is_empty(), "sections no test runs: {unchecked:?}");
+}
