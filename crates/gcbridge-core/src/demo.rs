@@ -52,7 +52,10 @@ pub async fn create_targets(aws: &AwsClients, name: &str) -> Result<DemoTargets,
         .await
         .map_err(|e| AwsError::from_sdk(&format!("logs:CreateLogGroup {log_group}"), e))?;
     let account = queue_arn.split(':').nth(4).unwrap_or_default();
-    let log_group_arn = format!("arn:aws:logs:{}:{account}:log-group:{log_group}", aws.region);
+    let log_group_arn = format!(
+        "arn:aws:logs:{}:{account}:log-group:{log_group}",
+        aws.region
+    );
     Ok(DemoTargets {
         queue_url,
         queue_arn,
@@ -109,9 +112,49 @@ pub async fn log_event_count(aws: &AwsClients, log_group: &str) -> Result<usize,
     Ok(out.events().len())
 }
 
-/// Deletes the partner event bus, as someone cleaning up by hand would: the source goes back to
-/// PENDING and its events are dropped. The source's state afterwards.
+/// Deletes the partner event bus (its rules first, as EventBridge requires), as someone cleaning
+/// up by hand would: the source goes back to PENDING and its events are dropped. The source's
+/// state afterwards.
 pub async fn break_association(aws: &AwsClients, source: &str) -> Result<SourceState, AwsError> {
+    let rules = aws
+        .events
+        .list_rules()
+        .event_bus_name(source)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:ListRules", e))?;
+    for rule in rules.rules().iter().filter_map(|r| r.name()) {
+        let targets = aws
+            .events
+            .list_targets_by_rule()
+            .rule(rule)
+            .event_bus_name(source)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("events:ListTargetsByRule", e))?;
+        let ids: Vec<String> = targets
+            .targets()
+            .iter()
+            .map(|t| t.id().to_string())
+            .collect();
+        if !ids.is_empty() {
+            aws.events
+                .remove_targets()
+                .rule(rule)
+                .event_bus_name(source)
+                .set_ids(Some(ids))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:RemoveTargets", e))?;
+        }
+        aws.events
+            .delete_rule()
+            .name(rule)
+            .event_bus_name(source)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("events:DeleteRule", e))?;
+    }
     partner::delete_bus(aws, source).await?;
     partner::source_state(aws, source).await
 }
