@@ -26,6 +26,9 @@ const CHAIN: &[&str] = &[
     "re-run the same apply",
 ];
 
+/// The tests' safe default `AWS_ENDPOINT_URL` taken away: the demo must start moto itself.
+const NO_ENDPOINT: [(&str, &str); 1] = [("AWS_ENDPOINT_URL", "")];
+
 fn titles(v: &Value) -> Vec<String> {
     v["steps"]
         .as_array()
@@ -115,7 +118,13 @@ async fn the_demo_starts_moto_itself_through_the_launcher() {
     }
     let dir = tempfile::tempdir().unwrap();
     let args = ["demo", "--output", "json"];
-    let out = gcbridge_within(dir.path(), &[], &args, std::time::Duration::from_secs(240)).await;
+    let out = gcbridge_within(
+        dir.path(),
+        &NO_ENDPOINT,
+        &args,
+        std::time::Duration::from_secs(240),
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_whole_chain(&v);
@@ -129,7 +138,10 @@ async fn the_demo_starts_moto_itself_through_the_launcher() {
 async fn without_moto_the_demo_runs_the_genesys_half_and_says_what_it_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-launcher");
-    let env = [("GCBRIDGE_MOTO_LAUNCHER", missing.to_str().unwrap())];
+    let env = [
+        NO_ENDPOINT[0],
+        ("GCBRIDGE_MOTO_LAUNCHER", missing.to_str().unwrap()),
+    ];
     let out = gcbridge(dir.path(), &env, &["demo", "--output", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
