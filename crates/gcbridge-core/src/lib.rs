@@ -12,6 +12,7 @@
 mod aws;
 pub mod config;
 mod converge;
+pub mod demo;
 mod desired;
 mod diagnostic;
 pub mod doctor;

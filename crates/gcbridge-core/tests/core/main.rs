@@ -15,6 +15,7 @@ mod config_roundtrip;
 mod config_schema;
 mod config_shape;
 mod converge;
+mod demo;
 mod doctor;
 mod fake_api;
 mod properties;

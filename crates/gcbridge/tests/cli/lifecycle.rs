@@ -346,29 +346,3 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
     );
     assert_eq!(writes(&url).await, 0);
 }
-
-#[tokio::test(flavor = "multi_thread")]
-async fn the_demo_runs_offline() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = gcbridge(dir.path(), &[], &["demo", "--output", "json"]).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    let v = out.json();
-    assert_eq!(v["ok"], true);
-    assert_eq!(v["rerun_writes"], 0);
-    assert!(v["topics"].as_u64().unwrap() > 50);
-    let titles: Vec<&str> = v["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
-    for t in [
-        "authenticate (client credentials)",
-        "create the integration",
-        "subscribe the topics",
-        "enable",
-        "wait for ACTIVE",
-    ] {
-        assert!(titles.contains(&t), "{t} missing from {titles:?}");
-    }
-}

@@ -9,6 +9,7 @@ mod bad_input;
 mod chain;
 mod corpus;
 mod delivery;
+mod demo;
 mod diagnostics;
 mod fault_matrix;
 mod fleet;

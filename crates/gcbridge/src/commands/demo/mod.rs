@@ -1,14 +1,22 @@
-//! `gcbridge demo`: the tutorial's whole flow, step by step with timings, against an emulator
-//! started in-process. It needs no network, no credentials and no set-up.
+//! `gcbridge demo`: the tutorial's whole chain, step by step with timings: the Genesys half
+//! against an emulator started in-process, and the AWS half against moto (started by the
+//! project's launcher, `scripts/moto-server`) or an endpoint given with `--aws-endpoint` /
+//! `AWS_ENDPOINT_URL`. Events published by the emulator arrive in an SQS queue and a Logs
+//! group; doctor goes green; the tutorial's four errors are shown live; the re-run changes
+//! nothing. Without python3 the Genesys half runs and the demo says what it skipped.
+
+mod aws_half;
+mod errors;
+mod moto;
+mod report;
 
 use std::time::{Duration, Instant};
 
 use gcbridge_core::config::{ConnectionFlags, Origin};
 use gcbridge_core::{
     apply_plan, partner_event_source_name, plan, read_live, resolve_destinations, step_label,
-    wait_active, ApplyEvent, ApplyOptions, Destination, DestinationSpec, SourceId,
+    wait_active, ApplyEvent, ApplyOptions, AwsSpec, Destination, DestinationSpec,
 };
-use genesys_client::CreateIntegrationRequest;
 use genesys_sim::SimConfig;
 use serde::Serialize;
 
@@ -16,40 +24,43 @@ use crate::cli::{DemoArgs, GlobalArgs, OutputFormat};
 use crate::connect::{self, Environment};
 use crate::escape::outln;
 use crate::failure::{CmdResult, Failure};
-use crate::output::print_json;
 use crate::session::Session;
+use report::{finish, Summary};
 
 const ACCOUNT: &str = "123456789012";
 const AWS_REGION: &str = "us-east-1";
-const SUFFIX: &str = "gcbridge-demo";
 const NAME: &str = "gcbridge-demo";
 const EVENT_TYPES: &[&str] = &["conversation", "user", "routing"];
+/// Fast enough that three events arrive within a second of the association.
+const EVENTS_PER_SECOND: f64 = 20.0;
 
 #[derive(Serialize)]
 struct StepReport {
     step: usize,
+    ok: bool,
     title: String,
     result: String,
     millis: u128,
 }
 
-struct Steps {
+pub struct Steps {
     human: bool,
     reports: Vec<StepReport>,
-    last: Instant,
+    pub last: Instant,
 }
 
 impl Steps {
-    fn record(&mut self, title: &str, result: impl Into<String>) {
+    pub fn record(&mut self, title: &str, result: impl Into<String>) {
         let millis = self.last.elapsed().as_millis();
         self.push_timed(title, result, millis);
         self.last = Instant::now();
     }
 
     /// A step whose time was measured elsewhere.
-    fn push_timed(&mut self, title: &str, result: impl Into<String>, millis: u128) {
+    pub fn push_timed(&mut self, title: &str, result: impl Into<String>, millis: u128) {
         let report = StepReport {
             step: self.reports.len() + 1,
+            ok: true,
             title: title.into(),
             result: result.into(),
             millis,
@@ -70,7 +81,7 @@ impl Steps {
 /// A session with one of the emulator's clients, built by the same code as every other command's:
 /// the flags go through core's precedence rule (no environment: the demo must not pick up a real
 /// org's variables) and `Session::connect`.
-async fn demo_session(base_url: &str, client_id: &str) -> Result<Session, Failure> {
+pub(super) async fn demo_session(base_url: &str, client_id: &str) -> Result<Session, Failure> {
     let flags = ConnectionFlags {
         api_url: Some(base_url.to_string()),
         client_id: Some(client_id.to_string()),
@@ -81,18 +92,31 @@ async fn demo_session(base_url: &str, client_id: &str) -> Result<Session, Failur
     Session::connect(&conn).await
 }
 
-async fn write_count(base_url: &str) -> Result<u64, Failure> {
-    let v: serde_json::Value = reqwest::get(format!("{base_url}/sim/v1/requests"))
-        .await
-        .and_then(|r| r.error_for_status())
-        .map_err(|e| Failure::failed(format!("reading the emulator's request counters: {e}")))?
-        .json()
-        .await
-        .map_err(|e| Failure::failed(format!("reading the emulator's request counters: {e}")))?;
-    Ok(v["writes"].as_u64().unwrap_or(0))
+/// Where the AWS half runs, or why it does not.
+enum AwsSide {
+    /// An endpoint the user runs: what the demo makes there is destroyed at the end.
+    External(String),
+    /// moto started by the demo (stopped when this is dropped).
+    Own(moto::Moto),
+    Skipped(String),
+}
+
+impl AwsSide {
+    fn endpoint(&self) -> Option<&str> {
+        match self {
+            AwsSide::External(url) => Some(url),
+            AwsSide::Own(m) => Some(&m.endpoint),
+            AwsSide::Skipped(_) => None,
+        }
+    }
 }
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
+    // A signal drops the demo's future: moto's guard stops its process group.
+    crate::signals::guarded(run_demo(global, args)).await
+}
+
+async fn run_demo(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
     let human = global.output == OutputFormat::Human;
     let total = Instant::now();
     let mut steps = Steps {
@@ -101,11 +125,23 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         last: Instant::now(),
     };
     if human {
-        outln!("gcbridge demo: the tutorial's flow against an embedded Genesys Cloud emulator");
+        outln!(
+            "gcbridge demo: the whole chain, Genesys Cloud (an embedded emulator) to AWS (moto)"
+        );
         outln!("(no network, no credentials; every call below is real HTTP to 127.0.0.1)\n");
+    }
+    let aws = aws_side(global, &mut steps).await?;
+    if aws.endpoint().is_some() {
+        use_test_keys();
     }
     let config = SimConfig {
         activation_delay: Duration::from_millis(args.activation_delay_ms),
+        eventbridge_endpoint: aws.endpoint().map(String::from),
+        events_per_second: if aws.endpoint().is_some() {
+            EVENTS_PER_SECOND
+        } else {
+            0.0
+        },
         ..SimConfig::default()
     };
     let sim = genesys_sim::start(config, "127.0.0.1:0".parse().expect("a valid address"))
@@ -113,8 +149,23 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
         .map_err(|e| Failure::failed(format!("cannot start the embedded emulator: {e}")))?;
     let base = sim.base_url();
     steps.record("start the emulator", base.clone());
+    let result = chain(&base, &aws, &mut steps).await;
+    sim.shutdown().await;
+    let (session, mut summary) = result?;
+    summary.total = total;
+    finish(human, &session, &steps, summary);
+    drop(aws);
+    Ok(())
+}
 
-    let session = demo_session(&base, genesys_sim::ADMIN_CLIENT_ID).await?;
+/// Both halves, the four errors and the re-run.
+async fn chain(
+    base: &str,
+    aws: &AwsSide,
+    steps: &mut Steps,
+) -> Result<(Session, Summary), Failure> {
+    let suffix = unique_suffix();
+    let session = demo_session(base, genesys_sim::ADMIN_CLIENT_ID).await?;
     steps.record(
         "authenticate (client credentials)",
         format!(
@@ -124,35 +175,108 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> CmdResult {
             session.token_valid_secs().await?
         ),
     );
-    let destinations = build_destination(&session, &mut steps).await?;
-    let id = create_and_enable(&session, &destinations, &mut steps).await?;
-    verify(&session, &destinations, &mut steps).await?;
-    viewer_is_refused(&base, &mut steps).await?;
-    let writes = rerun_changes_nothing(&session, &destinations, &base, &mut steps).await?;
+    let mut destinations = build_destination(&session, &suffix, steps).await?;
+    let id = create_and_enable(&session, &destinations, steps).await?;
+    verify(&session, &destinations, &suffix, steps).await?;
+    let mut events_received = 0;
+    let half = match aws.endpoint() {
+        Some(endpoint) => {
+            let half = aws_half::build(&session, &destinations, endpoint, &suffix, steps).await?;
+            events_received += aws_half::events_arrive(&half, 3, "events arrive", steps).await?;
+            aws_half::doctor_green(&session, &half, steps).await?;
+            destinations = half.destinations.clone();
+            Some(half)
+        }
+        None => None,
+    };
+    errors::viewer_is_refused(base, steps).await?;
+    errors::bad_arn_is_refused(base, steps).await?;
+    errors::storm_is_paced(&session, base, steps).await?;
+    if let Some(half) = &half {
+        events_received += errors::events_not_appearing(&session, half, steps).await?;
+    }
+    let writes =
+        errors::rerun_changes_nothing(&session, &destinations, aws.endpoint(), base, steps).await?;
+    if let (AwsSide::External(_), Some(half)) = (aws, &half) {
+        aws_half::destroy(&session, half, steps).await?;
+    }
     let summary = Summary {
-        id: &id,
+        id,
+        suffix,
         topics: destinations[0].topics.len(),
         writes,
-        total,
+        events_received,
+        aws: match aws {
+            AwsSide::External(url) => format!("external endpoint {url}"),
+            AwsSide::Own(m) => format!("moto started by scripts/moto-server on {}", m.endpoint),
+            AwsSide::Skipped(_) => "skipped".into(),
+        },
+        skipped: match aws {
+            AwsSide::Skipped(why) => Some(why.clone()),
+            _ => None,
+        },
+        total: Instant::now(),
     };
-    finish(human, &session, &steps, summary);
-    sim.shutdown().await;
-    Ok(())
+    Ok((session, summary))
 }
 
-/// The demo's destination, its event types expanded against the org's catalogue.
-async fn build_destination(
-    session: &Session,
-    steps: &mut Steps,
-) -> Result<Vec<Destination>, Failure> {
-    let catalogue = session.catalogue().await?;
-    let spec = DestinationSpec {
+/// `--aws-endpoint` / `AWS_ENDPOINT_URL`, else moto through the launcher, else skipped (why).
+async fn aws_side(global: &GlobalArgs, steps: &mut Steps) -> Result<AwsSide, Failure> {
+    let given = global.aws_endpoint.clone().or_else(|| {
+        std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+    });
+    if let Some(url) = given {
+        return Ok(AwsSide::External(url));
+    }
+    let launcher = match moto::launcher().and_then(|l| moto::python_ready(&l).map(|()| l)) {
+        Ok(l) => l,
+        Err(moto::Unavailable(why)) => return Ok(AwsSide::Skipped(why)),
+    };
+    let moto = moto::start(&launcher).await?;
+    steps.record("start moto (scripts/moto-server)", moto.endpoint.clone());
+    Ok(AwsSide::Own(moto))
+}
+
+/// The demo's own SDK clients sign with moto's static test keys, so a user's real credentials
+/// never go anywhere (not even to loopback), and no instance metadata is asked for. Set before
+/// any task reads the environment; the process ends with the demo.
+fn use_test_keys() {
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_REGION", AWS_REGION),
+    ] {
+        std::env::set_var(k, v);
+    }
+    for k in ["AWS_SESSION_TOKEN", "AWS_PROFILE"] {
+        std::env::remove_var(k);
+    }
+}
+
+/// A suffix of its own per run, so a re-used moto or LocalStack holds no twin of it.
+fn unique_suffix() -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{NAME}-{:08x}",
+        (n as u64 ^ u64::from(std::process::id())) & 0xffff_ffff
+    )
+}
+
+/// The demo's destination as flags would give it.
+fn spec(suffix: &str, aws: Option<AwsSpec>) -> DestinationSpec {
+    DestinationSpec {
         name: NAME.into(),
         description: Some("created by gcbridge demo".into()),
         enabled: true,
         aws_account_id: ACCOUNT.into(),
         aws_region: AWS_REGION.into(),
-        event_source_suffix: SUFFIX.into(),
+        event_source_suffix: suffix.into(),
         expected_org_id: None,
         event_bus_arn_at: None,
         selectors: EVENT_TYPES
@@ -161,8 +285,18 @@ async fn build_destination(
             .collect(),
         origin: Origin::Flag,
         warnings: vec![],
-        aws: None,
-    };
+        aws,
+    }
+}
+
+/// The demo's destination, its event types expanded against the org's catalogue.
+async fn build_destination(
+    session: &Session,
+    suffix: &str,
+    steps: &mut Steps,
+) -> Result<Vec<Destination>, Failure> {
+    let catalogue = session.catalogue().await?;
+    let spec = spec(suffix, None);
     let destinations =
         resolve_destinations(std::slice::from_ref(&spec), &catalogue, &session.org.id)?;
     steps.record(
@@ -238,6 +372,7 @@ async fn create_and_enable(
 async fn verify(
     session: &Session,
     destinations: &[Destination],
+    suffix: &str,
     steps: &mut Steps,
 ) -> Result<(), Failure> {
     let live = read_live(&session.client).await?;
@@ -251,104 +386,10 @@ async fn verify(
         format!(
             "matches: {} topics, partner event source {}",
             destinations[0].topics.len(),
-            partner_event_source_name(&session.org.id, SUFFIX)
+            partner_event_source_name(&session.org.id, suffix)
         ),
     );
     Ok(())
-}
-
-/// The tutorial's first error, live: a view-only client's create is refused with the permission named.
-async fn viewer_is_refused(base: &str, steps: &mut Steps) -> Result<(), Failure> {
-    let viewer = demo_session(base, genesys_sim::VIEWER_CLIENT_ID).await?;
-    let denied = viewer
-        .client
-        .create_integration(&CreateIntegrationRequest::eventbridge("should-not-exist"))
-        .await;
-    let denied_text = match denied {
-        Err(e) if e.status() == Some(403) => e.to_string(),
-        Err(e) => {
-            return Err(Failure::failed(format!(
-                "expected a 403 for the view-only client, got: {e}"
-            )))
-        }
-        Ok(_) => {
-            return Err(Failure::failed(
-                "the view-only client was allowed to create an integration",
-            ))
-        }
-    };
-    steps.record(
-        "a view-only client tries to create",
-        first_line(&denied_text),
-    );
-    Ok(())
-}
-
-/// The same apply again: no change, and no write request (counted by the emulator).
-async fn rerun_changes_nothing(
-    session: &Session,
-    destinations: &[Destination],
-    base: &str,
-    steps: &mut Steps,
-) -> Result<u64, Failure> {
-    let writes_before = write_count(base).await?;
-    let rerun = plan(destinations, &read_live(&session.client).await?, false);
-    let outcomes = apply_plan(&session.client, &rerun, &ApplyOptions::default(), &|_| {}).await;
-    let writes = write_count(base).await? - writes_before;
-    if rerun.has_changes() || !outcomes.is_empty() || writes != 0 {
-        return Err(Failure::failed(format!(
-            "re-running changed something: {writes} write request(s)"
-        )));
-    }
-    steps.record(
-        "re-run the same apply",
-        format!("no changes, {writes} write requests (counted by the emulator)"),
-    );
-    Ok(writes)
-}
-
-/// What the run leaves: printed for a human, or one JSON document.
-struct Summary<'a> {
-    id: &'a str,
-    topics: usize,
-    writes: u64,
-    total: Instant,
-}
-
-fn finish(human: bool, session: &Session, steps: &Steps, summary: Summary<'_>) {
-    let Summary {
-        id,
-        topics,
-        writes,
-        total,
-    } = summary;
-    let org_id = &session.org.id;
-    let bus_arn = SourceId::new(ACCOUNT, AWS_REGION, SUFFIX).bus_arn(org_id);
-    let source = partner_event_source_name(org_id, SUFFIX);
-    if human {
-        outln!(
-            "\nDone in {} ms. In a real org, Genesys now creates the partner event source",
-            total.elapsed().as_millis()
-        );
-        outln!("  {source}");
-        outln!("in AWS account {ACCOUNT} ({AWS_REGION}); associate it with an event bus to receive events:");
-        outln!("  {bus_arn}");
-        outln!(
-            "\nTry it by hand: `gcbridge sim` in one terminal, then see the README's walkthrough."
-        );
-    } else {
-        print_json(&serde_json::json!({
-            "ok": true,
-            "org_id": org_id,
-            "integration_id": id,
-            "topics": topics,
-            "partner_event_source": source,
-            "event_bus_arn": bus_arn,
-            "rerun_writes": writes,
-            "steps": steps.reports,
-            "total_millis": total.elapsed().as_millis(),
-        }));
-    }
 }
 
 fn first_line(s: &str) -> String {
