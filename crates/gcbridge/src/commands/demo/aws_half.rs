@@ -3,7 +3,7 @@
 //! `apply` does them), the events that arrive, and doctor. Each step is timed.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gcbridge_core::demo::{self, DemoTargets};
 use gcbridge_core::doctor::{self, DiagnoseOptions, IntegrationReport, Status};
@@ -106,16 +106,11 @@ pub async fn converge(
     let plan = plan_org(&session.client, &session.org.id, desired, &options)
         .await
         .map_err(aws_failed)?;
-    let done = std::sync::Mutex::new(Vec::<(String, u128)>::new());
-    let last = std::sync::Mutex::new(Instant::now());
+    // carry_out reports the AWS actions once they are all done: the half is timed as one step.
+    let done = std::sync::Mutex::new(Vec::<String>::new());
     let observe = |e: ConvergeEvent<'_>| {
         if let ConvergeEvent::AwsActionDone { action, .. } = e {
-            let mut last = last.lock().expect("not poisoned");
-            let ms = last.elapsed().as_millis();
-            *last = Instant::now();
-            done.lock()
-                .expect("not poisoned")
-                .push((action.to_string(), ms));
+            done.lock().expect("not poisoned").push(action.to_string());
         }
     };
     let outcomes = carry_out(&session.client, &plan, &options, &observe).await;
@@ -123,11 +118,13 @@ pub async fn converge(
         return Err(aws_failed(problem));
     }
     let done = done.into_inner().expect("not poisoned");
-    for (action, millis) in &done {
-        steps.push_timed("apply (AWS)", action.clone(), *millis);
-    }
-    steps.last = Instant::now();
-    Ok(done.len())
+    let count = done.len();
+    steps.record(
+        "apply (AWS)",
+        format!("{count} actions: bus, rules, targets and their permissions"),
+    );
+    steps.details(done);
+    Ok(count)
 }
 
 /// Waits for `want` events in the queue: their count, and the first one's detail-type.

@@ -41,6 +41,9 @@ struct StepReport {
     title: String,
     result: String,
     millis: u128,
+    /// What one step did in several parts (the AWS apply's actions), one line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    details: Vec<String>,
 }
 
 pub struct Steps {
@@ -64,6 +67,7 @@ impl Steps {
             title: title.into(),
             result: result.into(),
             millis,
+            details: vec![],
         };
         if self.human {
             outln!(
@@ -75,6 +79,18 @@ impl Steps {
             );
         }
         self.reports.push(report);
+    }
+
+    /// Lines under the last step.
+    pub fn details(&mut self, lines: Vec<String>) {
+        if self.human {
+            for line in &lines {
+                outln!("{:>46}- {line}", "");
+            }
+        }
+        if let Some(last) = self.reports.last_mut() {
+            last.details = lines;
+        }
     }
 }
 
