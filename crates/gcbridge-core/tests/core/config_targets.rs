@@ -1,8 +1,8 @@
 //! Targets as tables, the rule's dead-letter queue and retry policy: loaded, validated with the
 //! key named, and written back the same.
 
-use gcbridge_core::config::write::write;
 use gcbridge_core::config::load_str;
+use gcbridge_core::config::write::write;
 use gcbridge_core::{RetrySpec, TargetSettings};
 
 fn file(rule: &str) -> String {
@@ -74,8 +74,7 @@ retry = {{ maximum_attempts = 10, maximum_event_age_seconds = 3600 }}"#
     let written = write(&state).unwrap();
     let back = load_str(&written, "written.toml").unwrap();
     assert_eq!(
-        back.orgs[0].destinations[0].aws,
-        state.orgs[0].destinations[0].aws,
+        back.orgs[0].destinations[0].aws, state.orgs[0].destinations[0].aws,
         "{written}"
     );
 }
