@@ -10,7 +10,9 @@ use gcbridge_core::{
     DEFAULT_PATTERN,
 };
 
-use super::world::{destination, moto_world, routed, unique, REGION};
+use gcbridge_core::doctor::{CheckId, IntegrationReport, Status};
+
+use super::world::{destination, moto_world, only_integration, routed, unique, REGION};
 
 async fn queue_policy(aws: &AwsClients, url: &str) -> String {
     let policy = aws_sdk_sqs::types::QueueAttributeName::Policy;
@@ -85,6 +87,30 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
     );
     let again = plan_aws(&aws, &dest, &w.org.id).await.unwrap();
     assert!(again.actions.is_empty(), "{:#?}", again.actions);
+
+    // doctor: the queue lets the rule send and is empty; once it holds an event, a failure
+    // with the count.
+    let dead_letter = |reports: &[IntegrationReport]| {
+        only_integration(reports)
+            .checks
+            .iter()
+            .find(|c| c.id == CheckId::DeadLetter)
+            .cloned()
+            .expect("a dead-letter check")
+    };
+    let check = dead_letter(&w.diagnose(&suffix, None).await);
+    assert_eq!(check.status, Status::Pass, "{check:?}");
+    aws.sqs
+        .send_message()
+        .queue_url(&dlq_url)
+        .message_body("{}")
+        .send()
+        .await
+        .unwrap();
+    let check = dead_letter(&w.diagnose(&suffix, None).await);
+    assert_eq!(check.status, Status::Fail, "{check:?}");
+    assert!(check.detail.contains("holds 1 event(s)"), "{check:?}");
+    assert!(check.detail.contains("the oldest"), "{check:?}");
 
     // A changed retry policy puts the target again, and the plan says what changes.
     dest.aws.as_mut().unwrap().rules[0].retry = None;
