@@ -1,6 +1,7 @@
 //! A target's delivery settings against moto: a dead-letter queue and a retry policy are put on
 //! the target by apply and shown in the plan before; the dead-letter queue gets the queue policy
-//! statement for the rule; a second plan leaves them alone; a changed retry policy is an update
+//! statement for the rule; a second plan leaves them alone; a target that refuses fills the
+//! dead-letter queue and doctor fails there with the count; a changed retry policy is an update
 //! of the target; destroy removes gcbridge's statement from the dead-letter queue.
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use gcbridge_core::{
 
 use gcbridge_core::doctor::{CheckId, IntegrationReport, Status};
 
+use super::delivery::publish;
 use super::world::{destination, moto_world, only_integration, routed, unique, REGION};
 
 async fn queue_policy(aws: &AwsClients, url: &str) -> String {
@@ -40,7 +42,7 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
         return;
     };
     let aws = w.aws().await;
-    let (_, queue_arn) = w.queue().await;
+    let (queue_url, queue_arn) = w.queue().await;
     let (dlq_url, dlq_arn) = w.queue().await;
     let suffix = unique("settings");
     let mut spec = routed(DEFAULT_PATTERN, &queue_arn);
@@ -100,24 +102,30 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
     };
     let check = dead_letter(&w.diagnose(&suffix, None).await);
     assert_eq!(check.status, Status::Pass, "{check:?}");
+    // The target refuses (its queue policy removed by hand): the event goes to the dead-letter
+    // queue (moto patch (n)) and doctor reports it.
     aws.sqs
-        .send_message()
-        .queue_url(&dlq_url)
-        .message_body("{}")
+        .set_queue_attributes()
+        .queue_url(&queue_url)
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, "")
         .send()
         .await
         .unwrap();
+    publish(&w, &suffix, 1).await;
     let check = dead_letter(&w.diagnose(&suffix, None).await);
     assert_eq!(check.status, Status::Fail, "{check:?}");
     assert!(check.detail.contains("holds 1 event(s)"), "{check:?}");
     assert!(check.detail.contains("the oldest"), "{check:?}");
 
-    // A changed retry policy puts the target again, and the plan says what changes.
+    // A changed retry policy puts the target again, and the plan says what changes (beside the
+    // target's queue statement, removed above).
     dest.aws.as_mut().unwrap().rules[0].retry = None;
     let changed = plan_aws(&aws, &dest, &w.org.id).await.unwrap();
     let shown = described(&changed.actions);
     assert!(
-        shown.len() == 1 && shown[0].contains("retry 10 attempts, 3600s -> 185 attempts, 86400s"),
+        shown
+            .iter()
+            .any(|a| a.contains("retry 10 attempts, 3600s -> 185 attempts, 86400s")),
         "{shown:#?}"
     );
     apply_aws(&aws, &changed, Some(&dest), Duration::from_secs(30))
