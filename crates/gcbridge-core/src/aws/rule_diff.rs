@@ -164,3 +164,59 @@ fn state_word(enabled: bool) -> &'static str {
         "DISABLED"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::parse_target;
+
+    const Q: &str = "arn:aws:sqs:us-east-1:123456789012:q";
+    const DLQ: &str = "arn:aws:sqs:us-east-1:123456789012:dlq";
+
+    fn live(spec: &TargetSpec, retry: Option<RetrySpec>) -> LiveTarget {
+        LiveTarget {
+            id: spec.id.clone(),
+            arn: spec.arn.clone(),
+            settings: spec.settings.clone(),
+            retry,
+        }
+    }
+
+    #[test]
+    fn settings_differences_are_named_and_the_default_retry_is_no_retry() {
+        let mut t = parse_target(Q, "us-east-1").unwrap();
+        let same = live(&t, None);
+        assert!(setting_changes(&t, Some(RetrySpec::AWS_DEFAULT), &same).is_empty());
+        assert!(setting_changes(&t, None, &live(&t, Some(RetrySpec::AWS_DEFAULT))).is_empty());
+        t.settings.dead_letter_queue = Some(DLQ.into());
+        let retry = RetrySpec {
+            maximum_attempts: 3,
+            maximum_event_age_seconds: 60,
+        };
+        assert_eq!(
+            setting_changes(&t, Some(retry), &same),
+            [
+                format!("dead-letter queue (none) -> {DLQ}"),
+                "retry 185 attempts, 86400s -> 3 attempts, 60s".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dead_letter_queue_is_listed_once_and_not_when_it_is_a_target() {
+        let mut a = parse_target(Q, "us-east-1").unwrap();
+        a.settings.dead_letter_queue = Some(DLQ.into());
+        let mut b = parse_target(DLQ, "us-east-1").unwrap();
+        b.settings.dead_letter_queue = Some(Q.into());
+        let rule = |targets| RuleSpec {
+            name: "r".into(),
+            description: None,
+            enabled: true,
+            event_pattern: "{}".into(),
+            targets,
+            retry: None,
+        };
+        assert_eq!(dead_letter_queues(&rule(vec![a.clone()])), [DLQ]);
+        assert!(dead_letter_queues(&rule(vec![a, b])).is_empty());
+    }
+}
