@@ -72,6 +72,23 @@ pub struct RuleSpec {
     /// Canonical JSON (keys sorted, no spaces), so comparisons with AWS's copy are exact.
     pub event_pattern: String,
     pub targets: Vec<TargetSpec>,
+    /// Applied to every target as its RetryPolicy; `None` is AWS's default.
+    pub retry: Option<RetrySpec>,
+}
+
+/// A target's RetryPolicy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RetrySpec {
+    pub maximum_attempts: i32,
+    pub maximum_event_age_seconds: i32,
+}
+
+impl RetrySpec {
+    /// What AWS applies when a target has no RetryPolicy.
+    pub const AWS_DEFAULT: RetrySpec = RetrySpec {
+        maximum_attempts: 185,
+        maximum_event_age_seconds: 86400,
+    };
 }
 
 /// A rule target, by ARN.
@@ -81,6 +98,16 @@ pub struct TargetSpec {
     pub id: String,
     pub arn: String,
     pub kind: TargetKind,
+    pub settings: TargetSettings,
+}
+
+/// A target's own settings (the table form of `targets`, and the rule's dead-letter queue).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetSettings {
+    pub role_arn: Option<String>,
+    /// The SQS queue ARN of its DeadLetterConfig: its own, else the rule's.
+    pub dead_letter_queue: Option<String>,
+    pub input_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -38,8 +38,8 @@ pub use converge::{
     SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
-    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RuleSpec,
-    TargetKind, TargetSpec,
+    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RetrySpec,
+    RuleSpec, TargetKind, TargetSettings, TargetSpec,
 };
 /// What `gcbridge api-check` compares the API's answers with.
 pub mod api_shape {

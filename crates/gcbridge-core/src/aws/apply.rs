@@ -40,10 +40,10 @@ pub async fn apply_aws(
                 let arn = rules::put_rule(aws, bus, spec).await?;
                 arns.insert(rule.clone(), arn);
             }
-            AwsAction::AddTargets { rule, .. } => {
+            AwsAction::AddTargets { rule, .. } | AwsAction::UpdateTargets { rule, .. } => {
                 let spec = rule_spec(rule)
                     .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
-                rules::put_targets(aws, bus, rule, &spec.targets).await?;
+                rules::put_targets(aws, bus, spec).await?;
             }
             AwsAction::RemoveTargets { rule, ids } => {
                 rules::remove_targets(aws, bus, rule, ids).await?

@@ -131,13 +131,15 @@ impl TempListener {
                 id: "gcbridge-listener".into(),
                 arn: self.queue_arn.clone(),
                 kind: TargetKind::Sqs,
+                settings: Default::default(),
             }],
+            retry: None,
         };
         update(self.id, |c| c.rule_maybe = true);
         let rule_arn = rules::put_rule(&self.aws, &self.bus, &spec).await?;
         self.tag_rule(&rule_arn).await;
         sqs_policy::allow(&self.aws, &self.queue_url, &self.queue_arn, &rule_arn).await?;
-        rules::put_targets(&self.aws, &self.bus, &self.rule, &spec.targets).await?;
+        rules::put_targets(&self.aws, &self.bus, &spec).await?;
         Ok(())
     }
 

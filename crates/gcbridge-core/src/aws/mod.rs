@@ -5,6 +5,7 @@
 //! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
 //! the account and lists the difference, `apply` carries it out.
 
+mod action;
 mod apply;
 mod arn;
 mod clients;
@@ -19,6 +20,7 @@ mod pattern;
 mod plan;
 pub(crate) mod policy_eval;
 mod reassociate;
+mod rule_diff;
 pub(crate) mod rules;
 mod sns_policy;
 pub(crate) mod sqs_policy;

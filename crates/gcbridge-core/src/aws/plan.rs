@@ -5,125 +5,17 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+pub use super::action::AwsAction;
 use super::clients::AwsClients;
 use super::delivery::{self, Access};
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::policy_eval::Verdict;
+use super::rule_diff::{dead_letter_queues, rule_actions};
 use super::rules::{self, LiveRule};
 use super::temporary;
 use crate::desired::{AwsSpec, Destination, RuleSpec, TargetKind};
 use crate::source_id::{rule_arn, SourceId};
-
-/// One AWS change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all = "kebab-case")]
-pub enum AwsAction {
-    /// CreateEventBus from the partner event source (waiting for Genesys to create the source).
-    Associate {
-        source: String,
-    },
-    CreateRule {
-        rule: String,
-    },
-    UpdateRule {
-        rule: String,
-        changes: Vec<String>,
-    },
-    AddTargets {
-        rule: String,
-        targets: Vec<String>,
-    },
-    RemoveTargets {
-        rule: String,
-        ids: Vec<String>,
-    },
-    /// Add a queue policy statement letting EventBridge deliver this rule's events.
-    AllowSqs {
-        rule: String,
-        queue_arn: String,
-    },
-    RevokeSqs {
-        rule: String,
-        queue_arn: String,
-    },
-    /// Add gcbridge's statement to an SNS, Lambda or CloudWatch Logs target's resource policy
-    /// (`grant` says which statement).
-    AllowDelivery {
-        rule: String,
-        target_arn: String,
-        kind: TargetKind,
-        grant: String,
-    },
-    /// Remove gcbridge's statement for the rule from that policy (nothing else).
-    RevokeDelivery {
-        rule: String,
-        target_arn: String,
-        kind: TargetKind,
-    },
-    DeleteRule {
-        rule: String,
-    },
-    DeleteBus {
-        bus: String,
-    },
-    /// The bus is associated with a deleted source while a new one of that name waits PENDING
-    /// (the integration was disabled and enabled again): re-create the bus from the new source
-    /// and put its rules (named here) and their targets back.
-    ReassociateBus {
-        source: String,
-        rules: Vec<String>,
-    },
-}
-
-impl AwsAction {
-    pub fn describe(&self) -> String {
-        match self {
-            AwsAction::Associate { source } => {
-                format!("associate the partner event source with a new event bus {source}")
-            }
-            AwsAction::CreateRule { rule } => format!("create rule {rule}"),
-            AwsAction::UpdateRule { rule, changes } => {
-                format!("update rule {rule} ({})", changes.join(", "))
-            }
-            AwsAction::AddTargets { rule, targets } => {
-                format!("rule {rule}: add target(s) {}", targets.join(", "))
-            }
-            AwsAction::RemoveTargets { rule, ids } => {
-                format!("rule {rule}: remove target(s) {}", ids.join(", "))
-            }
-            AwsAction::AllowSqs { rule, queue_arn } => {
-                format!(
-                    "queue {queue_arn}: add the policy statement that lets rule {rule} send to it"
-                )
-            }
-            AwsAction::RevokeSqs { rule, queue_arn } => {
-                format!("queue {queue_arn}: remove gcbridge's statement for rule {rule}")
-            }
-            AwsAction::AllowDelivery {
-                rule,
-                target_arn,
-                grant,
-                ..
-            } => format!("{target_arn}: let rule {rule} deliver to it: {grant}"),
-            AwsAction::RevokeDelivery {
-                rule,
-                target_arn,
-                kind,
-            } => format!(
-                "{target_arn}: remove gcbridge's statement for rule {rule} from the {}",
-                delivery::policy_noun(*kind)
-            ),
-            AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
-            AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
-            AwsAction::ReassociateBus { source, rules } => format!(
-                "re-create the partner event bus {source} from its new PENDING event source (the bus belongs to the deleted one), putting its {} rule(s) and their targets back{}",
-                rules.len(),
-                if rules.is_empty() { String::new() } else { format!(": {}", rules.join(", ")) }
-            ),
-        }
-    }
-}
 
 /// The AWS plan of one destination.
 #[derive(Debug, Clone, Serialize)]
@@ -205,76 +97,6 @@ fn behind_old_bus(state: &SourceState, enabled: bool) -> bool {
     }
 }
 
-/// What one rule needs: created with its targets, or its pattern, state, description and targets
-/// brought in line with the live rule. Pure, so the comparison rules are tested without AWS.
-fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsAction> {
-    let mut actions = Vec::new();
-    match live {
-        None => {
-            actions.push(AwsAction::CreateRule {
-                rule: rule.name.clone(),
-            });
-            if !rule.targets.is_empty() {
-                actions.push(AwsAction::AddTargets {
-                    rule: rule.name.clone(),
-                    targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
-                });
-            }
-        }
-        Some(l) => {
-            let mut changes = Vec::new();
-            if l.event_pattern.as_deref() != Some(rule.event_pattern.as_str()) {
-                changes.push(format!(
-                    "pattern {} -> {}",
-                    l.event_pattern.as_deref().unwrap_or("(none)"),
-                    rule.event_pattern
-                ));
-            }
-            if l.enabled != rule.enabled {
-                changes.push(format!(
-                    "{} -> {}",
-                    state_word(l.enabled),
-                    state_word(rule.enabled)
-                ));
-            }
-            if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
-                changes.push("description".into());
-            }
-            if !changes.is_empty() {
-                actions.push(AwsAction::UpdateRule {
-                    rule: rule.name.clone(),
-                    changes,
-                });
-            }
-            let add: Vec<String> = rule
-                .targets
-                .iter()
-                .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
-                .map(|t| t.arn.clone())
-                .collect();
-            if !add.is_empty() {
-                actions.push(AwsAction::AddTargets {
-                    rule: rule.name.clone(),
-                    targets: add,
-                });
-            }
-            let remove: Vec<String> = l
-                .targets
-                .iter()
-                .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
-                .map(|lt| lt.id.clone())
-                .collect();
-            if !remove.is_empty() {
-                actions.push(AwsAction::RemoveTargets {
-                    rule: rule.name.clone(),
-                    ids: remove,
-                });
-            }
-        }
-    }
-    actions
-}
-
 /// The policy statements the rule's targets are missing (SQS, SNS, Lambda, CloudWatch Logs). A
 /// target that does not exist is an error: gcbridge manages only its policy.
 async fn permission_actions(
@@ -312,6 +134,32 @@ async fn permission_actions(
                 target_arn: t.arn.clone(),
                 kind: t.kind,
                 grant: delivery::grant(t.kind, &t.arn, arn),
+            }),
+        }
+    }
+    for queue in dead_letter_queues(rule) {
+        let verdict = match delivery::check(aws, TargetKind::Sqs, &queue, arn).await? {
+            Access::Decided(v) => v,
+            Access::NoTarget => {
+                return Err(AwsError::new(format!(
+                    "rule {}: the dead-letter queue {queue} does not exist in this account and region; create it first (gcbridge manages only its policy)",
+                    rule.name
+                )))
+            }
+        };
+        match verdict {
+            Verdict::Allowed => {}
+            Verdict::Denied(statement) => {
+                return Err(AwsError::new(denied_message(
+                    &rule.name,
+                    TargetKind::Sqs,
+                    &queue,
+                    &statement,
+                )))
+            }
+            Verdict::NotAllowed | Verdict::Unknown(_) => actions.push(AwsAction::AllowSqs {
+                rule: rule.name.clone(),
+                queue_arn: queue,
             }),
         }
     }
@@ -364,6 +212,12 @@ pub async fn plan_aws_destroy(
                         },
                     });
                 }
+                actions.extend(dead_letter_queues(rule).into_iter().map(|queue_arn| {
+                    AwsAction::RevokeSqs {
+                        rule: rule.name.clone(),
+                        queue_arn,
+                    }
+                }));
                 actions.push(AwsAction::DeleteRule {
                     rule: rule.name.clone(),
                 });
@@ -397,12 +251,4 @@ pub async fn plan_aws_destroy(
         bus_exists,
         actions,
     })
-}
-
-fn state_word(enabled: bool) -> &'static str {
-    if enabled {
-        "ENABLED"
-    } else {
-        "DISABLED"
-    }
 }

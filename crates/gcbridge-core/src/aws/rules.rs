@@ -1,11 +1,11 @@
 //! Rules on the partner event bus and their targets: read, create or update, remove.
 
-use aws_sdk_eventbridge::types::{Rule, RuleState, Target};
+use aws_sdk_eventbridge::types::{DeadLetterConfig, RetryPolicy, Rule, RuleState, Target};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
 use super::pattern::canonical;
-use crate::desired::{RuleSpec, TargetSpec};
+use crate::desired::{RetrySpec, RuleSpec, TargetSettings, TargetSpec};
 
 /// A rule as it exists on the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,34 @@ pub struct LiveRule {
 pub struct LiveTarget {
     pub id: String,
     pub arn: String,
+    pub settings: TargetSettings,
+    /// Its RetryPolicy; `None` when it has none (AWS's default applies).
+    pub retry: Option<RetrySpec>,
+}
+
+impl LiveTarget {
+    fn of(t: &Target) -> LiveTarget {
+        LiveTarget {
+            id: t.id().to_string(),
+            arn: t.arn().to_string(),
+            settings: TargetSettings {
+                role_arn: t.role_arn().map(String::from),
+                dead_letter_queue: t
+                    .dead_letter_config()
+                    .and_then(|d| d.arn())
+                    .map(String::from),
+                input_path: t.input_path().map(String::from),
+            },
+            retry: t.retry_policy().map(|r| RetrySpec {
+                maximum_attempts: r
+                    .maximum_retry_attempts()
+                    .unwrap_or(RetrySpec::AWS_DEFAULT.maximum_attempts),
+                maximum_event_age_seconds: r
+                    .maximum_event_age_in_seconds()
+                    .unwrap_or(RetrySpec::AWS_DEFAULT.maximum_event_age_seconds),
+            }),
+        }
+    }
 }
 
 fn canonical_text(pattern: &str) -> String {
@@ -78,10 +106,7 @@ pub async fn list_targets(
     Ok(sdk_targets(aws, bus, rule)
         .await?
         .iter()
-        .map(|t| LiveTarget {
-            id: t.id().to_string(),
-            arn: t.arn().to_string(),
-        })
+        .map(LiveTarget::of)
         .collect())
 }
 
@@ -127,23 +152,16 @@ pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<St
     Ok(out.rule_arn().unwrap_or_default().to_string())
 }
 
-pub async fn put_targets(
-    aws: &AwsClients,
-    bus: &str,
-    rule: &str,
-    targets: &[TargetSpec],
-) -> Result<(), AwsError> {
-    if targets.is_empty() {
+/// Puts the rule's targets with their settings (role, dead-letter queue, input path) and the
+/// rule's retry policy; PutTargets replaces a target of the same id whole.
+pub async fn put_targets(aws: &AwsClients, bus: &str, spec: &RuleSpec) -> Result<(), AwsError> {
+    let rule = spec.name.as_str();
+    if spec.targets.is_empty() {
         return Ok(());
     }
     let mut req = aws.events.put_targets().rule(rule).event_bus_name(bus);
-    for t in targets {
-        let target = Target::builder()
-            .id(&t.id)
-            .arn(&t.arn)
-            .build()
-            .map_err(|e| AwsError::from_sdk("building a target", e))?;
-        req = req.targets(target);
+    for t in &spec.targets {
+        req = req.targets(sdk_target(t, spec.retry)?);
     }
     let out = req
         .send()
@@ -187,6 +205,28 @@ pub async fn remove_targets(
         .await
         .map_err(|e| AwsError::from_sdk(&format!("events:RemoveTargets on {rule}"), e))?;
     Ok(())
+}
+
+fn sdk_target(t: &TargetSpec, retry: Option<RetrySpec>) -> Result<Target, AwsError> {
+    let s = &t.settings;
+    Target::builder()
+        .id(&t.id)
+        .arn(&t.arn)
+        .set_role_arn(s.role_arn.clone())
+        .set_input_path(s.input_path.clone())
+        .set_dead_letter_config(
+            s.dead_letter_queue
+                .as_ref()
+                .map(|q| DeadLetterConfig::builder().arn(q).build()),
+        )
+        .set_retry_policy(retry.map(|r| {
+            RetryPolicy::builder()
+                .maximum_retry_attempts(r.maximum_attempts)
+                .maximum_event_age_in_seconds(r.maximum_event_age_seconds)
+                .build()
+        }))
+        .build()
+        .map_err(|e| AwsError::from_sdk("building a target", e))
 }
 
 /// Removes the rule's targets, then the rule.

@@ -106,6 +106,7 @@ pub fn parse_target(arn: &str, bus_region: &str) -> Result<TargetSpec, TargetErr
         id: target_id(kind, name),
         arn: arn.to_string(),
         kind,
+        settings: Default::default(),
     })
 }
 

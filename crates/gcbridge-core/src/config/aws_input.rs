@@ -1,5 +1,5 @@
-//! Validation of `[destination.aws]`: rule names, event patterns and target ARNs, each problem
-//! pointing at its line.
+//! Validation of `[destination.aws]`: rule names and event patterns (targets in
+//! `target_input.rs`), each problem pointing at its line.
 
 use std::collections::HashMap;
 
@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::ctx::Ctx;
 use super::raw::RawAws;
-use crate::aws::{canonical_pattern, check_rule_name, parse_target, toml_to_json, DEFAULT_PATTERN};
-use crate::desired::{AwsSpec, RuleSpec, TargetSpec};
+use crate::aws::{canonical_pattern, check_rule_name, toml_to_json, DEFAULT_PATTERN};
+use crate::desired::{AwsSpec, RuleSpec};
 use crate::diagnostic::Diagnostic;
 
 impl Ctx<'_> {
@@ -39,7 +39,8 @@ impl Ctx<'_> {
                 ));
             }
             let pattern = self.rule_pattern(r.event_pattern.as_ref(), name, label, errors);
-            let targets = self.rule_targets(&r.targets, name, bus_region, label, errors);
+            let targets = self.rule_targets(r, bus_region, label, errors);
+            let retry = self.rule_retry(r.retry.as_ref(), name, label, errors);
             if targets.len() > 5 {
                 errors.push(self.diag(
                     &r.name,
@@ -58,6 +59,7 @@ impl Ctx<'_> {
                     enabled: r.enabled.as_ref().map(|e| *e.get_ref()).unwrap_or(true),
                     event_pattern,
                     targets,
+                    retry,
                 });
             }
         }
@@ -108,36 +110,5 @@ impl Ctx<'_> {
                 None
             }
         }
-    }
-
-    /// The rule's targets, parsed and classified; a target listed twice is an error.
-    fn rule_targets(
-        &self,
-        raw: &[Spanned<String>],
-        name: &str,
-        bus_region: &str,
-        label: &dyn Fn(&str) -> String,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Vec<TargetSpec> {
-        let mut targets = Vec::new();
-        let mut ids: HashMap<String, String> = HashMap::new();
-        let field = label(&format!("aws.rule \"{name}\" targets"));
-        for t in raw {
-            match parse_target(t.get_ref(), bus_region) {
-                Ok(spec) => {
-                    if let Some(other) = ids.insert(spec.id.clone(), spec.arn.clone()) {
-                        errors.push(self.diag(
-                            t,
-                            &field,
-                            format!("repeats the target {other}"),
-                            Some("list each target once".into()),
-                        ));
-                    }
-                    targets.push(spec);
-                }
-                Err(e) => errors.push(self.diag(t, &field, e.to_string(), None)),
-            }
-        }
-        targets
     }
 }

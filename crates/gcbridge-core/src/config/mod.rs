@@ -13,6 +13,7 @@ pub mod raw;
 mod resolved;
 pub mod schema;
 mod shape;
+mod target_input;
 mod toml_error;
 mod trust;
 pub mod write;

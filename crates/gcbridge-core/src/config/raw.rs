@@ -149,10 +149,57 @@ pub struct RawRule {
     #[serde(default)]
     #[schemars(schema_with = "pattern_schema")]
     pub event_pattern: Option<Spanned<toml::Value>>,
-    /// Target ARNs: SQS, SNS, Lambda, Kinesis, Firehose, CloudWatch Logs, an event bus.
+    /// Targets: an ARN (SQS, SNS, Lambda, Kinesis, Firehose, CloudWatch Logs, an event bus), or
+    /// a table with the ARN and that target's own settings.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub targets: Vec<Spanned<String>>,
+    #[schemars(with = "Vec<RawTarget>")]
+    pub targets: Vec<Spanned<RawTarget>>,
+    /// An SQS queue ARN for the events a target never took (every target without its own).
+    #[schemars(with = "Option<String>")]
+    pub dead_letter_queue: Option<Spanned<String>>,
+    /// How long and how often EventBridge retries a target (AWS's default: 185 attempts, 24 hours).
+    #[schemars(with = "Option<RawRetry>")]
+    pub retry: Option<Spanned<RawRetry>>,
+}
+
+/// One item of `targets`: the ARN alone, or a table with its settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Target")]
+pub enum RawTarget {
+    /// The target's ARN.
+    Arn(String),
+    /// The target's ARN and its own settings.
+    Table(RawTargetTable),
+}
+
+/// `{ arn = "...", role_arn = "...", ... }`: a target with its own settings. Its values carry no
+/// span of their own (an untagged item is read whole); problems point at the item.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TargetTable")]
+pub struct RawTargetTable {
+    /// The target's ARN.
+    pub arn: String,
+    /// The IAM role EventBridge assumes to deliver (Kinesis, Firehose, a bus in another account).
+    pub role_arn: Option<String>,
+    /// An SQS queue ARN for the events this target never took (instead of the rule's).
+    pub dead_letter_queue: Option<String>,
+    /// A JSONPath into the event, e.g. "$.detail": the part the target receives.
+    pub input_path: Option<String>,
+}
+
+/// `retry = { maximum_attempts = N, maximum_event_age_seconds = N }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Retry")]
+pub struct RawRetry {
+    /// Retry attempts, 0 to 185.
+    #[schemars(with = "Option<i64>")]
+    pub maximum_attempts: Option<Spanned<i64>>,
+    /// The longest an event is retried, 60 to 86400 seconds.
+    #[schemars(with = "Option<i64>")]
+    pub maximum_event_age_seconds: Option<Spanned<i64>>,
 }
 
 fn pattern_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

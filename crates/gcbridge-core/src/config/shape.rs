@@ -60,7 +60,7 @@ impl<'a> Checker<'a> {
         self.found
     }
 
-    /// Follows `$ref`s, and an `Option`'s `anyOf: [T, null]` to `T`.
+    /// Follows `$ref`s, a lone `allOf: [T]` and an `Option`'s `anyOf: [T, null]` to `T`.
     fn resolve(&self, mut schema: &'a Value) -> &'a Value {
         loop {
             if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
@@ -68,6 +68,14 @@ impl<'a> Checker<'a> {
                     Some(s) => schema = s,
                     None => return schema,
                 }
+                continue;
+            }
+            if let Some([one]) = schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                schema = one;
                 continue;
             }
             let any_of = schema.get("anyOf").and_then(Value::as_array);
@@ -80,6 +88,20 @@ impl<'a> Checker<'a> {
                 [one] if any_of.is_some() => schema = one,
                 _ => return schema,
             }
+        }
+    }
+
+    /// The schema a value of JSON type `found` is checked against: of an `anyOf` (a target is
+    /// an ARN or a table), the alternative of that type; with every type allowed when none is.
+    fn alternative(&self, schema: &'a Value, found: &str) -> (&'a Value, Vec<&'a str>) {
+        let schema = self.resolve(schema);
+        let Some(alts) = schema.get("anyOf").and_then(Value::as_array) else {
+            return (schema, kinds(schema));
+        };
+        let alts: Vec<&Value> = alts.iter().map(|a| self.resolve(a)).collect();
+        match alts.iter().find(|a| kinds(a).contains(&found)) {
+            Some(a) => (a, kinds(a)),
+            None => (schema, alts.iter().flat_map(|a| kinds(a)).collect()),
         }
     }
 
@@ -156,9 +178,8 @@ impl<'a> Checker<'a> {
         path: &[Seg],
         key: &str,
     ) -> bool {
-        let schema = self.resolve(schema);
-        let kinds = kinds(schema);
         let found = kind_of(v.get_ref());
+        let (schema, kinds) = self.alternative(schema, found);
         if kinds.is_empty() {
             return true;
         }

@@ -7,7 +7,10 @@
 use serde::Serialize;
 
 use super::load::DEFAULT_ORG_NAME;
-use crate::desired::{AwsSpec, ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
+use crate::desired::{
+    AwsSpec, ConnectionSpec, DesiredState, DestinationSpec, OrgSpec, RetrySpec, TargetSettings,
+    TargetSpec,
+};
 
 /// A desired state could not be serialized.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +92,38 @@ struct Rule<'a> {
     enabled: bool,
     /// The canonical JSON text, which the loader accepts as well as a TOML table.
     event_pattern: &'a str,
-    targets: Vec<&'a str>,
+    targets: Vec<Target<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry: Option<RetrySpec>,
+}
+
+/// The short form when a target has no settings of its own.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Target<'a> {
+    Arn(&'a str),
+    Table {
+        arn: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        role_arn: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        dead_letter_queue: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        input_path: Option<&'a str>,
+    },
+}
+
+fn target(t: &TargetSpec) -> Target<'_> {
+    let s = &t.settings;
+    if *s == TargetSettings::default() {
+        return Target::Arn(&t.arn);
+    }
+    Target::Table {
+        arn: &t.arn,
+        role_arn: s.role_arn.as_deref(),
+        dead_letter_queue: s.dead_letter_queue.as_deref(),
+        input_path: s.input_path.as_deref(),
+    }
 }
 
 fn is_true(b: &bool) -> bool {
@@ -117,7 +151,8 @@ fn aws(a: &AwsSpec) -> Aws<'_> {
                 description: r.description.as_deref(),
                 enabled: r.enabled,
                 event_pattern: &r.event_pattern,
-                targets: r.targets.iter().map(|t| t.arn.as_str()).collect(),
+                targets: r.targets.iter().map(target).collect(),
+                retry: r.retry,
             })
             .collect(),
     }

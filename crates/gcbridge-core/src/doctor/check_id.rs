@@ -34,6 +34,8 @@ pub enum CheckId {
     RuleTargets,
     /// One target: the queue exists and its policy lets the rule send.
     Target,
+    /// One rule's dead-letter queues: every target has one, each lets the rule send and is empty.
+    DeadLetter,
     /// gcbridge's temporary queues and rules (of tail, --probe): expired ones removed, the rest listed.
     TemporaryResources,
     /// `--probe`: events reached the bus while listening.
@@ -61,6 +63,7 @@ impl CheckId {
             CheckId::RulePattern => "rule",
             CheckId::RuleTargets => "rule targets",
             CheckId::Target => "target",
+            CheckId::DeadLetter => "dead-letter queue",
             CheckId::TemporaryResources => "temporary resources",
             CheckId::Probe => "probe",
             CheckId::ProbeCleanup => "probe cleanup",
@@ -100,6 +103,7 @@ impl At {
     pub fn label(&self) -> String {
         match (&self.subject, self.id) {
             (Some(s), CheckId::RuleTargets) => format!("rule {s} targets"),
+            (Some(s), CheckId::DeadLetter) => format!("rule {s} dead-letter queue"),
             (Some(s), id) => format!("{} {s}", id.as_str()),
             (None, id) => id.as_str().to_string(),
         }

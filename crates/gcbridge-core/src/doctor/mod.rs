@@ -10,6 +10,7 @@
 
 mod aws;
 mod check_id;
+mod dead_letter;
 mod genesys;
 mod permissions;
 mod probe;
@@ -141,6 +142,7 @@ async fn walk_aws(
     for rule in &rules {
         if aws::rule_pattern(report, dest, rule, &sample).await {
             targets::rule_targets(report, dest, rule).await;
+            dead_letter::rule_dead_letters(report, dest, rule).await;
         }
     }
     Ok(())

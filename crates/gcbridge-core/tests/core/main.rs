@@ -14,6 +14,7 @@ mod config_precedence;
 mod config_roundtrip;
 mod config_schema;
 mod config_shape;
+mod config_targets;
 mod converge;
 mod demo;
 mod doctor;

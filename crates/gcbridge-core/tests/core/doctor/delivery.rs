@@ -263,7 +263,7 @@ async fn arrived(aws: &AwsClients, t: &Target, want: usize) -> usize {
 }
 
 /// Has the emulator publish `n` events of the integration `suffix`.
-async fn publish(w: &World, suffix: &str, n: usize) {
+pub(crate) async fn publish(w: &World, suffix: &str, n: usize) {
     let body = json!({ "suffix": suffix, "count": n });
     let base = w.sim.base_url();
     gcbridge_testkit::sim::api(Method::POST, &base, "/sim/v1/events", None, Some(&body)).await;

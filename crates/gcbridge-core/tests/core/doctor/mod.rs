@@ -8,6 +8,7 @@
 //! with static AWS test keys; where no AWS is wanted, the AWS endpoint is a closed loopback port.
 
 mod delivery;
+mod settings;
 pub(crate) mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
@@ -168,7 +169,12 @@ async fn a_healthy_destination_is_all_green_and_the_probe_counts_its_events() {
         CheckId::Probe,
     ]);
     assert_eq!(with_status(r, Status::Pass), chain, "{r:#?}");
-    assert_eq!(r.checks.len(), chain.len(), "{r:#?}");
+    assert_eq!(
+        with_status(r, Status::Warn),
+        [CheckId::DeadLetter],
+        "a rule without a dead-letter queue is a warning: {r:#?}"
+    );
+    assert_eq!(r.checks.len(), chain.len() + 1, "{r:#?}");
     let rule = r.get(CheckId::RulePattern).unwrap();
     assert_eq!(rule.label(), "rule to-queue");
     assert_eq!(

@@ -1,0 +1,222 @@
+//! One rule's difference with its live copy: created with its targets, or its pattern, state,
+//! description, targets and their settings brought in line. Pure, so it is tested without AWS.
+
+use super::action::AwsAction;
+use super::rules::{LiveRule, LiveTarget};
+use crate::desired::{RetrySpec, RuleSpec, TargetSpec};
+
+/// What one rule needs: created with its targets, or its pattern, state, description and targets
+/// brought in line with the live rule. Pure, so the comparison rules are tested without AWS.
+pub(super) fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsAction> {
+    let mut actions = Vec::new();
+    match live {
+        None => {
+            actions.push(AwsAction::CreateRule {
+                rule: rule.name.clone(),
+            });
+            if !rule.targets.is_empty() {
+                actions.push(AwsAction::AddTargets {
+                    rule: rule.name.clone(),
+                    targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
+                });
+            }
+        }
+        Some(l) => {
+            let mut changes = Vec::new();
+            if l.event_pattern.as_deref() != Some(rule.event_pattern.as_str()) {
+                changes.push(format!(
+                    "pattern {} -> {}",
+                    l.event_pattern.as_deref().unwrap_or("(none)"),
+                    rule.event_pattern
+                ));
+            }
+            if l.enabled != rule.enabled {
+                changes.push(format!(
+                    "{} -> {}",
+                    state_word(l.enabled),
+                    state_word(rule.enabled)
+                ));
+            }
+            if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
+                changes.push("description".into());
+            }
+            if !changes.is_empty() {
+                actions.push(AwsAction::UpdateRule {
+                    rule: rule.name.clone(),
+                    changes,
+                });
+            }
+            actions.extend(target_actions(rule, l));
+        }
+    }
+    actions
+}
+
+/// The targets to add, remove, and put again with other settings.
+fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
+    let mut actions = Vec::new();
+    let add: Vec<String> = rule
+        .targets
+        .iter()
+        .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
+        .map(|t| t.arn.clone())
+        .collect();
+    if !add.is_empty() {
+        actions.push(AwsAction::AddTargets {
+            rule: rule.name.clone(),
+            targets: add,
+        });
+    }
+    let remove: Vec<String> = l
+        .targets
+        .iter()
+        .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
+        .map(|lt| lt.id.clone())
+        .collect();
+    if !remove.is_empty() {
+        actions.push(AwsAction::RemoveTargets {
+            rule: rule.name.clone(),
+            ids: remove,
+        });
+    }
+    let changes: Vec<String> = rule
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let lt = l
+                .targets
+                .iter()
+                .find(|lt| lt.id == t.id && lt.arn == t.arn)?;
+            let changed = setting_changes(t, rule.retry, lt);
+            (!changed.is_empty()).then(|| format!("{} {}", t.id, changed.join(", ")))
+        })
+        .collect();
+    if !changes.is_empty() {
+        actions.push(AwsAction::UpdateTargets {
+            rule: rule.name.clone(),
+            changes,
+        });
+    }
+    actions
+}
+
+/// The rule's dead-letter queues that are not also its SQS targets, once each: each needs the
+/// queue policy statement letting this rule send to it.
+pub(super) fn dead_letter_queues(rule: &RuleSpec) -> Vec<String> {
+    let mut queues: Vec<String> = Vec::new();
+    for q in rule
+        .targets
+        .iter()
+        .filter_map(|t| t.settings.dead_letter_queue.as_ref())
+    {
+        if !queues.contains(q) && !rule.targets.iter().any(|t| &t.arn == q) {
+            queues.push(q.clone());
+        }
+    }
+    queues
+}
+
+/// How a live target's settings differ from the wanted ones, as "key old -> new". No retry
+/// policy is AWS's default either side, so writing the default changes nothing.
+fn setting_changes(t: &TargetSpec, retry: Option<RetrySpec>, live: &LiveTarget) -> Vec<String> {
+    let (want, have) = (&t.settings, &live.settings);
+    let mut changes = Vec::new();
+    let mut compare = |key: &str, want: Option<&str>, have: Option<&str>| {
+        if want != have {
+            changes.push(format!(
+                "{key} {} -> {}",
+                have.unwrap_or("(none)"),
+                want.unwrap_or("(none)")
+            ));
+        }
+    };
+    compare("role", want.role_arn.as_deref(), have.role_arn.as_deref());
+    compare(
+        "dead-letter queue",
+        want.dead_letter_queue.as_deref(),
+        have.dead_letter_queue.as_deref(),
+    );
+    compare(
+        "input path",
+        want.input_path.as_deref(),
+        have.input_path.as_deref(),
+    );
+    let words = |r: RetrySpec| {
+        format!(
+            "{} attempts, {}s",
+            r.maximum_attempts, r.maximum_event_age_seconds
+        )
+    };
+    let (want, have) = (
+        retry.unwrap_or(RetrySpec::AWS_DEFAULT),
+        live.retry.unwrap_or(RetrySpec::AWS_DEFAULT),
+    );
+    if want != have {
+        changes.push(format!("retry {} -> {}", words(have), words(want)));
+    }
+    changes
+}
+
+fn state_word(enabled: bool) -> &'static str {
+    if enabled {
+        "ENABLED"
+    } else {
+        "DISABLED"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::parse_target;
+
+    const Q: &str = "arn:aws:sqs:us-east-1:123456789012:q";
+    const DLQ: &str = "arn:aws:sqs:us-east-1:123456789012:dlq";
+
+    fn live(spec: &TargetSpec, retry: Option<RetrySpec>) -> LiveTarget {
+        LiveTarget {
+            id: spec.id.clone(),
+            arn: spec.arn.clone(),
+            settings: spec.settings.clone(),
+            retry,
+        }
+    }
+
+    #[test]
+    fn settings_differences_are_named_and_the_default_retry_is_no_retry() {
+        let mut t = parse_target(Q, "us-east-1").unwrap();
+        let same = live(&t, None);
+        assert!(setting_changes(&t, Some(RetrySpec::AWS_DEFAULT), &same).is_empty());
+        assert!(setting_changes(&t, None, &live(&t, Some(RetrySpec::AWS_DEFAULT))).is_empty());
+        t.settings.dead_letter_queue = Some(DLQ.into());
+        let retry = RetrySpec {
+            maximum_attempts: 3,
+            maximum_event_age_seconds: 60,
+        };
+        assert_eq!(
+            setting_changes(&t, Some(retry), &same),
+            [
+                format!("dead-letter queue (none) -> {DLQ}"),
+                "retry 185 attempts, 86400s -> 3 attempts, 60s".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dead_letter_queue_is_listed_once_and_not_when_it_is_a_target() {
+        let mut a = parse_target(Q, "us-east-1").unwrap();
+        a.settings.dead_letter_queue = Some(DLQ.into());
+        let mut b = parse_target(DLQ, "us-east-1").unwrap();
+        b.settings.dead_letter_queue = Some(Q.into());
+        let rule = |targets| RuleSpec {
+            name: "r".into(),
+            description: None,
+            enabled: true,
+            event_pattern: "{}".into(),
+            targets,
+            retry: None,
+        };
+        assert_eq!(dead_letter_queues(&rule(vec![a.clone()])), [DLQ]);
+        assert!(dead_letter_queues(&rule(vec![a, b])).is_empty());
+    }
+}
