@@ -24,6 +24,8 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+import chain as chain_of
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "target" / "release" / "gcbridge"
 BASELINE = ROOT / "bench" / "baseline" / "tutorial_baseline.py"
@@ -66,12 +68,13 @@ def sim_toml(orgs, rate=300, window_secs=None, activation_ms=500):
 
 
 class Sim:
-    def __init__(self, toml, latency_ms=0, rate=300):
+    def __init__(self, toml, latency_ms=0, rate=300, trace=None):
         self.cfg = WORK / f"sim-{time.monotonic_ns()}.toml"
         self.cfg.write_text(toml)
         self.proc = subprocess.Popen(
             [str(BIN), "sim", "--listen", "127.0.0.1:0", "--config", str(self.cfg),
-             "--latency-ms", str(latency_ms), "--rate-limit-per-minute", str(rate)],
+             "--latency-ms", str(latency_ms), "--rate-limit-per-minute", str(rate),
+             *(["--request-trace", str(trace)] if trace else [])],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline().strip()
         if "listening on " not in line:
@@ -249,6 +252,28 @@ def alternate(rounds, fns):
 
 
 # ---------------------------------------------------------------- scenarios
+
+def s0_critical_path(runs, latency=50):
+    """Dependent round trips of a first apply and a re-apply, from the emulator's request trace."""
+    rows, raw = [], {"first": [], "again": []}
+    for _ in range(runs):
+        trace = WORK / f"trace-{time.monotonic_ns()}"
+        with Sim(sim_toml([("bench", None)]), latency, trace=trace) as sim:
+            text = single_org_file(sim.url, 1)
+            for key in ("first", "again"):
+                trace.write_text("")
+                w, _m, _o = gcb_apply(sim, text)
+                chain = chain_of.levels(chain_of.read_trace(trace))
+                raw[key].append({"wall": w, "round_trips": len(chain), "chain": chain_of.render(chain)})
+    for key, label, bound in (("first", "first apply", 5), ("again", "re-apply, unchanged", 2)):
+        r = raw[key]
+        limit = (bound * latency + 40) / 1000
+        rows.append([label, fmt_t([x["wall"] for x in r]), f"{bound * latency + 40} ms",
+                     str(r[0]["round_trips"]), str(bound), r[0]["chain"],
+                     "yes" if med([x["wall"] for x in r]) <= limit else "no"])
+    return md_table(["run", "wall, median (min-max)", f"bound ({latency} ms x trips + 40 ms)", "round trips",
+                     "bound's trips", "chain (parallel requests in brackets)", "within"], rows), raw
+
 
 def s1_first_apply(runs):
     rows, raw = [], {}
@@ -483,7 +508,7 @@ def main():
     runs = a.runs or (2 if q else 5)
     base_runs = 1 if q else max(1, min(3, runs - 2))
     r5 = 1 if q else min(3, runs)
-    only = set(a.only.split(",")) if a.only else {"1", "2", "3", "4", "5", "5b", "6"}
+    only = set(a.only.split(",")) if a.only else {"0", "1", "2", "3", "4", "5", "5b", "6"}
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     sections, raw = [], {}
@@ -533,6 +558,7 @@ def main():
     def plain(title, f):
         return lambda: (title, f(runs))
 
+    run("0", "critical path", plain(f"0. The critical path at 50 ms ({runs} runs each)", s0_critical_path))
     run("1", "first apply", plain(f"1. One destination, first apply ({runs} runs each)", s1_first_apply))
     run("2", "re-apply unchanged", plain(f"2. The same, re-applied unchanged ({runs} runs each)", s2_reapply))
     run("3", "start-up", plain(f"3. Process start ({runs} runs each, emulator latency 0)", s3_startup))

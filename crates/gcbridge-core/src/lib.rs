@@ -33,9 +33,9 @@ pub use aws::{
     RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
-    carry_out, plan_org, plan_org_locked, AwsOutcome, AwsPart, ConvergeError, ConvergeEvent,
-    ConvergeOptions, Desired, DestinationOutcome, Half, LockEvent, LockRequest, Mode, OrgPlan,
-    SkipReason, DEFAULT_AWS_WAIT,
+    carry_out, plan_org, plan_org_locked, plan_org_with, AwsOutcome, AwsPart, ConvergeError,
+    ConvergeEvent, ConvergeOptions, Desired, DestinationOutcome, EarlyLive, Half, LockEvent,
+    LockRequest, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RetrySpec,

@@ -10,7 +10,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use fs4::{FileExt, TryLockError};
 
@@ -54,17 +54,38 @@ pub struct Holder {
     pub pid: Option<u32>,
 }
 
+/// How far a file's mtime may lag behind the clock (the kernel stamps it from a coarse clock).
+const MTIME_SLACK: Duration = Duration::from_millis(20);
+
 /// The lock, held until dropped.
 #[derive(Debug)]
 pub struct OrgLock {
     path: PathBuf,
     // Closing the file releases the lock.
-    _file: File,
+    file: File,
+    /// When another run last released the lock, as the file says; `None` when unknown or when
+    /// this run had to wait for it.
+    quiet_since: Option<SystemTime>,
 }
 
 impl OrgLock {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether no other run held or released the lock from `t` until this run took it, so what
+    /// this run read of the org from `t` on is what it would have read under the lock. A run that
+    /// was killed while holding it leaves no release mark: that case is left to the protocol
+    /// through the org (`genesys::settle`), as for runs on other machines.
+    pub fn untouched_since(&self, t: SystemTime) -> bool {
+        self.quiet_since.is_some_and(|last| last + MTIME_SLACK < t)
+    }
+}
+
+impl Drop for OrgLock {
+    fn drop(&mut self) {
+        // The release mark (the file's mtime) that `untouched_since` of the next run reads.
+        let _ = self.file.set_len(0);
     }
 }
 
@@ -91,6 +112,9 @@ pub async fn lock_org(
         source,
     };
     create_private_dir(dir).map_err(fail)?;
+    // No file yet: no run took this lock since the folder was made (one that creates it between
+    // this look and the open below would have to take and release it within those microseconds).
+    let fresh = !path.exists();
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -114,10 +138,19 @@ pub async fn lock_org(
             Err(TryLockError::Error(e)) => return Err(fail(e)),
         }
     }
+    // Read under the lock: the last release, or the take of a run killed while holding it.
+    let last = match fresh {
+        true => Some(SystemTime::UNIX_EPOCH),
+        false => file.metadata().and_then(|m| m.modified()).ok(),
+    };
     // The pid is only for the message of a run that waits: a failure to write it is no reason
     // to give up the lock.
     let _ = write_pid(&mut file);
-    Ok(OrgLock { path, _file: file })
+    Ok(OrgLock {
+        path,
+        file,
+        quiet_since: last.filter(|_| !told),
+    })
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

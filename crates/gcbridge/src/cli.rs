@@ -366,6 +366,9 @@ pub struct SimArgs {
     /// Latency added to every API request.
     #[arg(long)]
     pub latency_ms: Option<u64>,
+    /// Write each request's start and end (microseconds) to this file, for counting round trips.
+    #[arg(long, value_name = "FILE")]
+    pub request_trace: Option<PathBuf>,
     /// Keep the state in this file across restarts (written atomically after each change).
     #[arg(long)]
     pub state_file: Option<PathBuf>,

@@ -3,9 +3,10 @@
 //! client and rate limit, so orgs run concurrently while requests inside one org are paced by its client.
 
 use std::future::Future;
+use std::time::SystemTime;
 
 use futures_util::stream::{self, StreamExt};
-use gcbridge_core::{resolve_destinations, LockEvent, LockRequest};
+use gcbridge_core::{read_live, resolve_destinations, EarlyLive, LockEvent, LockRequest};
 use gcbridge_core::{ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
 use gcbridge_core::{DesiredState, OrgSpec};
 
@@ -13,7 +14,7 @@ use crate::cli::ConnectionArgs;
 use crate::connect::{self, Connection, Environment};
 use crate::failure::{Failure, EXIT_USAGE};
 use crate::output::note;
-use crate::session::Session;
+use crate::session::{catalogue_of, Session};
 
 /// One org with its resolved connection.
 pub struct OrgTarget {
@@ -65,23 +66,43 @@ pub struct OrgPlanned {
 /// Connects, and plans one org: for a converge, its destinations expanded against the org's
 /// catalogue first (bad selectors are bad input, exit 2). With `lock`, under the org's lock on
 /// this machine, held by the plan until it is dropped (after the carry-out).
+///
+/// The three reads a plan needs (who we are, the catalogue, the integrations) depend only on the
+/// token, so they go out together: one round trip after the token instead of three.
 pub async fn plan_org(
     target: &OrgTarget,
     mode: Mode,
     options: &ConvergeOptions,
     lock: bool,
 ) -> Result<OrgPlanned, Failure> {
-    let session = Session::connect(&target.conn).await?;
+    let client = connect::client(&target.conn)?;
+    let started = SystemTime::now();
+    let converge = matches!(mode, Mode::Converge);
+    let (org, catalogue, live) = tokio::join!(
+        client.organization_me(),
+        async {
+            match converge {
+                true => Some(catalogue_of(&client).await),
+                false => None,
+            }
+        },
+        read_live(&client),
+    );
+    // Who we are first: a refused token fails all three, and this one says it best.
+    let session = Session::connected(client, org?, &target.conn);
+    let early = EarlyLive {
+        started,
+        live: live.map_err(Failure::from)?,
+    };
     let (client, org_id) = (&session.client, session.org.id.as_str());
     let specs = &target.spec.destinations;
     let destinations;
-    let desired = match mode {
-        Mode::Converge => {
-            let catalogue = session.catalogue().await?;
-            destinations = resolve_destinations(specs, &catalogue, org_id)?;
+    let desired = match (mode, catalogue) {
+        (Mode::Converge, Some(catalogue)) => {
+            destinations = resolve_destinations(specs, &catalogue?, org_id)?;
             Desired::Converge(&destinations)
         }
-        Mode::Destroy => Desired::Destroy(specs),
+        _ => Desired::Destroy(specs),
     };
     let dir = gcbridge_core::default_lock_dir();
     let org = format!("\"{}\" ({org_id})", session.org.name.escape_debug());
@@ -99,9 +120,9 @@ pub async fn plan_org(
             dir: &dir,
             observe: &observe,
         };
-        gcbridge_core::plan_org_locked(client, org_id, desired, options, request).await
+        gcbridge_core::plan_org_locked(client, org_id, desired, options, request, Some(early)).await
     } else {
-        gcbridge_core::plan_org(client, org_id, desired, options).await
+        gcbridge_core::plan_org_with(org_id, desired, options, early.live).await
     };
     let plan = plan.map_err(|e| match e {
         ConvergeError::Genesys(e) => Failure::from(e),

@@ -40,17 +40,22 @@ impl Session {
     pub async fn connect(conn: &Connection) -> Result<Session, Failure> {
         let client = connect::client(conn)?;
         let org = client.organization_me().await?;
+        Ok(Session::connected(client, org, conn))
+    }
+
+    /// The session of a client whose `organizations/me` was read (with other reads, maybe).
+    pub fn connected(client: GenesysClient, org: Organization, conn: &Connection) -> Session {
         tracing::info!(
             org = %field(&org.name),
             org_id = %field(&org.id),
             target = %conn.target,
             "connected"
         );
-        Ok(Session {
+        Session {
             client,
             org,
             target: conn.target.clone(),
-        })
+        }
     }
 
     /// How long the current token stays valid, in whole seconds (0 once it has expired).
@@ -60,15 +65,20 @@ impl Session {
 
     /// The org's live topic catalogue.
     pub async fn catalogue(&self) -> Result<Catalogue, Failure> {
-        let topics = self.client.available_topics_brief().await?;
-        Ok(Catalogue::from_live(topics.iter().map(|t| {
-            (
-                t.id.as_str(),
-                t.description.as_deref(),
-                t.transports.as_slice(),
-            )
-        })))
+        catalogue_of(&self.client).await
     }
+}
+
+/// The live topic catalogue of the client's org.
+pub async fn catalogue_of(client: &GenesysClient) -> Result<Catalogue, Failure> {
+    let topics = client.available_topics_brief().await?;
+    Ok(Catalogue::from_live(topics.iter().map(|t| {
+        (
+            t.id.as_str(),
+            t.description.as_deref(),
+            t.transports.as_slice(),
+        )
+    })))
 }
 
 /// The connection of the org `-f FILE [--org NAME]` names; `None` without a file.

@@ -4,9 +4,10 @@
 //! Every response carries `inin-ratelimit-allowed` (requests per window), `inin-ratelimit-count`
 //! (used so far) and `inin-ratelimit-reset` (seconds until the window resets). A request goes when
 //! the remaining budget exceeds the requests already in flight plus a margin of one; otherwise it
-//! waits for the reset. While the count is unknown (before the first response, and after a reset
-//! until a response tells the new count) requests go one at a time, so neither a burst at start
-//! nor a crowd of waiters can overrun a window. If responses carry no headers (a proxy stripped
+//! waits for the reset. While the count is unknown after a reset (until a response tells the new
+//! count) requests go one at a time, so a crowd of waiters cannot overrun a window; before the
+//! first response ever, [`START_PROBES`] may go together, so the reads a run starts with (who we
+//! are, the catalogue, the listing) take one round trip rather than three. If responses carry no headers (a proxy stripped
 //! them) nothing is paced: 429 handling in the retry loop still applies.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -18,6 +19,10 @@ use tokio::sync::Notify;
 
 /// Requests kept in reserve in each window, for clock skew and other users of the same client.
 const MARGIN: u32 = 1;
+
+/// Requests in flight before the first response: far under any window the API grants (300 a
+/// minute by default), so at worst they meet a window another user of the client nearly spent.
+const START_PROBES: u32 = 3;
 
 /// Two windows whose reset times differ by less than this are the same window seen twice
 /// (the header has whole-second resolution).
@@ -81,7 +86,9 @@ impl State {
                     Gate::WaitUntil(Some(w.reset_at))
                 }
             }
-            None if self.mode == Mode::Unpaced || self.in_flight == 0 => Gate::Go,
+            None if self.mode == Mode::Unpaced => Gate::Go,
+            None if self.mode == Mode::Unknown && self.in_flight < START_PROBES => Gate::Go,
+            None if self.in_flight == 0 => Gate::Go,
             None => Gate::WaitUntil(None),
         }
     }
@@ -270,9 +277,11 @@ mod tests {
     fn gate_rules() {
         let now = Instant::now();
         let mut s = State::default();
-        // Nothing known yet: one probe at a time.
+        // Nothing known yet: a few probes at once.
         assert_eq!(s.gate(now), Gate::Go);
-        s.in_flight = 1;
+        s.in_flight = START_PROBES - 1;
+        assert_eq!(s.gate(now), Gate::Go);
+        s.in_flight = START_PROBES;
         assert_eq!(s.gate(now), Gate::WaitUntil(None));
         s.in_flight = 0;
 

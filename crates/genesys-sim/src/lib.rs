@@ -56,6 +56,7 @@ mod gateway;
 mod persistence;
 mod publisher;
 mod request_log;
+mod request_trace;
 mod route_table;
 mod routes;
 mod server;

@@ -17,6 +17,7 @@ use crate::errors::ApiError;
 use crate::faults::FaultSet;
 use crate::persistence;
 use crate::request_log::RequestLog;
+use crate::request_trace::RequestTrace;
 use crate::sync::lock;
 
 pub struct Sim {
@@ -30,6 +31,7 @@ pub struct Sim {
     pub hook: Arc<dyn LifecycleHook>,
     /// The partner side of EventBridge, when `eventbridge_endpoint` is set.
     pub aws: Option<Arc<PartnerAws>>,
+    pub trace: Option<RequestTrace>,
 }
 
 impl Sim {
@@ -45,7 +47,17 @@ impl Sim {
                 backend.restore(saved);
             }
         }
+        let trace = match &config.request_trace {
+            Some(path) => Some(RequestTrace::create(path).map_err(|source| {
+                persistence::PersistError::Io {
+                    path: path.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
         Ok(Sim {
+            trace,
             directory: Directory::new(grants(&config)),
             faults: Mutex::new(FaultSet::from_valid(
                 config.faults.clone(),

@@ -18,7 +18,7 @@ use crate::genesys::{ApplyEvent, Plan, DEFAULT_CONCURRENCY};
 
 pub use carry_out::carry_out;
 pub use outcome::{AwsOutcome, DestinationOutcome, Half, SkipReason};
-pub use plan::{plan_org, plan_org_locked, LockEvent, LockRequest};
+pub use plan::{plan_org, plan_org_locked, plan_org_with, EarlyLive, LockEvent, LockRequest};
 
 /// How long the AWS half waits for Genesys to create the partner event source before
 /// associating it, when the caller sets no wait of its own.

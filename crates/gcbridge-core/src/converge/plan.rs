@@ -3,12 +3,13 @@
 //! will write, under the org's lock (`plan_org_locked`).
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use genesys_client::GenesysClient;
 
 use super::{AwsPart, ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
 use crate::aws::{plan_aws, plan_aws_destroy, AwsClients, AwsError};
-use crate::genesys::{destroy_plan, plan, read_live};
+use crate::genesys::{destroy_plan, plan, read_live, LiveIntegration};
 use crate::lock::{lock_org, Holder, LockError};
 
 /// What [`plan_org_locked`] says about the org's lock.
@@ -27,16 +28,26 @@ pub struct LockRequest<'a> {
     pub observe: &'a (dyn Fn(LockEvent<'_>) + Sync),
 }
 
+/// The org's integrations as read before the lock was taken (with the other reads that follow
+/// the token, to save a round trip), and when that read started.
+pub struct EarlyLive {
+    pub started: SystemTime,
+    pub live: Vec<LiveIntegration>,
+}
+
 /// [`plan_org`] under the org's lock on this machine: taken before the org is read, so the plan
 /// sees whatever a run that held it did; held by the returned plan until the plan is dropped, that
 /// is after its carry-out. A lock that cannot be taken is reported and the run goes on: the
-/// protocol through the org (`genesys::settle`) still keeps twins from staying.
+/// protocol through the org (`genesys::settle`) still keeps twins from staying. An `early` read is
+/// used when no other run held or released the lock since it started (`OrgLock::untouched_since`);
+/// otherwise the org is read again under the lock.
 pub async fn plan_org_locked(
     client: &GenesysClient,
     org_id: &str,
     desired: Desired<'_>,
     options: &ConvergeOptions,
     lock: LockRequest<'_>,
+    early: Option<EarlyLive>,
 ) -> Result<OrgPlan, ConvergeError> {
     let api = client.endpoint().api_url("/");
     let host = match (api.host_str(), api.port()) {
@@ -52,7 +63,12 @@ pub async fn plan_org_locked(
             None
         }
     };
-    let mut plan = plan_org(client, org_id, desired, options).await?;
+    let early = early.filter(|e| guard.as_ref().is_none_or(|g| g.untouched_since(e.started)));
+    let live = match early {
+        Some(e) => e.live,
+        None => read_live(client).await?,
+    };
+    let mut plan = plan_org_with(org_id, desired, options, live).await?;
     plan.lock = guard;
     Ok(plan)
 }
@@ -65,6 +81,16 @@ pub async fn plan_org(
     options: &ConvergeOptions,
 ) -> Result<OrgPlan, ConvergeError> {
     let live = read_live(client).await?;
+    plan_org_with(org_id, desired, options, live).await
+}
+
+/// [`plan_org`] over the org's integrations already read.
+pub async fn plan_org_with(
+    org_id: &str,
+    desired: Desired<'_>,
+    options: &ConvergeOptions,
+    live: Vec<LiveIntegration>,
+) -> Result<OrgPlan, ConvergeError> {
     let endpoint = options.aws_endpoint.as_deref();
     let mut aws = Vec::new();
     let (mode, genesys) = match desired {

@@ -1,8 +1,9 @@
 //! Carrying out a plan against one org, step by step, safely.
 //!
-//! Every config write reads the current version first and, on a conflict (someone edited the
-//! integration meanwhile, or the API has not caught up with its own create), reads again and
-//! re-decides instead of overwriting (`config_write`). After a create, twins another run made at
+//! Every config write reads the current version first (but the first after our own create, whose
+//! config the create made) and, on a conflict (someone edited the integration meanwhile, or the
+//! API has not caught up with its own create), reads again and re-decides instead of overwriting
+//! (`config_write`). After a create, twins another run made at
 //! the same time are settled through the org (`settle`): one integration is kept, the others are
 //! deleted, and a write that finds its integration deleted by such a run goes on with the keeper.
 //! A failure stops that destination only; what was done and what failed is reported per
@@ -16,7 +17,7 @@ use genesys_client::{
 };
 use serde::Serialize;
 
-use super::config_write::{put_config, ConflictRetry};
+use super::config_write::{initial_config, put_config, ConflictRetry};
 pub use super::event::ApplyEvent;
 use super::live::read_live;
 use super::plan::{Change, ChangeKind, Plan, Step};
@@ -113,7 +114,10 @@ async fn execute(
     outcome: &mut Outcome,
 ) -> Result<(), ChangeError> {
     let name = change.name.as_str();
-    let mut id = change.integration_id.clone();
+    let mut id = Target {
+        id: change.integration_id.clone(),
+        unwritten: false,
+    };
     for &step in &change.steps {
         observe(ApplyEvent::StepStarted {
             destination: name,
@@ -134,7 +138,7 @@ async fn execute(
         });
     }
     let enabled = change.desired.as_ref().is_some_and(|d| d.enabled);
-    if let (Some(limit), Some(id), true) = (options.wait, id.as_deref(), enabled) {
+    if let (Some(limit), Some(id), true) = (options.wait, id.id.as_deref(), enabled) {
         let state = wait_active_with(client, id, name, limit, &options.poll, observe).await?;
         outcome.reported_state = Some(state);
     }
@@ -162,6 +166,13 @@ enum StepError {
     Internal(&'static str),
 }
 
+/// The integration a change works on: its id once it exists, and whether it is the one this change
+/// just created and nothing has written yet (its config is then known without a read).
+struct Target {
+    id: Option<String>,
+    unwritten: bool,
+}
+
 /// How many times one change goes on with another keeper after its integration was deleted.
 const MAX_RESELECTIONS: u32 = 2;
 
@@ -172,7 +183,7 @@ async fn run_step_settling(
     client: &GenesysClient,
     change: &Change,
     step: Step,
-    id: &mut Option<String>,
+    id: &mut Target,
     options: &ApplyOptions,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
     outcome: &mut Outcome,
@@ -183,7 +194,7 @@ async fn run_step_settling(
             Err(StepError::Client(e)) if e.is_not_found() => e,
             other => return other,
         };
-        let (Some(desired), Some(gone)) = (&change.desired, id.clone()) else {
+        let (Some(desired), Some(gone)) = (&change.desired, id.id.clone()) else {
             return Err(error.into());
         };
         if step == Step::Create || reselections == MAX_RESELECTIONS {
@@ -194,7 +205,10 @@ async fn run_step_settling(
             return Err(error.into());
         };
         tracing::info!(name = %change.name, gone = %gone, keeper = %settled.keeper, "integration deleted by a concurrent run; going on with the one it kept");
-        *id = Some(settled.keeper.clone());
+        *id = Target {
+            id: Some(settled.keeper.clone()),
+            unwritten: false,
+        };
         outcome.integration_id = Some(settled.keeper);
         outcome.twins_removed.extend(settled.removed);
         if step != Step::PutConfig && change.steps.contains(&Step::PutConfig) {
@@ -217,7 +231,7 @@ async fn run_step(
     client: &GenesysClient,
     change: &Change,
     step: Step,
-    id: &mut Option<String>,
+    id: &mut Target,
     options: &ApplyOptions,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
     outcome: &mut Outcome,
@@ -228,8 +242,9 @@ async fn run_step(
             .as_ref()
             .ok_or(StepError::Internal("a write without a destination"))
     };
-    let existing = |id: &Option<String>| {
-        id.clone()
+    let existing = |id: &Target| {
+        id.id
+            .clone()
             .ok_or(StepError::Internal("a write before the create"))
     };
     match step {
@@ -241,15 +256,25 @@ async fn run_step(
             if settled.keeper != created {
                 tracing::info!(name = %change.name, ours = %created, keeper = %settled.keeper, "a concurrent run created this destination too; going on with its integration");
             }
-            *id = Some(settled.keeper.clone());
+            *id = Target {
+                unwritten: settled.keeper == created,
+                id: Some(settled.keeper.clone()),
+            };
             outcome.integration_id = Some(settled.keeper);
             outcome.twins_removed.extend(settled.removed);
         }
         Step::PutConfig => {
+            // Our own create's config needs no read: the create made it (see `config_write`).
+            let known = match id.unwritten {
+                true => Some(initial_config(&desired()?.name)),
+                false => None,
+            };
+            id.unwritten = false;
             put_config(
                 client,
                 &existing(id)?,
                 desired()?,
+                known,
                 &options.conflict,
                 observe,
             )

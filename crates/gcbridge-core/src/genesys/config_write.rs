@@ -3,6 +3,11 @@
 //! match the current version") pause about a second (jittered) and read and decide again, about
 //! ten rounds, as the Genesys Terraform provider does (its issue #1461: such conflicts come even
 //! right after the create). A write is never repeated blindly over what was read.
+//!
+//! The one exception to "read first" is the first write after our own create: the integration's
+//! config is then known without a read (the create makes it empty, at [`INITIAL_CONFIG_VERSION`]),
+//! so that PUT goes out at once and saves a round trip. It counts as the first round: a conflict
+//! on it goes on with the read-decide-PUT rounds above.
 
 use std::time::Duration;
 
@@ -37,19 +42,43 @@ impl ConflictRetry {
     }
 }
 
+/// The version of the config a create makes: the emulator's, and what the API's create leaves
+/// (its config read right after a create says 1).
+pub const INITIAL_CONFIG_VERSION: u64 = 1;
+
+/// The config of an integration just created and never written: named after it, empty, at
+/// [`INITIAL_CONFIG_VERSION`].
+pub(super) fn initial_config(name: &str) -> IntegrationConfiguration {
+    IntegrationConfiguration {
+        id: None,
+        name: name.to_string(),
+        notes: None,
+        version: INITIAL_CONFIG_VERSION,
+        properties: Default::default(),
+        advanced: serde_json::json!({}),
+        credentials: serde_json::json!({}),
+    }
+}
+
 /// Writes the desired config, re-reading the current version each round so a concurrent edit is
-/// never overwritten blindly.
+/// never overwritten blindly. `known` is the current config when it is known without a read (our
+/// own create's): the first PUT is then made over it.
 pub(super) async fn put_config(
     client: &GenesysClient,
     id: &str,
     desired: &Destination,
+    known: Option<IntegrationConfiguration>,
     retry: &ConflictRetry,
     observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
 ) -> Result<(), ClientError> {
+    let mut known = known;
     let mut round = 0;
     loop {
         round += 1;
-        let current = client.get_integration_config(id).await?;
+        let current = match known.take() {
+            Some(current) => current,
+            None => client.get_integration_config(id).await?,
+        };
         let Some(body) = decide(id, &current, desired) else {
             return Ok(());
         };

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use gcbridge_core::{
     carry_out, plan_org, plan_org_locked, read_live, ChangeKind, ConvergeOptions, Desired,
-    Destination, DestinationOutcome, LiveIntegration, LockEvent, LockRequest,
+    Destination, DestinationOutcome, EarlyLive, LiveIntegration, LockEvent, LockRequest,
 };
 use gcbridge_testkit::sim;
 use genesys_client::{CreateIntegrationRequest, GenesysClient};
@@ -173,10 +173,22 @@ async fn a_locked_run_plans_only_after_the_one_holding_the_lock_carried_out() {
         dir: dir.path(),
         observe: &|e: LockEvent<'_>| panic!("the lock is free: {e:?}"),
     };
-    let first = plan_org_locked(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &options, request)
-        .await
-        .unwrap();
+    let first = plan_org_locked(
+        &c,
+        DEFAULT_ORG_ID,
+        Desired::Converge(&d),
+        &options,
+        request,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(first.has_changes());
+    // What the second run read before it took the lock: stale once the first carried out.
+    let early = EarlyLive {
+        started: std::time::SystemTime::now(),
+        live: read_live(&c).await.unwrap(),
+    };
 
     let (tx, rx) = tokio::sync::oneshot::channel();
     let tx = std::sync::Mutex::new(Some(tx));
@@ -192,9 +204,17 @@ async fn a_locked_run_plans_only_after_the_one_holding_the_lock_carried_out() {
             observe: &observe,
         };
         let c = client(&sim.base_url());
-        let plan = plan_org_locked(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &options, request)
-            .await
-            .unwrap();
+        let early = Some(early);
+        let plan = plan_org_locked(
+            &c,
+            DEFAULT_ORG_ID,
+            Desired::Converge(&d),
+            &options,
+            request,
+            early,
+        )
+        .await
+        .unwrap();
         second_planned.store(true, Ordering::SeqCst);
         plan.genesys
     };

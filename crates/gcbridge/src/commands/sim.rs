@@ -54,6 +54,9 @@ pub fn sim_config(args: &SimArgs) -> Result<SimConfig, Failure> {
     if let Some(v) = args.latency_ms {
         config.latency = Duration::from_millis(v);
     }
+    if let Some(p) = &args.request_trace {
+        config.request_trace = Some(p.clone());
+    }
     if let Some(p) = &args.state_file {
         config.state_file = Some(p.clone());
     }

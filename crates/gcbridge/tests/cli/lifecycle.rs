@@ -346,3 +346,51 @@ async fn tutorial_arn_form_works_with_a_warning_and_a_foreign_org_is_refused() {
     );
     assert_eq!(writes(&url).await, 0);
 }
+
+/// The critical path in requests: a first apply reads who we are, the catalogue and the listing
+/// (together), creates, lists once to settle twins, PUTs the config over the create's (no config
+/// read) and enables; a re-apply makes the three reads and nothing else. Under API variants
+/// (`GCBRIDGE_TEST_SIM_QUIRKS`) more reads and conflicting config PUTs are allowed, never a
+/// second create or enable.
+#[tokio::test(flavor = "multi_thread")]
+async fn first_apply_and_reapply_make_only_the_requests_they_need() {
+    let w = World::as_client(ADMIN).await;
+    let url = w.url.clone();
+    let exact = gcbridge_testkit::sim::env_quirks() == genesys_sim::Quirks::default();
+    clear_requests(&url).await;
+    let out = w.run(&with(&["apply", "--auto-approve"], DEST)).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let c = requests(&url).await;
+    let route = |r: &str| c["byRoute"][r].as_u64().unwrap_or(0);
+    if exact {
+        for (r, n) in [
+            ("POST /oauth/token", 1),
+            ("GET /api/v2/organizations/me", 1),
+            ("GET /api/v2/integrations", 2),
+            ("POST /api/v2/integrations", 1),
+            ("GET /api/v2/integrations/{integrationId}/config/current", 0),
+            ("PUT /api/v2/integrations/{integrationId}/config/current", 1),
+            ("PATCH /api/v2/integrations/{integrationId}", 1),
+        ] {
+            assert_eq!(route(r), n, "{r}: {c}");
+        }
+        assert_eq!(c["total"], 8, "{c}");
+        assert_eq!(c["writes"], 3, "create, config, enable: {c}");
+    }
+    // Under the variants a conflicting config PUT is repeated, nothing else.
+    assert_eq!(route("POST /api/v2/integrations"), 1, "{c}");
+    assert_eq!(
+        route("PATCH /api/v2/integrations/{integrationId}"),
+        1,
+        "{c}"
+    );
+
+    clear_requests(&url).await;
+    let out = w.run(&with(&["apply", "--auto-approve"], DEST)).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let c = requests(&url).await;
+    assert_eq!(c["writes"], 0, "{c}");
+    if exact {
+        assert_eq!(c["total"], 4, "token, me, catalogue, listing: {c}");
+    }
+}

@@ -349,3 +349,46 @@ async fn lists_250_integrations_in_3_pages() {
     );
     sim.shutdown().await;
 }
+
+/// 2,000 integrations of another type cost the EventBridge listing no page: the
+/// `integrationType` filter leaves them out on the server; where a server ignores it (the
+/// `no-type-filter` variant) the client still returns EventBridge integrations only.
+#[tokio::test]
+async fn other_integrations_cost_the_filtered_listing_no_page() {
+    for quirks in ["", "no-type-filter"] {
+        let sim = start_sim(SimConfig {
+            rate_limit_per_minute: 100_000,
+            quirks: genesys_sim::Quirks::from_names(&[quirks]).unwrap(),
+            ..SimConfig::default()
+        })
+        .await;
+        let client = sim_client(&sim, ADMIN_CLIENT_ID);
+        let other = |n: usize| CreateIntegrationRequest {
+            name: format!("hook-{n:04}"),
+            integration_type: genesys_client::IntegrationTypeRef::new("webhooks"),
+        };
+        let creates = (0..2000).map(|n| {
+            let (c, req) = (client.clone(), other(n));
+            async move { c.create_integration(&req).await }
+        });
+        for r in futures_join_all(creates).await {
+            r.unwrap();
+        }
+        client
+            .create_integration(&CreateIntegrationRequest::eventbridge("mine"))
+            .await
+            .unwrap();
+        gcbridge_testkit::sim::clear_requests(&sim.base_url()).await;
+        let mine = client
+            .list_integrations_of_type(EVENTBRIDGE_TYPE_ID, true)
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1, "{quirks}");
+        assert_eq!(mine[0].name, "mine");
+        if quirks.is_empty() {
+            let log = sim_requests(&sim).await;
+            assert_eq!(log["byRoute"]["GET /api/v2/integrations"], 1, "{log}");
+        }
+        sim.shutdown().await;
+    }
+}

@@ -2,7 +2,7 @@
 //! section 1), each off by default and turned on by name (`--quirk NAME[=VALUE]`, sim.toml
 //! `quirks = [...]`). [`QUIRKS`] is the one table of names, values and descriptions;
 //! parsing, rendering and `all` are read from it, so a quirk is described once. Where each
-//! one acts: the routes (no-expand, strict-create), the backend (consistency-lag,
+//! one acts: the routes (no-expand, no-type-filter, strict-create), the backend (consistency-lag,
 //! deleted-linger) and the gateway (extra-fields, null-error-parts).
 
 use std::fmt;
@@ -16,6 +16,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Quirks {
     /// The list ignores `expand=config.current`.
     pub no_expand: bool,
+    /// The list ignores `integrationType`: every type is listed.
+    pub no_type_filter: bool,
     /// A create with a field other than `name` and `integrationType` is a 400.
     pub strict_create: bool,
     /// A config PUT this soon after the integration's create is a 409 version mismatch.
@@ -117,6 +119,11 @@ pub const QUIRKS: &[QuirkSpec] = &[
         "no-expand",
         "The integration list ignores expand=config.current: its entities have no config.",
         |q| &mut q.no_expand,
+    ),
+    flag(
+        "no-type-filter",
+        "The integration list ignores integrationType: integrations of every type are listed.",
+        |q| &mut q.no_type_filter,
     ),
     flag(
         "strict-create",
@@ -258,6 +265,7 @@ impl Quirks {
     /// Adds the quirks of `other` (its values win for the valued ones it sets).
     pub fn merge(&mut self, other: &Quirks) {
         self.no_expand |= other.no_expand;
+        self.no_type_filter |= other.no_type_filter;
         self.strict_create |= other.strict_create;
         self.consistency_lag = other.consistency_lag.or(self.consistency_lag);
         self.deleted_linger = other.deleted_linger.or(self.deleted_linger);
@@ -316,6 +324,7 @@ mod tests {
             q.names(),
             [
                 "no-expand",
+                "no-type-filter",
                 "strict-create",
                 "consistency-lag=1500",
                 "deleted-linger=3",

@@ -58,6 +58,8 @@ pub struct SimConfig {
     /// The API variants the emulator plays (default none: it follows the public sources);
     /// see [`crate::QUIRKS`].
     pub quirks: Quirks,
+    /// Write each request's start and end to this file (see `request_trace`); default none.
+    pub request_trace: Option<PathBuf>,
 }
 
 /// One emulated Genesys Cloud organization.
@@ -107,6 +109,7 @@ impl Default for SimConfig {
             partner_account: DEFAULT_PARTNER_ACCOUNT.to_string(),
             events_per_second: 0.0,
             quirks: Quirks::default(),
+            request_trace: None,
         }
     }
 }

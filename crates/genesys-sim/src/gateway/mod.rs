@@ -113,6 +113,7 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
     if req.uri().path().starts_with("/sim/") {
         return next.run(req).await;
     }
+    let started = std::time::Instant::now();
     let facts = Facts::of(&req);
     if facts.is_genesys && !sim.config.latency.is_zero() {
         tokio::time::sleep(sim.config.latency).await;
@@ -172,5 +173,12 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
         sent.then(|| response.status().as_u16()),
         client.as_deref(),
     );
+    if let (Some(trace), true) = (&sim.trace, facts.is_genesys) {
+        let route = facts
+            .template
+            .as_deref()
+            .unwrap_or(crate::request_log::UNMATCHED);
+        trace.record(started, facts.method.as_str(), route);
+    }
     response
 }

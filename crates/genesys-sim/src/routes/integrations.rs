@@ -80,7 +80,10 @@ pub async fn list(
     let page_number = page_param(&query, "pageNumber", 1)?;
     let quirks = &sim.config.quirks;
     let expand = wants_config(&query) && !quirks.no_expand;
-    let (filter, mut extra) = list_filter(&query);
+    let (mut filter, mut extra) = list_filter(&query);
+    if quirks.no_type_filter {
+        filter.type_ids.clear();
+    }
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let (entities, total) = sim.read(|b| {
