@@ -236,7 +236,8 @@ targets = ["{queue_arn}"]
     let queues = w
         .sqs
         .list_queues()
-        .queue_name_prefix("gcbridge-")
+        // tail's own prefix: other tests (the demo) share this moto and own queues named gcbridge-*.
+        .queue_name_prefix("gcbridge-tmp-")
         .send()
         .await
         .unwrap();
