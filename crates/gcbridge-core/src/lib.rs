@@ -15,6 +15,7 @@ mod converge;
 mod desired;
 mod diagnostic;
 pub mod doctor;
+pub mod events;
 mod genesys;
 mod lock;
 mod resolve;
