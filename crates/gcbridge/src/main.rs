@@ -67,5 +67,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::ConfigSchema => commands::config_schema::run(),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man(a) => commands::man::run(g, a),
+        Command::Events(c) => commands::events::run(g, c).await,
+        Command::Schema(a) => commands::schema::run(g, a),
     }
 }

@@ -7,9 +7,11 @@ mod body;
 mod envelope;
 pub mod model;
 mod schema;
+mod send;
 mod time;
 mod topics;
 
 pub use envelope::{Origin, Sampler};
 pub use schema::{event_schema, SchemaFormat};
+pub use send::{check_send_source, send, SendReport, SEND_SOURCE};
 pub use topics::check_topics;

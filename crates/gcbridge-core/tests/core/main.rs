@@ -16,6 +16,7 @@ mod config_schema;
 mod config_shape;
 mod converge;
 mod doctor;
+mod events;
 mod fake_api;
 mod properties;
 mod temporary;
