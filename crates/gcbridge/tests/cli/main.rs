@@ -10,6 +10,7 @@ mod chain;
 mod corpus;
 mod delivery;
 mod diagnostics;
+mod events;
 mod fault_matrix;
 mod fleet;
 mod lifecycle;
