@@ -11,8 +11,8 @@ use crate::common::*;
 
 const TOPIC: &str = "v2.users.{id}.presence";
 
-fn lines(out: &std::process::Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
+fn lines(out: &gcbridge_testkit::cli::Output) -> Vec<Value> {
+    out.stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON document per line"))
         .collect()
@@ -23,7 +23,7 @@ async fn seeded_samples_repeat_and_bad_topics_or_sources_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let args = ["events", "sample", TOPIC, "--count", "3", "--seed", "5"];
     let a = gcbridge(dir.path(), &[], &args).await;
-    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(a.code == 0, "{}", a.stderr);
     let events = lines(&a);
     assert_eq!(events.len(), 3);
     assert_eq!(events, lines(&gcbridge(dir.path(), &[], &args).await));
@@ -34,8 +34,8 @@ async fn seeded_samples_repeat_and_bad_topics_or_sources_exit_2() {
         &["events", "sample", "v2.users.{id}.presense"],
     )
     .await;
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains(&format!("did you mean \"{TOPIC}\"")));
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains(&format!("did you mean \"{TOPIC}\"")));
     let spoof = [
         "events",
         "send",
@@ -46,10 +46,10 @@ async fn seeded_samples_repeat_and_bad_topics_or_sources_exit_2() {
         TOPIC,
     ];
     let out = gcbridge(dir.path(), &[], &spoof).await;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--source"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--source"));
     let schema = gcbridge(dir.path(), &[], &["schema", TOPIC, "--format", "openapi"]).await;
-    let doc: Value = serde_json::from_slice(&schema.stdout).expect("one JSON document");
+    let doc = schema.json();
     assert_eq!(
         doc["components"]["schemas"]["AWSEvent"]["x-amazon-events-detail-type"],
         TOPIC
@@ -114,12 +114,8 @@ async fn events_send_drives_a_rule_on_a_custom_bus_to_an_sqs_queue() {
         "6",
     ];
     let out = gcbridge(dir.path(), &env, &args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.code == 0, "{}", out.stderr);
+    let report = out.json();
     assert_eq!(report["sent"], 12, "two batches: {report}");
     assert_eq!(report["failed"], 0);
     let got = sqs::drain(&sqs_client, &queue.url, 6, Duration::from_secs(10)).await;
