@@ -9,6 +9,7 @@ mod confirm;
 mod connect;
 mod desired_input;
 mod escape;
+mod events_args;
 mod failure;
 mod fleet;
 mod logging;

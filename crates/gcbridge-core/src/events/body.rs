@@ -83,7 +83,7 @@ impl<R: Rng> BodyMaker<'_, R> {
             return values[self.rng.random_range(0..values.len())].clone();
         }
         if is_id_name(name) {
-            return super::envelope::uuid(self.rng);
+            return super::ids::uuid(self.rng);
         }
         format!("{name}-{}", self.rng.random_range(1..1000u32))
     }

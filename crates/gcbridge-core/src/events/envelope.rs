@@ -13,6 +13,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use super::body::BodyMaker;
+use super::ids::uuid;
 use super::model::model;
 use super::time::{self, iso_millis, iso_seconds, Millis};
 
@@ -129,22 +130,6 @@ impl Sampler {
         }
         (out, ids)
     }
-}
-
-/// A version 4 UUID from `rng`.
-pub(super) fn uuid(rng: &mut impl Rng) -> String {
-    let mut b: [u8; 16] = rng.random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 #[cfg(test)]

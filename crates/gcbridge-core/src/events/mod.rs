@@ -5,6 +5,7 @@
 
 mod body;
 mod envelope;
+mod ids;
 pub mod model;
 mod schema;
 mod send;
