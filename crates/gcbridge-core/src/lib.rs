@@ -16,6 +16,7 @@ pub mod demo;
 mod desired;
 mod diagnostic;
 pub mod doctor;
+pub mod events;
 mod genesys;
 mod lock;
 mod resolve;

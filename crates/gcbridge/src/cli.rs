@@ -97,6 +97,9 @@ impl ConnectionArgs {
     }
 }
 
+// Lane events: the argument types of `events` and `schema`.
+pub use crate::events_args::{EventsCommand, EventsWhich, SchemaArgs, SchemaFormatArg};
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Who the credentials are: org, region, client, token expiry, integration permissions.
@@ -139,6 +142,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write the man pages: gcbridge.1 and one per command (gcbridge-plan.1, ...).
     Man(ManArgs),
+    /// Synthetic Genesys events, exactly as they arrive on the partner bus: print them, or put them
+    /// on a custom bus to drive rules and targets before real traffic.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// The JSON Schema (draft 2020-12) or OpenAPI 3 of topics' events as they arrive on the bus.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]

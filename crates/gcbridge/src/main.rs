@@ -10,6 +10,7 @@ mod connect;
 mod desired_input;
 mod error_json;
 mod escape;
+mod events_args;
 mod failure;
 mod fleet;
 mod logging;
@@ -84,5 +85,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::ConfigSchema => commands::config_schema::run(),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man(a) => commands::man::run(g, a),
+        Command::Events(c) => commands::events::run(g, c).await,
+        Command::Schema(a) => commands::schema::run(g, a),
     }
 }

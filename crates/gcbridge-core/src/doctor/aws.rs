@@ -276,25 +276,15 @@ pub(super) async fn rule_pattern(
     true
 }
 
-/// A synthetic event for `topic` as it arrives on the bus, for pattern tests.
+/// A synthetic event for `topic` as it arrives on the bus, for pattern tests (seeded: the same
+/// check tests the same event each run).
 fn sample_event(topic: &str, source: &str, account: &str, region: &str) -> String {
-    let concrete = topic.replace("{id}", "00000000-0000-4000-8000-000000000000");
-    serde_json::json!({
-        "version": "0",
-        "id": "00000000-0000-4000-8000-000000000001",
-        "detail-type": topic,
-        "source": source,
-        "account": account,
-        "time": "2026-01-01T00:00:00Z",
-        "region": region,
-        "resources": [],
-        "detail": {
-            "topicName": concrete,
-            "version": "2",
-            "eventBody": {},
-            "metadata": {"CorrelationId": "00000000-0000-4000-8000-000000000002"},
-            "timestamp": "2026-01-01T00:00:00.000Z"
-        }
-    })
-    .to_string()
+    let origin = crate::events::Origin {
+        source: source.to_string(),
+        account: account.to_string(),
+        region: region.to_string(),
+    };
+    crate::events::Sampler::seeded(0)
+        .event(topic, &origin)
+        .to_string()
 }

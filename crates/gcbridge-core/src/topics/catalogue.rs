@@ -12,7 +12,7 @@ use super::families::Family;
 /// The transport name Genesys lists for topics that can be sent to EventBridge.
 const EVENTBRIDGE_TRANSPORT: &str = "EventBridge";
 
-static EMBEDDED_JSON: &str = include_str!("../../../../data/genesys-topics.json");
+pub(crate) static EMBEDDED_JSON: &str = include_str!("../../../../data/genesys-topics.json");
 
 /// One topic template.
 #[derive(Debug, Clone, PartialEq, Eq)]

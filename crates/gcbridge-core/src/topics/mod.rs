@@ -1,6 +1,6 @@
 //! Choosing topics: the catalogue, families, globs and their expansion.
 
-mod catalogue;
+pub(crate) mod catalogue;
 mod families;
 pub mod glob;
 mod selector;

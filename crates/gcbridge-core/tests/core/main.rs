@@ -18,6 +18,7 @@ mod config_targets;
 mod converge;
 mod demo;
 mod doctor;
+mod events;
 mod fake_api;
 mod properties;
 mod temporary;

@@ -18,3 +18,7 @@ pub mod tail;
 pub mod topics;
 pub mod validate;
 pub mod whoami;
+// Lane events: synthetic events and their schemas.
+pub mod events;
+mod events_which;
+pub mod schema;
