@@ -10,6 +10,7 @@ mod chain;
 mod corpus;
 mod delivery;
 mod diagnostics;
+mod endpoints;
 mod fault_matrix;
 mod fleet;
 mod json_docs;
