@@ -10,6 +10,9 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// The env, the arguments, the source the error must name, and what it must say.
+type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>, &'a str, &'a str);
+
 fn creds() -> Vec<(&'static str, &'static str)> {
     vec![
         ("GENESYS_CLIENT_ID", ADMIN),
@@ -28,7 +31,7 @@ async fn an_api_url_with_a_path_or_userinfo_is_bad_input_naming_its_source() {
         format!("[genesys]\napi_url = \"http://127.0.0.1:{port}/oauth/token\"\n"),
     )
     .unwrap();
-    let mut cases: Vec<(Vec<(&str, &str)>, Vec<&str>, &str, &str)> = vec![
+    let mut cases: Vec<Case> = vec![
         (
             creds(),
             vec!["whoami", "--api-url", &with_path],
