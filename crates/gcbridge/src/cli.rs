@@ -234,6 +234,9 @@ pub struct ApplyArgs {
     /// Also delete live EventBridge integrations that the file does not describe.
     #[arg(long)]
     pub prune: bool,
+    /// With --prune, accept an org that lists no destination (every integration of it is deleted).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long)]
     pub auto_approve: bool,
