@@ -15,7 +15,8 @@ pub fn resolve_destinations(
     let mut out = Vec::new();
     for spec in specs {
         if let Some(expected) = &spec.expected_org_id {
-            if expected != org_id {
+            // Org ids are UUIDs: an ARN copied in upper case names the same org.
+            if !expected.eq_ignore_ascii_case(org_id) {
                 let (origin, field) = spec.event_bus_arn_at.clone().unwrap_or_else(|| {
                     (
                         spec.origin.clone(),

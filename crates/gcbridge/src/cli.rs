@@ -243,6 +243,9 @@ pub struct ApplyArgs {
     /// Also delete live EventBridge integrations that the file does not describe.
     #[arg(long)]
     pub prune: bool,
+    /// With --prune, accept an org that lists no destination (every integration of it is deleted).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long)]
     pub auto_approve: bool,
@@ -327,7 +330,7 @@ pub struct DoctorArgs {
     /// Only the EventBridge integration with this name (default: all of them).
     pub name: Option<String>,
     /// Also listen on the bus for this many seconds and count the events per topic.
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, value_name = "SECONDS", value_parser = whole_seconds(1, 3600))]
     pub probe: Option<u64>,
 }
 
@@ -341,7 +344,7 @@ pub struct TailArgs {
     #[arg(long, value_name = "GLOB")]
     pub topic: Option<String>,
     /// Stop after this many seconds (default: until Ctrl-C).
-    #[arg(long = "for", value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    #[arg(long = "for", value_name = "SECONDS", value_parser = whole_seconds(1, 86400))]
     pub for_secs: Option<u64>,
 }
 
@@ -409,4 +412,20 @@ pub struct SimArgs {
     /// env var (comma-separated, same names).
     #[arg(long = "quirk", value_name = "NAME[=VALUE]")]
     pub quirks: Vec<String>,
+}
+
+/// A count of seconds from `min` to `max`; `0.5` or `1m` are told that seconds are whole numbers.
+fn whole_seconds(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |text: &str| {
+        let secs: u64 = text.trim().parse().map_err(|_| {
+            format!("seconds must be a whole number from {min} to {max} (e.g. 30), not '{text}'")
+        })?;
+        if (min..=max).contains(&secs) {
+            Ok(secs)
+        } else {
+            Err(format!(
+                "{secs} is out of range: give {min} to {max} seconds"
+            ))
+        }
+    }
 }

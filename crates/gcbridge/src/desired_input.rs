@@ -65,7 +65,14 @@ fn flag<T: Clone>(value: T, key: Key) -> Field<T> {
 /// One destination from flags, validated by the same rules as the file, worded in flags.
 pub fn from_flags(f: &DestinationFlags) -> Result<DestinationSpec, Diagnostics> {
     let one = |v: &Option<String>, key: Key| v.clone().map(|v| flag(v, key));
-    let list = |items: &[String], key: Key| items.iter().map(|v| flag(v.clone(), key)).collect();
+    // `--event-types 'user, routing'`: the space after a comma is how people write lists, so a
+    // flag's items are trimmed (a file's quoted strings are taken as written).
+    let list = |items: &[String], key: Key| {
+        items
+            .iter()
+            .map(|v| flag(v.trim().to_string(), key))
+            .collect()
+    };
     let input = DestinationInput {
         name: one(&f.name, Key::Name),
         description: one(&f.description, Key::Description),

@@ -12,6 +12,7 @@ use gcbridge_core::{DesiredState, OrgSpec};
 
 use crate::cli::ConnectionArgs;
 use crate::connect::{self, Connection, Environment};
+use crate::escape::field;
 use crate::failure::{Failure, EXIT_USAGE};
 use crate::output::note;
 use crate::session::{catalogue_of, Session};
@@ -179,4 +180,29 @@ pub fn any_usage_error<T>(results: &[Result<T, Failure>]) -> bool {
     results
         .iter()
         .any(|r| matches!(r, Err(f) if f.code == EXIT_USAGE))
+}
+
+/// `--prune` on an org with no destination would delete every EventBridge integration of it: a
+/// file cut short or a wrong `[[org]]` must not do that, so it takes `--allow-empty` to mean it.
+pub fn refuse_empty_prune(
+    targets: &[OrgTarget],
+    prune: bool,
+    allow_empty: bool,
+) -> Result<(), Failure> {
+    if !prune || allow_empty {
+        return Ok(());
+    }
+    let empty: Vec<String> = targets
+        .iter()
+        .filter(|t| t.spec.destinations.is_empty())
+        .map(|t| format!("\"{}\"", field(&t.spec.name)))
+        .collect();
+    if empty.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--prune with no destination for org {} would delete every EventBridge integration of it; \
+         add its destinations, or pass --allow-empty if deleting them all is meant",
+        empty.join(", ")
+    )))
 }

@@ -58,6 +58,12 @@ impl Endpoint {
         })
     }
 
+    /// Refuses an API base with the API's own path, or any path on a Genesys `api.` host. Kept
+    /// apart from parsing so a caller can first refuse a host the secret must not go to.
+    pub fn check_no_api_path(&self) -> Result<(), EndpointError> {
+        reject_api_path(&self.api_base, self.api_base.as_str())
+    }
+
     /// The absolute URL of an API path such as `/api/v2/integrations`, keeping any path prefix
     /// of the base (a proxy may mount the API below one).
     pub fn api_url(&self, path: &str) -> Url {
@@ -80,6 +86,32 @@ fn login_host_of(api: &Url) -> Option<Url> {
     login.set_host(Some(&format!("login.{domain}"))).ok()?;
     login.set_path("/");
     Some(login)
+}
+
+/// The API base is a host, not a resource: `https://api.mypurecloud.com/api/v2` would send
+/// `/api/v2/api/v2/...` and a token request the login service cannot answer (then reported as
+/// a rejected OAuth client). A Genesys `api.` host never has a path; a proxy may mount the API
+/// below a prefix, but not below the API's own `/api/v2` or `/oauth` paths.
+fn reject_api_path(base: &Url, input: &str) -> Result<(), EndpointError> {
+    let path = base.path().trim_end_matches('/');
+    if path.is_empty() {
+        return Ok(());
+    }
+    let genesys_host = login_host_of(base).is_some();
+    let lowered = path.to_ascii_lowercase();
+    let api_path = ["/api", "/oauth"]
+        .iter()
+        .any(|p| lowered == *p || lowered.contains(&format!("{p}/")) || lowered.ends_with(p));
+    if !genesys_host && !api_path {
+        return Ok(());
+    }
+    let mut bare = base.clone();
+    bare.set_path("/");
+    Err(EndpointError::HasPath {
+        input: redact_url(input),
+        path: path.to_string(),
+        bare: bare.as_str().trim_end_matches('/').to_string(),
+    })
 }
 
 /// Appends `path` to `base`'s path; `Url::join` would replace the last segment instead.
@@ -137,6 +169,12 @@ pub enum EndpointError {
     /// `http://` to a host other than this machine: the client secret and tokens would travel
     /// in clear text.
     InsecureHttp { url: String },
+    /// An API URL with the API's own path (`/api/v2`) or any path on a Genesys `api.` host.
+    HasPath {
+        input: String,
+        path: String,
+        bare: String,
+    },
 }
 
 impl fmt::Display for EndpointError {
@@ -146,6 +184,11 @@ impl fmt::Display for EndpointError {
                 f,
                 "'{input}' is not a usable API URL ({reason}); give a URL such as \
                  https://api.mypurecloud.com or http://127.0.0.1:8080"
+            ),
+            EndpointError::HasPath { input, path, bare } => write!(
+                f,
+                "'{input}': the base URL has no path; drop '{path}' and give {bare} (gcbridge adds \
+                 /api/v2/... and /oauth/token itself)"
             ),
             EndpointError::InsecureHttp { url } => write!(
                 f,
@@ -244,6 +287,35 @@ mod tests {
             e.token_url.as_str(),
             "https://login.edee1.eusc-pure.cloud/oauth/token"
         );
+    }
+
+    #[test]
+    fn an_api_url_with_the_api_path_or_on_a_genesys_host_is_refused() {
+        for api in [
+            "https://api.mypurecloud.com/api/v2",
+            "https://api.mypurecloud.de/anything/",
+            "http://127.0.0.1:8080/api/v2/",
+            "https://proxy.example.com/genesys/oauth/token",
+            "https://proxy.example.com/API",
+        ] {
+            let e = Endpoint::from_api_url(api, None)
+                .unwrap()
+                .check_no_api_path()
+                .unwrap_err();
+            assert!(
+                e.to_string().contains("the base URL has no path"),
+                "{api}: {e}"
+            );
+        }
+        // A proxy may still mount the API below a prefix of its own.
+        for api in [
+            "https://proxy.example.com/genesys",
+            "https://api.mypurecloud.com/",
+        ] {
+            let ep = Endpoint::from_api_url(api, None).unwrap();
+            ep.check_no_api_path()
+                .unwrap_or_else(|e| panic!("{api}: {e}"));
+        }
     }
 
     #[test]

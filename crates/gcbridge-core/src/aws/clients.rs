@@ -2,13 +2,15 @@
 
 use aws_config::{BehaviorVersion, Region};
 
-use super::error::AwsError;
+use super::error::{is_unreachable, AwsError};
 
 /// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
 /// services of the targets whose resource policies it manages.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
     pub region: String,
+    /// Where the requests go, for messages: the override, or AWS's endpoint of the region.
+    pub endpoint: String,
     pub events: aws_sdk_eventbridge::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub sts: aws_sdk_sts::Client,
@@ -26,8 +28,17 @@ impl AwsClients {
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
+        let shown = endpoint
+            .map(String::from)
+            .or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+            })
+            .unwrap_or_else(|| format!("of region {region}"));
         AwsClients {
             region: region.to_string(),
+            endpoint: shown,
             events: aws_sdk_eventbridge::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
@@ -40,6 +51,9 @@ impl AwsClients {
     /// The account the credentials belong to.
     pub async fn account(&self) -> Result<String, AwsError> {
         let out = self.sts.get_caller_identity().send().await.map_err(|e| {
+            if is_unreachable(&e) {
+                return AwsError::unreachable("sts:GetCallerIdentity", &self.endpoint, e);
+            }
             AwsError::from_sdk(
                 "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
                 e,

@@ -221,6 +221,9 @@ pub fn resolve(
         env,
     )?;
     trust::check_endpoint(&endpoint, api_url.as_ref(), login_url.as_ref(), env)?;
+    if let Some(url) = &api_url {
+        endpoint.check_no_api_path().map_err(|e| invalid(url, e))?;
+    }
     let credentials = credentials(get(Setting::ClientId), get(Setting::ClientSecret), env)?;
     let sources = Setting::ALL
         .into_iter()

@@ -67,10 +67,13 @@ pub(super) async fn account(report: &mut Report, d: &Destination<'_>) -> Result<
             })
         }
         Err(e) => {
-            report.fail(CheckId::AwsCredentials, e.to_string(), "configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO)");
-            Err(Broken {
-                skip: Some("needs AWS credentials"),
-            })
+            let (help, skip) = if e.unreachable {
+                ("point --aws-endpoint (or AWS_ENDPOINT_URL) at a reachable endpoint, or fix the proxy or network", "needs a reachable AWS endpoint")
+            } else {
+                ("configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO)", "needs AWS credentials")
+            };
+            report.fail(CheckId::AwsCredentials, e.to_string(), help);
+            Err(Broken { skip: Some(skip) })
         }
     }
 }

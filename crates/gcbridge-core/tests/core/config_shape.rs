@@ -157,3 +157,40 @@ event_types = ["conversaton"]
     );
     assert!(!msg.contains(" topics:"), "{msg}");
 }
+
+#[test]
+fn an_org_id_in_another_letter_case_is_the_same_org() {
+    let org = "5b0f2a4e-9c1d-4e7a-8f3b-2d6c9e1a7b40";
+    let file = |arn_org: &str| {
+        format!(
+            r#"
+[genesys]
+region = "us-east-1"
+
+[[destination]]
+name = "prod-events"
+event_bus_arn = "arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/{arn_org}/prod-events"
+topics = ["v2.users.{{id}}.presence"]
+"#
+        )
+    };
+    for arn_org in [
+        org.to_string(),
+        org.to_uppercase(),
+        "5B0F2A4E-9c1d-4E7A-8f3b-2D6C9E1A7B40".into(),
+    ] {
+        let state = load_str(&file(&arn_org), "gcbridge.toml").expect("valid");
+        let specs = &state.orgs[0].destinations;
+        gcbridge_core::resolve_destinations(specs, &Catalogue::embedded(), org)
+            .unwrap_or_else(|e| panic!("{arn_org}: {e}"));
+    }
+    let other = "6b0f2a4e-9c1d-4e7a-8f3b-2d6c9e1a7b40".to_uppercase();
+    let state = load_str(&file(&other), "gcbridge.toml").expect("valid");
+    let e = gcbridge_core::resolve_destinations(
+        &state.orgs[0].destinations,
+        &Catalogue::embedded(),
+        org,
+    )
+    .expect_err("another org");
+    assert!(e.to_string().contains("credentials belong to org"), "{e}");
+}

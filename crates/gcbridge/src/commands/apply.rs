@@ -19,6 +19,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     }
     let targets = fleet::targets(&global.conn, desired_state(args)?)?;
     fleet::warn_about_inputs(&targets);
+    fleet::refuse_empty_prune(&targets, args.prune, args.allow_empty)?;
     let options = ConvergeOptions {
         prune: args.prune,
         wait: args.wait.then(|| Duration::from_secs(args.wait_timeout)),

@@ -16,6 +16,7 @@ const EXIT_CHANGES: i32 = 2;
 pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     let targets = fleet::targets(&global.conn, desired_state(args)?)?;
     fleet::warn_about_inputs(&targets);
+    fleet::refuse_empty_prune(&targets, args.prune, args.allow_empty)?;
     let options = ConvergeOptions {
         prune: args.prune,
         aws_endpoint: global.aws_endpoint.clone(),

@@ -109,3 +109,53 @@ async fn sim_command_prints_its_url_first_and_serves() {
     assert!(out.stderr.contains("--allow-remote"), "{out:?}");
     child.kill().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seconds_are_whole_numbers_and_flag_lists_are_trimmed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (
+            &["tail", "--for", "0.5"][..],
+            "seconds must be a whole number",
+        ),
+        (&["tail", "--for", "1m"], "seconds must be a whole number"),
+        (&["tail", "--for", "0"], "out of range"),
+        (
+            &["doctor", "--probe", "2.5"],
+            "seconds must be a whole number",
+        ),
+        (&["doctor", "--probe", "99999"], "out of range"),
+    ] {
+        let out = gcbridge(dir.path(), &[], args).await;
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains(says), "{args:?}: {out:?}");
+    }
+    // `--event-types 'user, routing'` read as the list it says; a `--topic` is trimmed too.
+    let env = env_for("http://127.0.0.1:9", ADMIN);
+    for (flag, value) in [
+        ("--event-types", "user, routing"),
+        ("--event-types", " routing ,user"),
+        ("--topic", " v2.users.{id}.presence "),
+    ] {
+        let args = [
+            "plan",
+            "--name",
+            "a",
+            "--aws-account-id",
+            "123456789012",
+            "--aws-region",
+            "us-east-1",
+            "--suffix",
+            "a",
+            flag,
+            value,
+        ];
+        let out = gcbridge(dir.path(), &env, &args).await;
+        assert!(
+            !out.stderr.contains("leading or trailing spaces"),
+            "{flag} {value:?}: {out:?}"
+        );
+        // The flags are valid: the run gets as far as the (closed) API.
+        assert_eq!(out.code, 1, "{flag} {value:?}: {out:?}");
+    }
+}

@@ -328,3 +328,47 @@ async fn read_commands_take_the_connection_of_one_org_from_the_file() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("org-9"), "{out:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_of_an_org_without_destinations_takes_allow_empty() {
+    let f = fleet::start(fleet_config(2), 2, 1, "gcbridge.toml").await;
+    let url = f.url.clone();
+    let out = f.apply("gcbridge.toml", &[]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    // org-0 keeps its destination, org-1 lists none.
+    let one = fleet_file(&url, 1, 1);
+    let empty_org = fleet_file(&url, 2, 0);
+    let second = empty_org.split("[[org]]").nth(2).unwrap();
+    std::fs::write(
+        f.dir.path().join("cut.toml"),
+        format!("{one}[[org]]{second}"),
+    )
+    .unwrap();
+    for args in [
+        &["apply", "-f", "cut.toml", "--prune", "--auto-approve"][..],
+        &["plan", "-f", "cut.toml", "--prune"],
+    ] {
+        let before = writes(&url).await;
+        let out = f.run(args).await;
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains("\"org-1\"") && out.stderr.contains("--allow-empty"),
+            "{out:?}"
+        );
+        assert_eq!(writes(&url).await, before, "nothing written: {args:?}");
+    }
+    assert_eq!(org_integrations(&url, 1).await.len(), 1);
+    let out = f
+        .run(&[
+            "apply",
+            "-f",
+            "cut.toml",
+            "--prune",
+            "--allow-empty",
+            "--auto-approve",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(org_integrations(&url, 1).await.is_empty());
+    assert_eq!(org_integrations(&url, 0).await.len(), 1);
+}

@@ -11,6 +11,7 @@ mod corpus;
 mod delivery;
 mod demo;
 mod diagnostics;
+mod endpoints;
 mod events;
 mod fault_matrix;
 mod fleet;

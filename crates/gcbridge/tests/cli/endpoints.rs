@@ -1,0 +1,175 @@
+//! Endpoints that cannot work are named as such: an API URL with a path or with userinfo is bad
+//! input (exit 2) naming the flag, variable or key it came from; an AWS endpoint nothing listens
+//! on is "cannot reach the AWS endpoint", not a credentials problem, on apply and doctor.
+
+use crate::common::*;
+
+/// A loopback port nothing listens on (bound, read back, released).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// The env, the arguments, the source the error must name, and what it must say.
+type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>, &'a str, &'a str);
+
+fn creds() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("GENESYS_CLIENT_ID", ADMIN),
+        ("GENESYS_CLIENT_SECRET", SECRET),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_url_with_a_path_or_userinfo_is_bad_input_naming_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = closed_port();
+    let with_path = format!("http://127.0.0.1:{port}/api/v2");
+    let userinfo = format!("http://someone:pa55word@127.0.0.1:{port}");
+    std::fs::write(
+        dir.path().join("gcbridge.toml"),
+        format!("[genesys]\napi_url = \"http://127.0.0.1:{port}/oauth/token\"\n"),
+    )
+    .unwrap();
+    let mut cases: Vec<Case> = vec![
+        (
+            creds(),
+            vec!["whoami", "--api-url", &with_path],
+            "--api-url",
+            "no path",
+        ),
+        (
+            [
+                creds(),
+                vec![("GENESYS_API_URL", "https://api.mypurecloud.com/api/v2/")],
+            ]
+            .concat(),
+            vec!["status"],
+            "GENESYS_API_URL",
+            "no path",
+        ),
+        (
+            [
+                creds(),
+                vec![("GENESYS_API_URL", "https://api.usw2.pure.cloud/x")],
+            ]
+            .concat(),
+            vec!["topics"],
+            "GENESYS_API_URL",
+            "no path",
+        ),
+        (
+            creds(),
+            vec!["plan", "-f", "gcbridge.toml"],
+            "api_url",
+            "no path",
+        ),
+        (
+            creds(),
+            vec!["whoami", "--api-url", &userinfo],
+            "--api-url",
+            "user name or password",
+        ),
+    ];
+    let login = format!("http://someone:pa55word@127.0.0.1:{port}");
+    let api = format!("http://127.0.0.1:{port}");
+    cases.push((
+        creds(),
+        vec!["whoami", "--api-url", &api, "--login-url", &login],
+        "--login-url",
+        "user name or password",
+    ));
+    for (env, args, source, says) in cases {
+        let out = gcbridge(dir.path(), &env, &args).await;
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains(source),
+            "{args:?} names {source}: {out:?}"
+        );
+        assert!(out.stderr.contains(says), "{args:?}: {out:?}");
+        assert!(!out.stderr.contains("rejected the OAuth client"), "{out:?}");
+        assert!(!out.stderr.contains("pa55word"), "{out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_aws_endpoint_nothing_listens_on_is_reported_as_unreachable() {
+    let w = World::as_client(ADMIN).await;
+    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    w.write(
+        "gcbridge.toml",
+        r#"[[destination]]
+name = "prod-events"
+aws_account_id = "123456789012"
+aws_region = "us-east-1"
+event_source_suffix = "prod-events"
+event_types = ["routing"]
+
+[destination.aws]
+associate = true
+"#,
+    );
+    let mut env = w.env.clone();
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_MAX_ATTEMPTS", "1"),
+    ] {
+        env.push((k.into(), v.into()));
+    }
+    let flag = ["--aws-endpoint", endpoint.as_str()];
+    let apply = [
+        &["apply", "-f", "gcbridge.toml", "--auto-approve"][..],
+        &flag,
+    ]
+    .concat();
+    let out = w.run_with(&env, &apply).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains(&format!("cannot reach the AWS endpoint {endpoint}")),
+        "{out:?}"
+    );
+    assert!(!all.contains("check the AWS credentials"), "{out:?}");
+
+    // The same endpoint from AWS_ENDPOINT_URL.
+    let mut by_env = env.clone();
+    by_env.push(("AWS_ENDPOINT_URL".into(), endpoint.clone()));
+    let out = w
+        .run_with(&by_env, &["apply", "-f", "gcbridge.toml", "--auto-approve"])
+        .await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("cannot reach the AWS endpoint"),
+        "{out:?}"
+    );
+
+    // doctor reaches its AWS checks once the Genesys half exists (apply stopped before it: the
+    // account is checked before anything is written).
+    let genesys_only = std::fs::read_to_string(w.dir.path().join("gcbridge.toml")).unwrap();
+    w.write(
+        "genesys.toml",
+        genesys_only.split("[destination.aws]").next().unwrap(),
+    );
+    let out = w
+        .run_with(&env, &["apply", "-f", "genesys.toml", "--auto-approve"])
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let doctor = [&["doctor", "-f", "gcbridge.toml", "-o", "json"][..], &flag].concat();
+    let out = w.run_with(&env, &doctor).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let failed = doctor_checks(&out, "fail");
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.contains("cannot reach the AWS endpoint") && f.contains("--aws-endpoint")),
+        "{failed:#?}"
+    );
+    assert!(
+        !failed
+            .iter()
+            .any(|f| f.contains("configure AWS credentials")),
+        "{failed:#?}"
+    );
+}
