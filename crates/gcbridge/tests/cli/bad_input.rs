@@ -3,6 +3,7 @@
 //! (exit 1, and the secret never printed), and `gcbridge sim`'s own listen address checks.
 
 use crate::common::*;
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_credentials_and_region_are_usage_errors() {
@@ -157,5 +158,27 @@ async fn seconds_are_whole_numbers_and_flag_lists_are_trimmed() {
         );
         // The flags are valid: the run gets as far as the (closed) API.
         assert_eq!(out.code, 1, "{flag} {value:?}: {out:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sim_options_near_u64_max_are_refused_at_start_up_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let max = u64::MAX.to_string();
+    for (flag, key) in [
+        ("--token-ttl-secs", "token_ttl_secs"),
+        ("--activation-delay-ms", "activation_delay_ms"),
+        ("--latency-ms", "latency_ms"),
+    ] {
+        let args = ["sim", "--listen", "127.0.0.1:0", flag, &max];
+        // A bound that regressed would serve (and panic on the first request): never wait on it.
+        let out = tokio::time::timeout(Duration::from_secs(20), gcbridge(dir.path(), &[], &args))
+            .await
+            .unwrap_or_else(|_| panic!("{flag} {max}: the emulator started"));
+        assert_eq!(out.code, 2, "{flag}: {out:?}");
+        assert!(
+            out.stderr.contains(key) && out.stderr.contains(" to "),
+            "{flag}: {out:?}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! quirks) that
 //! tests and `gcbridge sim --config sim.toml` turn. Reading sim.toml is `sim_toml.rs`.
 
+mod bounds;
 mod sim_toml;
 
 use std::collections::HashSet;
@@ -145,6 +146,9 @@ impl SimConfig {
         }
         if self.rate_limit_window.is_zero() {
             return invalid("rate_limit_window must be greater than zero".into());
+        }
+        if let Some(message) = bounds::out_of_range(self) {
+            return invalid(message);
         }
         if let Some(url) = &self.eventbridge_endpoint {
             if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
