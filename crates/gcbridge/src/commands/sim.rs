@@ -8,7 +8,7 @@ use std::time::Duration;
 use genesys_sim::{Quirks, SimConfig};
 
 use crate::cli::SimArgs;
-use crate::escape::{eoutln, outln};
+use crate::escape::{eoutln, field, outln};
 use crate::failure::{CmdResult, Failure};
 
 /// The env var whose quirks (`no-expand,consistency-lag=1500`, or `all`) every `gcbridge sim`
@@ -107,6 +107,7 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         .collect();
     let fault_seed = config.fault_seed;
     let quirks = config.quirks.to_string();
+    let clients = clients_banner(&config);
     let running = genesys_sim::start(config, listen)
         .await
         .map_err(|e| Failure::failed(format!("cannot start the emulator on {listen}: {e}")))?;
@@ -124,16 +125,46 @@ pub async fn run(args: &SimArgs) -> CmdResult {
         let seed = fault_seed.map_or_else(|| "random".to_string(), |s| s.to_string());
         eoutln!("fault injection (seed {seed}): {}", fault_rules.join(", "));
     }
-    eoutln!(
-        "clients: {} / {} / {} (secret {}); stop with Ctrl-C",
-        genesys_sim::ADMIN_CLIENT_ID,
-        genesys_sim::VIEWER_CLIENT_ID,
-        genesys_sim::NOBODY_CLIENT_ID,
-        genesys_sim::DEFAULT_SECRET
-    );
+    for line in &clients {
+        eoutln!("{line}");
+    }
+    eoutln!("stop with Ctrl-C");
     shutdown_signal().await;
     running.shutdown().await;
     Ok(())
+}
+
+/// One line per org naming the clients it really has (from `--config` or the defaults) and what
+/// each may do. Only the public default secret is shown: a secret from a sim.toml is the user's.
+fn clients_banner(config: &SimConfig) -> Vec<String> {
+    config
+        .orgs
+        .iter()
+        .map(|org| {
+            let clients: Vec<String> = org
+                .clients
+                .iter()
+                .map(|c| {
+                    let secret = if c.secret == genesys_sim::DEFAULT_SECRET {
+                        format!("secret {}", c.secret)
+                    } else {
+                        "secret from the config".to_string()
+                    };
+                    let perms = match c.permissions.len() {
+                        0 => "no permission".to_string(),
+                        _ => c.permissions.join(" "),
+                    };
+                    format!("{} ({secret}; {perms})", field(&c.id))
+                })
+                .collect();
+            format!(
+                "org {} ({}): clients {}",
+                field(&org.name),
+                field(&org.id),
+                clients.join(", ")
+            )
+        })
+        .collect()
 }
 
 async fn shutdown_signal() {

@@ -1,9 +1,11 @@
 //! The bad inputs the corpus (tests/bad-input, run by `corpus`) cannot express: missing
 //! credentials and region (the corpus always sets credentials), a wrong secret from a `.env` file
-//! (exit 1, and the secret never printed), and `gcbridge sim`'s own listen address checks.
+//! (exit 1, and the secret never printed), and `gcbridge sim`'s own checks: listen address, option ranges, the banner.
 
 use crate::common::*;
 use std::time::Duration;
+
+use tokio::io::AsyncBufReadExt;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_credentials_and_region_are_usage_errors() {
@@ -181,4 +183,46 @@ async fn sim_options_near_u64_max_are_refused_at_start_up_by_name() {
             "{flag}: {out:?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sim_banner_names_the_configured_clients_never_their_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sim.toml");
+    std::fs::write(
+        &config,
+        "[[org]]\nname = \"prod\"\n[[org.client]]\nid = \"prod-admin\"\nsecret = \"s3cr3t-of-prod\"\npermissions = [\"integrations:integration:view\"]\n",
+    )
+    .unwrap();
+    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
+        .args(["sim", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    // The banner follows the URL line on stderr, ending with how to stop: read up to there.
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stderr = String::new();
+    let read = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            stderr.push_str(&line);
+            stderr.push('\n');
+            if line.contains("stop with Ctrl-C") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), read)
+        .await
+        .expect("the banner ends");
+    child.kill().await.unwrap();
+    assert!(
+        stderr.contains("org prod") && stderr.contains("prod-admin"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("integrations:integration:view"), "{stderr}");
+    assert!(!stderr.contains(genesys_sim::ADMIN_CLIENT_ID), "{stderr}");
+    assert!(!stderr.contains("s3cr3t-of-prod"), "{stderr}");
 }
