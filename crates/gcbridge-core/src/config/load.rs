@@ -13,6 +13,7 @@ use super::labels::{Key, Labels};
 use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
 use super::schema::json_schema;
 use super::shape::{Checker, Shape};
+use super::stdin;
 use super::toml_error::toml_error;
 use crate::desired::{ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Origin};
@@ -25,7 +26,11 @@ pub const DEFAULT_ORG_NAME: &str = "default";
 
 /// Reads and validates the config file at `path`.
 pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
-    let shown = path.display().to_string();
+    let from_stdin = path == Path::new(stdin::STDIN_PATH);
+    let shown = match from_stdin {
+        true => stdin::STDIN_SHOWN.to_string(),
+        false => path.display().to_string(),
+    };
     let whole_file = |message: String, help: Option<String>| {
         Diagnostics::from(Diagnostic {
             origin: Origin::File {
@@ -39,6 +44,18 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
             help,
         })
     };
+    let bytes = match from_stdin {
+        true => stdin::config_bytes(MAX_CONFIG_BYTES).map_err(|m| whole_file(m, None))?,
+        false => read_file(path, &whole_file)?,
+    };
+    decode(bytes, shown)
+}
+
+/// The bytes of the regular file at `path`, refused when it is not one or is too large.
+fn read_file(
+    path: &Path,
+    whole_file: &dyn Fn(String, Option<String>) -> Diagnostics,
+) -> Result<Vec<u8>, Diagnostics> {
     let meta = std::fs::metadata(path).map_err(|e| {
         whole_file(
             format!("cannot read the config file: {e}"),
@@ -61,8 +78,11 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
             Some("check that -f points at the config file and not at another file".into()),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| whole_file(format!("cannot read the config file: {e}"), None))?;
+    std::fs::read(path).map_err(|e| whole_file(format!("cannot read the config file: {e}"), None))
+}
+
+/// Config bytes as text (a UTF-8 error is shown at its line and column), then validated.
+fn decode(bytes: Vec<u8>, shown: String) -> Result<DesiredState, Diagnostics> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

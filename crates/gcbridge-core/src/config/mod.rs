@@ -13,6 +13,7 @@ pub mod raw;
 mod resolved;
 pub mod schema;
 mod shape;
+mod stdin;
 mod target_input;
 mod toml_error;
 mod trust;
