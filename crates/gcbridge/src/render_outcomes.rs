@@ -26,7 +26,9 @@ impl Report<'_> {
         halves + self.planned.iter().filter(|r| r.is_err()).count()
     }
 
-    pub fn print_json(&self, changed: bool) {
+    /// `changed` is what was done, not what was planned: a failed create is no change.
+    pub fn print_json(&self) {
+        let changed = self.results.iter().flatten().any(|o| o.changed());
         let many = self.targets.len() > 1;
         let orgs: Vec<OrgApplyJson> = self
             .targets

@@ -48,6 +48,17 @@ impl DestinationOutcome {
         }
     }
 
+    /// Whether the run changed anything for this half: a write that was done, not one that was
+    /// planned (a create that failed changed nothing).
+    pub fn changed(&self) -> bool {
+        match self {
+            DestinationOutcome::Genesys(o) => {
+                !o.steps_done.is_empty() || !o.twins_removed.is_empty()
+            }
+            DestinationOutcome::Aws(o) => !o.actions_done.is_empty(),
+        }
+    }
+
     /// Why it is not ok, as a person reads it.
     pub fn problem(&self) -> Option<String> {
         match self {

@@ -75,7 +75,7 @@ pub async fn carry_out(
         results: &results,
     };
     if json {
-        report.print_json(changes);
+        report.print_json();
     } else {
         report.print_human(verb, started.elapsed());
     }

@@ -169,4 +169,7 @@ async fn a_run_that_printed_its_document_adds_no_second_one() {
     let doc = out.json();
     assert_eq!(doc["schema_version"], 1, "{doc:#}");
     assert!(doc.get("error").is_none(), "{doc:#}");
+    // The create was refused (403): planned, not done, so nothing changed.
+    assert_eq!(doc["changed"], false, "{doc:#}");
+    assert_eq!(doc["failed"], 1, "{doc:#}");
 }
