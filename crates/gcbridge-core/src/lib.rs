@@ -19,6 +19,7 @@ pub mod doctor;
 pub mod events;
 mod genesys;
 mod lock;
+mod partition;
 mod resolve;
 mod source_id;
 mod suggest;
@@ -42,6 +43,7 @@ pub use desired::{
     AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RetrySpec,
     RuleSpec, TargetKind, TargetSettings, TargetSpec,
 };
+pub use partition::{partition_of, PartitionError};
 /// What `gcbridge api-check` compares the API's answers with.
 pub mod api_shape {
     pub use crate::genesys::{

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::desired::{Destination, DestinationSpec};
+use crate::partition::partition_of;
 
 /// The prefix of every Genesys Cloud partner event source name.
 pub const PARTNER_PREFIX: &str = "aws.partner/genesys.com/cloud/";
@@ -35,7 +36,8 @@ impl SourceId {
     /// The ARN of the partner event bus created from the source (same name as the source).
     pub fn bus_arn(&self, org_id: &str) -> String {
         format!(
-            "arn:aws:events:{}:{}:event-bus/{}",
+            "arn:{}:events:{}:{}:event-bus/{}",
+            partition_of(&self.region),
             self.region,
             self.account,
             self.source_name(org_id)
@@ -55,7 +57,8 @@ pub fn partner_event_source_name(org_id: &str, suffix: &str) -> String {
 
 /// The ARN of rule `rule` on the bus named `bus`.
 pub fn rule_arn(region: &str, account: &str, bus: &str, rule: &str) -> String {
-    format!("arn:aws:events:{region}:{account}:rule/{bus}/{rule}")
+    let partition = partition_of(region);
+    format!("arn:{partition}:events:{region}:{account}:rule/{bus}/{rule}")
 }
 
 impl Destination {

@@ -8,6 +8,7 @@
 
 use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
 use crate::genesys::{check_event_source_suffix, SuffixError};
+use crate::partition::{check_fits, check_supported, partition_of, PartitionError};
 use crate::source_id::PARTNER_PREFIX;
 
 /// What an ARN says about a destination.
@@ -34,8 +35,13 @@ impl PartnerArn {
     pub fn event_bus_arn(&self) -> Option<String> {
         self.account_id.as_ref().map(|account| {
             format!(
-                "arn:aws:events:{}:{}:event-bus/{}{}/{}",
-                self.region, account, PARTNER_PREFIX, self.org_id, self.suffix
+                "arn:{}:events:{}:{}:event-bus/{}{}/{}",
+                partition_of(&self.region),
+                self.region,
+                account,
+                PARTNER_PREFIX,
+                self.org_id,
+                self.suffix
             )
         })
     }
@@ -60,8 +66,8 @@ const SHAPE: &str =
 pub enum ArnError {
     #[error("\"{arn}\" is not an ARN; {}", SHAPE)]
     NotAnArn { arn: String },
-    #[error("\"{arn}\": unknown partition \"{partition}\"; {}", SHAPE)]
-    UnknownPartition { arn: String, partition: String },
+    #[error("\"{arn}\": {error}")]
+    Partition { arn: String, error: PartitionError },
     #[error(
         "\"{arn}\" is an ARN of service \"{service}\", not of EventBridge (\"events\"); {}",
         SHAPE
@@ -100,12 +106,11 @@ pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, ArnError> {
     }
     let (partition, service, region, account, resource) =
         (parts[1], parts[2], parts[3], parts[4], parts[5]);
-    if !matches!(partition, "aws" | "aws-us-gov" | "aws-cn") {
-        return Err(ArnError::UnknownPartition {
-            arn: owned(),
-            partition: partition.to_string(),
-        });
-    }
+    let partition_error = |error| ArnError::Partition {
+        arn: owned(),
+        error,
+    };
+    check_supported(partition, region).map_err(partition_error)?;
     if service != "events" {
         return Err(ArnError::NotEventBridge {
             arn: owned(),
@@ -116,6 +121,7 @@ pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, ArnError> {
         arn: owned(),
         error,
     })?;
+    check_fits(partition, region).map_err(partition_error)?;
     let (kind, name) = if let Some(rest) = resource.strip_prefix("event-bus/") {
         (ArnKind::EventBus, rest)
     } else if let Some(rest) = resource.strip_prefix("event-source/") {
@@ -219,7 +225,17 @@ mod tests {
         assert!(matches!(err("not-an-arn"), ArnError::NotAnArn { .. }));
         assert!(matches!(
             err("arn:aws-x:events:us-east-1:1:event-bus/x"),
-            ArnError::UnknownPartition { partition, .. } if partition == "aws-x"
+            ArnError::Partition { error: PartitionError::NotSupported { partition }, .. } if partition == "aws-x"
+        ));
+        assert!(matches!(
+            err("arn:aws:events:us-gov-west-1:123456789012:event-bus/x"),
+            ArnError::Partition {
+                error: PartitionError::Mismatch {
+                    expected: "aws-us-gov",
+                    ..
+                },
+                ..
+            }
         ));
         assert!(matches!(
             err("arn:aws:sqs:us-east-1:123456789012:q"),

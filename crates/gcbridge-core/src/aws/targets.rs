@@ -2,6 +2,7 @@
 
 use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
 use crate::desired::{TargetKind, TargetSpec};
+use crate::partition::{check_fits, check_supported, PartitionError};
 
 const SHAPE: &str = "a target is an ARN like arn:aws:sqs:us-east-1:123456789012:my-queue";
 
@@ -12,6 +13,8 @@ pub enum TargetError {
     NotAnArn { arn: String },
     #[error("\"{arn}\": region {error}")]
     Region { arn: String, error: AwsRegionError },
+    #[error("\"{arn}\": {error}")]
+    Partition { arn: String, error: PartitionError },
     #[error("\"{arn}\": account {error}")]
     Account { arn: String, error: AccountIdError },
     /// The resource part lacks the prefix its service's ARNs have (`function:`, `stream/`, ...).
@@ -71,11 +74,18 @@ pub fn parse_target(arn: &str, bus_region: &str) -> Result<TargetSpec, TargetErr
     if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() {
         return Err(TargetError::NotAnArn { arn: owned() });
     }
-    let (service, region, account, resource) = (parts[2], parts[3], parts[4], parts[5]);
+    let (partition, service, region, account, resource) =
+        (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    let partition_error = |error| TargetError::Partition {
+        arn: owned(),
+        error,
+    };
+    check_supported(partition, region).map_err(partition_error)?;
     check_aws_region(region).map_err(|error| TargetError::Region {
         arn: owned(),
         error,
     })?;
+    check_fits(partition, region).map_err(partition_error)?;
     check_aws_account_id(account).map_err(|error| TargetError::Account {
         arn: owned(),
         error,
