@@ -47,7 +47,9 @@ impl Report<'_> {
         );
     }
 
-    pub fn print_human(&self, verb: &str, elapsed: Duration) {
+    /// `whole`: the run from reading the orgs to the last write (a confirmation's wait left out);
+    /// `changing`: the part spent carrying out changes.
+    pub fn print_human(&self, verb: &str, whole: Duration, changing: Duration) {
         for ((t, r), outcomes) in self.targets.iter().zip(self.planned).zip(self.results) {
             let org = field(&t.spec.name);
             if let Err(f) = r {
@@ -64,8 +66,9 @@ impl Report<'_> {
         }
         let done = self.results.iter().flatten().filter(|o| o.ok()).count();
         outln!(
-            "{verb} finished in {:.1}s: {done} done, {} failed.",
-            elapsed.as_secs_f64(),
+            "{verb} finished in {:.1}s ({:.1}s of it changing): {done} done, {} failed.",
+            whole.as_secs_f64(),
+            changing.as_secs_f64(),
             self.failed()
         );
     }

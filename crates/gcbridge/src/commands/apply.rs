@@ -17,6 +17,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
             "--detailed-exitcode belongs to `gcbridge plan`",
         ));
     }
+    let started = std::time::Instant::now();
     let targets = fleet::targets(&global.conn, desired_state(args)?)?;
     fleet::warn_about_inputs(&targets);
     fleet::refuse_empty_prune(&targets, args.prune, args.allow_empty)?;
@@ -34,6 +35,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         }
     }
     let how = How {
+        started,
         auto_approve: args.auto_approve,
         parallel,
         verb: "Apply",

@@ -17,6 +17,9 @@ use crate::render_plan;
 
 /// How `apply` and `destroy` differ here.
 pub struct How {
+    /// When the command began reading the orgs: the summary's time is the whole run's, not only
+    /// the writes' (with many orgs, reading and planning them is most of it).
+    pub started: Instant,
     pub auto_approve: bool,
     /// Orgs in flight at once.
     pub parallel: usize,
@@ -58,6 +61,7 @@ pub async fn carry_out(
         };
     }
     let verb = how.verb;
+    let asked = Instant::now();
     if changes
         && !how.auto_approve
         && !confirm(&format!("{verb} these changes?"), "--auto-approve")?
@@ -67,6 +71,8 @@ pub async fn carry_out(
             verb.to_lowercase()
         )));
     }
+    // The time spent waiting for a person's answer is not the run's.
+    let answering = asked.elapsed();
     let started = Instant::now();
     let results = execute(targets, &planned, options, how.parallel).await;
     let report = Report {
@@ -77,7 +83,8 @@ pub async fn carry_out(
     if json {
         report.print_json();
     } else {
-        report.print_human(verb, started.elapsed());
+        let whole = how.started.elapsed().saturating_sub(answering);
+        report.print_human(verb, whole, started.elapsed());
     }
     match report.failed() {
         0 => Ok(()),

@@ -10,6 +10,7 @@ use crate::fleet;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
     let desired = gcbridge_core::config::load_file(&args.file)?;
+    let started = std::time::Instant::now();
     let targets = fleet::targets(&global.conn, desired)?;
     let options = ConvergeOptions {
         concurrency: usize::from(args.concurrency),
@@ -19,6 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
     let parallel = usize::from(args.parallel);
     let planned = fleet::plan_all_locked(&targets, parallel, Mode::Destroy, &options).await;
     let how = How {
+        started,
         auto_approve: args.auto_approve,
         parallel,
         verb: "Destroy",
