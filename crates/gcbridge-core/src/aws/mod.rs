@@ -38,8 +38,8 @@ pub use ids::{
 };
 pub use listener::{cleanup_all as cleanup_listeners, TempListener};
 pub use partner::{bus_arn as partner_bus_arn, SourceState};
-pub(crate) use pattern::toml_to_json;
 pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
+pub(crate) use pattern::{toml_to_json, EVENT_FIELDS};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};

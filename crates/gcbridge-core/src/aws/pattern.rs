@@ -7,7 +7,7 @@ use serde_json::Value;
 pub const DEFAULT_PATTERN: &str = r#"{"source":[{"prefix":"aws.partner/genesys.com/cloud/"}]}"#;
 
 /// Top-level fields of an EventBridge event that a pattern may match on.
-const EVENT_FIELDS: &[&str] = &[
+pub(crate) const EVENT_FIELDS: &[&str] = &[
     "version",
     "id",
     "detail-type",

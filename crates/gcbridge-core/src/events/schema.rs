@@ -58,17 +58,8 @@ fn envelope(detail_ref: &str, one_value: Value) -> (Value, Value) {
         "resources": {"type": "array", "items": string},
         "detail": {"$ref": detail_ref},
     });
-    let required = json!([
-        "version",
-        "id",
-        "detail-type",
-        "source",
-        "account",
-        "time",
-        "region",
-        "resources",
-        "detail"
-    ]);
+    // Every top-level field of an EventBridge event is always present.
+    let required = json!(crate::aws::EVENT_FIELDS);
     (props, required)
 }
 

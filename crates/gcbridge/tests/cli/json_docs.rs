@@ -49,19 +49,6 @@ fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
     );
 }
 
-const DEST: &[&str] = &[
-    "--name",
-    "prod-events",
-    "--aws-account-id",
-    "123456789012",
-    "--aws-region",
-    "us-east-1",
-    "--suffix",
-    "prod-events",
-    "--event-types",
-    "routing",
-];
-
 const VALID: &str = r#"[genesys]
 region = "us-east-1"
 

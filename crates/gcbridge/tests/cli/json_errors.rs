@@ -147,22 +147,7 @@ async fn forbidden_and_not_found_have_their_kinds() {
 async fn a_run_that_printed_its_document_adds_no_second_one() {
     let w = World::as_client(VIEWER).await;
     let out = w
-        .run(&[
-            "apply",
-            "--auto-approve",
-            "-o",
-            "json",
-            "--name",
-            "prod-events",
-            "--aws-account-id",
-            "123456789012",
-            "--aws-region",
-            "us-east-1",
-            "--suffix",
-            "prod-events",
-            "--event-types",
-            "routing",
-        ])
+        .run(&[&["apply", "--auto-approve", "-o", "json"], DEST].concat())
         .await;
     assert_eq!(out.code, 1, "{out:?}");
     // One document (out.json() parses all of stdout): the apply report, versioned.

@@ -5,19 +5,6 @@ use crate::common::*;
 use reqwest::Method;
 use serde_json::Value;
 
-const DEST: &[&str] = &[
-    "--name",
-    "prod-events",
-    "--aws-account-id",
-    "123456789012",
-    "--aws-region",
-    "us-east-1",
-    "--suffix",
-    "prod-events",
-    "--event-types",
-    "routing",
-];
-
 fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
     base.iter().chain(extra.iter()).copied().collect()
 }

@@ -180,3 +180,17 @@ impl World {
         self.run(&args).await
     }
 }
+
+/// The flags of the one destination most CLI tests apply: `prod-events`, routing topics.
+pub const DEST: &[&str] = &[
+    "--name",
+    "prod-events",
+    "--aws-account-id",
+    "123456789012",
+    "--aws-region",
+    "us-east-1",
+    "--suffix",
+    "prod-events",
+    "--event-types",
+    "routing",
+];
