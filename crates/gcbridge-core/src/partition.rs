@@ -47,7 +47,7 @@ pub fn check_supported(partition: &str, region: &str) -> Result<(), PartitionErr
 /// After the region is known to be real: the partition is the one of that region.
 pub fn check_fits(partition: &str, region: &str) -> Result<(), PartitionError> {
     let expected = partition_of(region);
-    if region.is_empty() || partition == expected {
+    if partition == expected {
         return Ok(());
     }
     Err(PartitionError::Mismatch {

@@ -27,9 +27,10 @@ pub const DEFAULT_ORG_NAME: &str = "default";
 /// Reads and validates the config file at `path`.
 pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
     let from_stdin = path == Path::new(stdin::STDIN_PATH);
-    let shown = match from_stdin {
-        true => stdin::STDIN_SHOWN.to_string(),
-        false => path.display().to_string(),
+    let shown = if from_stdin {
+        stdin::STDIN_SHOWN.to_string()
+    } else {
+        path.display().to_string()
     };
     let whole_file = |message: String, help: Option<String>| {
         Diagnostics::from(Diagnostic {
@@ -44,9 +45,10 @@ pub fn load_file(path: &Path) -> Result<DesiredState, Diagnostics> {
             help,
         })
     };
-    let bytes = match from_stdin {
-        true => stdin::config_bytes(MAX_CONFIG_BYTES).map_err(|m| whole_file(m, None))?,
-        false => read_file(path, &whole_file)?,
+    let bytes = if from_stdin {
+        stdin::config_bytes(MAX_CONFIG_BYTES).map_err(|m| whole_file(m, None))?
+    } else {
+        read_file(path, &whole_file)?
     };
     decode(bytes, shown)
 }
