@@ -122,7 +122,7 @@ async fn json_output_gives_the_same_problems_as_data() {
 }
 
 /// `gcbridge ARGS` with `stdin` piped in.
-async fn with_stdin(env: &[(&str, &str)], args: &[&str], stdin: &str) -> (i32, String, String) {
+async fn with_stdin(env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let mut child = command(dir.path(), env.iter().copied())
@@ -135,41 +135,35 @@ async fn with_stdin(env: &[(&str, &str)], args: &[&str], stdin: &str) -> (i32, S
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.as_bytes()).await.unwrap();
     drop(input);
-    let out = child.wait_with_output().await.unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap(),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+    Output::from(child.wait_with_output().await.unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dash_f_dash_reads_the_config_from_stdin_once_for_every_use() {
-    let (code, _, err) = with_stdin(&[], &["validate", "-f", "-"], FOUR).await;
-    assert_eq!(code, 2, "{err}");
+    let out = with_stdin(&[], &["validate", "-f", "-"], FOUR).await;
+    assert_eq!(out.code, 2, "{out:?}");
     for place in [
         "<stdin>:3:1",
         "<stdin>:7:18",
         "<stdin>:15:14",
         "<stdin>:19:1",
     ] {
-        assert!(err.contains(place), "{place}: {err}");
+        assert!(out.stderr.contains(place), "{place}: {out:?}");
     }
-    let (code, _, err) = with_stdin(&[], &["validate", "-f", "-"], "").await;
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("standard input is empty"), "{err}");
+    let out = with_stdin(&[], &["validate", "-f", "-"], "").await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("standard input is empty"), "{out:?}");
     // plan loads the file twice (the connection, then the destinations): both see the same text.
     let sim = sim().await;
     let url = sim.base_url();
     let good = "[[destination]]\nname = \"from-stdin\"\naws_account_id = \"123456789012\"\n\
                 aws_region = \"us-east-1\"\nevent_source_suffix = \"from-stdin\"\nevent_types = [\"routing\"]\n";
-    let (code, out, err) = with_stdin(
+    let out = with_stdin(
         &env_for(&url, ADMIN),
         &["plan", "-f", "-", "-o", "json"],
         good,
     )
     .await;
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("from-stdin"), "{out}");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("from-stdin"), "{out:?}");
 }
