@@ -408,7 +408,7 @@ pub struct SimArgs {
     pub fault_seed: Option<u64>,
     /// Play an API variant public sources cannot rule out, repeatable: no-expand, strict-create,
     /// consistency-lag[=MS] (default 1500), deleted-linger[=S] (default 3), extra-fields,
-    /// null-error-parts, or all. Added to the quirks of --config and of the GCBRIDGE_SIM_QUIRKS
+    /// null-error-parts, reset-rounds-down, or all. Added to the quirks of --config and of the GCBRIDGE_SIM_QUIRKS
     /// env var (comma-separated, same names).
     #[arg(long = "quirk", value_name = "NAME[=VALUE]")]
     pub quirks: Vec<String>,

@@ -9,6 +9,14 @@
 //! first response ever, [`START_PROBES`] may go together, so the reads a run starts with (who we
 //! are, the catalogue, the listing) take one round trip rather than three. If responses carry no headers (a proxy stripped
 //! them) nothing is paced: 429 handling in the retry loop still applies.
+//!
+//! The reset header has whole-second resolution. Read as a countdown rounded up (what "seconds
+//! until the reset" means, and what the emulator sends), every response bounds the reset from
+//! above: it is no later than the response's arrival plus the header. The earliest of those
+//! bounds is the estimate, which is within a round trip of the real reset when the window started
+//! with our own first request; taking the latest instead cost up to a second per window. A server
+//! that rounds down would make that estimate early by up to a second: the first request after it
+//! meets a 429, and from then on every estimate gets [`ROUNDING_SLACK`] more (docs/REAL-API.md).
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -28,6 +36,9 @@ const START_PROBES: u32 = 3;
 /// (the header has whole-second resolution).
 const SAME_WINDOW_TOLERANCE: Duration = Duration::from_millis(1000);
 
+/// Added to every reset estimate once a 429 showed that an estimate was early.
+const ROUNDING_SLACK: Duration = Duration::from_secs(1);
+
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
     state: Mutex<State>,
@@ -42,6 +53,8 @@ struct State {
     window: Option<Window>,
     in_flight: u32,
     mode: Mode,
+    /// Zero until a 429 arrives; then [`ROUNDING_SLACK`].
+    slack: Duration,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -98,18 +111,25 @@ impl State {
         let fresh = Window {
             allowed,
             count,
-            reset_at: now + reset_in,
+            reset_at: now + reset_in + self.slack,
         };
         self.window = Some(match self.window {
+            // A late answer from a window that has since reset: it says nothing of this one.
+            Some(old)
+                if old.reset_at > now && fresh.reset_at + SAME_WINDOW_TOLERANCE < old.reset_at =>
+            {
+                old
+            }
             Some(old)
                 if old.reset_at > now && fresh.reset_at < old.reset_at + SAME_WINDOW_TOLERANCE =>
             {
                 // Same window: responses may arrive out of order, so the highest count is the
-                // truest, and the later reset estimate is the safe one.
+                // truest, and each reset reading bounds the reset from above, so the earliest is
+                // the tightest.
                 Window {
                     allowed,
                     count: old.count.max(count),
-                    reset_at: old.reset_at.max(fresh.reset_at),
+                    reset_at: old.reset_at.min(fresh.reset_at),
                 }
             }
             _ => fresh,
@@ -200,6 +220,7 @@ impl Pacer {
         let mut s = self.state.lock().expect("pacer lock");
         let allowed = s.window.map(|w| w.allowed).unwrap_or(1);
         s.mode = Mode::Paced;
+        s.slack = ROUNDING_SLACK;
         s.window = Some(Window {
             allowed,
             count: allowed,
@@ -295,12 +316,13 @@ mod tests {
         s.in_flight = 1;
         assert_eq!(s.gate(now), Gate::Go);
 
-        // Out-of-order stale response in the same window does not lower the count.
+        // An out-of-order response in the same window does not lower the count, and its reset
+        // reading, an upper bound like every other, tightens the estimate.
         s.observe(5, 1, Duration::from_millis(1500), now);
         s.in_flight = 2;
         assert_eq!(
             s.gate(now),
-            Gate::WaitUntil(Some(now + Duration::from_secs(2)))
+            Gate::WaitUntil(Some(now + Duration::from_millis(1500)))
         );
 
         // After the reset: one probe at a time until the new count is known.
@@ -317,6 +339,58 @@ mod tests {
         assert_eq!(
             s.gate(later),
             Gate::WaitUntil(Some(later + Duration::from_secs(2)))
+        );
+    }
+
+    #[test]
+    fn the_earliest_reset_reading_of_a_window_is_the_estimate() {
+        let t0 = Instant::now();
+        let mut s = State::default();
+        // A 10 s window that began just before t0, read as whole seconds rounded up.
+        s.observe(200, 1, Duration::from_secs(10), t0);
+        s.observe(
+            200,
+            2,
+            Duration::from_secs(10),
+            t0 + Duration::from_millis(300),
+        );
+        s.observe(
+            200,
+            3,
+            Duration::from_secs(9),
+            t0 + Duration::from_millis(1200),
+        );
+        assert_eq!(s.window.unwrap().reset_at, t0 + Duration::from_secs(10));
+        assert_eq!(s.window.unwrap().count, 3);
+    }
+
+    #[test]
+    fn a_late_answer_from_a_window_that_reset_is_ignored() {
+        let t0 = Instant::now();
+        let mut s = State::default();
+        s.observe(200, 1, Duration::from_secs(10), t0);
+        // Sent just before the previous window's reset, answered after it: count near the limit,
+        // reset a second away, while the new window has nine seconds to go.
+        s.observe(
+            200,
+            199,
+            Duration::from_secs(1),
+            t0 + Duration::from_millis(100),
+        );
+        let w = s.window.unwrap();
+        assert_eq!((w.count, w.reset_at), (1, t0 + Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn after_a_429_every_estimate_allows_for_rounding_down() {
+        let p = Pacer::default();
+        p.rate_limited(Duration::from_millis(1));
+        let t0 = Instant::now();
+        let mut s = p.state.lock().unwrap();
+        s.observe(200, 1, Duration::from_secs(10), t0);
+        assert_eq!(
+            s.window.unwrap().reset_at,
+            t0 + Duration::from_secs(10) + ROUNDING_SLACK
         );
     }
 

@@ -298,6 +298,27 @@ async fn a_lone_client_paces_itself_without_429s() {
     sim.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_lone_client_adapts_to_a_reset_that_rounds_down() {
+    // Read literally, a rounded-down reset says the window is over up to a second early; after
+    // the first 429 the pacer allows for it, so the 429s stay within that first window.
+    let sim = start_sim(SimConfig {
+        rate_limit_per_minute: 5,
+        rate_limit_window: Duration::from_secs(2),
+        quirks: genesys_sim::Quirks::from_names(&["reset-rounds-down"]).unwrap(),
+        ..SimConfig::default()
+    })
+    .await;
+    let client = sim_client(&sim, ADMIN_CLIENT_ID);
+    for _ in 0..16 {
+        client.organization_me().await.unwrap();
+    }
+    let stats = client.stats();
+    assert!(stats.rate_limited_429 <= 1, "{stats:?}");
+    assert!(stats.paced_waits >= 2, "{stats:?}");
+    sim.shutdown().await;
+}
+
 /// Runs futures concurrently without pulling in the futures crate.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futs: impl Iterator<Item = F>,

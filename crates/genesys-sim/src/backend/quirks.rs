@@ -3,7 +3,7 @@
 //! `quirks = [...]`). [`QUIRKS`] is the one table of names, values and descriptions;
 //! parsing, rendering and `all` are read from it, so a quirk is described once. Where each
 //! one acts: the routes (no-expand, no-type-filter, strict-create), the backend (consistency-lag,
-//! deleted-linger) and the gateway (extra-fields, null-error-parts).
+//! deleted-linger) and the gateway (extra-fields, null-error-parts, reset-rounds-down).
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,6 +28,8 @@ pub struct Quirks {
     pub extra_fields: bool,
     /// Error bodies carry `null` for `details`, `errors` and `messageParams`.
     pub null_error_parts: bool,
+    /// `inin-ratelimit-reset` is the countdown rounded down (0 in the window's last second).
+    pub reset_rounds_down: bool,
 }
 
 /// The unit of a valued quirk's number.
@@ -154,6 +156,11 @@ pub const QUIRKS: &[QuirkSpec] = &[
         "Error bodies have null details, errors and messageParams (message, code, status and contextId stay).",
         |q| &mut q.null_error_parts,
     ),
+    flag(
+        "reset-rounds-down",
+        "inin-ratelimit-reset is the seconds until the window resets rounded down (0 in its last second), not up.",
+        |q| &mut q.reset_rounds_down,
+    ),
 ];
 
 /// The name that turns on every quirk, valued ones with their defaults.
@@ -271,6 +278,7 @@ impl Quirks {
         self.deleted_linger = other.deleted_linger.or(self.deleted_linger);
         self.extra_fields |= other.extra_fields;
         self.null_error_parts |= other.null_error_parts;
+        self.reset_rounds_down |= other.reset_rounds_down;
     }
 
     /// The quirks on, as `name` / `name=N`, in table order.
@@ -329,7 +337,8 @@ mod tests {
                 "consistency-lag=1500",
                 "deleted-linger=3",
                 "extra-fields",
-                "null-error-parts"
+                "null-error-parts",
+                "reset-rounds-down"
             ]
         );
         assert_eq!(q.consistency_lag, Some(Duration::from_millis(1500)));

@@ -15,6 +15,8 @@ pub struct Decision {
     /// Whole seconds until the window resets, at least 1 (`inin-ratelimit-reset`,
     /// and `Retry-After` on a 429).
     pub reset_secs: u64,
+    /// The same countdown rounded down, 0 in the last second (the `reset-rounds-down` quirk).
+    pub reset_floor_secs: u64,
 }
 
 struct Window {
@@ -48,6 +50,7 @@ impl RateLimiter {
             limit,
             count: w.count,
             reset_secs: reset_secs.max(1),
+            reset_floor_secs: remaining.as_secs(),
         }
     }
 

@@ -38,7 +38,11 @@ async fn api(sim: &Sim, mut req: Request, next: Next) -> (Response, Option<Strin
         let (_, window_secs) = ratelimit::budget(sim, None);
         ratelimit::too_many(limit, window_secs, decision.reset_secs)
     };
-    ratelimit::rate_headers(response.headers_mut(), &decision);
+    ratelimit::rate_headers(
+        response.headers_mut(),
+        &decision,
+        sim.config.quirks.reset_rounds_down,
+    );
     (response, client)
 }
 

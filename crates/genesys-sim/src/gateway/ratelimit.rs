@@ -44,8 +44,15 @@ pub fn set_header(headers: &mut HeaderMap, name: &'static str, value: impl ToStr
     }
 }
 
-pub fn rate_headers(headers: &mut HeaderMap, d: &Decision) {
+/// `round_down`: the reset countdown as whole seconds rounded down (a plausible reading of the
+/// real header that the emulator plays with the `reset-rounds-down` quirk), else rounded up.
+pub fn rate_headers(headers: &mut HeaderMap, d: &Decision, round_down: bool) {
     set_header(headers, "inin-ratelimit-allowed", d.limit);
     set_header(headers, "inin-ratelimit-count", d.count);
-    set_header(headers, "inin-ratelimit-reset", d.reset_secs);
+    let reset = if round_down {
+        d.reset_floor_secs
+    } else {
+        d.reset_secs
+    };
+    set_header(headers, "inin-ratelimit-reset", reset);
 }
