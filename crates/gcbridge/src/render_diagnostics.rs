@@ -26,7 +26,16 @@ pub fn render(d: &Diagnostics) -> String {
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    render_with(d, colour, &mut |path| std::fs::read_to_string(path).ok())
+    render_with(d, colour, &mut read_source)
+}
+
+/// The text a diagnostic's path names: `-f -`'s kept standard input for `<stdin>` (a file of
+/// that name in the working directory is not it), else the file.
+fn read_source(path: &str) -> Option<String> {
+    if path == gcbridge_core::config::STDIN_SHOWN {
+        return gcbridge_core::config::stdin_text();
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// Colour on a terminal, unless NO_COLOR is set to anything but the empty string (no-color.org).

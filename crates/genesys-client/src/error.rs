@@ -40,6 +40,20 @@ impl fmt::Display for Effort {
     }
 }
 
+fn proxy_via(proxy: &Option<String>) -> String {
+    proxy
+        .as_ref()
+        .map(|p| format!(" through {p}"))
+        .unwrap_or_default()
+}
+
+fn connect_fix(proxy: &Option<String>) -> &'static str {
+    match proxy {
+        Some(_) => "check that the proxy is running and reachable, or fix or unset its variable",
+        None => "check the API URL, the network and any firewall or proxy",
+    }
+}
+
 fn effort_text(request: &RequestContext) -> String {
     request.effort.map(|e| format!("; {e}")).unwrap_or_default()
 }
@@ -186,14 +200,15 @@ pub enum Error {
     },
     /// The connection could not be made or broke.
     #[error(
-        "{request}: connection to '{host}' failed ({detail}{}); check the API URL, the network \
-         and any firewall or proxy, and run again",
-        effort_text(.request)
+        "{request}: connection to '{host}'{} failed ({detail}{}); {}, and run again",
+        proxy_via(.proxy), effort_text(.request), connect_fix(.proxy)
     )]
     Connect {
         request: Box<RequestContext>,
         host: String,
         detail: String,
+        /// The proxy the connection went through and the variable that set it, when one did.
+        proxy: Option<String>,
     },
     /// A response this client cannot understand.
     #[error(

@@ -19,6 +19,7 @@ mod notes;
 mod organizations;
 mod pacing;
 mod policy;
+mod proxy;
 mod region;
 mod retry;
 mod secret;

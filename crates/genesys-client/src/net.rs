@@ -32,7 +32,10 @@ pub(crate) fn kind_of(err: &reqwest::Error) -> NetKind {
     {
         // rustls is not a direct dependency, so its errors are recognised by their text.
         NetKind::Tls
-    } else if err.is_connect() && !err.is_timeout() && to_loopback(err) {
+    } else if err.is_connect()
+        && !err.is_timeout()
+        && (to_loopback(err) || refused_by_local_proxy(err, &chain))
+    {
         NetKind::RefusedLocally
     } else if err.is_connect() {
         NetKind::Connect
@@ -85,6 +88,7 @@ pub(crate) fn to_error(
             request,
             host,
             detail,
+            proxy: proxy_of(err),
         },
         NetKind::Timeout => Error::Timeout {
             request,
@@ -99,8 +103,26 @@ pub(crate) fn to_error(
             request,
             host,
             detail,
+            proxy: proxy_of(err),
         },
     }
+}
+
+/// The proxy the failed request went through, as the error names it.
+fn proxy_of(err: &reqwest::Error) -> Option<String> {
+    err.url()
+        .and_then(crate::proxy::proxy_for)
+        .map(|p| p.to_string())
+}
+
+/// A proxy on this machine refused the connection: nothing listens there, repeating is useless
+/// (the same rule as a refused loopback API).
+fn refused_by_local_proxy(err: &reqwest::Error, chain: &str) -> bool {
+    chain.contains("connection refused")
+        && err
+            .url()
+            .and_then(crate::proxy::proxy_for)
+            .is_some_and(|p| p.loopback)
 }
 
 fn to_loopback(err: &reqwest::Error) -> bool {

@@ -61,6 +61,7 @@ mod route_table;
 mod routes;
 mod server;
 mod state;
+mod state_guard;
 mod sync;
 mod views;
 

@@ -27,6 +27,16 @@ pub enum PersistError {
     },
     #[error("state file {path} is not a gcbridge sim state file: {message}")]
     Format { path: PathBuf, message: String },
+    #[error("state file {path} cannot be written (a probe file in its directory failed: {source}); choose a writable directory for it")]
+    Unwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("state file {path} is read-only; make it writable (chmod u+w) or choose another state file, it is not replaced")]
+    ReadOnly { path: PathBuf },
+    #[error("state file {path} is in use by another emulator{holder}; stop it or choose another state file")]
+    InUse { path: PathBuf, holder: String },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PersistError + '_ {
@@ -66,6 +76,25 @@ pub fn save(path: &Path, backend: &Backend) -> Result<(), PersistError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    let tmp = sidecar(path, &format!("tmp-{}", std::process::id()));
+    let written =
+        write_synced(&tmp, &json).and_then(|()| std::fs::rename(&tmp, path).map_err(io(path)));
+    if written.is_err() {
+        // A half-written temp file (disk full) must not outlive the failed save.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+fn write_synced(tmp: &Path, bytes: &[u8]) -> Result<(), PersistError> {
+    let mut f = std::fs::File::create(tmp).map_err(io(tmp))?;
+    f.write_all(bytes).map_err(io(tmp))?;
+    f.sync_all().map_err(io(tmp))
+}
+
+/// `DIR/.NAME.WHAT`: a file next to the state file (its temp file, probe and lock), in the same
+/// directory so the rename is atomic and the checks test the directory saves will use.
+pub fn sidecar(path: &Path, what: &str) -> PathBuf {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -74,12 +103,7 @@ pub fn save(path: &Path, backend: &Backend) -> Result<(), PersistError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    f.write_all(&json).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io(path))
+    dir.join(format!(".{name}.{what}"))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::persistence::PersistError;
 use crate::publisher;
 use crate::routes;
 use crate::state::Sim;
+use crate::state_guard;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -107,6 +108,10 @@ async fn serve(
         (None, None) => Arc::new(NoopHook),
     };
     let events_per_second = config.events_per_second;
+    let state_lock = match &config.state_file {
+        Some(path) => Some(state_guard::acquire(path)?),
+        None => None,
+    };
     let sim = Arc::new(Sim::new(config, hook, aws)?);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -130,6 +135,8 @@ async fn serve(
     let listener = FaultListener::new(listener);
     let app = app.into_make_service_with_connect_info::<ConnHandle>();
     let task = tokio::spawn(async move {
+        // The state file stays locked while this task serves, and is released when it ends.
+        let _state_lock = state_lock;
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use axum::http::StatusCode;
+
 use crate::aws_partner::PartnerAws;
 use crate::backend::auth::{Directory, Grant, TokenStore};
 use crate::backend::lifecycle::{BoxFuture, LifecycleHook};
@@ -88,15 +90,32 @@ impl Sim {
         f: impl FnOnce(&mut Backend) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut backend = lock(&self.backend);
+        let before = self.snapshot(&backend);
         let out = f(&mut backend)?;
-        self.persist(&backend);
+        self.persist_or_roll_back(&mut backend, before)?;
         Ok(out)
     }
 
-    fn persist(&self, backend: &Backend) {
-        if let Some(path) = &self.config.state_file {
-            save_logged(path, backend);
-        }
+    /// A copy to roll back to, when there is a state file that a change may fail to reach.
+    fn snapshot(&self, backend: &Backend) -> Option<Backend> {
+        self.config.state_file.as_ref().map(|_| backend.clone())
+    }
+
+    /// Persists a change before it is acknowledged; when the state file cannot be written the
+    /// change is undone, so what the caller is told (500) is what a restart will show.
+    fn persist_or_roll_back(
+        &self,
+        backend: &mut Backend,
+        before: Option<Backend>,
+    ) -> Result<(), ApiError> {
+        let (Some(path), Some(before)) = (&self.config.state_file, before) else {
+            return Ok(());
+        };
+        persistence::save(path, backend).map_err(|e| {
+            tracing::error!("change rolled back: {e}");
+            *backend = before;
+            not_persisted(path)
+        })
     }
 
     /// Applies a change that may leave work for the lifecycle hook, then starts that work:
@@ -132,13 +151,15 @@ impl Sim {
     ) -> Result<R, ApiError> {
         let (out, work) = {
             let mut backend = lock(&self.backend);
+            let before = self.snapshot(&backend);
             let (out, call) = f(&mut backend)?;
             if let (Some(HookCall::Activate(req)), true) = (&call, self.hook.gates_activation()) {
                 if let Ok(org) = backend.org_mut(&req.org_id) {
                     org.await_hook(&req.integration_id, req.generation);
                 }
             }
-            self.persist(&backend);
+            // Rolled back, the change leaves the hook uncalled: nothing happened.
+            self.persist_or_roll_back(&mut backend, before)?;
             let work = call.map(|c| self.start_hook(c));
             (then(&backend, out), work)
         };
@@ -196,30 +217,33 @@ impl Sim {
     /// the fault rules go back to the configured ones (counts zeroed, RNG reseeded).
     /// Integrations that were active are deactivated first (their partner event sources
     /// are deleted), as if each had been deleted.
-    pub fn reset(self: &Arc<Self>) {
+    pub fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
         {
             let mut backend = lock(&self.backend);
+            let before = self.snapshot(&backend);
             let now = clock::now();
             let delay = self.config.activation_delay;
-            let mut work = Vec::new();
+            let mut calls = Vec::new();
             for (org_id, org) in backend.orgs.iter_mut() {
                 let ids: Vec<String> = org.integrations.iter().map(|i| i.id.clone()).collect();
                 for id in ids {
                     if let Ok((_, Some(call))) = org.delete(org_id, &id, now, delay, None) {
-                        work.push(self.start_hook(call));
+                        calls.push(call);
                     }
                 }
             }
             backend.clear();
-            self.persist(&backend);
-            for w in work {
-                tokio::spawn(w);
+            // Hooks only once the reset is on disk: a rolled-back reset deactivates nothing.
+            self.persist_or_roll_back(&mut backend, before)?;
+            for call in calls {
+                tokio::spawn(self.start_hook(call));
             }
         }
         lock(&self.tokens).revoke_all();
         lock(&self.limiter).clear();
         lock(&self.log).clear();
         lock(&self.faults).reset();
+        Ok(())
     }
 }
 
@@ -235,8 +259,14 @@ fn grants(config: &SimConfig) -> impl Iterator<Item = Grant<'_>> {
     })
 }
 
-fn save_logged(path: &Path, backend: &Backend) {
-    if let Err(e) = persistence::save(path, backend) {
-        tracing::error!("{e}");
-    }
+/// The 500 of a change the state file could not take: it names the file (never a secret) and
+/// says the change did not happen.
+fn not_persisted(path: &Path) -> ApiError {
+    let path = path.display().to_string();
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal.server.error",
+        format!("The change was not made: the emulator cannot write its state file {path}."),
+    )
+    .with_param("stateFile", path)
 }

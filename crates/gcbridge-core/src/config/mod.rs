@@ -14,6 +14,7 @@ mod resolved;
 pub mod schema;
 mod shape;
 mod stdin;
+pub use stdin::{stdin_text, STDIN_SHOWN};
 mod target_input;
 mod toml_error;
 mod trust;

@@ -11,11 +11,22 @@ pub const STDIN_PATH: &str = "-";
 /// How standard input is named in diagnostics.
 pub const STDIN_SHOWN: &str = "<stdin>";
 
+/// Standard input as read by the first load, kept for the later ones and for the diagnostics.
+static TEXT: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+
 /// The bytes of standard input (at most `limit`), or why they cannot be used.
 pub(super) fn config_bytes(limit: u64) -> Result<Vec<u8>, String> {
-    static TEXT: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     TEXT.get_or_init(|| read_bounded(std::io::stdin().lock(), limit))
         .clone()
+}
+
+/// The config text `-f -` read, for showing the lines a diagnostic at [`STDIN_SHOWN`] points
+/// at; `None` when standard input was not read as a config (never reads it).
+pub fn stdin_text() -> Option<String> {
+    match TEXT.get()? {
+        Ok(bytes) => String::from_utf8(bytes.clone()).ok(),
+        Err(_) => None,
+    }
 }
 
 fn read_bounded(input: impl Read, limit: u64) -> Result<Vec<u8>, String> {

@@ -226,3 +226,46 @@ async fn sim_banner_names_the_configured_clients_never_their_secret() {
     assert!(!stderr.contains(genesys_sim::ADMIN_CLIENT_ID), "{stderr}");
     assert!(!stderr.contains("s3cr3t-of-prod"), "{stderr}");
 }
+
+/// A state file the emulator could not persist to, or that another emulator holds, stops
+/// `gcbridge sim` at start with exit 1 naming the file (one JSON error document with `-o json`).
+/// The unwritable case is a path under a regular file: it fails for root too.
+#[tokio::test(flavor = "multi_thread")]
+async fn sim_refuses_a_state_file_it_cannot_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plain"), "x").unwrap();
+    let bad = dir.path().join("plain").join("state.json");
+    let bad = bad.to_str().unwrap();
+    let args = ["sim", "--listen", "127.0.0.1:0", "--state-file", bad];
+    let out = gcbridge(dir.path(), &[], &args).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains(bad) && out.stderr.contains("cannot be written"),
+        "{out:?}"
+    );
+    let out = gcbridge(dir.path(), &[], &[&args[..], &["-o", "json"]].concat()).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let message = out.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains(bad), "{out:?}");
+
+    let shared = dir.path().join("shared.json");
+    let shared = shared.to_str().unwrap();
+    let args = ["sim", "--listen", "127.0.0.1:0", "--state-file", shared];
+    let mut first = command(dir.path(), std::iter::empty::<(&str, &str)>())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    gcbridge_testkit::cli::sim_url(&mut first).await;
+    let out = gcbridge(dir.path(), &[], &args).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let pid = first.id().unwrap();
+    assert!(
+        out.stderr.contains(shared)
+            && out.stderr.contains("in use by another emulator")
+            && out.stderr.contains(&format!("pid {pid}")),
+        "{out:?}"
+    );
+    first.kill().await.unwrap();
+}

@@ -37,6 +37,40 @@ async fn validate(env: &[(&str, &str)], extra: &[&str]) -> Output {
     gcbridge(dir.path(), env, &args).await
 }
 
+/// The four problems of [`FOUR`] read from `file`, each shown rustc-like: its place, its line and
+/// a caret under the value.
+#[track_caller]
+fn assert_lines_and_carets(out: &Output, file: &str) {
+    let err = &out.stderr;
+    for (place, text, column, width) in [
+        (format!("{file}:3:1"), "regoin = \"us-east-1\"", 1, 6),
+        (
+            format!("{file}:7:18"),
+            "aws_account_id = 123456789012",
+            18,
+            12,
+        ),
+        (
+            format!("{file}:15:14"),
+            "aws_region = \"us-eats-1\"",
+            14,
+            11,
+        ),
+        (format!("{file}:19:1"), "[[destination]]", 1, 1),
+    ] {
+        let at = err
+            .find(place.as_str())
+            .unwrap_or_else(|| panic!("{place} missing: {out:?}"));
+        let mut lines = err[at..]
+            .lines()
+            .skip_while(|l| !l.ends_with(&format!("| {text}")));
+        assert!(lines.next().is_some(), "line {text:?} shown: {out:?}");
+        let caret = lines.next().unwrap_or_default().trim_start();
+        let expected = format!("| {}{}", " ".repeat(column - 1), "^".repeat(width));
+        assert_eq!(caret, expected, "caret under {text:?}: {out:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn four_problems_of_four_kinds_each_with_its_line_and_caret() {
     for env in [vec![], vec![("NO_COLOR", "1")]] {
@@ -47,28 +81,7 @@ async fn four_problems_of_four_kinds_each_with_its_line_and_caret() {
         assert_eq!(err.matches("\nerror: ").count(), 4, "{out:?}");
         // Not a terminal (and NO_COLOR in the second run): no escape sequence at all.
         assert!(!err.contains('\u{1b}'), "{out:?}");
-        for (place, text, column, width) in [
-            ("gcbridge.toml:3:1", "regoin = \"us-east-1\"", 1, 6),
-            (
-                "gcbridge.toml:7:18",
-                "aws_account_id = 123456789012",
-                18,
-                12,
-            ),
-            ("gcbridge.toml:15:14", "aws_region = \"us-eats-1\"", 14, 11),
-            ("gcbridge.toml:19:1", "[[destination]]", 1, 1),
-        ] {
-            let at = err
-                .find(place)
-                .unwrap_or_else(|| panic!("{place} missing: {out:?}"));
-            let mut lines = err[at..]
-                .lines()
-                .skip_while(|l| !l.ends_with(&format!("| {text}")));
-            assert!(lines.next().is_some(), "line {text:?} shown: {out:?}");
-            let caret = lines.next().unwrap_or_default().trim_start();
-            let expected = format!("| {}{}", " ".repeat(column - 1), "^".repeat(width));
-            assert_eq!(caret, expected, "caret under {text:?}: {out:?}");
-        }
+        assert_lines_and_carets(&out, "gcbridge.toml");
         for help in [
             "did you mean \"region\"",
             "quoted string",
@@ -142,14 +155,8 @@ async fn with_stdin(env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output 
 async fn dash_f_dash_reads_the_config_from_stdin_once_for_every_use() {
     let out = with_stdin(&[], &["validate", "-f", "-"], FOUR).await;
     assert_eq!(out.code, 2, "{out:?}");
-    for place in [
-        "<stdin>:3:1",
-        "<stdin>:7:18",
-        "<stdin>:15:14",
-        "<stdin>:19:1",
-    ] {
-        assert!(out.stderr.contains(place), "{place}: {out:?}");
-    }
+    // The same snippets as for a file: the renderer finds the kept text.
+    assert_lines_and_carets(&out, "<stdin>");
     let out = with_stdin(&[], &["validate", "-f", "-"], "").await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("standard input is empty"), "{out:?}");

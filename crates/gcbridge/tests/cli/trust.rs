@@ -347,3 +347,58 @@ async fn every_call_ends_within_its_deadline_saying_what_it_spent() {
     );
     assert_eq!(out.stderr.matches("retrying in").count(), 1, "{out:?}");
 }
+
+/// A loopback port nothing listens on (bound, read back, released).
+async fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
+
+/// A proxy that cannot be reached (a closed loopback port) or refuses the tunnel (502) for a real
+/// Genesys login host: exit 1, the message names the proxy and the variable that set it, never the
+/// secret. Nothing leaves the machine: with a proxy set, the HTTP stack sends `CONNECT host:443` to
+/// the proxy and resolves nothing itself (under `unshare -n`, without DNS, the error is the same).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_proxy_is_named_with_its_variable() {
+    for var in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+        let proxy = closed_port_url().await;
+        let env = [
+            ("GENESYS_REGION", "us-east-1"),
+            ("GENESYS_CLIENT_ID", "someone"),
+            ("GENESYS_CLIENT_SECRET", CANARY),
+            (var, proxy.as_str()),
+        ];
+        for extra in [&[][..], &["-o", "json"][..]] {
+            let args = [&["whoami"][..], extra].concat();
+            let out = gcbridge(dir().path(), &env, &args).await;
+            assert_eq!(out.code, 1, "{var}: {out:?}");
+            let text = format!("{}{}", out.stdout, out.stderr);
+            assert!(
+                text.contains(&format!("through the proxy {proxy}/ (from {var})")),
+                "{var}: {out:?}"
+            );
+            assert!(!text.contains(CANARY), "{var}: {out:?}");
+        }
+    }
+    let (proxy, used) = fake_proxy().await;
+    let env = [
+        ("GENESYS_REGION", "eu-west-1"),
+        ("GENESYS_CLIENT_ID", "someone"),
+        ("GENESYS_CLIENT_SECRET", CANARY),
+        ("HTTPS_PROXY", proxy.as_str()),
+    ];
+    let out = gcbridge(dir().path(), &env, &["whoami"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        used.load(Ordering::SeqCst) > 0,
+        "the request went to the proxy"
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("through the proxy {proxy}/ (from HTTPS_PROXY)")),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains(CANARY), "{out:?}");
+}

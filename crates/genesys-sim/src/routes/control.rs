@@ -25,9 +25,9 @@ pub async fn clear_requests(State(sim): State<Arc<Sim>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-pub async fn reset(State(sim): State<Arc<Sim>>) -> StatusCode {
-    sim.reset();
-    StatusCode::NO_CONTENT
+pub async fn reset(State(sim): State<Arc<Sim>>) -> Result<StatusCode, ApiError> {
+    sim.reset()?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn revoke_tokens(State(sim): State<Arc<Sim>>) -> Json<Value> {

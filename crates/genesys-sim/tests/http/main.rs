@@ -6,6 +6,7 @@ mod common;
 mod auth;
 mod config_current;
 mod control;
+mod durability;
 mod eventbridge;
 mod faults;
 mod integrations;

@@ -26,8 +26,15 @@ async fn state_survives_a_restart() {
         "no secrets in the state file"
     );
     assert!(!text.contains(&old_token), "no tokens in the state file");
-    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-    assert_eq!(leftovers, 1, "temp files are renamed into place");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temp files are renamed into place: {leftovers:?}"
+    );
     h.sim.shutdown().await;
 
     let h = Harness::with(config.clone()).await;
