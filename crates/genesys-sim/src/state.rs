@@ -3,7 +3,7 @@
 //! persisted and every lifecycle hook call is started the same way.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
 
@@ -20,12 +20,12 @@ use crate::faults::FaultSet;
 use crate::persistence;
 use crate::request_log::RequestLog;
 use crate::request_trace::RequestTrace;
-use crate::sync::lock;
+use crate::sync::{self, lock};
 
 pub struct Sim {
     pub config: SimConfig,
     pub directory: Directory,
-    pub backend: Mutex<Backend>,
+    pub backend: RwLock<Backend>,
     pub tokens: Mutex<TokenStore>,
     pub limiter: Mutex<RateLimiter>,
     pub log: Mutex<RequestLog>,
@@ -65,7 +65,7 @@ impl Sim {
                 config.faults.clone(),
                 config.fault_seed,
             )),
-            backend: Mutex::new(backend),
+            backend: RwLock::new(backend),
             tokens: Mutex::default(),
             limiter: Mutex::default(),
             log: Mutex::default(),
@@ -80,7 +80,7 @@ impl Sim {
     }
 
     pub fn read<T>(&self, f: impl FnOnce(&Backend) -> T) -> T {
-        f(&lock(&self.backend))
+        f(&sync::read(&self.backend))
     }
 
     /// Applies a change and, when it succeeded, writes the state file while still holding
@@ -89,7 +89,7 @@ impl Sim {
         &self,
         f: impl FnOnce(&mut Backend) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut backend = lock(&self.backend);
+        let mut backend = sync::write(&self.backend);
         let before = self.snapshot(&backend);
         let out = f(&mut backend)?;
         self.persist_or_roll_back(&mut backend, before)?;
@@ -150,7 +150,7 @@ impl Sim {
         then: impl FnOnce(&Backend, T) -> R,
     ) -> Result<R, ApiError> {
         let (out, work) = {
-            let mut backend = lock(&self.backend);
+            let mut backend = sync::write(&self.backend);
             let before = self.snapshot(&backend);
             let (out, call) = f(&mut backend)?;
             if let (Some(HookCall::Activate(req)), true) = (&call, self.hook.gates_activation()) {
@@ -219,7 +219,7 @@ impl Sim {
     /// are deleted), as if each had been deleted.
     pub fn reset(self: &Arc<Self>) -> Result<(), ApiError> {
         {
-            let mut backend = lock(&self.backend);
+            let mut backend = sync::write(&self.backend);
             let before = self.snapshot(&backend);
             let now = clock::now();
             let delay = self.config.activation_delay;

@@ -6,6 +6,9 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{Map, Value};
 
@@ -18,7 +21,7 @@ use crate::clock;
 use crate::errors::ApiError;
 use crate::routes::extract::{opt_string, Body, QueryPairs};
 use crate::state::Sim;
-use crate::views;
+use crate::views::{self, IntegrationView};
 
 const EXPAND_CONFIG: &str = "config.current";
 
@@ -70,11 +73,13 @@ fn list_filter(query: &QueryPairs) -> (ListFilter, String) {
     (filter, link)
 }
 
+/// Serialises the page while the backend is read, straight from the model: a listing is
+/// the emulator's most frequent and largest answer.
 pub async fn list(
     State(sim): State<Arc<Sim>>,
     caller: Caller,
     query: QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     permissions::require(&caller.permissions, VIEW)?;
     let page_size = page_param(&query, "pageSize", 25)?;
     let page_number = page_param(&query, "pageNumber", 1)?;
@@ -84,33 +89,40 @@ pub async fn list(
     if quirks.no_type_filter {
         filter.type_ids.clear();
     }
+    if expand {
+        extra.push_str(&format!("&expand={EXPAND_CONFIG}"));
+    }
     let now = clock::now();
     let delay = sim.config.activation_delay;
-    let (entities, total) = sim.read(|b| {
+    let body = sim.read(|b| {
         let org = b.org(&caller.org_id)?;
         let listed: Vec<_> = org
             .listed(&filter, now, delay, quirks.deleted_linger)
             .collect();
         let start = (page_number - 1).saturating_mul(page_size);
-        let entities: Vec<Value> = listed
+        let entities: Vec<_> = listed
             .iter()
             .skip(start)
             .take(page_size)
-            .map(|i| views::integration(i, now, delay, expand))
+            .map(|i| IntegrationView::of(i, now, delay, expand))
             .collect();
-        Ok::<_, ApiError>((entities, listed.len()))
+        let page = views::page(
+            entities,
+            listed.len(),
+            page_size,
+            page_number,
+            "/api/v2/integrations",
+            &extra,
+        );
+        serde_json::to_vec(&page).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal.server.error",
+                format!("The page could not be rendered: {e}"),
+            )
+        })
     })?;
-    if expand {
-        extra.push_str(&format!("&expand={EXPAND_CONFIG}"));
-    }
-    Ok(Json(views::page(
-        entities,
-        total,
-        page_size,
-        page_number,
-        "/api/v2/integrations",
-        &extra,
-    )))
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The documented fields of a create; the rest is ignored, or a 400 under strict-create.
