@@ -60,13 +60,14 @@ pub async fn coverage(
     topics: &BTreeSet<String>,
     origin: &Origin,
 ) -> Vec<PlanWarning> {
-    if rules.is_empty() || topics.is_empty() {
-        return Vec::new();
-    }
+    let topics: Vec<&String> = topics.iter().collect();
     let mut matched = vec![false; rules.len()];
     let mut unreached = Vec::new();
-    let topics: Vec<&String> = topics.iter().collect();
-    for chunk in topics.chunks(IN_FLIGHT) {
+    if rules.is_empty() {
+        // No rule at all: nothing to ask AWS, every event is dropped.
+        unreached.extend(topics.iter().map(|t| (*t).clone()));
+    }
+    for chunk in topics.chunks(IN_FLIGHT).filter(|_| !rules.is_empty()) {
         let known = matched.clone();
         let tested = join_all(
             chunk

@@ -255,6 +255,23 @@ async fn coverage_warns_about_rules_matching_nothing_and_topics_reaching_no_rule
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn without_any_rule_every_subscribed_topic_reaches_none() {
+    let Some(moto) = moto() else { return };
+    let aws = AwsClients::new(REGION, Some(&moto)).await;
+    let dest = destination(&[PRESENCE, ACTIVITY], vec![]);
+    let t = tested(&aws, &dest, &unique("expect-none"), false).await;
+    assert_eq!(
+        kinds(&t),
+        vec![
+            (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)),
+            (WarningKind::TopicReachesNoRule, None, Some(PRESENCE)),
+        ],
+        "{t:#?}"
+    );
+    assert!(t.expectations.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn patterns_matching_every_topic_warn_about_nothing() {
     let Some(moto) = moto() else { return };
     let aws = AwsClients::new(REGION, Some(&moto)).await;
