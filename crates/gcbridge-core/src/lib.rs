@@ -17,6 +17,7 @@ mod desired;
 mod diagnostic;
 pub mod doctor;
 pub mod events;
+mod expect;
 mod genesys;
 mod lock;
 mod partition;
@@ -40,8 +41,12 @@ pub use converge::{
     LockRequest, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
-    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec, RetrySpec,
-    RuleSpec, TargetKind, TargetSettings, TargetSpec,
+    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, Expectations, OrgSpec,
+    RetrySpec, RuleSpec, TargetKind, TargetSettings, TargetSpec,
+};
+pub use expect::{
+    test_plan, ExpectKind, ExpectationResult, PatternTests, PlanWarning, WarningKind, EXPECT_FIX,
+    EXPECT_SAMPLES,
 };
 pub use partition::{partition_of, PartitionError};
 /// What `gcbridge api-check` compares the API's answers with.

@@ -13,6 +13,7 @@ mod demo;
 mod diagnostics;
 mod endpoints;
 mod events;
+mod expect;
 mod fault_matrix;
 mod fleet;
 mod json_docs;
