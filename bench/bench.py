@@ -665,8 +665,9 @@ def main():
         cold = ROOT / "bench" / "results" / "cold-build.json"
         if cold.exists():
             c = json.loads(cold.read_text())
+            load = f'; load average {c["load"]}' if c.get("load") else ""
             rows.append([f'cold `cargo build --release -p gcbridge` (empty target dir, crates already downloaded; '
-                         f'measured {c["date"]} at `{c["commit"]}`)', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
+                         f'measured {c["date"]} at `{c["commit"]}`{load})', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
         rows.append(["`bench/.venv` with the SDK (site-packages)", b.get("venv_size", "?")])
         sections.append("### Build\n\n" + md_table(["what", "value"], rows))
     def flush():
