@@ -1,8 +1,27 @@
 //! SDK clients for one AWS region, from the standard credential chain.
 
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 
 use super::error::{is_unreachable, AwsError};
+
+/// Attempts per AWS call (the first and its retries) unless `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE`
+/// says otherwise: the SDK's default of 3 (about 1.5 s of backoff on average) gives up on a throttle
+/// burst of a few seconds, and AWS throttles control-plane calls per account, shared with every
+/// other tool in it. gcbridge's calls are safe to repeat: puts are idempotent, and a create repeated
+/// after a lost answer fails and the next run finds what it made.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
+
+/// The SDK's standard retry mode with [`DEFAULT_MAX_ATTEMPTS`], unless the user chose the retries
+/// through the environment (then the SDK reads them itself). A profile's `max_attempts` is
+/// overridden: the environment is the one way to choose.
+fn retry_config() -> Option<RetryConfig> {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    if set("AWS_MAX_ATTEMPTS") || set("AWS_RETRY_MODE") {
+        return None;
+    }
+    Some(RetryConfig::standard().with_max_attempts(DEFAULT_MAX_ATTEMPTS))
+}
 
 /// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
 /// services of the targets whose resource policies it manages.
@@ -26,6 +45,9 @@ impl AwsClients {
             aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string()));
         if let Some(url) = endpoint {
             loader = loader.endpoint_url(url);
+        }
+        if let Some(retry) = retry_config() {
+            loader = loader.retry_config(retry);
         }
         let config = loader.load().await;
         let shown = endpoint

@@ -30,8 +30,8 @@ pub(crate) mod temporary;
 
 pub use apply::apply_aws;
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
-pub use clients::AwsClients;
-pub use error::AwsError;
+pub use clients::{AwsClients, DEFAULT_MAX_ATTEMPTS as DEFAULT_AWS_MAX_ATTEMPTS};
+pub use error::{AwsError, AwsFailure};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,
