@@ -76,10 +76,19 @@ impl AwsClients {
             if is_unreachable(&e) {
                 return AwsError::unreachable("sts:GetCallerIdentity", &self.endpoint, e);
             }
-            AwsError::from_sdk(
-                "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
-                e,
-            )
+            let err = AwsError::from_sdk("sts:GetCallerIdentity", e);
+            if err.is_transient() {
+                // A throttle or a 5xx says nothing about the credentials.
+                return err;
+            }
+            AwsError {
+                message: err.message.replacen(
+                    "sts:GetCallerIdentity",
+                    "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
+                    1,
+                ),
+                ..err
+            }
         })?;
         out.account()
             .map(String::from)

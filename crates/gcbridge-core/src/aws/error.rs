@@ -58,6 +58,9 @@ impl AwsError {
                 " [AWS failed {what} with HTTP {} through every retry: a transient fault on AWS's side, nothing in the account needs changing]",
                 status.unwrap_or(500)
             )),
+            AwsFailure::NoAnswer => message.push_str(&format!(
+                " [no answer to {what} through every retry: the connection was closed or timed out before AWS answered]"
+            )),
             _ => {}
         }
         AwsError {

@@ -28,8 +28,10 @@ pub use rule::{AwsFault, FaultRule, Which};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ActionCount {
     pub requests: u64,
-    /// Of those, how many got a fault (a delay included).
+    /// Of those, how many got an error answer or a dropped connection.
     pub injected: u64,
+    /// Of those, how many were answered late.
+    pub delayed: u64,
 }
 
 struct Installed {
@@ -125,12 +127,23 @@ impl AwsFaultProxy {
             .fold(ActionCount::default(), |a, (_, c)| ActionCount {
                 requests: a.requests + c.requests,
                 injected: a.injected + c.injected,
+                delayed: a.delayed + c.delayed,
             })
     }
 
-    /// Faults injected so far, over every action.
+    /// Error answers and dropped connections so far, over every action (delays not included).
     pub fn injected(&self) -> u64 {
         self.counts().values().map(|c| c.injected).sum()
+    }
+
+    /// Late answers so far, over every action.
+    pub fn delayed(&self) -> u64 {
+        self.counts().values().map(|c| c.delayed).sum()
+    }
+
+    /// Requests so far, over every action.
+    pub fn requests(&self) -> u64 {
+        self.counts().values().map(|c| c.requests).sum()
     }
 
     /// Forgets the counts (the rules keep theirs).
@@ -191,8 +204,10 @@ impl Forward {
                 picked = Some(installed.rule.fault.clone());
             }
         }
-        if picked.is_some() {
-            count.injected += 1;
+        match picked {
+            Some(AwsFault::Delay(_)) => count.delayed += 1,
+            Some(_) => count.injected += 1,
+            None => {}
         }
         picked
     }

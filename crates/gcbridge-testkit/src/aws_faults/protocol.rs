@@ -122,7 +122,10 @@ fn json_error(
             ("content-type", content_type),
             ("x-amzn-requestid", request_id()),
             // SQS's JSON protocol is query-compatible: the SDK reads the code from here first.
-            ("x-amzn-query-error", format!("{code};Sender")),
+            (
+                "x-amzn-query-error",
+                format!("{code};{}", fault_party(status)),
+            ),
         ],
         body: serde_json::json!({ "__type": code, "message": message }).to_string(),
     }
@@ -153,6 +156,15 @@ fn rest_error(status: StatusCode, code: &str, message: &str) -> ErrorAnswer {
             ("x-amzn-requestid", request_id()),
         ],
         body: serde_json::json!({ "Type": "User", "message": message }).to_string(),
+    }
+}
+
+/// Whose fault the query protocols say it is: the caller's (4xx) or the service's (5xx).
+fn fault_party(status: StatusCode) -> &'static str {
+    if status.is_server_error() {
+        "Receiver"
+    } else {
+        "Sender"
     }
 }
 
