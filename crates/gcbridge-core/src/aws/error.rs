@@ -205,3 +205,63 @@ impl fmt::Display for AwsError {
 }
 
 impl StdError for AwsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sts::error::ErrorMetadata;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+
+    fn answered(status: u16, code: &str) -> AwsError {
+        let meta = ErrorMetadata::builder().code(code).message("m").build();
+        let raw = HttpResponse::new(status.try_into().unwrap(), "".into());
+        let err = SdkError::service_error(GetCallerIdentityError::generic(meta), raw);
+        AwsError::from_sdk("sts:GetCallerIdentity", err)
+    }
+
+    #[test]
+    fn a_throttle_or_a_500_is_transient_and_never_advised_as_a_permission() {
+        for (status, code, kind) in [
+            (400, "ThrottlingException", AwsFailure::Throttled),
+            (400, "Throttling", AwsFailure::Throttled),
+            (429, "TooManyRequestsException", AwsFailure::Throttled),
+            (500, "InternalFailure", AwsFailure::ServerError),
+            (503, "ServiceUnavailable", AwsFailure::ServerError),
+        ] {
+            let e = answered(status, code);
+            assert_eq!((e.kind, e.code.as_deref()), (kind, Some(code)), "{e}");
+            assert!(e.is_transient(), "{e}");
+            assert!(
+                e.message.contains(code) && e.message.contains("GetCallerIdentity"),
+                "{e}"
+            );
+            let advice = e.advice("check the AWS permissions sts:GetCallerIdentity");
+            assert!(
+                !advice.contains("permission") && advice.contains("again"),
+                "{advice}"
+            );
+            assert!(!e.message.contains("permission"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_callers_advice() {
+        for code in ["AccessDenied", "AccessDeniedException", "ExpiredToken"] {
+            let e = answered(403, code);
+            assert_eq!(e.kind, AwsFailure::AccessDenied, "{e}");
+            assert!(!e.is_transient());
+            assert_eq!(
+                e.advice("check the AWS permissions"),
+                "check the AWS permissions"
+            );
+        }
+        let e = answered(400, "ValidationException");
+        assert_eq!(e.kind, AwsFailure::Other);
+        assert_eq!(e.advice("fix it"), "fix it");
+        // A quota is not a throttle: waiting does not lift it.
+        assert_eq!(
+            answered(400, "LimitExceededException").kind,
+            AwsFailure::Other
+        );
+    }
+}
