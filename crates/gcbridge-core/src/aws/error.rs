@@ -97,9 +97,8 @@ impl AwsError {
         }
         match self.kind {
             AwsFailure::Throttled => format!(
-                "AWS is throttling these calls ({}): run the command again in a minute, lower the request rate of other tools in the account, or allow more retries (AWS_MAX_ATTEMPTS, default {})",
+                "AWS is throttling these calls ({}): run the command again in a minute, lower the request rate of other tools in the account, or allow more retries (a higher AWS_MAX_ATTEMPTS)",
                 self.code.as_deref().unwrap_or("throttled"),
-                super::clients::DEFAULT_MAX_ATTEMPTS
             ),
             AwsFailure::ServerError => format!(
                 "AWS answered a server error ({}): run the command again; if it persists, check the AWS Health Dashboard for the region",
