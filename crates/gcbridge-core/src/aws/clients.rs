@@ -1,27 +1,9 @@
 //! SDK clients for one AWS region, from the standard credential chain.
 
-use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 
 use super::error::{is_unreachable, AwsError};
-
-/// Attempts per AWS call (the first and its retries) unless `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE`
-/// says otherwise: the SDK's default of 3 (about 1.5 s of backoff on average) gives up on a throttle
-/// burst of a few seconds, and AWS throttles control-plane calls per account, shared with every
-/// other tool in it. gcbridge's calls are safe to repeat: puts are idempotent, and a create repeated
-/// after a lost answer fails and the next run finds what it made.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
-
-/// The SDK's standard retry mode with [`DEFAULT_MAX_ATTEMPTS`], unless the user chose the retries
-/// through the environment (then the SDK reads them itself). A profile's `max_attempts` is
-/// overridden: the environment is the one way to choose.
-fn retry_config() -> Option<RetryConfig> {
-    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
-    if set("AWS_MAX_ATTEMPTS") || set("AWS_RETRY_MODE") {
-        return None;
-    }
-    Some(RetryConfig::standard().with_max_attempts(DEFAULT_MAX_ATTEMPTS))
-}
+use super::retry::{is_loopback, retry_config, RefusedLoopback};
 
 /// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
 /// services of the targets whose resource policies it manages.
@@ -58,15 +40,26 @@ impl AwsClients {
                     .filter(|v| !v.is_empty())
             })
             .unwrap_or_else(|| format!("of region {region}"));
+        let loopback = is_loopback(&shown);
+        // Each service's client from the shared config, with the loopback refusal rule when it applies.
+        macro_rules! client {
+            ($sdk:ident) => {{
+                let mut b = $sdk::config::Builder::from(&config);
+                if loopback {
+                    b = b.retry_classifier(RefusedLoopback);
+                }
+                $sdk::Client::from_conf(b.build())
+            }};
+        }
         AwsClients {
             region: region.to_string(),
             endpoint: shown,
-            events: aws_sdk_eventbridge::Client::new(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
-            sns: aws_sdk_sns::Client::new(&config),
-            lambda: aws_sdk_lambda::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            events: client!(aws_sdk_eventbridge),
+            sqs: client!(aws_sdk_sqs),
+            sts: client!(aws_sdk_sts),
+            sns: client!(aws_sdk_sns),
+            lambda: client!(aws_sdk_lambda),
+            logs: client!(aws_sdk_cloudwatchlogs),
         }
     }
 
