@@ -32,8 +32,9 @@ pub use aws::{
     apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
     check_rule_name, cleanup_listeners, parse_partner_arn, parse_target, partner_bus_arn, plan_aws,
     plan_aws_destroy, sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError,
-    ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, AwsRegionError, PartnerArn, PatternError,
-    RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
+    ArnKind, AwsAction, AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, PartnerArn,
+    PatternError, RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
+    DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
     carry_out, plan_org, plan_org_locked, plan_org_with, AwsOutcome, AwsPart, ConvergeError,

@@ -5,6 +5,7 @@ mod common;
 
 mod api_check;
 mod aws;
+mod aws_faults;
 mod bad_input;
 mod chain;
 mod corpus;
