@@ -22,3 +22,4 @@ mod events;
 mod fake_api;
 mod properties;
 mod temporary;
+mod terraform;
