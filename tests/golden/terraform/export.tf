@@ -179,7 +179,7 @@ resource "aws_lambda_permission" "prod-events__to-fn_and-logs_ee1d65e4__on-event
 }
 
 locals {
-  genesys-events_policy = {
+  sqs_queue_policy_genesys-events = {
     "Statement" = [
       {
         "Action" = "sqs:*"
@@ -212,7 +212,7 @@ locals {
 resource "aws_sqs_queue_policy" "genesys-events" {
   provider  = aws.a123456789012_us-east-1
   queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/genesys-events"
-  policy    = jsonencode(local.genesys-events_policy)
+  policy    = jsonencode(local.sqs_queue_policy_genesys-events)
 }
 
 import {
@@ -221,7 +221,7 @@ import {
 }
 
 locals {
-  genesys-dlq_policy = {
+  sqs_queue_policy_genesys-dlq = {
     "Statement" = [
       {
         "Action" = "sqs:SendMessage"
@@ -245,11 +245,11 @@ locals {
 resource "aws_sqs_queue_policy" "genesys-dlq" {
   provider  = aws.a123456789012_us-east-1
   queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/genesys-dlq"
-  policy    = jsonencode(local.genesys-dlq_policy)
+  policy    = jsonencode(local.sqs_queue_policy_genesys-dlq)
 }
 
 locals {
-  genesys-alerts_policy = {
+  sns_topic_policy_genesys-alerts = {
     "Statement" = [
       {
         "Action" = "sns:Publish"
@@ -263,7 +263,7 @@ locals {
 resource "aws_sns_topic_policy" "genesys-alerts" {
   provider = aws.a123456789012_us-east-1
   arn      = "arn:aws:sns:us-east-1:123456789012:genesys-alerts"
-  policy   = jsonencode(local.genesys-alerts_policy)
+  policy   = jsonencode(local.sns_topic_policy_genesys-alerts)
 }
 
 import {
@@ -272,7 +272,7 @@ import {
 }
 
 locals {
-  gcbridge-eventbridge-to-logs__a123456789012_us-east-1_policy = {
+  cloudwatch_log_resource_policy_gcbridge-eventbridge-to-logs__a123456789012_us-east-1 = {
     "Statement" = [
       {
         "Action" = [
@@ -289,5 +289,5 @@ locals {
 resource "aws_cloudwatch_log_resource_policy" "gcbridge-eventbridge-to-logs__a123456789012_us-east-1" {
   provider        = aws.a123456789012_us-east-1
   policy_name     = "gcbridge-eventbridge-to-logs"
-  policy_document = jsonencode(local.gcbridge-eventbridge-to-logs__a123456789012_us-east-1_policy)
+  policy_document = jsonencode(local.cloudwatch_log_resource_policy_gcbridge-eventbridge-to-logs__a123456789012_us-east-1)
 }

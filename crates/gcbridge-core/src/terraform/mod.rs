@@ -5,10 +5,11 @@
 //! `import` block with its live id, so `terraform plan` adopts it instead of creating it.
 //!
 //! `model.rs` is the data, `read.rs` fills its AWS half from the account (`policies.rs` merges
-//! the whole-document policies), `render.rs` and `render_aws.rs` build the HCL with hcl-rs,
+//! the whole-document policies), `render.rs` and `render_aws.rs` build the HCL with hcl-rs (from `blocks.rs`'s pieces),
 //! `names.rs` derives the addresses and `align.rs` lines the `=` up as `terraform fmt` does.
 
 mod align;
+mod blocks;
 mod hcl_expr;
 mod model;
 mod names;

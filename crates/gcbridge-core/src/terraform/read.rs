@@ -3,7 +3,7 @@
 //! exists is imported by its live id; what does not is written from the config file alone (no
 //! import block), so `terraform apply` creates it as `gcbridge apply` would.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::model::{lambda_function, AwsExport, LambdaPermissionExport, PolicyKind, RuleExport};
 use super::policies::PolicySet;
@@ -72,7 +72,7 @@ pub async fn read_aws(
             exists: l.is_some(),
             live_targets: l
                 .map(|r| r.targets.iter().map(|t| t.id.clone()).collect())
-                .unwrap_or_else(BTreeSet::new),
+                .unwrap_or_default(),
         });
     }
     Ok(export)

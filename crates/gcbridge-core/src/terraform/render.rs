@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use hcl::{Block, Body, Expression};
 
 use super::align::align;
-use super::hcl_expr::{json, jsonencode, reference, strings};
+use super::blocks::{aws_alias, aws_provider, import, local, Ctx, Piece};
+use super::hcl_expr::{jsonencode, reference, strings};
 use super::model::{IntegrationExport, OrgExport, PolicyExport, PolicyKind, TerraformExport};
 use super::names::{ident, Names};
 use super::render_aws::aws_blocks;
@@ -19,28 +20,6 @@ use genesys_client::EVENTBRIDGE_TYPE_ID;
 /// rule's `state` argument (AWS provider 5.27).
 pub const TERRAFORM_VERSION: &str = ">= 1.5.0";
 pub const AWS_PROVIDER_VERSION: &str = ">= 5.27.0";
-
-/// One top-level piece of the file: a block, with `#` comment lines above it.
-pub(super) struct Piece {
-    pub comment: Vec<String>,
-    pub block: Block,
-}
-
-impl Piece {
-    pub fn new(block: Block) -> Piece {
-        Piece {
-            comment: Vec::new(),
-            block,
-        }
-    }
-}
-
-/// Where a resource is and which provider configuration it uses.
-pub(super) struct Ctx<'a> {
-    pub names: &'a mut Names,
-    /// The address parts before a resource's own name (the org's, in a several-org export).
-    pub prefix: Vec<String>,
-}
 
 /// The whole file; `header` becomes its first comment lines.
 pub fn render(export: &TerraformExport, header: &str) -> Result<String, hcl::Error> {
@@ -113,19 +92,6 @@ fn terraform_block() -> Block {
         .build()
 }
 
-/// The provider configuration name of an AWS account and region.
-pub(super) fn aws_alias(account: &str, region: &str) -> String {
-    ident(&format!("a{account}_{region}"))
-}
-
-/// `provider = aws.<alias>`.
-pub(super) fn aws_provider(account: &str, region: &str) -> (String, Expression) {
-    (
-        "provider".into(),
-        reference("aws", &[&aws_alias(account, region)]),
-    )
-}
-
 fn providers(export: &TerraformExport, several: bool) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for org in &export.orgs {
@@ -193,29 +159,6 @@ fn credential_variables(alias: &str) -> Vec<Piece> {
         .collect()
 }
 
-/// A JSON document as a `locals` block of its own and the `jsonencode(local.NAME)` that uses
-/// it: hcl-rs prints a function's arguments on one line, a local value one item per line (a
-/// topic or a statement added is then a one-line diff).
-pub(super) fn local(name: &str, value: &serde_json::Value) -> (Piece, Expression) {
-    let block = Block::builder("locals")
-        .add_attribute((name, json(value)))
-        .build();
-    let call = hcl::expr::FuncCall::builder("jsonencode")
-        .arg(reference("local", &[name]))
-        .build();
-    (Piece::new(block), Expression::from(call))
-}
-
-/// `import { to = ADDRESS  id = "..." }`.
-pub(super) fn import(kind: &str, name: &str, id: &str) -> Piece {
-    Piece::new(
-        Block::builder("import")
-            .add_attribute(("to", reference(kind, &[name])))
-            .add_attribute(("id", id))
-            .build(),
-    )
-}
-
 fn integration(
     org: &OrgExport,
     i: &IntegrationExport,
@@ -227,7 +170,7 @@ fn integration(
     parts.push(&i.name);
     let name = ctx.names.take(KIND, &parts);
     let properties = properties_for(&i.account, &i.region, &i.suffix, &i.topics);
-    let (locals, properties) = local(&format!("{name}_properties"), &properties.into());
+    let (locals, properties) = local(ctx.names, &format!("{name}_properties"), &properties.into());
     let mut config = Block::builder("config")
         .add_attribute(("name", i.name.as_str()))
         .add_attribute(("properties", properties))
@@ -266,7 +209,8 @@ fn policy(p: &PolicyExport, names: &mut Names) -> Vec<Piece> {
         _ => vec![short],
     };
     let name = names.take(kind, &parts);
-    let (locals, document) = local(&format!("{name}_policy"), &p.document);
+    let local_name = format!("{}_{name}", kind.trim_start_matches("aws_"));
+    let (locals, document) = local(names, &local_name, &p.document);
     let b = Block::builder("resource")
         .add_label(kind)
         .add_label(&name)

@@ -5,9 +5,12 @@
 
 use hcl::{Block, Expression};
 
+use super::blocks::{aws_provider, import, Ctx, Piece};
 use super::hcl_expr::{json, jsonencode, reference};
-use super::model::{rule_import_id, target_import_id, AwsExport, IntegrationExport, RuleExport};
-use super::render::{aws_provider, import, Ctx, Piece};
+use super::model::{
+    rule_import_id, target_import_id, AwsExport, IntegrationExport, LambdaPermissionExport,
+    RuleExport,
+};
 use crate::aws::lambda_permission::INVOKE;
 use crate::aws::policy_eval::EVENTS_SERVICE;
 use crate::desired::TargetSpec;
@@ -82,20 +85,7 @@ pub(super) fn aws_blocks(i: &IntegrationExport, aws: &AwsExport, ctx: &mut Ctx<'
             let mut p_parts = rule_parts.clone();
             p_parts.push(p.function_name.clone());
             let perm = ctx.names.take(PERMISSION, &refs(&p_parts));
-            let mut b = Block::builder("resource")
-                .add_label(PERMISSION)
-                .add_label(&perm)
-                .add_attribute(provider())
-                .add_attribute(("statement_id", p.statement_id.as_str()))
-                .add_attribute(("action", INVOKE))
-                .add_attribute(("function_name", p.function_name.as_str()));
-            if let Some(q) = &p.qualifier {
-                b = b.add_attribute(("qualifier", q.as_str()));
-            }
-            let b = b
-                .add_attribute(("principal", EVENTS_SERVICE))
-                .add_attribute(("source_arn", reference(RULE, &[&name, "arn"])))
-                .build();
+            let b = permission_block(p, &perm, &name, provider());
             pieces.push(Piece::new(b));
             if p.exists {
                 pieces.push(import(PERMISSION, &perm, &p.import_id()));
@@ -103,6 +93,28 @@ pub(super) fn aws_blocks(i: &IntegrationExport, aws: &AwsExport, ctx: &mut Ctx<'
         }
     }
     pieces
+}
+
+/// gcbridge's statement in a Lambda function's policy, for the rule `rule` (its address).
+fn permission_block(
+    p: &LambdaPermissionExport,
+    name: &str,
+    rule: &str,
+    provider: (String, Expression),
+) -> Block {
+    let mut b = Block::builder("resource")
+        .add_label(PERMISSION)
+        .add_label(name)
+        .add_attribute(provider)
+        .add_attribute(("statement_id", p.statement_id.as_str()))
+        .add_attribute(("action", INVOKE))
+        .add_attribute(("function_name", p.function_name.as_str()));
+    if let Some(q) = &p.qualifier {
+        b = b.add_attribute(("qualifier", q.as_str()));
+    }
+    b.add_attribute(("principal", EVENTS_SERVICE))
+        .add_attribute(("source_arn", reference(RULE, &[rule, "arn"])))
+        .build()
 }
 
 fn refs(parts: &[String]) -> Vec<&str> {

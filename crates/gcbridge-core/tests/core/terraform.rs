@@ -11,7 +11,7 @@ use gcbridge_core::terraform::{
     PolicyKind, RuleExport, TerraformExport,
 };
 use gcbridge_core::{canonical_pattern, parse_target, RetrySpec, RuleSpec};
-use hcl::eval::{Context, Evaluate, FuncDef, ParamType};
+use gcbridge_testkit::terraform::{self as tf, attr, block, string};
 use serde_json::{json, Value};
 
 const ACCOUNT: &str = "123456789012";
@@ -209,94 +209,11 @@ fn the_export_matches_its_golden_file() {
     );
 }
 
-/// Evaluates `jsonencode(...)` (the only function the export calls) back to its JSON, with
-/// `local` the file's local values.
-fn decoded(expr: &hcl::Expression, locals: &hcl::Map<String, hcl::Value>) -> Value {
-    let mut ctx = Context::new();
-    ctx.declare_var("local", hcl::Value::Object(locals.clone()));
-    ctx.declare_func(
-        "jsonencode",
-        FuncDef::builder()
-            .param(ParamType::Any)
-            .build(|args| Ok(hcl::Value::String(serde_json::to_string(&args[0]).unwrap()))),
-    );
-    let v = expr.evaluate(&ctx).unwrap();
-    serde_json::from_str(v.as_str().unwrap()).unwrap()
-}
-
-type Resources = BTreeMap<(String, String), hcl::Body>;
-
-/// (type, name) -> body of every resource; address -> id of every import; the local values.
-fn parsed(
-    text: &str,
-) -> (
-    Resources,
-    BTreeMap<String, String>,
-    hcl::Map<String, hcl::Value>,
-) {
-    let body: hcl::Body = hcl::parse(text).unwrap();
-    let mut resources = BTreeMap::new();
-    let mut imports = BTreeMap::new();
-    let mut locals = hcl::Map::new();
-    for b in body.blocks() {
-        match b.identifier() {
-            "locals" => {
-                for a in b.body().attributes() {
-                    let v = a.expr().evaluate(&Context::new()).unwrap();
-                    assert!(
-                        locals.insert(a.key().to_string(), v).is_none(),
-                        "one local per name"
-                    );
-                }
-            }
-            "resource" => {
-                let l = b.labels();
-                let key = (l[0].as_str().to_string(), l[1].as_str().to_string());
-                assert!(
-                    resources.insert(key, b.body().clone()).is_none(),
-                    "one address per resource"
-                );
-            }
-            "import" => {
-                let attr = |k: &str| {
-                    b.body()
-                        .attributes()
-                        .find(|a| a.key() == k)
-                        .unwrap()
-                        .expr()
-                        .clone()
-                };
-                let to = attr("to").to_string();
-                let hcl::Expression::String(id) = attr("id") else {
-                    panic!("id is a string")
-                };
-                assert!(imports.insert(to, id).is_none(), "one import per address");
-            }
-            _ => {}
-        }
-    }
-    (resources, imports, locals)
-}
-
-fn attr(body: &hcl::Body, key: &str) -> hcl::Expression {
-    body.attributes()
-        .find(|a| a.key() == key)
-        .unwrap_or_else(|| panic!("no {key}"))
-        .expr()
-        .clone()
-}
-
-fn string(body: &hcl::Body, key: &str) -> String {
-    match attr(body, key) {
-        hcl::Expression::String(s) => s,
-        other => panic!("{key} is {other:?}"),
-    }
-}
-
 #[test]
 fn every_resource_and_import_parses_back() {
-    let (resources, imports, locals) = parsed(&text());
-    let decoded = |e: &hcl::Expression| decoded(e, &locals);
+    let parsed = tf::parse(&text());
+    let (resources, imports) = (&parsed.resources, &parsed.imports);
+    let decoded = |e: &hcl::Expression| parsed.decoded(e);
     let names: Vec<String> = resources.keys().map(|(t, n)| format!("{t}.{n}")).collect();
     let audit = resources
         .keys()
@@ -332,11 +249,7 @@ fn every_resource_and_import_parses_back() {
         string(prod, "integration_type"),
         "amazon-eventbridge-source"
     );
-    let config = prod
-        .blocks()
-        .find(|b| b.identifier() == "config")
-        .unwrap()
-        .body();
+    let config = block(prod, "config");
     assert_eq!(string(config, "name"), "prod-events");
     assert_eq!(string(config, "notes"), "managed by gcbridge");
     let props = decoded(&attr(config, "properties"));
@@ -393,19 +306,9 @@ fn every_resource_and_import_parses_back() {
         attr(target, "rule").to_string(),
         "aws_cloudwatch_event_rule.prod-events__to-queue.name"
     );
-    let dlq = target
-        .blocks()
-        .find(|b| b.identifier() == "dead_letter_config")
-        .unwrap();
-    assert_eq!(string(dlq.body(), "arn"), DLQ);
-    let retry = target
-        .blocks()
-        .find(|b| b.identifier() == "retry_policy")
-        .unwrap();
-    assert_eq!(
-        attr(retry.body(), "maximum_retry_attempts").to_string(),
-        "10"
-    );
+    assert_eq!(string(block(target, "dead_letter_config"), "arn"), DLQ);
+    let retry = block(target, "retry_policy");
+    assert_eq!(attr(retry, "maximum_retry_attempts").to_string(), "10");
 
     // Permissions and policies.
     let perm = resources
@@ -464,7 +367,7 @@ fn every_resource_and_import_parses_back() {
         format!("https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/genesys-events"),
     );
     want.insert("aws_sns_topic_policy.genesys-alerts".into(), TOPIC.into());
-    assert_eq!(imports, want);
+    assert_eq!(imports, &want);
     for to in imports.keys() {
         let (t, n) = to.split_once('.').unwrap();
         assert!(
@@ -476,27 +379,7 @@ fn every_resource_and_import_parses_back() {
 
 #[test]
 fn terraform_fmt_accepts_the_export() {
-    let Ok(out) = std::process::Command::new("terraform")
-        .arg("version")
-        .output()
-    else {
-        println!(
-            "SKIPPED: terraform is not installed (an optional tool): terraform fmt -check not run"
-        );
-        return;
-    };
-    assert!(out.status.success());
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), text()).unwrap();
-    let out = std::process::Command::new("terraform")
-        .args(["fmt", "-check", "-diff", "main.tf"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "terraform fmt -check:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(diff) = tf::fmt_check(&text()) {
+        panic!("{diff}");
+    }
 }

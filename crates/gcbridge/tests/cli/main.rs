@@ -23,4 +23,5 @@ mod regions;
 mod secrets;
 mod shell_and_editor;
 mod temporary;
+mod terraform;
 mod trust;
