@@ -3,6 +3,7 @@
 //! block of its live copy. Targets and permissions name their rule by reference, so Terraform
 //! orders them as `gcbridge apply` does.
 
+use hcl::expr::Variable;
 use hcl::{Block, Expression};
 
 use super::blocks::{aws_provider, import, Ctx, Piece};
@@ -35,8 +36,16 @@ pub(super) fn aws_blocks(i: &IntegrationExport, aws: &AwsExport, ctx: &mut Ctx<'
                 .add_attribute(provider())
                 .add_attribute(("name", aws.source.as_str()))
                 .add_attribute(("event_source_name", aws.source.as_str()))
+                .add_block(ignore_changes(&["event_source_name"]))
                 .build();
-            pieces.push(Piece::new(b));
+            let mut piece = Piece::new(b);
+            piece.comment.push(
+                "The provider cannot read event_source_name back (terraform-provider-aws#22086): ignored".into(),
+            );
+            piece
+                .comment
+                .push("after the create, so the imported bus is adopted, not replaced.".into());
+            pieces.push(piece);
             if exists {
                 pieces.push(import(BUS, &name, &aws.source));
             }
@@ -114,6 +123,17 @@ fn permission_block(
     }
     b.add_attribute(("principal", EVENTS_SERVICE))
         .add_attribute(("source_arn", reference(RULE, &[rule, "arn"])))
+        .build()
+}
+
+/// `lifecycle { ignore_changes = [ATTR, ...] }`.
+fn ignore_changes(attributes: &[&str]) -> Block {
+    let list = attributes
+        .iter()
+        .map(|a| Expression::from(Variable::unchecked(*a)))
+        .collect::<Vec<_>>();
+    Block::builder("lifecycle")
+        .add_attribute(("ignore_changes", Expression::Array(list)))
         .build()
 }
 

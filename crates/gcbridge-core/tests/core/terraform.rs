@@ -274,6 +274,14 @@ fn every_resource_and_import_parses_back() {
     let bus = &resources[&("aws_cloudwatch_event_bus".into(), "prod-events".into())];
     assert_eq!(string(bus, "name"), source("prod-events"));
     assert_eq!(string(bus, "event_source_name"), source("prod-events"));
+    let lifecycle = block(bus, "lifecycle");
+    assert_eq!(
+        attr(lifecycle, "ignore_changes"),
+        hcl::Expression::Array(vec![
+            hcl::expr::Variable::unchecked("event_source_name").into()
+        ]),
+        "an imported bus is not replaced for the attribute the provider cannot read"
+    );
     assert_eq!(
         attr(bus, "provider").to_string(),
         "aws.a123456789012_us-east-1"
@@ -374,6 +382,69 @@ fn every_resource_and_import_parses_back() {
             resources.contains_key(&(t.to_string(), n.to_string())),
             "import of a declared resource: {to}"
         );
+    }
+}
+
+/// The same integration name in two orgs that share an AWS account.
+fn two_orgs() -> TerraformExport {
+    let one = sample();
+    let prod = one.orgs[0].integrations[1].clone();
+    let org = |name: &str, id: &str| OrgExport {
+        name: name.into(),
+        org_id: id.into(),
+        genesys_region: None,
+        integrations: vec![IntegrationExport {
+            id: format!("{id}-integration"),
+            aws: None,
+            ..prod.clone()
+        }],
+    };
+    TerraformExport {
+        orgs: vec![org("emea", "org-emea"), org("us east", "org-us")],
+        policies: Vec::new(),
+    }
+}
+
+#[test]
+fn several_orgs_get_their_own_provider_credentials_and_addresses() {
+    let text = render(&two_orgs(), "").unwrap();
+    let p = tf::parse(&text);
+    let us = p
+        .names("genesyscloud_integration")
+        .into_iter()
+        .find(|n| n.starts_with("us_east_"))
+        .expect("the org name made an identifier");
+    assert!(p
+        .names("genesyscloud_integration")
+        .contains(&"emea__prod-events".to_string()));
+    let emea = p.resource("genesyscloud_integration", "emea__prod-events");
+    assert_eq!(attr(emea, "provider").to_string(), "genesyscloud.emea");
+    let alias = us.split("__").next().unwrap();
+    assert_eq!(
+        attr(p.resource("genesyscloud_integration", &us), "provider").to_string(),
+        format!("genesyscloud.{alias}")
+    );
+    assert!(p
+        .providers
+        .contains(&("genesyscloud".into(), "emea".into())));
+    assert!(p
+        .providers
+        .contains(&("genesyscloud".into(), alias.to_string())));
+    assert!(
+        text.contains("variable \"emea_oauthclient_secret\"") && text.contains("sensitive = true"),
+        "{text}"
+    );
+    assert!(
+        text.contains("oauthclient_id     = var.emea_oauthclient_id"),
+        "{text}"
+    );
+    assert_eq!(
+        p.imports[&"genesyscloud_integration.emea__prod-events".to_string()],
+        "org-emea-integration"
+    );
+    assert_eq!(p.imports.len(), 2);
+    if let Err(diff) = tf::fmt_check(&text) {
+        panic!("{diff}");
     }
 }
 
