@@ -30,22 +30,7 @@ pub(super) fn aws_blocks(i: &IntegrationExport, aws: &AwsExport, ctx: &mut Ctx<'
     let bus_name = match aws.bus {
         Some(exists) => {
             let name = ctx.names.take(BUS, &refs(&parts));
-            let b = Block::builder("resource")
-                .add_label(BUS)
-                .add_label(&name)
-                .add_attribute(provider())
-                .add_attribute(("name", aws.source.as_str()))
-                .add_attribute(("event_source_name", aws.source.as_str()))
-                .add_block(ignore_changes(&["event_source_name"]))
-                .build();
-            let mut piece = Piece::new(b);
-            piece.comment.push(
-                "The provider cannot read event_source_name back (terraform-provider-aws#22086): ignored".into(),
-            );
-            piece
-                .comment
-                .push("after the create, so the imported bus is adopted, not replaced.".into());
-            pieces.push(piece);
+            pieces.push(bus_piece(aws, &name, provider()));
             if exists {
                 pieces.push(import(BUS, &name, &aws.source));
             }
@@ -124,6 +109,25 @@ fn permission_block(
     b.add_attribute(("principal", EVENTS_SERVICE))
         .add_attribute(("source_arn", reference(RULE, &[rule, "arn"])))
         .build()
+}
+
+/// The partner event bus, made from its event source.
+fn bus_piece(aws: &AwsExport, name: &str, provider: (String, Expression)) -> Piece {
+    let b = Block::builder("resource")
+        .add_label(BUS)
+        .add_label(name)
+        .add_attribute(provider)
+        .add_attribute(("name", aws.source.as_str()))
+        .add_attribute(("event_source_name", aws.source.as_str()))
+        .add_block(ignore_changes(&["event_source_name"]))
+        .build();
+    let mut piece = Piece::new(b);
+    piece.comment = vec![
+        "The provider cannot read event_source_name back (terraform-provider-aws#22086): ignored"
+            .into(),
+        "after the create, so the imported bus is adopted, not replaced.".into(),
+    ];
+    piece
 }
 
 /// `lifecycle { ignore_changes = [ATTR, ...] }`.
