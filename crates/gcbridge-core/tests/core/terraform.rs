@@ -385,10 +385,16 @@ fn every_resource_and_import_parses_back() {
     }
 }
 
-/// The same integration name in two orgs that share an AWS account.
+/// The same integration name in two orgs that share an AWS account; in the first, gcbridge
+/// routes from a bus it does not associate (`associate = false`).
 fn two_orgs() -> TerraformExport {
     let one = sample();
     let prod = one.orgs[0].integrations[1].clone();
+    let mut routed = prod.aws.clone().unwrap();
+    routed.bus = None;
+    routed.rules.truncate(1);
+    routed.rules[0].spec.targets.truncate(1);
+    routed.lambda_permissions.clear();
     let org = |name: &str, id: &str| OrgExport {
         name: name.into(),
         org_id: id.into(),
@@ -399,8 +405,10 @@ fn two_orgs() -> TerraformExport {
             ..prod.clone()
         }],
     };
+    let mut emea = org("emea", "org-emea");
+    emea.integrations[0].aws = Some(routed);
     TerraformExport {
-        orgs: vec![org("emea", "org-emea"), org("us east", "org-us")],
+        orgs: vec![emea, org("us east", "org-us")],
         policies: Vec::new(),
     }
 }
@@ -442,7 +450,18 @@ fn several_orgs_get_their_own_provider_credentials_and_addresses() {
         p.imports[&"genesyscloud_integration.emea__prod-events".to_string()],
         "org-emea-integration"
     );
-    assert_eq!(p.imports.len(), 2);
+    assert!(
+        p.names("aws_cloudwatch_event_bus").is_empty(),
+        "a bus gcbridge does not associate is not Terraform's either"
+    );
+    let rule = p.resource("aws_cloudwatch_event_rule", "emea__prod-events__to-queue");
+    assert_eq!(string(rule, "event_bus_name"), source("prod-events"));
+    assert_eq!(
+        p.imports.len(),
+        3,
+        "two integrations and the live rule: {:?}",
+        p.imports
+    );
     if let Err(diff) = tf::fmt_check(&text) {
         panic!("{diff}");
     }
