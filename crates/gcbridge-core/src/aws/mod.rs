@@ -20,6 +20,7 @@ mod pattern;
 mod plan;
 pub(crate) mod policy_eval;
 mod reassociate;
+mod retry;
 pub(crate) mod rule_diff;
 pub(crate) mod rules;
 pub(crate) mod sns_policy;
@@ -31,7 +32,7 @@ pub(crate) mod temporary;
 pub use apply::apply_aws;
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub use clients::AwsClients;
-pub use error::AwsError;
+pub use error::{AwsError, AwsFailure};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,
@@ -41,6 +42,7 @@ pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
 pub(crate) use pattern::{toml_to_json, EVENT_FIELDS};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
+pub use retry::DEFAULT_MAX_ATTEMPTS as DEFAULT_AWS_MAX_ATTEMPTS;
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};
 pub use temporary::{lifetime as temporary_lifetime, TTL_VAR as TEMPORARY_TTL_VAR};

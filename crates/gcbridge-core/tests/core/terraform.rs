@@ -52,6 +52,7 @@ fn rule(name: &str, pattern: Value, targets: &[&str], exists: bool) -> RuleExpor
             event_pattern: canonical_pattern(&pattern).unwrap(),
             targets,
             retry: None,
+            expect: Default::default(),
         },
         arn: rule_arn("prod-events", name),
         exists,
