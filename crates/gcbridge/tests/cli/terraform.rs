@@ -4,7 +4,8 @@
 //! resource is there, and every import carries the live id in the form the provider takes (the
 //! ids checked against the emulator and moto themselves); `terraform fmt -check` passes where
 //! terraform is installed. With the rule deleted by hand, the rule and its targets are still
-//! written but no longer imported. Needs moto.
+//! written but no longer imported (needs moto). Without a file only the integrations are written,
+//! and no AWS call is made (no moto needed).
 
 use crate::common::*;
 use gcbridge_testkit::terraform::{self as tf, attr, block, string};
@@ -250,4 +251,38 @@ async fn an_unknown_export_format_is_bad_input() {
         out.stderr.contains("--format") && out.stderr.contains("terraform"),
         "{out:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_file_only_the_integrations_are_written_and_no_aws_is_read() {
+    let w = World::as_client(ADMIN).await;
+    let out = w
+        .run(&[&["apply", "--auto-approve"][..], DEST].concat())
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = w.run(&["export", "--format", "terraform"]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let p = tf::parse(&out.stdout);
+    assert_eq!(
+        p.names("genesyscloud_integration"),
+        vec!["prod-events".to_string()]
+    );
+    assert_eq!(
+        p.resources.len(),
+        1,
+        "no AWS half without [destination.aws]"
+    );
+    let id = integrations(&w.url).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(p.imports["genesyscloud_integration.prod-events"], id);
+    assert_eq!(
+        p.providers,
+        vec![("genesyscloud".to_string(), String::new())],
+        "one genesyscloud provider (the emulator is no region: no aws_region), no aws provider"
+    );
+    if let Err(diff) = tf::fmt_check(&out.stdout) {
+        panic!("{diff}");
+    }
 }
