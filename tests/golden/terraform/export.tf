@@ -75,7 +75,7 @@ resource "genesyscloud_integration" "prod-events" {
     name       = "prod-events"
     properties = jsonencode(local.prod-events_properties)
     advanced   = jsonencode({})
-    notes      = "managed by gcbridge"
+    notes      = "managed by gcbridge\nsee \"docs\""
   }
 }
 

@@ -86,7 +86,7 @@ fn sample() -> TerraformExport {
         id: "c2228d0d-bbff-4873-9fa7-0dd409631c77".into(),
         name: "prod-events".into(),
         enabled: true,
-        notes: Some("managed by gcbridge".into()),
+        notes: Some("managed by gcbridge\nsee \"docs\"".into()),
         account: ACCOUNT.into(),
         region: REGION.into(),
         suffix: "prod-events".into(),
@@ -252,7 +252,7 @@ fn every_resource_and_import_parses_back() {
     );
     let config = block(prod, "config");
     assert_eq!(string(config, "name"), "prod-events");
-    assert_eq!(string(config, "notes"), "managed by gcbridge");
+    assert_eq!(string(config, "notes"), "managed by gcbridge\nsee \"docs\"");
     let props = decoded(&attr(config, "properties"));
     assert_eq!(props["awsAccountId"], ACCOUNT);
     assert_eq!(props["awsAccountRegion"], REGION);
