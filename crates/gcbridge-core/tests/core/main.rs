@@ -24,3 +24,4 @@ mod expect;
 mod fake_api;
 mod properties;
 mod temporary;
+mod terraform;

@@ -25,4 +25,5 @@ mod regions;
 mod secrets;
 mod shell_and_editor;
 mod temporary;
+mod terraform;
 mod trust;
