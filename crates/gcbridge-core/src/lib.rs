@@ -34,6 +34,7 @@ pub use aws::{
     ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, AwsRegionError, PartnerArn, PatternError,
     RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
+pub use aws::{org_credentials, read_secret, SecretError};
 pub use converge::{
     carry_out, plan_org, plan_org_locked, plan_org_with, AwsOutcome, AwsPart, ConvergeError,
     ConvergeEvent, ConvergeOptions, Desired, DestinationOutcome, EarlyLive, Half, LockEvent,

@@ -28,14 +28,7 @@ impl AwsClients {
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
-        let shown = endpoint
-            .map(String::from)
-            .or_else(|| {
-                std::env::var("AWS_ENDPOINT_URL")
-                    .ok()
-                    .filter(|v| !v.is_empty())
-            })
-            .unwrap_or_else(|| format!("of region {region}"));
+        let shown = endpoint_shown(endpoint, region);
         AwsClients {
             region: region.to_string(),
             endpoint: shown,
@@ -74,4 +67,17 @@ impl AwsClients {
         }
         Ok(())
     }
+}
+
+/// Where requests for `region` go, for messages: the override, else `AWS_ENDPOINT_URL`, else AWS's
+/// endpoint of the region.
+pub(crate) fn endpoint_shown(endpoint: Option<&str>, region: &str) -> String {
+    endpoint
+        .map(String::from)
+        .or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| format!("of region {region}"))
 }

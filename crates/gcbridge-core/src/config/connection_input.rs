@@ -1,8 +1,11 @@
 //! Validation of the connection keys of `[genesys]` and `[[org]]`: region or api_url, URLs the
-//! client would accept, and environment variable names where a secret must never be written.
+//! client would accept, environment variable names where a secret must never be written, and
+//! `client_secret_from`'s AWS reference.
 
+use super::connection::SECRET_FROM_KEY;
 use super::ctx::Ctx;
 use super::raw::RawConnection;
+use super::secret_ref::{SecretRef, FORMS};
 use crate::desired::ConnectionSpec;
 use crate::diagnostic::Diagnostic;
 
@@ -79,12 +82,41 @@ impl Ctx<'_> {
                 errors.push(self.diag(v, key, problem, Some(help.into())));
             }
         }
+        let client_secret_from = self.secret_from(raw, errors);
         ConnectionSpec {
             region: raw.region.as_ref().map(|v| v.get_ref().clone()),
             api_url: raw.api_url.as_ref().map(|v| v.get_ref().clone()),
             login_url: raw.login_url.as_ref().map(|v| v.get_ref().clone()),
             client_id_env: raw.client_id_env.as_ref().map(|v| v.get_ref().clone()),
             client_secret_env: raw.client_secret_env.as_ref().map(|v| v.get_ref().clone()),
+            client_secret_from,
+        }
+    }
+
+    /// `client_secret_from`: one of the two AWS forms, and not together with `client_secret_env`
+    /// (two places for one secret: which one is meant cannot be guessed). The value is never
+    /// repeated in a message: a pasted secret must not be echoed.
+    fn secret_from(&self, raw: &RawConnection, errors: &mut Vec<Diagnostic>) -> Option<SecretRef> {
+        let v = raw.client_secret_from.as_ref()?;
+        if raw.client_secret_env.is_some() {
+            errors.push(self.diag(
+                v,
+                SECRET_FROM_KEY,
+                "is given together with client_secret_env: give one of client_secret_env and client_secret_from",
+                Some("keep client_secret_from to read the secret from AWS, or client_secret_env to read it from an environment variable, and remove the other".into()),
+            ));
+        }
+        match SecretRef::parse(v.get_ref()) {
+            Ok(r) => Some(r),
+            Err(problem) => {
+                errors.push(self.diag(
+                    v,
+                    SECRET_FROM_KEY,
+                    format!("{problem} (the value is not shown in case it is a secret)"),
+                    Some(format!("write {FORMS}; secrets never go in the file")),
+                ));
+                None
+            }
         }
     }
 }

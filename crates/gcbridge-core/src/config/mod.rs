@@ -12,6 +12,7 @@ pub mod load;
 pub mod raw;
 mod resolved;
 pub mod schema;
+pub mod secret_ref;
 mod shape;
 mod stdin;
 pub use stdin::{stdin_text, STDIN_SHOWN};
@@ -22,10 +23,12 @@ pub mod write;
 
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
 pub use connection::{
-    resolve_setting, Connection, ConnectionError, ConnectionFlags, Resolved, Setting, Unset,
+    resolve_setting, Connection, ConnectionError, ConnectionFlags, OrgCredentials, Resolved,
+    Setting, Unset,
 };
 pub use destination_input::{DestinationInput, Field};
 pub use environment::{Environment, Source};
 pub use labels::{Key, Labels};
 pub use load::{load_file, load_str, DEFAULT_ORG_NAME};
 pub use schema::json_schema;
+pub use secret_ref::SecretRef;

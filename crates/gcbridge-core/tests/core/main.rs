@@ -21,4 +21,5 @@ mod doctor;
 mod events;
 mod fake_api;
 mod properties;
+mod secrets_from_aws;
 mod temporary;
