@@ -21,6 +21,8 @@ mod genesys;
 mod lock;
 mod partition;
 mod resolve;
+mod secret_ref;
+mod secrets;
 mod source_id;
 mod suggest;
 #[cfg(debug_assertions)]
@@ -34,7 +36,6 @@ pub use aws::{
     ArnKind, AwsAction, AwsClients, AwsError, AwsPlan, AwsRegionError, PartnerArn, PatternError,
     RuleNameError, SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
-pub use aws::{org_credentials, read_secret, SecretError};
 pub use converge::{
     carry_out, plan_org, plan_org_locked, plan_org_with, AwsOutcome, AwsPart, ConvergeError,
     ConvergeEvent, ConvergeOptions, Desired, DestinationOutcome, EarlyLive, Half, LockEvent,
@@ -45,6 +46,7 @@ pub use desired::{
     RuleSpec, TargetKind, TargetSettings, TargetSpec,
 };
 pub use partition::{partition_of, PartitionError};
+pub use secrets::{org_credentials, read_secret, SecretError};
 /// What `gcbridge api-check` compares the API's answers with.
 pub mod api_shape {
     pub use crate::genesys::{

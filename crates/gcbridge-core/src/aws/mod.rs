@@ -22,8 +22,6 @@ pub(crate) mod policy_eval;
 mod reassociate;
 mod rule_diff;
 pub(crate) mod rules;
-mod secret_value;
-pub(crate) mod secrets;
 mod sns_policy;
 pub(crate) mod sqs_policy;
 pub(crate) mod sweep;
@@ -32,7 +30,9 @@ pub(crate) mod temporary;
 
 pub use apply::apply_aws;
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
+pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
+pub(crate) use error::is_unreachable;
 pub use error::AwsError;
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
@@ -43,7 +43,6 @@ pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
 pub(crate) use pattern::{toml_to_json, EVENT_FIELDS};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
-pub use secrets::{org_credentials, read_secret, SecretError};
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};
 pub use temporary::{lifetime as temporary_lifetime, TTL_VAR as TEMPORARY_TTL_VAR};

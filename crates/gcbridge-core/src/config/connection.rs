@@ -12,9 +12,9 @@ use genesys_client::{CredentialSource, Credentials, Endpoint, Region, Secret, DE
 
 use super::environment::{Environment, Source};
 pub use super::resolved::{ConnectionError, OrgCredentials, Resolved};
-use super::secret_ref::SecretRef;
 use super::trust;
 use crate::desired::ConnectionSpec;
+use crate::secret_ref::SecretRef;
 
 /// The variable that sets the overall deadline of each call when `--timeout` is not given.
 pub const TIMEOUT_VAR: &str = "GENESYS_TIMEOUT_SECS";

@@ -5,9 +5,9 @@
 use super::connection::SECRET_FROM_KEY;
 use super::ctx::Ctx;
 use super::raw::RawConnection;
-use super::secret_ref::{SecretRef, FORMS};
 use crate::desired::ConnectionSpec;
 use crate::diagnostic::Diagnostic;
+use crate::secret_ref::{SecretRef, FORMS};
 
 impl Ctx<'_> {
     pub(super) fn connection(
@@ -23,38 +23,7 @@ impl Ctx<'_> {
                 Some("use region for a real org, or api_url for the emulator or a proxy, not both".into()),
             ));
         }
-        for (v, key) in [
-            (&raw.client_id_env, "client_id_env"),
-            (&raw.client_secret_env, "client_secret_env"),
-        ] {
-            if let Some(v) = v {
-                let name = v.get_ref();
-                let valid = !name.is_empty()
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !name.starts_with(|c: char| c.is_ascii_digit());
-                // A long mixed-case value is a pasted secret, not a variable name.
-                let looks_secret = name.len() >= 16
-                    && name.chars().any(|c| c.is_ascii_lowercase())
-                    && name
-                        .chars()
-                        .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-                if looks_secret {
-                    errors.push(self.diag(
-                        v,
-                        key,
-                        "looks like a secret value, not the name of an environment variable",
-                        Some("secrets never go in the file: put the value in an env var (e.g. PROD_GENESYS_SECRET) and write that name here; rotate the secret if this file was shared".into()),
-                    ));
-                } else if !valid {
-                    errors.push(self.diag(
-                        v,
-                        key,
-                        "must be the name of an environment variable (letters, digits and _), not a value",
-                        Some("secrets never go in the file: put the secret in an env var and name that variable here".into()),
-                    ));
-                }
-            }
-        }
+        self.variable_names(raw, errors);
         for (v, key) in [
             (&raw.region, "region"),
             (&raw.api_url, "api_url"),
@@ -90,6 +59,42 @@ impl Ctx<'_> {
             client_id_env: raw.client_id_env.as_ref().map(|v| v.get_ref().clone()),
             client_secret_env: raw.client_secret_env.as_ref().map(|v| v.get_ref().clone()),
             client_secret_from,
+        }
+    }
+
+    /// `client_id_env` / `client_secret_env`: variable names, never a pasted secret.
+    fn variable_names(&self, raw: &RawConnection, errors: &mut Vec<Diagnostic>) {
+        for (v, key) in [
+            (&raw.client_id_env, "client_id_env"),
+            (&raw.client_secret_env, "client_secret_env"),
+        ] {
+            if let Some(v) = v {
+                let name = v.get_ref();
+                let valid = !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !name.starts_with(|c: char| c.is_ascii_digit());
+                // A long mixed-case value is a pasted secret, not a variable name.
+                let looks_secret = name.len() >= 16
+                    && name.chars().any(|c| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                if looks_secret {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "looks like a secret value, not the name of an environment variable",
+                        Some("secrets never go in the file: put the value in an env var (e.g. PROD_GENESYS_SECRET) and write that name here; rotate the secret if this file was shared".into()),
+                    ));
+                } else if !valid {
+                    errors.push(self.diag(
+                        v,
+                        key,
+                        "must be the name of an environment variable (letters, digits and _), not a value",
+                        Some("secrets never go in the file: put the secret in an env var and name that variable here".into()),
+                    ));
+                }
+            }
         }
     }
 

@@ -12,7 +12,6 @@ pub mod load;
 pub mod raw;
 mod resolved;
 pub mod schema;
-pub mod secret_ref;
 mod shape;
 mod stdin;
 pub use stdin::{stdin_text, STDIN_SHOWN};
@@ -22,6 +21,7 @@ mod trust;
 pub mod write;
 
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+pub use crate::secret_ref::SecretRef;
 pub use connection::{
     resolve_setting, Connection, ConnectionError, ConnectionFlags, OrgCredentials, Resolved,
     Setting, Unset,
@@ -31,4 +31,3 @@ pub use environment::{Environment, Source};
 pub use labels::{Key, Labels};
 pub use load::{load_file, load_str, DEFAULT_ORG_NAME};
 pub use schema::json_schema;
-pub use secret_ref::SecretRef;

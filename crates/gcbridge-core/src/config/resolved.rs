@@ -6,7 +6,7 @@ use std::fmt;
 use genesys_client::Credentials;
 
 use super::environment::Source;
-use super::secret_ref::SecretRef;
+use crate::secret_ref::SecretRef;
 
 /// A setting's value and where it came from.
 #[derive(Clone, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub enum OrgCredentials {
     /// Both known now (flags, environment, `.env`).
     Known(Credentials),
     /// The secret is kept in AWS (`client_secret_from`): read when the org is first used, by
-    /// `aws::secrets`, so a run that never reaches the org never reads it.
+    /// `secrets/`, so a run that never reaches the org never reads it.
     InAws {
         client_id: String,
         /// Where the client id came from, for the message of a rejected credential.

@@ -7,7 +7,7 @@
 
 use genesys_client::Secret;
 
-use crate::config::SecretRef;
+use crate::secret_ref::SecretRef;
 
 /// The client secret in `text`, or what is wrong, worded to follow "the secret NAME".
 pub(super) fn pick(r: &SecretRef, text: String) -> Result<Secret, String> {

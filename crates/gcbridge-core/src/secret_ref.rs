@@ -6,7 +6,7 @@
 //!   split is unambiguous; ECS's `arn:...:secret:NAME:KEY::` form needs the full ARN, this does not);
 //! - `aws-ssm:/PARAMETER` (or the parameter's ARN), a SecureString read with WithDecryption.
 //!
-//! Only the reference lives here (parsing, display, region); reading it is `aws/secrets.rs`. The
+//! Only the reference lives here (parsing, display, region); reading it is `secrets/`. The
 //! reference is not secret: it is written back by `export` and named in every error.
 
 use std::fmt;

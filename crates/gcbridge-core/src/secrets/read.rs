@@ -10,10 +10,10 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use genesys_client::{CredentialSource, Credentials, Secret};
 
-use super::clients::endpoint_shown;
-use super::error::{is_unreachable, AwsError};
-use super::secret_value::pick;
-use crate::config::{OrgCredentials, SecretRef};
+use super::value::pick;
+use crate::aws::{endpoint_shown, is_unreachable, AwsError};
+use crate::config::OrgCredentials;
+use crate::secret_ref::SecretRef;
 
 /// Why the secret could not be read. `usage` is true when no request was sent (no region):
 /// bad input, exit 2; otherwise the read failed, exit 1.
