@@ -146,3 +146,53 @@ async fn an_arn_carries_its_region_and_a_name_is_looked_for_in_the_configured_on
         "{e}"
     );
 }
+
+/// moto does not enforce IAM on a shared server, so the refusal comes from a stub answering as
+/// AWS does (`AccessDeniedException` in the JSON protocol). Run with the moto tests: they are the
+/// ones given static AWS keys (scripts/with-moto), which the SDK needs to sign the request.
+#[tokio::test]
+async fn access_denied_names_the_secret_and_the_permission_to_grant() {
+    use gcbridge_testkit::http_stub::{HttpStub, StubResponse};
+    let Some(_) = moto::endpoint() else { return };
+    let stub = HttpStub::start(std::sync::Arc::new(|_: &_| {
+        StubResponse::json(
+            400,
+            serde_json::json!({
+                "__type": "AccessDeniedException",
+                "Message": "User: arn:aws:iam::123456789012:user/ci is not authorized"
+            }),
+        )
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amzn-errortype", "AccessDeniedException")
+    }))
+    .await;
+    let url = stub.base_url();
+    for (text, permission) in [
+        (
+            "aws-secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod-AbCdEf",
+            "secretsmanager:GetSecretValue",
+        ),
+        (
+            "aws-ssm:arn:aws:ssm:eu-west-1:123456789012:parameter/prod/secret",
+            "ssm:GetParameter",
+        ),
+    ] {
+        let r = SecretRef::parse(text).unwrap();
+        let e = read_secret(&r, Some(&url)).await.unwrap_err();
+        for want in [
+            &text[text.find(':').unwrap() + 1..],
+            permission,
+            "kms:Decrypt",
+            "eu-west-1",
+            "user/ci",
+        ] {
+            assert!(e.message.contains(want), "{want}: {e}");
+        }
+    }
+    assert_eq!(
+        stub.requests().len(),
+        2,
+        "one request each: {:?}",
+        stub.requests()
+    );
+}
