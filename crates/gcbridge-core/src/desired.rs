@@ -30,6 +30,8 @@ pub struct ConnectionSpec {
     pub login_url: Option<String>,
     pub client_id_env: Option<String>,
     pub client_secret_env: Option<String>,
+    /// Where in AWS the client secret is kept (`client_secret_from`), instead of a variable.
+    pub client_secret_from: Option<crate::secret_ref::SecretRef>,
 }
 
 /// One destination as the user described it.

@@ -22,6 +22,8 @@ mod genesys;
 mod lock;
 mod partition;
 mod resolve;
+mod secret_ref;
+mod secrets;
 mod source_id;
 mod suggest;
 pub mod terraform;
@@ -51,6 +53,7 @@ pub use expect::{
     EXPECT_SAMPLES,
 };
 pub use partition::{partition_of, PartitionError};
+pub use secrets::{org_credentials, read_secret, SecretError};
 /// What `gcbridge api-check` compares the API's answers with.
 pub mod api_shape {
     pub use crate::genesys::{

@@ -8,6 +8,7 @@
 //!   connections, slow answers per AWS action), counting requests per action;
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
+//! - [`stored_secret`]: a Secrets Manager secret or an SSM parameter in moto;
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
 //!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
@@ -24,4 +25,5 @@ pub mod lambda;
 pub mod moto;
 pub mod sim;
 pub mod sqs;
+pub mod stored_secret;
 pub mod terraform;

@@ -101,11 +101,22 @@ pub fn resolve(
     core_conn::resolve(flags, file, &env.0).map_err(|e| Failure::usage(e.to_string()))
 }
 
-/// A client for `conn` with the default HTTP policy and the connection's deadline.
-pub fn client(conn: &Connection) -> Result<GenesysClient, Failure> {
+/// A client for `conn` with the default HTTP policy and the connection's deadline. A secret the
+/// file keeps in AWS (`client_secret_from`) is read here, when the org is first used;
+/// `aws_endpoint` is `--aws-endpoint`.
+pub async fn client(
+    conn: &Connection,
+    aws_endpoint: Option<&str>,
+) -> Result<GenesysClient, Failure> {
+    let credentials = gcbridge_core::org_credentials(&conn.credentials, aws_endpoint)
+        .await
+        .map_err(|e| match e.usage {
+            true => Failure::usage(e.message),
+            false => Failure::failed(e.message).with_kind("secret"),
+        })?;
     GenesysClient::new(ClientConfig {
         endpoint: conn.endpoint.clone(),
-        credentials: conn.credentials.clone(),
+        credentials,
         policy: HttpPolicy {
             deadline: conn.deadline,
             ..HttpPolicy::default()

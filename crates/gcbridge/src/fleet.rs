@@ -76,7 +76,7 @@ pub async fn plan_org(
     options: &ConvergeOptions,
     lock: bool,
 ) -> Result<OrgPlanned, Failure> {
-    let client = connect::client(&target.conn)?;
+    let client = connect::client(&target.conn, options.aws_endpoint.as_deref()).await?;
     let started = SystemTime::now();
     let converge = matches!(mode, Mode::Converge);
     let (org, catalogue, live) = tokio::join!(

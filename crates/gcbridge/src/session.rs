@@ -5,7 +5,7 @@ use gcbridge_core::LiveIntegration;
 use gcbridge_core::{ConnectionSpec, OrgSpec};
 use genesys_client::{GenesysClient, Organization};
 
-use crate::cli::{ConnectionArgs, OrgSelect};
+use crate::cli::{GlobalArgs, OrgSelect};
 use crate::connect::{self, Connection, Environment};
 use crate::escape::field;
 use crate::failure::Failure;
@@ -19,26 +19,30 @@ pub struct Session {
 impl Session {
     /// Connects and reads `organizations/me` (which also proves the credentials).
     pub async fn open(
-        args: &ConnectionArgs,
+        global: &GlobalArgs,
         file: Option<&ConnectionSpec>,
     ) -> Result<Session, Failure> {
         let env = Environment::load();
-        let conn = connect::resolve(&args.flags(), file, &env)?;
-        Session::connect(&conn).await
+        let conn = connect::resolve(&global.conn.flags(), file, &env)?;
+        Session::connect(&conn, global.aws_endpoint.as_deref()).await
     }
 
     /// Connects to the org chosen by `-f FILE [--org NAME]`, or by flags and env without a file.
     pub async fn open_selected(
-        args: &ConnectionArgs,
+        global: &GlobalArgs,
         select: &OrgSelect,
     ) -> Result<Session, Failure> {
         let spec = selected_connection(select)?;
-        Session::open(args, spec.as_ref()).await
+        Session::open(global, spec.as_ref()).await
     }
 
-    /// Connects with an already resolved connection.
-    pub async fn connect(conn: &Connection) -> Result<Session, Failure> {
-        let client = connect::client(conn)?;
+    /// Connects with an already resolved connection (`aws_endpoint`: `--aws-endpoint`, for a
+    /// secret kept in AWS).
+    pub async fn connect(
+        conn: &Connection,
+        aws_endpoint: Option<&str>,
+    ) -> Result<Session, Failure> {
+        let client = connect::client(conn, aws_endpoint).await?;
         let org = client.organization_me().await?;
         Ok(Session::connected(client, org, conn))
     }

@@ -32,14 +32,7 @@ impl AwsClients {
             loader = loader.retry_config(retry);
         }
         let config = loader.load().await;
-        let shown = endpoint
-            .map(String::from)
-            .or_else(|| {
-                std::env::var("AWS_ENDPOINT_URL")
-                    .ok()
-                    .filter(|v| !v.is_empty())
-            })
-            .unwrap_or_else(|| format!("of region {region}"));
+        let shown = endpoint_shown(endpoint, region);
         let loopback = is_loopback(&shown);
         // Each service's client from the shared config, with the loopback refusal rule when it applies.
         macro_rules! client {
@@ -98,4 +91,17 @@ impl AwsClients {
         }
         Ok(())
     }
+}
+
+/// Where requests for `region` go, for messages: the override, else `AWS_ENDPOINT_URL`, else AWS's
+/// endpoint of the region.
+pub(crate) fn endpoint_shown(endpoint: Option<&str>, region: &str) -> String {
+    endpoint
+        .map(String::from)
+        .or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| format!("of region {region}"))
 }

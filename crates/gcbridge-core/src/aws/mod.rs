@@ -31,7 +31,9 @@ pub(crate) mod temporary;
 
 pub use apply::apply_aws;
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
+pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
+pub(crate) use error::is_unreachable;
 pub use error::{AwsError, AwsFailure};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,

@@ -11,9 +11,10 @@ use std::time::Duration;
 use genesys_client::{CredentialSource, Credentials, Endpoint, Region, Secret, DEFAULT_DEADLINE};
 
 use super::environment::{Environment, Source};
-pub use super::resolved::{ConnectionError, Resolved};
+pub use super::resolved::{ConnectionError, OrgCredentials, Resolved};
 use super::trust;
 use crate::desired::ConnectionSpec;
+use crate::secret_ref::SecretRef;
 
 /// The variable that sets the overall deadline of each call when `--timeout` is not given.
 pub const TIMEOUT_VAR: &str = "GENESYS_TIMEOUT_SECS";
@@ -57,11 +58,15 @@ pub enum Setting {
     ClientSecret,
 }
 
-/// What the config file says about a setting: a value, or the variable that holds it (secrets
-/// never go in the file, so credentials are given by the name of their variable).
+/// The file key that names where in AWS the client secret is kept.
+pub const SECRET_FROM_KEY: &str = "client_secret_from";
+
+/// What the config file says about a setting: a value, the variable that holds it, or where in
+/// AWS it is kept (secrets never go in the file, so a secret is given by where to read it).
 enum FileSays<'a> {
     Value(&'a str),
     Variable(&'a str),
+    Aws(&'a SecretRef),
 }
 
 impl Setting {
@@ -123,7 +128,11 @@ impl Setting {
             Setting::ApiUrl => file.api_url.as_deref().map(FileSays::Value),
             Setting::LoginUrl => file.login_url.as_deref().map(FileSays::Value),
             Setting::ClientId => file.client_id_env.as_deref().map(FileSays::Variable),
-            Setting::ClientSecret => file.client_secret_env.as_deref().map(FileSays::Variable),
+            // The loader refuses both keys together; given both in code, AWS wins.
+            Setting::ClientSecret => match &file.client_secret_from {
+                Some(r) => Some(FileSays::Aws(r)),
+                None => file.client_secret_env.as_deref().map(FileSays::Variable),
+            },
         }
     }
 }
@@ -160,6 +169,13 @@ pub fn resolve_setting(
                 source: Source::File(key),
             })
         }
+        // The reference, not the secret: it is read from AWS when the org is first used.
+        Some(FileSays::Aws(r)) => {
+            return Ok(Resolved {
+                value: r.to_string(),
+                source: Source::File(SECRET_FROM_KEY),
+            })
+        }
         Some(FileSays::Variable(name)) => vec![name.to_string()],
         None => default_vars.iter().map(|v| v.to_string()).collect(),
     };
@@ -177,7 +193,7 @@ fn env_vars_read(setting: Setting, flags: &ConnectionFlags, file: &ConnectionSpe
         return Vec::new();
     }
     match setting.in_file(file) {
-        Some(FileSays::Value(_)) => Vec::new(),
+        Some(FileSays::Value(_) | FileSays::Aws(_)) => Vec::new(),
         Some(FileSays::Variable(name)) => vec![name.to_string()],
         None => setting.env_vars().iter().map(|v| v.to_string()).collect(),
     }
@@ -194,7 +210,8 @@ fn invalid(r: &Resolved, e: impl fmt::Display) -> ConnectionError {
 #[derive(Debug, Clone)]
 pub struct Connection {
     pub endpoint: Endpoint,
-    pub credentials: Credentials,
+    /// The credentials, or the client id and where in AWS its secret is still to be read.
+    pub credentials: OrgCredentials,
     /// The overall deadline of each call.
     pub deadline: Duration,
     /// "us-east-1 (api.mypurecloud.com)" or the API URL, for display.
@@ -224,7 +241,12 @@ pub fn resolve(
     if let Some(url) = &api_url {
         endpoint.check_no_api_path().map_err(|e| invalid(url, e))?;
     }
-    let credentials = credentials(get(Setting::ClientId), get(Setting::ClientSecret), env)?;
+    let credentials = credentials(
+        get(Setting::ClientId),
+        get(Setting::ClientSecret),
+        &file,
+        env,
+    )?;
     let sources = Setting::ALL
         .into_iter()
         .filter_map(|s| get(s).ok().map(|r| (s, r.source)))
@@ -353,8 +375,9 @@ fn empty_or(
 fn credentials(
     id: Result<Resolved, Unset>,
     secret: Result<Resolved, Unset>,
+    file: &ConnectionSpec,
     env: &Environment,
-) -> Result<Credentials, ConnectionError> {
+) -> Result<OrgCredentials, ConnectionError> {
     let missing = |what, unset: Unset, setting: Setting| ConnectionError::NoCredential {
         what,
         vars: unset.vars,
@@ -372,6 +395,14 @@ fn credentials(
             missing("client secret", u, Setting::ClientSecret)
         })
     })?;
+    if let (Source::File(SECRET_FROM_KEY), Some(from)) = (&secret.source, &file.client_secret_from)
+    {
+        return Ok(OrgCredentials::InAws {
+            client_id: id.value,
+            id_source: id.source,
+            secret: from.clone(),
+        });
+    }
     let source = match (&id.source, &secret.source) {
         (Source::Flag(_), Source::Flag(_)) => CredentialSource::Flags,
         (a, b) => {
@@ -383,11 +414,11 @@ fn credentials(
             }
         }
     };
-    Ok(Credentials {
+    Ok(OrgCredentials::Known(Credentials {
         client_id: id.value,
         client_secret: Secret::new(secret.value),
         source,
-    })
+    }))
 }
 
 /// The endpoint settings as resolved, in the file's own terms, for `gcbridge export`: what the
@@ -410,5 +441,6 @@ pub fn endpoint_spec(
         login_url: get(Setting::LoginUrl),
         client_id_env: None,
         client_secret_env: None,
+        client_secret_from: None,
     }
 }

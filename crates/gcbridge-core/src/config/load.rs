@@ -233,6 +233,7 @@ impl Ctx<'_> {
             login_url,
             client_id_env,
             client_secret_env,
+            client_secret_from,
             destination,
         } = org.get_ref();
         if name.get_ref().trim().is_empty() {
@@ -260,6 +261,7 @@ impl Ctx<'_> {
             login_url: login_url.clone(),
             client_id_env: client_id_env.clone(),
             client_secret_env: client_secret_env.clone(),
+            client_secret_from: client_secret_from.clone(),
         };
         OrgSpec {
             name: name.get_ref().clone(),

@@ -22,8 +22,10 @@ mod trust;
 pub mod write;
 
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Origin};
+pub use crate::secret_ref::SecretRef;
 pub use connection::{
-    resolve_setting, Connection, ConnectionError, ConnectionFlags, Resolved, Setting, Unset,
+    resolve_setting, Connection, ConnectionError, ConnectionFlags, OrgCredentials, Resolved,
+    Setting, Unset,
 };
 pub use destination_input::{DestinationInput, Field};
 pub use environment::{Environment, Source};

@@ -49,6 +49,11 @@ pub struct RawConnection {
     /// The name of the environment variable holding the OAuth client secret (never the secret).
     #[schemars(with = "Option<String>")]
     pub client_secret_env: Option<Spanned<String>>,
+    /// Where in AWS the OAuth client secret is kept, instead of client_secret_env:
+    /// "aws-secretsmanager:NAME_OR_ARN" ("...#KEY" for one key of a JSON secret) or
+    /// "aws-ssm:/PARAMETER" (a SecureString).
+    #[schemars(with = "Option<String>")]
+    pub client_secret_from: Option<Spanned<String>>,
 }
 
 /// `[[org]]`: one org, its connection and its destinations.
@@ -74,6 +79,11 @@ pub struct RawOrg {
     /// The name of the environment variable holding the OAuth client secret (never the secret).
     #[schemars(with = "Option<String>")]
     pub client_secret_env: Option<Spanned<String>>,
+    /// Where in AWS the OAuth client secret is kept, instead of client_secret_env:
+    /// "aws-secretsmanager:NAME_OR_ARN" ("...#KEY" for one key of a JSON secret) or
+    /// "aws-ssm:/PARAMETER" (a SecureString).
+    #[schemars(with = "Option<String>")]
+    pub client_secret_from: Option<Spanned<String>>,
     /// The org's destinations, one `[[org.destination]]` table each.
     #[serde(default)]
     #[schemars(with = "Vec<RawDestination>")]

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
+use genesys_client::Credentials;
+
 use super::environment::Source;
+use crate::secret_ref::SecretRef;
 
 /// A setting's value and where it came from.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,4 +82,29 @@ pub enum ConnectionError {
     /// A flag given with an empty value.
     #[error("{flag} is empty: give a value, or leave the flag out to use the environment")]
     EmptyFlag { flag: &'static str },
+}
+
+/// An org's OAuth credentials as far as they are known before any request.
+#[derive(Debug, Clone)]
+pub enum OrgCredentials {
+    /// Both known now (flags, environment, `.env`).
+    Known(Credentials),
+    /// The secret is kept in AWS (`client_secret_from`): read when the org is first used, by
+    /// `secrets/`, so a run that never reaches the org never reads it.
+    InAws {
+        client_id: String,
+        /// Where the client id came from, for the message of a rejected credential.
+        id_source: Source,
+        secret: SecretRef,
+    },
+}
+
+impl OrgCredentials {
+    /// The credentials when both are known already (not kept in AWS).
+    pub fn known(&self) -> Option<&Credentials> {
+        match self {
+            OrgCredentials::Known(c) => Some(c),
+            OrgCredentials::InAws { .. } => None,
+        }
+    }
 }

@@ -79,7 +79,7 @@ pub(super) fn unknown_key_help(unknown: &str, expected: &[&str]) -> String {
         || lowered.contains("password")
         || lowered.contains("token")
     {
-        return "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env".to_string();
+        return "credentials never go in the config file: put them in environment variables and name those with client_id_env and client_secret_env, or keep the secret in AWS and name it with client_secret_from = \"aws-secretsmanager:NAME\" or \"aws-ssm:/PARAMETER\"".to_string();
     }
     let closest = suggest::closest(unknown, expected.iter().copied(), 1);
     match closest.first() {

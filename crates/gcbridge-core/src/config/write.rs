@@ -57,6 +57,9 @@ struct Connection<'a> {
     client_id_env: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     client_secret_env: Option<&'a str>,
+    /// The reference, never the value it points at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret_from: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -152,6 +155,7 @@ fn connection(c: &ConnectionSpec) -> Connection<'_> {
         login_url: c.login_url.as_deref(),
         client_id_env: c.client_id_env.as_deref(),
         client_secret_env: c.client_secret_env.as_deref(),
+        client_secret_from: c.client_secret_from.as_ref().map(ToString::to_string),
     }
 }
 

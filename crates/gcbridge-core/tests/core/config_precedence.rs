@@ -190,7 +190,7 @@ fn an_api_url_from_any_layer_overrides_the_region() {
         .sources
         .contains(&(Setting::Region, Source::File("region"))));
     assert_eq!(
-        conn.credentials.source,
+        conn.credentials.known().unwrap().source,
         CredentialSource::Env {
             id_var: "GENESYS_CLIENT_ID".into(),
             secret_var: "GENESYS_CLIENT_SECRET".into()
@@ -209,7 +209,10 @@ fn credentials_from_flags_and_from_dotenv_say_so() {
         ..Default::default()
     };
     let conn = resolve(&flags, None, &env(&[])).unwrap();
-    assert_eq!(conn.credentials.source, CredentialSource::Flags);
+    assert_eq!(
+        conn.credentials.known().unwrap().source,
+        CredentialSource::Flags
+    );
     assert!(!format!("{flags:?}").contains("s3cr3t-canary"));
 
     let e = Environment::new(
@@ -225,7 +228,7 @@ fn credentials_from_flags_and_from_dotenv_say_so() {
     };
     let conn = resolve(&flags, None, &e).unwrap();
     assert_eq!(
-        conn.credentials.source,
+        conn.credentials.known().unwrap().source,
         CredentialSource::DotEnv {
             id_var: "GENESYS_CLIENT_ID".into(),
             secret_var: "GENESYSCLOUD_OAUTHCLIENT_SECRET".into()

@@ -23,5 +23,6 @@ mod events;
 mod expect;
 mod fake_api;
 mod properties;
+mod secrets_from_aws;
 mod temporary;
 mod terraform;

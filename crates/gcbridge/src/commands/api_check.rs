@@ -224,7 +224,7 @@ async fn check(client: &GenesysClient) -> Report {
 pub async fn run(global: &GlobalArgs, args: &ApiCheckArgs) -> CmdResult {
     let spec = selected_connection(&args.select)?;
     let conn = connect::resolve(&global.conn.flags(), spec.as_ref(), &Environment::load())?;
-    let client = connect::client(&conn)?;
+    let client = connect::client(&conn, global.aws_endpoint.as_deref()).await?;
     let report = check(&client).await;
     match global.output {
         OutputFormat::Json => print_json(&report),

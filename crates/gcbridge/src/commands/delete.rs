@@ -12,7 +12,7 @@ use crate::output::print_json;
 use crate::session::{no_integration_named, Session};
 
 pub async fn run(global: &GlobalArgs, args: &DeleteArgs) -> CmdResult {
-    let session = Session::open_selected(&global.conn, &args.select).await?;
+    let session = Session::open_selected(global, &args.select).await?;
     let live = read_live(&session.client).await?;
     let matching: Vec<&LiveIntegration> = live.iter().filter(|l| l.name == args.name).collect();
     if matching.is_empty() {

@@ -32,7 +32,7 @@ fn print_section(s: &IntegrationReport) {
 }
 
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
-    let sections = match Session::open_selected(&global.conn, &args.select).await {
+    let sections = match Session::open_selected(global, &args.select).await {
         Ok(session) => {
             let options = DiagnoseOptions {
                 name: args.name.clone(),

@@ -51,7 +51,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> CmdResult {
     };
     let targets = fleet::targets(&global.conn, DesiredState { orgs })?;
     let results = fleet::for_each(&targets, 4, |t| async move {
-        let session = Session::connect(&t.conn).await?;
+        let session = Session::connect(&t.conn, global.aws_endpoint.as_deref()).await?;
         let live = read_live(&session.client).await?;
         Ok::<_, Failure>((session, live))
     })

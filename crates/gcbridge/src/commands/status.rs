@@ -46,7 +46,7 @@ fn row<'a>(l: &'a LiveIntegration, org_id: &str) -> Row<'a> {
 }
 
 pub async fn run(global: &GlobalArgs, args: &StatusArgs) -> CmdResult {
-    let session = Session::open_selected(&global.conn, &args.select).await?;
+    let session = Session::open_selected(global, &args.select).await?;
     let live = read_live(&session.client).await?;
     let selected: Vec<&LiveIntegration> = live
         .iter()

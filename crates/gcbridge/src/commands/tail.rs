@@ -77,7 +77,7 @@ async fn bus_to_listen_on(
     global: &GlobalArgs,
     args: &TailArgs,
 ) -> Result<(AwsClients, String), Failure> {
-    let session = Session::open_selected(&global.conn, &args.select).await?;
+    let session = Session::open_selected(global, &args.select).await?;
     let live = read_live(&session.client).await?;
     let Some(integration) = live.iter().find(|l| l.name == args.name) else {
         return Err(no_integration_named(&args.name, &session.org.name, &live));

@@ -17,7 +17,7 @@ struct TopicRow<'a> {
 }
 
 pub async fn run(global: &GlobalArgs, args: &TopicsArgs) -> CmdResult {
-    let session = Session::open_selected(&global.conn, &args.select).await?;
+    let session = Session::open_selected(global, &args.select).await?;
     let catalogue = session.catalogue().await?;
     let fams = catalogue.families();
     let family_filter = match &args.family {

@@ -20,7 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &ValidateArgs) -> CmdResult {
         let targets = fleet::targets(&global.conn, desired)?;
         let many = targets.len() > 1;
         let results = fleet::for_each(&targets, 4, |t| async move {
-            let session = Session::connect(&t.conn).await?;
+            let session = Session::connect(&t.conn, global.aws_endpoint.as_deref()).await?;
             let catalogue = session.catalogue().await?;
             resolve_destinations(&t.spec.destinations, &catalogue, &session.org.id)?;
             Ok::<_, Failure>(())

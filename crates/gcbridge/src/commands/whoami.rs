@@ -25,7 +25,7 @@ struct Whoami {
 }
 
 pub async fn run(global: &GlobalArgs, args: &WhoamiArgs) -> CmdResult {
-    let session = Session::open_selected(&global.conn, &args.select).await?;
+    let session = Session::open_selected(global, &args.select).await?;
     let (expiry, in_secs) = token_lifetime(&session.client).await?;
     let permissions = probe_permissions(&session.client).await;
     let info = Whoami {

@@ -12,6 +12,8 @@ use genesys_sim::{ClientSpec, OrgSpec, SimConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+mod from_aws;
+
 const CLIENT: &str = "canary-admin";
 const CANARY: &str = "S3cr3t-canary-7f9a2c";
 const WRONG: &str = "Wr0ng-canary-4b1d9e";
@@ -149,9 +151,9 @@ fn files_under(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
-    let sim = crate::common::sim_with(SimConfig {
+/// The emulator with one org whose only client is `CLIENT`, its secret `CANARY`.
+async fn canary_sim() -> genesys_sim::RunningSim {
+    crate::common::sim_with(SimConfig {
         orgs: vec![OrgSpec {
             id: genesys_sim::DEFAULT_ORG_ID.into(),
             name: "canary-org".into(),
@@ -173,7 +175,12 @@ async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
         activation_delay: Duration::from_millis(50),
         ..SimConfig::default()
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
+    let sim = canary_sim().await;
     let (url, record) = recording_proxy(sim.addr()).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

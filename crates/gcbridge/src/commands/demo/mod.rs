@@ -105,7 +105,7 @@ pub(super) async fn demo_session(base_url: &str, client_id: &str) -> Result<Sess
         ..ConnectionFlags::default()
     };
     let conn = connect::resolve(&flags, None, &Environment::empty())?;
-    Session::connect(&conn).await
+    Session::connect(&conn, None).await
 }
 
 /// Where the AWS half runs, or why it does not.

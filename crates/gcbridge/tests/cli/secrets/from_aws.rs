@@ -1,0 +1,211 @@
+//! `client_secret_from`: the OAuth client secret read from Secrets Manager (a string, a JSON key)
+//! and from an SSM SecureString in moto, for whoami, plan and export against the emulator, at
+//! `-vvv`; a fleet reads only the orgs it uses; a missing secret, a wrong region and no region
+//! fail naming the secret. No output ever holds the secret or its Basic form.
+
+use std::path::Path;
+
+use gcbridge_testkit::moto;
+use gcbridge_testkit::stored_secret::{put_parameter, put_secret};
+
+use super::{base64, canary_sim, run, CANARY, CLIENT};
+use crate::common::Output;
+
+fn org_keys(url: &str, from: &str) -> String {
+    format!("api_url = \"{url}\"\nclient_id_env = \"CANARY_ID\"\nclient_secret_from = \"{from}\"\n")
+}
+
+const DESTINATION: &str = "name = \"from-aws\"\naws_account_id = \"123456789012\"\n\
+    aws_region = \"us-east-1\"\nevent_source_suffix = \"from-aws\"\nevent_types = [\"user\"]\n";
+
+fn single_org(url: &str, from: &str) -> String {
+    format!(
+        "[genesys]\n{}\n[[destination]]\n{DESTINATION}",
+        org_keys(url, from)
+    )
+}
+
+/// Neither the secret nor its `id:secret` Basic form is in any output.
+fn assert_no_secret(outputs: &[(String, Output)]) {
+    let basic = base64(format!("{CLIENT}:{CANARY}").as_bytes());
+    for (label, out) in outputs {
+        for text in [&out.stdout, &out.stderr] {
+            assert!(
+                !text.contains(CANARY),
+                "{label}: the secret leaked: {out:?}"
+            );
+            assert!(
+                !text.contains(&basic),
+                "{label}: the Basic form leaked: {out:?}"
+            );
+        }
+    }
+}
+
+/// Three secrets holding `CANARY` in moto's us-east-1: a Secrets Manager string, a JSON key, an
+/// SSM SecureString; their `client_secret_from` references.
+async fn stored(m: &str) -> Vec<String> {
+    let plain = moto::unique("gcbridge-cli/plain");
+    put_secret(m, "us-east-1", &plain, CANARY).await;
+    let json = moto::unique("gcbridge-cli/json");
+    let body = format!(r#"{{"client_id":"{CLIENT}","client_secret":"{CANARY}"}}"#);
+    put_secret(m, "us-east-1", &json, &body).await;
+    let param = format!("/{}", moto::unique("gcbridge-cli/param"));
+    put_parameter(m, "us-east-1", &param, CANARY, true).await;
+    vec![
+        format!("aws-secretsmanager:{plain}"),
+        format!("aws-secretsmanager:{json}#client_secret"),
+        format!("aws-ssm:{param}"),
+    ]
+}
+
+fn env(region: Option<&str>) -> Vec<(&str, &str)> {
+    let mut env = vec![("CANARY_ID", CLIENT)];
+    env.extend(region.map(|r| ("AWS_REGION", r)));
+    env
+}
+
+async fn gcbridge(dir: &Path, env: &[(&str, &str)], m: &str, args: &[&str]) -> Output {
+    let mut all = vec!["-vvv", "--aws-endpoint", m];
+    all.extend(args);
+    run(dir, env, &all).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_from_secrets_manager_or_ssm_works_for_whoami_plan_and_export() {
+    let Some(m) = moto::endpoint() else { return };
+    let sim = canary_sim().await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let env = env(Some("us-east-1"));
+    let mut outputs = Vec::new();
+    for from in stored(&m).await {
+        std::fs::write(d.join("gcbridge.toml"), single_org(&url, &from)).unwrap();
+        let f = ["-f", "gcbridge.toml"];
+        for cmd in [&["whoami"][..], &["whoami", "-o", "json"], &["plan"]] {
+            let args: Vec<&str> = cmd.iter().copied().chain(f).collect();
+            let out = gcbridge(d, &env, &m, &args).await;
+            assert_eq!(out.code, 0, "{from} {cmd:?}: {out:?}");
+            outputs.push((format!("{from} {cmd:?}"), out));
+        }
+        let out = gcbridge(d, &env, &m, &["export", "-f", "gcbridge.toml"]).await;
+        assert_eq!(out.code, 0, "{from} export: {out:?}");
+        let line = format!("client_secret_from = \"{from}\"");
+        assert!(
+            out.stdout.contains(&line),
+            "export writes the reference back: {out:?}"
+        );
+        outputs.push((format!("{from} export"), out));
+    }
+    assert!(
+        outputs[0].1.stdout.contains("canary-org"),
+        "{:?}",
+        outputs[0]
+    );
+    assert_no_secret(&outputs);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fleet_reads_the_secrets_of_the_orgs_it_uses_only() {
+    let Some(m) = moto::endpoint() else { return };
+    let sim = canary_sim().await;
+    let url = sim.base_url();
+    let refs = stored(&m).await;
+    let missing = moto::unique("gcbridge-cli/missing");
+    let mut file = String::new();
+    for (name, from) in [
+        ("sm", refs[0].clone()),
+        ("ssm", refs[2].clone()),
+        ("gone", format!("aws-secretsmanager:{missing}")),
+    ] {
+        file += &format!("[[org]]\nname = \"{name}\"\n{}\n", org_keys(&url, &from));
+        file += &format!("[[org.destination]]\n{DESTINATION}\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("fleet.toml"), file).unwrap();
+    let env = env(Some("us-east-1"));
+    let mut outputs = Vec::new();
+    // The org asked for is read; the one whose secret does not exist is never looked at.
+    for org in ["sm", "ssm"] {
+        let args = ["whoami", "-f", "fleet.toml", "--org", org];
+        let out = gcbridge(d, &env, &m, &args).await;
+        assert_eq!(out.code, 0, "{org}: {out:?}");
+        assert!(!out.stderr.contains(&missing), "{org}: {out:?}");
+        outputs.push((org.to_string(), out));
+    }
+    // The whole fleet: the two readable orgs are planned, the third fails naming its secret.
+    let out = gcbridge(d, &env, &m, &["plan", "-f", "fleet.toml"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("org \"gone\"") && out.stderr.contains(&missing),
+        "{out:?}"
+    );
+    outputs.push(("fleet plan".into(), out));
+    assert_no_secret(&outputs);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() {
+    let Some(m) = moto::endpoint() else { return };
+    let sim = canary_sim().await;
+    let url = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let in_eu = moto::unique("gcbridge-cli/eu");
+    put_secret(&m, "eu-west-1", &in_eu, CANARY).await;
+    let mut outputs = Vec::new();
+    let cases = [
+        (
+            "missing",
+            "aws-secretsmanager:gcbridge-cli/does-not-exist".to_string(),
+            Some("us-east-1"),
+            1,
+            vec!["gcbridge-cli/does-not-exist", "us-east-1"],
+        ),
+        (
+            "missing parameter",
+            "aws-ssm:/gcbridge-cli/does-not-exist".to_string(),
+            Some("us-east-1"),
+            1,
+            vec!["/gcbridge-cli/does-not-exist", "us-east-1", "SSM parameter"],
+        ),
+        (
+            "wrong region",
+            format!("aws-secretsmanager:{in_eu}"),
+            Some("us-east-1"),
+            1,
+            vec![in_eu.as_str(), "in region us-east-1"],
+        ),
+        (
+            "no region",
+            format!("aws-secretsmanager:{in_eu}"),
+            None,
+            2,
+            vec![in_eu.as_str(), "AWS_REGION", "ARN"],
+        ),
+    ];
+    for (label, from, region, code, wants) in cases {
+        std::fs::write(d.join("gcbridge.toml"), single_org(&url, &from)).unwrap();
+        let env = env(region);
+        let out = gcbridge(d, &env, &m, &["whoami", "-f", "gcbridge.toml"]).await;
+        assert_eq!(out.code, code, "{label}: {out:?}");
+        for want in wants {
+            assert!(out.stderr.contains(want), "{label}: {want}: {out:?}");
+        }
+        outputs.push((label.to_string(), out));
+    }
+    // As data: the kind says the secret could not be read.
+    std::fs::write(
+        d.join("gcbridge.toml"),
+        single_org(&url, "aws-secretsmanager:gcbridge-cli/does-not-exist"),
+    )
+    .unwrap();
+    let args = ["whoami", "-f", "gcbridge.toml", "-o", "json"];
+    let out = gcbridge(d, &env(Some("us-east-1")), &m, &args).await;
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("a JSON error document");
+    assert_eq!(doc["error"]["kind"], "secret", "{out:?}");
+    outputs.push(("json".into(), out));
+    assert_no_secret(&outputs);
+}
