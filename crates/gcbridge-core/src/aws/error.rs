@@ -111,17 +111,48 @@ impl AwsError {
 
     /// `call` got no answer from `endpoint` (an SDK dispatch failure or timeout): says so, and
     /// what to check, instead of blaming the credentials.
+    ///
+    /// When a proxy variable applies to the endpoint, the proxy is what could not be reached (or
+    /// failed the tunnel), so it is named with its variable.
     pub fn unreachable<E: StdError>(call: &str, endpoint: &str, err: E) -> Self {
+        let proxy = super::proxy::proxy_for(&request_url(call, endpoint));
         AwsError {
-            message: format!(
-                "cannot reach the AWS endpoint {endpoint} ({call}): {}; check --aws-endpoint or \
-                 AWS_ENDPOINT_URL, any proxy (HTTPS_PROXY, HTTP_PROXY) and the network",
-                render(&err)
-            ),
+            message: unreachable_message(call, endpoint, proxy.as_ref(), &render(&err)),
             unreachable: true,
             code: None,
             kind: AwsFailure::NoAnswer,
         }
+    }
+}
+
+/// The URL a `call` is sent to: the endpoint override, or AWS's host of the service in the region
+/// (`endpoint` is then "of region R"), for matching the proxy variables as the SDK does.
+fn request_url(call: &str, endpoint: &str) -> String {
+    match endpoint.strip_prefix("of region ") {
+        Some(region) => {
+            let service = call.split(':').next().unwrap_or("sts");
+            format!("https://{service}.{region}.amazonaws.com")
+        }
+        None => endpoint.to_string(),
+    }
+}
+
+fn unreachable_message(
+    call: &str,
+    endpoint: &str,
+    proxy: Option<&super::proxy::AwsProxy>,
+    cause: &str,
+) -> String {
+    match proxy {
+        Some(p) => format!(
+            "cannot reach the proxy {} (from {}) for the AWS endpoint {endpoint} ({call}): \
+             {cause}; check that proxy and the network, or exempt the endpoint's host with NO_PROXY",
+            p.url, p.var
+        ),
+        None => format!(
+            "cannot reach the AWS endpoint {endpoint} ({call}): {cause}; check --aws-endpoint or \
+             AWS_ENDPOINT_URL, any proxy (HTTPS_PROXY, HTTP_PROXY) and the network"
+        ),
     }
 }
 
@@ -241,6 +272,39 @@ mod tests {
             );
             assert!(!e.message.contains("permission"), "{e}");
         }
+    }
+
+    #[test]
+    fn an_unreachable_proxy_is_named_with_its_variable_for_a_remote_endpoint() {
+        let endpoint = "of region eu-west-1";
+        assert_eq!(
+            request_url("sts:GetCallerIdentity", endpoint),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            request_url("events:ListRules", "https://events.example:8443"),
+            "https://events.example:8443"
+        );
+        let proxy = super::super::proxy::AwsProxy {
+            var: "HTTPS_PROXY",
+            url: "http://10.1.2.3:3128".into(),
+        };
+        let cause = "dispatch failure: io error: Connection refused";
+        let m = unreachable_message("sts:GetCallerIdentity", endpoint, Some(&proxy), cause);
+        assert!(
+            m.starts_with(
+                "cannot reach the proxy http://10.1.2.3:3128 (from HTTPS_PROXY) for the AWS \
+                 endpoint of region eu-west-1 (sts:GetCallerIdentity): dispatch failure"
+            ),
+            "{m}"
+        );
+        assert!(m.contains("NO_PROXY") && !m.contains("credentials"), "{m}");
+        let m = unreachable_message("sts:GetCallerIdentity", endpoint, None, cause);
+        assert!(
+            m.starts_with("cannot reach the AWS endpoint of region eu-west-1"),
+            "{m}"
+        );
+        assert!(!m.contains("credentials"), "{m}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) mod partner;
 mod pattern;
 mod plan;
 pub(crate) mod policy_eval;
+mod proxy;
 mod reassociate;
 mod retry;
 pub(crate) mod rule_diff;

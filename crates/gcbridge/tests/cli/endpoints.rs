@@ -1,6 +1,8 @@
 //! Endpoints that cannot work are named as such: an API URL with a path or with userinfo is bad
 //! input (exit 2) naming the flag, variable or key it came from; an AWS endpoint nothing listens
-//! on is "cannot reach the AWS endpoint", not a credentials problem, on apply and doctor.
+//! on is "cannot reach the AWS endpoint", not a credentials problem, on apply and doctor; a proxy
+//! that cannot be reached is named with the variable that set it (the AWS SDK, unlike the Genesys
+//! client, sends even a loopback endpoint through it unless `NO_PROXY` names the host).
 
 use crate::common::*;
 
@@ -172,4 +174,77 @@ associate = true
             .any(|f| f.contains("configure AWS credentials")),
         "{failed:#?}"
     );
+}
+
+/// The AWS SDK sends a loopback endpoint through `HTTP_PROXY` (no loopback bypass of its own):
+/// with the proxy on a closed port, apply and doctor exit 1 naming the proxy and its variable,
+/// never the credentials; once `NO_PROXY` names the endpoint's host, apply converges against moto.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_proxy_for_the_aws_endpoint_is_named_with_its_variable() {
+    let Some(moto) = gcbridge_testkit::moto::endpoint() else {
+        return;
+    };
+    let sim = sim_with_moto(&moto).await;
+    let dir = tempfile::tempdir().unwrap();
+    let suffix = gcbridge_testkit::moto::unique("proxied");
+    std::fs::write(
+        dir.path().join("gcbridge.toml"),
+        format!(
+            "[[destination]]\nname = \"{suffix}\"\naws_account_id = \"{}\"\n\
+             aws_region = \"us-east-1\"\nevent_source_suffix = \"{suffix}\"\n\
+             event_types = [\"routing\"]\n\n[destination.aws]\nassociate = true\n",
+            gcbridge_testkit::moto::DEFAULT_ACCOUNT
+        ),
+    )
+    .unwrap();
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let shown_proxy =
+        format!("cannot reach the proxy {proxy} (from HTTP_PROXY) for the AWS endpoint {moto}");
+    let mut env = moto_env(&sim.base_url());
+    env.push(("AWS_MAX_ATTEMPTS".into(), "1".into()));
+    // userinfo in the variable is never echoed.
+    let with_user = proxy.replace("http://", "http://someone:pr0xypass@");
+    env.push(("HTTP_PROXY".into(), with_user));
+    let run = |env: Vec<(String, String)>, args: Vec<&'static str>| {
+        let (dir, moto) = (dir.path().to_path_buf(), moto.clone());
+        async move {
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let args = [&args[..], &["--aws-endpoint", moto.as_str()][..]].concat();
+            gcbridge(&dir, &env, &args).await
+        }
+    };
+    let apply = vec!["apply", "-f", "gcbridge.toml", "--auto-approve"];
+    let out = run(env.clone(), apply.clone()).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let all = format!("{}{}", out.stdout, out.stderr);
+    // Every line but the SDK's warnings about the test's absent credentials files.
+    let said: Vec<&str> = all.lines().filter(|l| !l.contains("WARN")).collect();
+    assert!(said.iter().any(|l| l.contains(&shown_proxy)), "{out:?}");
+    assert!(
+        !said.iter().any(|l| l.contains("credentials")) && !all.contains("pr0xypass"),
+        "{out:?}"
+    );
+
+    // The same proxy exempted by NO_PROXY: the SDK goes straight to moto and apply converges.
+    let mut exempt = env.clone();
+    exempt.push(("NO_PROXY".into(), "localhost,127.0.0.1".into()));
+    let out = run(exempt, apply).await;
+    assert_eq!(out.code, 0, "{out:?}");
+
+    // doctor, with both halves in place, fails its AWS checks on the proxy, not the credentials.
+    let out = run(env, vec!["doctor", "-f", "gcbridge.toml", "-o", "json"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let failed = doctor_checks(&out, "fail");
+    assert!(
+        failed.iter().any(|f| f.contains(&shown_proxy)),
+        "{failed:#?}"
+    );
+    // The check is labelled "AWS credentials"; what it says and advises never blames them.
+    let said = |f: &String| f.split_once(": ").map_or(f.clone(), |(_, s)| s.to_string());
+    assert!(
+        !failed.iter().any(|f| said(f).contains("credentials")),
+        "{failed:#?}"
+    );
+    assert!(!out.stdout.contains("pr0xypass"), "{out:?}");
 }
