@@ -17,6 +17,8 @@ pub struct AwsClients {
     pub sns: aws_sdk_sns::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// The delivery roles of Kinesis, Firehose and other-account bus targets.
+    pub iam: aws_sdk_iam::Client,
 }
 
 impl AwsClients {
@@ -45,6 +47,7 @@ impl AwsClients {
             sns: aws_sdk_sns::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            iam: aws_sdk_iam::Client::new(&config),
         }
     }
 
