@@ -6,6 +6,7 @@
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
+//! - [`streams`]: Kinesis streams and Firehose delivery streams (to S3) in moto, read back;
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
 //!   reach nothing but loopback and never loads real AWS credentials.
@@ -19,3 +20,4 @@ pub mod lambda;
 pub mod moto;
 pub mod sim;
 pub mod sqs;
+pub mod streams;
