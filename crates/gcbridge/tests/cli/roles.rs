@@ -59,7 +59,7 @@ async fn user_role(iam: &aws_sdk_iam::Client, name: &str, stream: &str) -> Strin
         .unwrap()
         .arn()
         .to_string();
-    let policy = json!({"Statement": [{"Effect": "Allow", "Action": "kinesis:PutRecord", "Resource": stream}]});
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kinesis:PutRecord", "Resource": stream}]});
     iam.put_role_policy()
         .role_name(name)
         .policy_name("mine")
