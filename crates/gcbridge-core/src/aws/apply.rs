@@ -65,31 +65,11 @@ pub async fn apply_aws(
             | AwsAction::RevokeSqs { .. }
             | AwsAction::AllowDelivery { .. }
             | AwsAction::RevokeDelivery { .. } => permission(aws, plan, &arns, action).await?,
-            AwsAction::CreateRole {
-                role: name,
-                trust_policy,
-                policy,
-                ..
-            } => {
-                let about = format!("Made by gcbridge: lets EventBridge deliver the events of {bus} to its Kinesis, Firehose and other-account bus targets");
-                role::create(aws, name, trust_policy, policy, &about).await?;
-                role_changed = true;
+            AwsAction::CreateRole { .. }
+            | AwsAction::UpdateRole { .. }
+            | AwsAction::DeleteRole { .. } => {
+                role_changed |= role_action(aws, bus, action).await?;
             }
-            AwsAction::UpdateRole {
-                role: name,
-                trust_policy,
-                policy,
-                ..
-            } => {
-                if let Some(trust) = trust_policy {
-                    role::put_trust(aws, name, trust).await?;
-                }
-                if let Some(policy) = policy {
-                    role::put_policy(aws, name, policy).await?;
-                }
-                role_changed = true;
-            }
-            AwsAction::DeleteRole { role: name } => role::delete(aws, name).await?,
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
             AwsAction::ReassociateBus { source, .. } => {
@@ -103,6 +83,39 @@ pub async fn apply_aws(
         done.push(action.describe());
     }
     Ok(done)
+}
+
+/// Makes, rewrites or deletes gcbridge's delivery role; whether PutTargets must now allow for
+/// IAM's propagation (the role was made or changed).
+async fn role_action(aws: &AwsClients, bus: &str, action: &AwsAction) -> Result<bool, AwsError> {
+    match action {
+        AwsAction::CreateRole {
+            role: name,
+            trust_policy,
+            policy,
+            ..
+        } => {
+            let about = format!("Made by gcbridge: lets EventBridge deliver the events of {bus} to its Kinesis, Firehose and other-account bus targets");
+            role::create(aws, name, trust_policy, policy, &about).await?;
+            Ok(true)
+        }
+        AwsAction::UpdateRole {
+            role: name,
+            trust_policy,
+            policy,
+            ..
+        } => {
+            if let Some(trust) = trust_policy {
+                role::put_trust(aws, name, trust).await?;
+            }
+            if let Some(policy) = policy {
+                role::put_policy(aws, name, policy).await?;
+            }
+            Ok(true)
+        }
+        AwsAction::DeleteRole { role: name } => role::delete(aws, name).await.map(|_| false),
+        _ => Ok(false),
+    }
 }
 
 /// Adds or removes gcbridge's statement in a target's resource policy. A rule created in this

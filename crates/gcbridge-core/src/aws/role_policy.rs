@@ -82,13 +82,16 @@ pub enum RoleOwner {
     User(String),
 }
 
-/// Where the role of a target comes from; `ours` is gcbridge's role ARN for the destination.
+/// Where the role of a target comes from; `ours` is gcbridge's role ARN for the destination. A
+/// target that needs no role has none of gcbridge's (a `role_arn` the user gave it is passed on
+/// as written, and not judged: EventBridge does not use it to deliver there).
 pub fn owner(t: &TargetSpec, account: &str, region: &str, ours: &str) -> RoleOwner {
+    if !needs_role(t.kind, &t.arn, account, region) {
+        return RoleOwner::None;
+    }
     match &t.settings.role_arn {
         Some(arn) if arn != ours => RoleOwner::User(arn.clone()),
-        _ if needs_role(t.kind, &t.arn, account, region) => RoleOwner::Gcbridge(ours.to_string()),
-        Some(arn) => RoleOwner::Gcbridge(arn.clone()),
-        None => RoleOwner::None,
+        _ => RoleOwner::Gcbridge(ours.to_string()),
     }
 }
 
@@ -115,7 +118,6 @@ pub fn role_targets(
         .iter()
         .flat_map(|r| r.targets.iter())
         .filter(|t| matches!(owner(t, account, region, ours), RoleOwner::Gcbridge(_)))
-        .filter(|t| needs_role(t.kind, &t.arn, account, region))
         .map(|t| (t.kind, t.arn.clone()))
         .collect();
     out.sort_by(|a, b| a.1.cmp(&b.1));

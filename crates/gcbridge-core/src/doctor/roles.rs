@@ -71,24 +71,8 @@ pub(super) async fn role_target(
         );
         return;
     }
-    let live = match role::read(d.aws, name).await {
-        Ok(Some(l)) => l,
-        Ok(None) => {
-            report.fail(
-                at(),
-                format!("its role {arn} does not exist: deliveries fail; missing: {what}"),
-                fix(d, rule, ours, &what),
-            );
-            return;
-        }
-        Err(e) => {
-            report.fail(
-                at(),
-                e.to_string(),
-                "check the AWS permissions iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies",
-            );
-            return;
-        }
+    let Some(live) = read_role(report, d, &t.arn, arn, name, &what, ours, rule).await else {
+        return;
     };
     let v = rp::judge(
         live.trust.as_ref(),
@@ -148,4 +132,37 @@ fn problem(v: &rp::RoleVerdict, name: &str, action: &str) -> Result<String, Stri
         (Verdict::Unknown(why), _) | (_, Verdict::Unknown(why)) => return Err(why.clone()),
         (Verdict::Allowed, Verdict::Allowed) => return Err("internal: judged allowed".into()),
     })
+}
+
+/// The role, or `None` after reporting why it cannot be judged (missing, unreadable).
+#[allow(clippy::too_many_arguments)]
+async fn read_role(
+    report: &mut Report,
+    d: &Destination<'_>,
+    target: &str,
+    arn: &str,
+    name: &str,
+    what: &str,
+    ours: bool,
+    rule: &str,
+) -> Option<role::LiveRole> {
+    match role::read(d.aws, name).await {
+        Ok(Some(l)) => Some(l),
+        Ok(None) => {
+            report.fail(
+                CheckId::Target.on(target),
+                format!("its role {arn} does not exist: deliveries fail; missing: {what}"),
+                fix(d, rule, ours, what),
+            );
+            None
+        }
+        Err(e) => {
+            report.fail(
+                CheckId::Target.on(target),
+                e.to_string(),
+                "check the AWS permissions iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies",
+            );
+            None
+        }
+    }
 }

@@ -69,6 +69,13 @@ fn targets_without_a_role_get_gcbridges_and_a_users_role_stays() {
     let ours = role_arn(ACCOUNT, &role_name(ACCOUNT, REGION, SOURCE));
     let mut r = rule(&[STREAM, FIREHOSE, "arn:aws:sqs:us-east-1:123456789012:q"]);
     r.targets[1].settings.role_arn = Some("arn:aws:iam::123456789012:role/mine".into());
+    let queue_role = "arn:aws:iam::123456789012:role/for-the-queue";
+    r.targets[2].settings.role_arn = Some(queue_role.into());
+    assert_eq!(
+        owner(&r.targets[2], ACCOUNT, REGION, &ours),
+        RoleOwner::None,
+        "a queue needs no role: not judged"
+    );
     let out = with_roles(&[r.clone()], ACCOUNT, REGION, &ours);
     let roles: Vec<Option<&str>> = out[0]
         .targets
@@ -80,7 +87,7 @@ fn targets_without_a_role_get_gcbridges_and_a_users_role_stays() {
         [
             Some(ours.as_str()),
             Some("arn:aws:iam::123456789012:role/mine"),
-            None
+            Some(queue_role)
         ]
     );
     assert_eq!(
@@ -106,7 +113,7 @@ fn the_inline_policy_allows_exactly_the_puts_on_exactly_the_targets() {
     let role = role_arn(ACCOUNT, "r");
     let v = judge(
         Some(&trust_policy(ACCOUNT)),
-        &[doc.clone()],
+        std::slice::from_ref(&doc),
         TargetKind::Kinesis,
         STREAM,
         &role,
@@ -131,7 +138,7 @@ fn a_role_is_judged_on_its_trust_and_all_its_policies() {
     let lambda_trust = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     let v = judge(
         Some(&lambda_trust),
-        &[allow.clone()],
+        std::slice::from_ref(&allow),
         TargetKind::Kinesis,
         STREAM,
         &role,
@@ -141,7 +148,7 @@ fn a_role_is_judged_on_its_trust_and_all_its_policies() {
     let other_account = trust_policy("210987654321");
     let v = judge(
         Some(&other_account),
-        &[allow.clone()],
+        std::slice::from_ref(&allow),
         TargetKind::Kinesis,
         STREAM,
         &role,

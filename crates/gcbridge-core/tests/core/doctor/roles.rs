@@ -142,7 +142,7 @@ async fn gcbridges_role_follows_its_targets_and_goes_with_the_destination() {
     let role = role.clone();
     assert!(role.starts_with("gcbridge-events-role-") && role.len() <= 64);
     assert_eq!(arn, &format!("arn:aws:iam::{ACCOUNT}:role/{role}"));
-    assert_eq!(inline_resources(&w, &role).await, [s.clone()]);
+    assert_eq!(inline_resources(&w, &role).await, std::slice::from_ref(&s));
     let clients = w.aws().await;
     let dest = destination(&suffix, true, Some(spec(&[&s], None)));
     let again = plan_aws(&clients, &dest, &w.org.id).await.unwrap();
