@@ -258,7 +258,7 @@ pub async fn plan_aws_destroy(
         region: &id.region,
         source: &source,
     };
-    actions.extend(role_plan::destroy_actions(aws, &scope).await?);
+    actions.extend(role_plan::destroy_actions(aws, &scope, &spec.rules).await?);
     Ok(AwsPlan {
         destination: name.to_string(),
         account: id.account.clone(),

@@ -55,14 +55,17 @@ pub async fn role_actions(
     }
     let (name, arn) = (scope.name(), scope.arn());
     let targets = rp::role_targets(rules, scope.account, scope.region, &arn);
-    let live = role::read(aws, &name).await?;
     if targets.is_empty() {
+        // A destination without such targets must not need IAM read permissions: a role left
+        // from earlier targets is deleted when it can be seen, and otherwise left alone.
+        let live = role::read(aws, &name).await.ok().flatten();
         let after = match live {
             Some(l) if l.gcbridge => vec![AwsAction::DeleteRole { role: name }],
             _ => vec![],
         };
         return Ok((vec![], after));
     }
+    let live = role::read(aws, &name).await?;
     let (trust, policy) = (rp::trust_policy(scope.account), rp::inline_policy(&targets));
     let grants: Vec<String> = targets
         .iter()
@@ -188,13 +191,27 @@ async fn check_user_role(
     )))
 }
 
-/// Destroy: gcbridge's role of the destination, when it exists and is gcbridge's.
+/// Destroy: gcbridge's role of the destination, when it exists and is gcbridge's. When no target
+/// of `rules` needs it, an unreadable role (no IAM permissions) is left alone.
 pub async fn destroy_actions(
     aws: &AwsClients,
     scope: &RoleScope<'_>,
+    rules: &[RuleSpec],
 ) -> Result<Vec<AwsAction>, AwsError> {
     let name = scope.name();
-    Ok(match role::read(aws, &name).await? {
+    let needed = !rp::role_targets(
+        &scope.rules(rules),
+        scope.account,
+        scope.region,
+        &scope.arn(),
+    )
+    .is_empty();
+    let live = match role::read(aws, &name).await {
+        Ok(live) => live,
+        Err(e) if needed => return Err(e),
+        Err(_) => None,
+    };
+    Ok(match live {
         Some(l) if l.gcbridge => vec![AwsAction::DeleteRole { role: name }],
         _ => vec![],
     })
