@@ -6,6 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
 use serde_json::Value;
 
@@ -49,7 +51,10 @@ impl LiveRole {
     }
 }
 
-fn sdk<E: std::error::Error>(call: &str, role: &str) -> impl FnOnce(E) -> AwsError {
+fn sdk<E>(call: &str, role: &str) -> impl FnOnce(SdkError<E, HttpResponse>) -> AwsError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
     let what = format!("iam:{call} {role}");
     move |e| AwsError::from_sdk(&what, e)
 }
@@ -176,7 +181,7 @@ pub async fn create(
         .key(TAG_KEY)
         .value(TAG_VALUE)
         .build()
-        .map_err(|e| AwsError::from_sdk("building a tag", e))?;
+        .map_err(|e| AwsError::new(format!("building a tag: {e}")))?;
     aws.iam
         .create_role()
         .role_name(name)

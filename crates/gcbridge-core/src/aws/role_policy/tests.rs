@@ -26,6 +26,7 @@ fn rule(targets: &[&str]) -> RuleSpec {
             .map(|a| parse_target(a, REGION).unwrap())
             .collect(),
         retry: None,
+        expect: Default::default(),
     }
 }
 

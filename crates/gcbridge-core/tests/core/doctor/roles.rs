@@ -34,6 +34,7 @@ fn spec(targets: &[&str], role_arn: Option<&str>) -> AwsSpec {
             event_pattern: canonical_pattern(&pattern).unwrap(),
             targets,
             retry: None,
+            expect: Default::default(),
         }],
     }
 }

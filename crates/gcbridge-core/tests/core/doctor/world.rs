@@ -77,6 +77,19 @@ impl World {
             probe_seconds: probe,
             ..DiagnoseOptions::default()
         };
+        self.diagnose_with(client, &options).await
+    }
+
+    /// doctor with `options` as given (its AWS endpoint is the world's).
+    pub async fn diagnose_with(
+        &self,
+        client: &GenesysClient,
+        options: &DiagnoseOptions,
+    ) -> Vec<IntegrationReport> {
+        let options = DiagnoseOptions {
+            aws_endpoint: Some(self.aws_endpoint.clone()),
+            ..options.clone()
+        };
         let catalogue = async {
             let topics = client.available_topics_brief().await.unwrap();
             Ok::<_, Infallible>(Catalogue::from_live(topics.iter().map(|t| {
