@@ -30,8 +30,24 @@ destinations) and adds:
        ValidationException (moto accepted it): EventBridge writes to those with an IAM role, never a resource
        policy (PutTargets docs: "For ... Kinesis Data Streams ... EventBridge relies on IAM roles that you specify
        in the RoleARN argument"). The message copies moto's own FIFO check's wording; AWS's exact text is assumed.
-       A bus in another account is left out: AWS wants a role there only in some cases (permission granted
-       through an organization), which moto cannot tell.
+       The same for an event bus target in another account or region (the error AWS answers there, as the
+       Terraform provider and CloudFormation users quote it: "RoleArn is required for target ARN."): AWS requires the
+       role when the receiver granted access through an organization (PutPermission docs) and for cross-Region buses,
+       and recommends it always ("We recommend always using IAM roles when the target of a rule is an event bus",
+       EventBridge User Guide, "Permissions for event buses"); moto cannot tell how the receiver granted access, so
+       it asks for the role in every such case. A bus of the rule's own account and region needs none.
+  (p)  `role_allows`: a target reached through its RoleArn (Kinesis, Firehose, a bus elsewhere) gets the event only
+       when that role exists in IAM, its trust policy lets events.amazonaws.com do sts:AssumeRole for the rule, and
+       its policies (inline and attached) allow the put on the target (EventBridge User Guide, "Using
+       identity-based policies for EventBridge": the role "must have permissions to call the target").
+  (q)  Kinesis: with the role allowing kinesis:PutRecord, the event's JSON is one record in moto's stream, its
+       partition key the event id (PutTargets docs, KinesisParameters: "If you do not include this parameter, the
+       default is to use the eventId as the partition key"); moto had no Kinesis delivery.
+  (r)  Firehose: with the role allowing firehose:PutRecord, the event's JSON is one record put through moto's
+       Firehose, so an S3 destination's bucket holds it; moto had no Firehose delivery.
+  (s)  A bus in another account or region: with the role allowing events:PutEvents on it, and (another account)
+       the receiving bus's policy allowing the sender's account events:PutEvents ("Permissions for event buses":
+       the receiver grants it), the event is put onto that bus; moto's own cross-account delivery checked neither.
 """
 
 import copy
@@ -54,10 +70,14 @@ def _glob(pattern, text, fold=False):
 
 
 def _names(block, principal):
+    """Whether a Principal block names `principal`: a service, or an account's root ARN (also written as the id)."""
     if block == "*":
         return True
     if isinstance(block, dict):
-        return "*" in _as_list(block.get("AWS")) or any(p in ("*", principal) for p in _as_list(block.get("Service")))
+        aws = _as_list(block.get("AWS"))
+        account = principal.split(":")[4] if principal.startswith("arn:") else None
+        return ("*" in aws or principal in aws or (account is not None and account in aws)
+                or any(p in ("*", principal) for p in _as_list(block.get("Service"))))
     return False
 
 
@@ -197,7 +217,73 @@ def deliver_logs(rule, target, event):
     return True
 
 
-DELIVER = {"sqs": deliver_sqs, "sns": deliver_sns, "lambda": deliver_lambda, "logs": deliver_logs}
+def role_allows(rule, target, action):
+    """(p) Whether the target's RoleArn exists, trusts events.amazonaws.com for the rule and allows `action` on it."""
+    from moto.iam.models import iam_backends
+    role_arn = target.get("RoleArn")
+    if not role_arn or role_arn.count(":") < 5:
+        return False
+    account = role_arn.split(":")[4]
+    try:
+        role = iam_backends[account]["aws"].get_role_by_arn(role_arn)
+    except Exception:  # no such role: EventBridge cannot assume it
+        return False
+    if not allowed([role.assume_role_policy_document], "sts:AssumeRole", role_arn, rule.arn):
+        return False
+    docs = list(role.policies.values()) + [v.document for p in role.managed_policies.values()
+                                           for v in p.versions if v.is_default]
+    return allowed(docs, action, target["Arn"], rule.arn)
+
+
+def deliver_kinesis(rule, target, event):
+    """(q) Kinesis: one record (the event's JSON, keyed by its id) once the role allows kinesis:PutRecord."""
+    import base64
+    from moto.kinesis.models import kinesis_backends
+    if not role_allows(rule, target, "kinesis:PutRecord"):
+        return False
+    _, region, account, resource = _arn(target["Arn"])
+    data = base64.b64encode(json.dumps(_as_received(event)).encode()).decode()
+    kinesis_backends[account][region].put_record(stream_arn=target["Arn"], stream_name=resource.split("/", 1)[1],
+                                                 partition_key=str(event.get("id") or uuid.uuid4()),
+                                                 explicit_hash_key=None, data=data)
+    return True
+
+
+def deliver_firehose(rule, target, event):
+    """(r) Firehose: one record (the event's JSON) through moto's Firehose once the role allows firehose:PutRecord."""
+    from moto.firehose.models import firehose_backends
+    if not role_allows(rule, target, "firehose:PutRecord"):
+        return False
+    _, region, account, resource = _arn(target["Arn"])
+    firehose_backends[account][region].put_record(resource.split("/", 1)[1],
+                                                  {"Data": json.dumps(_as_received(event)).encode()})
+    return True
+
+
+def deliver_bus(rule, target, event):
+    """(s) A bus in another account or region: the role allows events:PutEvents on it, and a bus of another account
+    lets the rule's account put events; then the event goes onto that bus. Returns None for a bus of the rule's own
+    account and region (moto's own delivery)."""
+    from moto.events.models import events_backends
+    _, region, account, resource = _arn(target["Arn"])
+    _, rule_region, rule_account, _ = _arn(rule.arn)
+    if not resource.startswith("event-bus/") or (account, region) == (rule_account, rule_region):
+        return None
+    if not role_allows(rule, target, "events:PutEvents"):
+        return False
+    backend = events_backends[account][region]
+    name = resource.split("/", 1)[1]
+    bus = backend.event_buses[name]
+    if account != rule_account and not allowed([bus.policy], "events:PutEvents", target["Arn"], rule.arn,
+                                               principal=f"arn:aws:iam::{rule_account}:root"):
+        return False
+    backend.put_events([{"Source": event["source"], "DetailType": event["detail-type"],
+                         "Detail": json.dumps(event["detail"]), "EventBusName": name}])
+    return True
+
+
+DELIVER = {"sqs": deliver_sqs, "sns": deliver_sns, "lambda": deliver_lambda, "logs": deliver_logs,
+           "kinesis": deliver_kinesis, "firehose": deliver_firehose, "events": deliver_bus}
 
 
 def to_dead_letter_queue(rule, target, event):
@@ -214,6 +300,17 @@ def to_dead_letter_queue(rule, target, event):
 NEEDS_ROLE = ("kinesis", "firehose")
 
 
+def needs_role(rule_arn, target_arn):
+    """(o) Kinesis, Firehose, and a bus of another account or region."""
+    parts = target_arn.split(":", 5)
+    if len(parts) < 6:
+        return False
+    if parts[2] in NEEDS_ROLE:
+        return True
+    rule = rule_arn.split(":", 5)
+    return parts[2] == "events" and parts[5].startswith("event-bus/") and (parts[3], parts[4]) != (rule[3], rule[4])
+
+
 def patch():
     from moto.events import models as m
     from moto.events.exceptions import ValidationException
@@ -222,11 +319,11 @@ def patch():
     moto_put_targets = m.EventsBackend.put_targets
 
     def put_targets(self, name, event_bus_arn, targets):
-        """(o) A Kinesis or Firehose target needs a RoleArn."""
+        """(o) A Kinesis or Firehose target, or a bus in another account or region, needs a RoleArn."""
+        rule_arn = f"arn:aws:events:{self.region_name}:{self.account_id}:rule/{name}"  # its account and region
         for target in targets:
-            service = target["Arn"].split(":")[2] if target["Arn"].count(":") >= 2 else ""
-            if service in NEEDS_ROLE and not target.get("RoleArn"):
-                raise ValidationException(f"Parameter(s) RoleArn must be specified for target: {target['Id']}.")
+            if needs_role(rule_arn, target["Arn"]) and not target.get("RoleArn"):
+                raise ValidationException(f"RoleArn is required for target {target['Arn']}.")
         moto_put_targets(self, name, event_bus_arn, targets)
 
     m.EventsBackend.put_targets = put_targets
@@ -250,6 +347,11 @@ def patch():
                                               event=original_event) if transform_input else original_event.copy()
             try:
                 delivered = DELIVER[service](self, target, dict(event))
+                if delivered is None:  # moto's own delivery (an archive, a bus of this account and region)
+                    one = copy.copy(self)
+                    one.targets = [target]
+                    moto_send(one, original_event, transform_input)
+                    continue
             except Exception as e:  # e.g. the target does not exist: AWS accepts the event and fails the invocation
                 print(f"moto delivery: rule {self.arn} -> {target['Arn']}: {type(e).__name__}: {e}", file=sys.stderr)
                 delivered = False

@@ -14,7 +14,9 @@ DeleteEventBus of a bus that still has rules, as AWS does; (h) delivers partner 
 from the current source; (i) to (o), in scripts/moto/delivery.py, make a rule's delivery honest: a target's resource
 policy (SQS queue policy, SNS topic policy, Lambda function policy, CloudWatch Logs resource policies) decides
 whether EventBridge may deliver, SNS and Lambda targets receive events at all (a Lambda target made PutEvents fail),
-what a target refuses goes to its dead-letter queue, and Kinesis and Firehose targets need a RoleArn. Two more changes: the envelope SQS receives gets its
+what a target refuses goes to its dead-letter queue, and Kinesis, Firehose and other-account bus targets need a RoleArn;
+(p) to (s) deliver to those only through a role that exists, trusts EventBridge and allows the put (Kinesis records,
+Firehose to S3, PutEvents onto the other bus). Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -171,7 +173,7 @@ def patch() -> None:
     # event; parse each path once (EventTemplateParser.parse imports jsonpath_ng.ext.parse at call time).
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
 
-    # (i) to (o): delivery to targets through their resource policies; see scripts/moto/delivery.py.
+    # (i) to (s): delivery to targets through their resource policies and roles; see scripts/moto/delivery.py.
     import delivery
     delivery.patch()
 

@@ -6,7 +6,8 @@ Checks each correction of scripts/moto/launcher.py (a: bus names with "/", b: pa
 only once it exists, c: ResourceNotFoundException for unknown sources, d: the source ARN, e: PENDING / ACTIVE /
 DELETED, f: TestEventPattern evaluates the pattern, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
 scripts/moto/selfcheck_delivery.py: delivery to SQS, SNS, Lambda and CloudWatch Logs targets only through their
-resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn) along the path gcbridge uses end to end: the partner account creates a source for customer account
+resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn; o for buses and p to s, in
+scripts/moto/selfcheck_roles.py: Kinesis, Firehose and other-account bus targets only through a working role) along the path gcbridge uses end to end: the partner account creates a source for customer account
 123456789012 in us-east-1, the customer creates the bus from it, puts a rule and an SQS target on it, the partner
 puts a batch of events and they arrive in SQS inside the EventBridge envelope. Then it times how many
 PutPartnerEvents entries per second reach SQS (GCBRIDGE_MOTO_SELFCHECK_EVENTS of them, default 200, with a consumer
@@ -305,6 +306,8 @@ def run(endpoint):
 
     from selfcheck_delivery import delivery_steps
     delivery_steps(step, endpoint, run_id, sys.modules[__name__])
+    from selfcheck_roles import role_steps
+    role_steps(step, endpoint, run_id, sys.modules[__name__])
 
     for title, fn in steps:
         try:

@@ -9,6 +9,7 @@
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`stored_secret`]: a Secrets Manager secret or an SSM parameter in moto;
+//! - [`streams`]: Kinesis streams and Firehose delivery streams (to S3) in moto, read back;
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
 //!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
@@ -26,4 +27,5 @@ pub mod moto;
 pub mod sim;
 pub mod sqs;
 pub mod stored_secret;
+pub mod streams;
 pub mod terraform;

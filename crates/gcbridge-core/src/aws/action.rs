@@ -1,6 +1,7 @@
 //! The AWS changes a plan lists, and how each is described to the user.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::delivery;
 use crate::desired::TargetKind;
@@ -55,6 +56,27 @@ pub enum AwsAction {
         rule: String,
         target_arn: String,
         kind: TargetKind,
+    },
+    /// Create gcbridge's delivery role of the destination (Kinesis, Firehose and buses in another
+    /// account or region): its trust policy for events.amazonaws.com and its inline policy.
+    CreateRole {
+        role: String,
+        arn: String,
+        /// The statements, in words.
+        grants: Vec<String>,
+        trust_policy: Value,
+        policy: Value,
+    },
+    /// Put gcbridge's inline policy and/or trust policy of its role again (`None`: already right).
+    UpdateRole {
+        role: String,
+        changes: Vec<String>,
+        trust_policy: Option<Value>,
+        policy: Option<Value>,
+    },
+    /// Delete gcbridge's role (its inline policy first): no target needs it any more.
+    DeleteRole {
+        role: String,
     },
     DeleteRule {
         rule: String,
@@ -112,6 +134,16 @@ impl AwsAction {
                 "{target_arn}: remove gcbridge's statement for rule {rule} from the {}",
                 delivery::policy_noun(*kind)
             ),
+            AwsAction::CreateRole { role, arn, grants, .. } => format!(
+                "create IAM role {role} ({arn}) for EventBridge's deliveries: {}",
+                grants.join("; ")
+            ),
+            AwsAction::UpdateRole { role, changes, .. } => {
+                format!("update IAM role {role}: {}", changes.join("; "))
+            }
+            AwsAction::DeleteRole { role } => {
+                format!("delete IAM role {role} (its inline policy first)")
+            }
             AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
             AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
             AwsAction::ReassociateBus { source, rules } => format!(

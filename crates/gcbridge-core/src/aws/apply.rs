@@ -7,7 +7,8 @@ use super::clients::AwsClients;
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
-use super::{delivery, reassociate, rules, sweep};
+use super::role_plan::RoleScope;
+use super::{delivery, reassociate, role, rules, sweep};
 use crate::desired::{Destination, TargetKind};
 use crate::source_id::rule_arn;
 
@@ -20,12 +21,20 @@ pub async fn apply_aws(
     wait: Duration,
 ) -> Result<Vec<String>, AwsError> {
     let mut done = Vec::new();
-    let rule_spec = |name: &str| {
-        dest.and_then(|d| d.aws.as_ref())
-            .and_then(|a| a.rules.iter().find(|r| r.name == name))
+    let scope = RoleScope {
+        account: &plan.account,
+        region: &plan.region,
+        source: &plan.source,
     };
+    // As planned: targets that need a role carry gcbridge's unless the user gave one.
+    let rules = dest
+        .and_then(|d| d.aws.as_ref())
+        .map(|a| scope.rules(&a.rules))
+        .unwrap_or_default();
+    let rule_spec = |name: &str| rules.iter().find(|r| r.name == name);
     let mut arns: HashMap<String, String> = HashMap::new();
     let bus = plan.source.as_str();
+    let mut role_changed = false;
     for action in &plan.actions {
         match action {
             AwsAction::Associate { source } => {
@@ -43,7 +52,11 @@ pub async fn apply_aws(
             AwsAction::AddTargets { rule, .. } | AwsAction::UpdateTargets { rule, .. } => {
                 let spec = rule_spec(rule)
                     .ok_or_else(|| AwsError::new(format!("internal: no spec for rule {rule}")))?;
-                rules::put_targets(aws, bus, spec).await?;
+                if role_changed {
+                    role::put_targets_after_role_change(aws, bus, spec).await?;
+                } else {
+                    rules::put_targets(aws, bus, spec).await?;
+                }
             }
             AwsAction::RemoveTargets { rule, ids } => {
                 rules::remove_targets(aws, bus, rule, ids).await?
@@ -52,6 +65,11 @@ pub async fn apply_aws(
             | AwsAction::RevokeSqs { .. }
             | AwsAction::AllowDelivery { .. }
             | AwsAction::RevokeDelivery { .. } => permission(aws, plan, &arns, action).await?,
+            AwsAction::CreateRole { .. }
+            | AwsAction::UpdateRole { .. }
+            | AwsAction::DeleteRole { .. } => {
+                role_changed |= role_action(aws, bus, action).await?;
+            }
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
             AwsAction::ReassociateBus { source, .. } => {
@@ -65,6 +83,39 @@ pub async fn apply_aws(
         done.push(action.describe());
     }
     Ok(done)
+}
+
+/// Makes, rewrites or deletes gcbridge's delivery role; whether PutTargets must now allow for
+/// IAM's propagation (the role was made or changed).
+async fn role_action(aws: &AwsClients, bus: &str, action: &AwsAction) -> Result<bool, AwsError> {
+    match action {
+        AwsAction::CreateRole {
+            role: name,
+            trust_policy,
+            policy,
+            ..
+        } => {
+            let about = format!("Made by gcbridge: lets EventBridge deliver the events of {bus} to its Kinesis, Firehose and other-account bus targets");
+            role::create(aws, name, trust_policy, policy, &about).await?;
+            Ok(true)
+        }
+        AwsAction::UpdateRole {
+            role: name,
+            trust_policy,
+            policy,
+            ..
+        } => {
+            if let Some(trust) = trust_policy {
+                role::put_trust(aws, name, trust).await?;
+            }
+            if let Some(policy) = policy {
+                role::put_policy(aws, name, policy).await?;
+            }
+            Ok(true)
+        }
+        AwsAction::DeleteRole { role: name } => role::delete(aws, name).await.map(|_| false),
+        _ => Ok(false),
+    }
 }
 
 /// Adds or removes gcbridge's statement in a target's resource policy. A rule created in this

@@ -18,6 +18,8 @@ pub struct AwsClients {
     pub sns: aws_sdk_sns::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// The delivery roles of Kinesis, Firehose and other-account bus targets.
+    pub iam: aws_sdk_iam::Client,
 }
 
 impl AwsClients {
@@ -53,6 +55,7 @@ impl AwsClients {
             sns: client!(aws_sdk_sns),
             lambda: client!(aws_sdk_lambda),
             logs: client!(aws_sdk_cloudwatchlogs),
+            iam: client!(aws_sdk_iam),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The AWS half of a destination: the partner event source and its bus, rules and targets, and the
-//! resource policies that let EventBridge deliver (SQS, SNS, Lambda, CloudWatch Logs: `delivery`). Uses the official AWS SDK with the standard
+//! resource policies that let EventBridge deliver (SQS, SNS, Lambda, CloudWatch Logs: `delivery`),
+//! and the IAM role Kinesis, Firehose and other-account bus targets need (`role*`). Uses the official AWS SDK with the standard
 //! credential chain; `AWS_ENDPOINT_URL` or an explicit endpoint points it elsewhere (moto in tests).
 //!
 //! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
@@ -22,6 +23,9 @@ pub(crate) mod policy_eval;
 mod proxy;
 mod reassociate;
 mod retry;
+pub(crate) mod role;
+pub(crate) mod role_plan;
+pub(crate) mod role_policy;
 pub(crate) mod rule_diff;
 pub(crate) mod rules;
 pub(crate) mod sns_policy;

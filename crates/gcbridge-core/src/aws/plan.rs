@@ -11,6 +11,7 @@ use super::delivery::{self, Access};
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::policy_eval::Verdict;
+use super::role_plan::{self, RoleScope};
 use super::rule_diff::{dead_letter_queues, rule_actions};
 use super::rules::{self, LiveRule};
 use super::temporary;
@@ -64,7 +65,16 @@ pub async fn plan_aws(
             rules: names,
         });
     }
-    for rule in &spec.rules {
+    let scope = RoleScope {
+        account: &dest.aws_account_id,
+        region: &dest.aws_region,
+        source: &source,
+    };
+    // Targets that need a role carry gcbridge's unless the user gave one; made before PutTargets.
+    let rules = scope.rules(&spec.rules);
+    let (roles_first, roles_last) = role_plan::role_actions(aws, &scope, &rules).await?;
+    actions.extend(roles_first);
+    for rule in &rules {
         let arn = live
             .get(&rule.name)
             .map(|r| r.arn.clone())
@@ -75,6 +85,7 @@ pub async fn plan_aws(
         actions.extend(rule_actions(rule, live.get(&rule.name)));
         actions.extend(permission_actions(aws, rule, &arn).await?);
     }
+    actions.extend(roles_last);
     Ok(AwsPlan {
         destination: dest.name.clone(),
         account: dest.aws_account_id.clone(),
@@ -242,6 +253,12 @@ pub async fn plan_aws_destroy(
             });
         }
     }
+    let scope = RoleScope {
+        account: &id.account,
+        region: &id.region,
+        source: &source,
+    };
+    actions.extend(role_plan::destroy_actions(aws, &scope, &spec.rules).await?);
     Ok(AwsPlan {
         destination: name.to_string(),
         account: id.account.clone(),

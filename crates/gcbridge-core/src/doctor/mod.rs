@@ -16,6 +16,7 @@ mod genesys;
 mod permissions;
 mod probe;
 mod report;
+mod roles;
 mod targets;
 mod temporary;
 

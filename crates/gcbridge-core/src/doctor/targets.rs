@@ -1,19 +1,19 @@
 //! The links after a rule: it has targets, and each target exists and its resource policy lets
 //! EventBridge deliver for this rule (the "resource-based policy" pitfall: without it deliveries
 //! fail silently): SQS queue policies, SNS topic policies, Lambda function policies, and the
-//! account's CloudWatch Logs resource policies. Kinesis, Firehose and bus targets (a role, not a
-//! resource policy) are named but not checked.
+//! account's CloudWatch Logs resource policies. Kinesis, Firehose and other-account bus targets
+//! are reached through a role instead: `roles.rs` checks those.
 
 use crate::aws::delivery::{self, Access};
 use crate::aws::parse_target;
 use crate::aws::policy_eval::Verdict;
 use crate::aws::rules::LiveRule;
-use crate::desired::TargetKind;
 use crate::source_id::rule_arn;
 
 use super::aws::Destination;
 use super::check_id::CheckId;
 use super::report::Report;
+use super::roles;
 
 pub(super) async fn rule_targets(report: &mut Report, d: &Destination<'_>, rule: &LiveRule) {
     if rule.targets.is_empty() {
@@ -30,7 +30,10 @@ pub(super) async fn rule_targets(report: &mut Report, d: &Destination<'_>, rule:
         rule.arn.clone()
     };
     for t in &rule.targets {
-        target(report, d, &rule.name, &arn, &t.arn).await;
+        match roles::role_kind(d, &t.arn) {
+            Some(kind) => roles::role_target(report, d, &rule.name, &arn, t, kind).await,
+            None => target(report, d, &rule.name, &arn, &t.arn).await,
+        }
     }
 }
 
@@ -44,18 +47,10 @@ async fn target(
     let at = || CheckId::Target.on(target);
     let kind = match parse_target(target, d.region) {
         Ok(spec) if delivery::managed(spec.kind) => spec.kind,
-        Ok(spec) if matches!(spec.kind, TargetKind::Kinesis | TargetKind::Firehose) => {
-            report.warn(
-                at(),
-                "not checked: EventBridge writes to Kinesis and Firehose with an IAM role (the target's RoleArn), which gcbridge does not set or check yet; AWS refuses PutTargets without one",
-                Some("give the target a role by hand (trusting events.amazonaws.com, allowing the put on this stream)".into()),
-            );
-            return;
-        }
         _ => {
             report.warn(
                 at(),
-                "delivery permissions are not checked for this target type (gcbridge checks SQS, SNS, Lambda and CloudWatch Logs targets)",
+                "delivery permissions are not checked for this target type (gcbridge checks SQS, SNS, Lambda and CloudWatch Logs targets, and the role of Kinesis, Firehose and other-account bus targets)",
                 None,
             );
             return;

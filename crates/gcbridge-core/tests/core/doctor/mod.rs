@@ -9,6 +9,7 @@
 
 mod delivery;
 mod expectations;
+mod roles;
 mod settings;
 pub(crate) mod world;
 
