@@ -14,7 +14,9 @@ DeleteEventBus of a bus that still has rules, as AWS does; (h) delivers partner 
 from the current source; (i) to (o), in scripts/moto/delivery.py, make a rule's delivery honest: a target's resource
 policy (SQS queue policy, SNS topic policy, Lambda function policy, CloudWatch Logs resource policies) decides
 whether EventBridge may deliver, SNS and Lambda targets receive events at all (a Lambda target made PutEvents fail),
-what a target refuses goes to its dead-letter queue, and Kinesis and Firehose targets need a RoleArn. Two more changes: the envelope SQS receives gets its
+what a target refuses goes to its dead-letter queue, and Kinesis and Firehose targets need a RoleArn; (p) to (s), in
+scripts/moto/replay.py, make StartReplay replay exactly the archived events of its time window to all rules or to
+its FilterArns, in the background and cancellable, and give a PENDING source its ExpirationTime. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -174,6 +176,11 @@ def patch() -> None:
     # (i) to (o): delivery to targets through their resource policies; see scripts/moto/delivery.py.
     import delivery
     delivery.patch()
+
+    # (p) to (s): archives and replays (the time window, FilterArns, in the background, cancellable) and a PENDING
+    # source's ExpirationTime; see scripts/moto/replay.py.
+    import replay
+    replay.patch()
 
 
 def main(argv: list[str]) -> None:

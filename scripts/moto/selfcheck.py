@@ -6,7 +6,9 @@ Checks each correction of scripts/moto/launcher.py (a: bus names with "/", b: pa
 only once it exists, c: ResourceNotFoundException for unknown sources, d: the source ARN, e: PENDING / ACTIVE /
 DELETED, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
 scripts/moto/selfcheck_delivery.py: delivery to SQS, SNS, Lambda and CloudWatch Logs targets only through their
-resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn) along the path gcbridge uses end to end: the partner account creates a source for customer account
+resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn; p to s, in
+scripts/moto/selfcheck_replay.py: StartReplay's time window and FilterArns, a replay running in the background and
+cancelled, UpdateArchive to 0 days, a PENDING source's ExpirationTime) along the path gcbridge uses end to end: the partner account creates a source for customer account
 123456789012 in us-east-1, the customer creates the bus from it, puts a rule and an SQS target on it, the partner
 puts a batch of events and they arrive in SQS inside the EventBridge envelope. Then it times how many
 PutPartnerEvents entries per second reach SQS (GCBRIDGE_MOTO_SELFCHECK_EVENTS of them, default 200, with a consumer
@@ -287,6 +289,8 @@ def run(endpoint):
 
     from selfcheck_delivery import delivery_steps
     delivery_steps(step, endpoint, run_id, sys.modules[__name__])
+    from selfcheck_replay import replay_steps
+    replay_steps(step, endpoint, run_id, sys.modules[__name__])
 
     for title, fn in steps:
         try:
