@@ -7,7 +7,7 @@ use super::clients::AwsClients;
 use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
-use super::{delivery, reassociate, rules, sweep};
+use super::{archive, delivery, reassociate, rules, sweep};
 use crate::desired::{Destination, TargetKind};
 use crate::source_id::rule_arn;
 
@@ -53,6 +53,21 @@ pub async fn apply_aws(
             | AwsAction::AllowDelivery { .. }
             | AwsAction::RevokeDelivery { .. } => permission(aws, plan, &arns, action).await?,
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
+            AwsAction::CreateArchive {
+                archive: name,
+                retention_days,
+            } => {
+                let arn = partner::bus_arn(aws, bus).await?.ok_or_else(|| {
+                    AwsError::new(format!("the partner event bus {bus} does not exist, so it cannot be archived; associate the source first (associate = true)"))
+                })?;
+                archive::create(aws, name, &arn, *retention_days).await?
+            }
+            AwsAction::UpdateArchive {
+                archive: name,
+                to_days,
+                ..
+            } => archive::update(aws, name, *to_days).await?,
+            AwsAction::DeleteArchive { archive: name } => archive::delete(aws, name).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
             AwsAction::ReassociateBus { source, .. } => {
                 // A DELETED source is replaced once Genesys has enabled the integration again.

@@ -3,10 +3,12 @@
 //! credential chain; `AWS_ENDPOINT_URL` or an explicit endpoint points it elsewhere (moto in tests).
 //!
 //! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
-//! the account and lists the difference, `apply` carries it out.
+//! the account and lists the difference, `apply` carries it out. `archive` is the bus's archive,
+//! `replay` and `replay_run` replay a window of it (`gcbridge replay`).
 
 mod action;
 mod apply;
+pub(crate) mod archive;
 mod arn;
 mod clients;
 pub(crate) mod delivery;
@@ -20,6 +22,8 @@ mod pattern;
 mod plan;
 pub(crate) mod policy_eval;
 mod reassociate;
+mod replay;
+mod replay_run;
 mod rule_diff;
 pub(crate) mod rules;
 mod sns_policy;
@@ -29,6 +33,7 @@ mod targets;
 pub(crate) mod temporary;
 
 pub use apply::apply_aws;
+pub use archive::{archive_name, LiveArchive};
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub use clients::AwsClients;
 pub use error::AwsError;
@@ -41,6 +46,10 @@ pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
 pub(crate) use pattern::{toml_to_json, EVENT_FIELDS};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
+pub use replay::{cancel_all as cancel_replays, ReplayStatus};
+pub use replay_run::{
+    prepare as prepare_replay, run as run_replay, ReplayOutcome, ReplayPlan, ReplayProgress,
+};
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};
 pub use temporary::{lifetime as temporary_lifetime, TTL_VAR as TEMPORARY_TTL_VAR};

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use super::action::AwsAction;
+use super::archive;
 use super::clients::AwsClients;
 use super::delivery::{self, Access};
 use super::error::AwsError;
@@ -63,6 +64,11 @@ pub async fn plan_aws(
             source: source.clone(),
             rules: names,
         });
+    }
+    if let Some(wanted) = &spec.archive {
+        let bus_arn = partner::bus_arn(aws, &source).await?;
+        let name = archive::archive_name(&source);
+        actions.extend(archive::plan(aws, wanted, &name, bus_arn.as_deref()).await?);
     }
     for rule in &spec.rules {
         let arn = live
@@ -176,9 +182,9 @@ fn denied_message(rule: &str, kind: TargetKind, target: &str, statement: &str) -
     )
 }
 
-/// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy
-/// statements), gcbridge's temporary rules (with their queues) and, when it associated the bus,
-/// every other rule on it and the bus.
+/// The changes that remove what `[destination.aws]` manages: gcbridge's archive of the bus, its
+/// rules (and their queue policy statements), gcbridge's temporary rules (with their queues) and,
+/// when it associated the bus, every other rule on it and the bus.
 pub async fn plan_aws_destroy(
     aws: &AwsClients,
     id: &SourceId,
@@ -191,6 +197,13 @@ pub async fn plan_aws_destroy(
     let state = partner::source_state(aws, &source).await?;
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
+    // The archive goes first: its managed rule is on the bus, and its name is gcbridge's own.
+    let archive_name = archive::archive_name(&source);
+    if archive::describe(aws, &archive_name).await?.is_some() {
+        actions.push(AwsAction::DeleteArchive {
+            archive: archive_name,
+        });
+    }
     if bus_exists {
         let live: HashMap<String, LiveRule> = rules::list_rules(aws, &source)
             .await?

@@ -6,8 +6,9 @@
 //! This file is the walk: which links are checked in which order, and which are skipped when an
 //! earlier one is broken. The links themselves live by concern: `genesys` (credentials,
 //! permissions via `permissions`, the integration), `aws` (account, partner source, bus, rules),
-//! `targets`, `temporary`, `probe`; results are `report`s of checks named by `check_id`.
+//! `archive`, `targets`, `temporary`, `probe`; results are `report`s of checks named by `check_id`.
 
+mod archive;
 mod aws;
 mod check_id;
 mod dead_letter;
@@ -124,7 +125,7 @@ async fn integration(
     report
 }
 
-/// Account, partner source, bus, rules, then per rule its pattern and targets.
+/// Account, partner source, bus, archive, rules, then per rule its pattern and targets.
 async fn walk_aws(
     report: &mut Report,
     dest: &Destination<'_>,
@@ -137,6 +138,7 @@ async fn walk_aws(
     aws::bus(report, dest, &state)
         .await
         .inspect_err(|b| skip_next(report, CheckId::Rules, b))?;
+    archive::archive(report, dest).await;
     let rules = aws::user_rules(report, dest).await?;
     let sample = aws::sample_topics(live);
     for rule in &rules {

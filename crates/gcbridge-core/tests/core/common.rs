@@ -71,5 +71,6 @@ pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
             targets: vec![parse_target(queue_arn, REGION).unwrap()],
             retry: None,
         }],
+        archive: None,
     }
 }
