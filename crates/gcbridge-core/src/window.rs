@@ -14,6 +14,11 @@ pub struct Window {
 }
 
 impl Window {
+    /// Both ends parsed against the current time.
+    pub fn parse_now(from: &str, to: &str) -> Result<Window, String> {
+        Window::parse(from, to, OffsetDateTime::now_utc())
+    }
+
     /// Both ends parsed against `now`; `from` must be before `to` and not in the future.
     pub fn parse(from: &str, to: &str, now: OffsetDateTime) -> Result<Window, String> {
         let start = parse_time(from, now).map_err(|e| format!("--from {e}"))?;

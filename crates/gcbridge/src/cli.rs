@@ -99,6 +99,7 @@ impl ConnectionArgs {
 
 // Lane events: the argument types of `events` and `schema`.
 pub use crate::events_args::{EventsCommand, EventsWhich, SchemaArgs, SchemaFormatArg};
+pub use crate::replay_args::ReplayArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -131,6 +132,9 @@ pub enum Command {
     /// Show a destination's events as they arrive on its partner event bus (a temporary SQS
     /// queue and rule, removed on exit).
     Tail(TailArgs),
+    /// Replay a window of a destination's archive onto its bus (every rule, or --rule), wait for
+    /// it with a progress bar and count the events replayed. Ctrl-C cancels the replay.
+    Replay(ReplayArgs),
     /// Run the whole flow against an embedded emulator: no network, no credentials.
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.

@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod export;
 pub mod man;
 pub mod plan;
+pub mod replay;
 pub mod sim;
 pub mod status;
 pub mod tail;
