@@ -8,7 +8,8 @@
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
-//!   reach nothing but loopback and never loads real AWS credentials.
+//!   reach nothing but loopback and never loads real AWS credentials;
+//! - [`running`]: such a subprocess in the background: wait for a stderr line, signal it.
 //!
 //! It depends on genesys-sim, never on genesys-client: the client's tests use it as a
 //! dev-dependency only, so the client still never depends on the emulator in a normal build.
@@ -17,5 +18,6 @@ pub mod cli;
 pub mod http_stub;
 pub mod lambda;
 pub mod moto;
+pub mod running;
 pub mod sim;
 pub mod sqs;

@@ -93,6 +93,25 @@ impl World {
             .unwrap()
     }
 
+    /// doctor with `options` as given (doctor -f: `managed`), as the admin client.
+    pub async fn diagnose_with(&self, options: DiagnoseOptions) -> Vec<IntegrationReport> {
+        let client = &self.client;
+        let catalogue = async {
+            let topics = client.available_topics_brief().await.unwrap();
+            Ok::<_, Infallible>(Catalogue::from_live(topics.iter().map(|t| {
+                (
+                    t.id.as_str(),
+                    t.description.as_deref(),
+                    t.transports.as_slice(),
+                )
+            })))
+        };
+        let target = self.sim.base_url();
+        doctor::diagnose(client, &self.org, &target, catalogue, &options)
+            .await
+            .unwrap()
+    }
+
     pub async fn diagnose(&self, name: &str, probe: Option<u64>) -> Vec<IntegrationReport> {
         self.diagnose_as(&self.client, Some(name), probe).await
     }
