@@ -8,7 +8,7 @@ use crate::common::*;
 const JSON_MD: &str = include_str!("../../../../docs/JSON.md");
 
 /// Section title (`whoami`, `Failures`) -> the keys its `Keys:` line names.
-fn documented() -> BTreeMap<String, Vec<String>> {
+pub(crate) fn documented() -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut section = String::new();
     for line in JSON_MD.lines() {
@@ -26,7 +26,7 @@ fn documented() -> BTreeMap<String, Vec<String>> {
     out
 }
 
-fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
+pub(crate) fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
     let doc = out.json();
     let mut keys: Vec<String> = doc
         .as_object()
