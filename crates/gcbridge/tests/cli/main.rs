@@ -20,6 +20,7 @@ mod json_errors;
 mod lifecycle;
 mod pipes;
 mod regions;
+mod replay;
 mod secrets;
 mod shell_and_editor;
 mod temporary;

@@ -120,11 +120,14 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
     let archive = r.archive_name();
     let out = r.run(&["plan", "-f", "gcbridge.toml"]).await;
     assert!(
-        out.stdout
-            .contains(&format!("create archive {archive} of the partner event bus")),
+        out.stdout.contains(&format!(
+            "create archive {archive} of the partner event bus"
+        )),
         "{out:?}"
     );
-    let out = r.run(&["apply", "-f", "gcbridge.toml", "--auto-approve"]).await;
+    let out = r
+        .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let out = r
         .run(&["plan", "-f", "gcbridge.toml", "--detailed-exitcode"])
@@ -142,7 +145,9 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
     r.publish(2).await;
 
     let out = r
-        .run(&["replay", &r.name, "--from", &from, "--to", &to, "-o", "json"])
+        .run(&[
+            "replay", &r.name, "--from", &from, "--to", &to, "-o", "json",
+        ])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     let docs = crate::json_docs::documented();
@@ -153,14 +158,23 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
     assert_eq!(doc["archive"], archive.as_str(), "{doc:#}");
     assert_eq!(doc["archive_event_count"], 7, "{doc:#}");
     let replayed = r.drain(4, 3).await;
-    assert_eq!(ids(&replayed), middle, "exactly the window's events: {replayed:#?}");
+    assert_eq!(
+        ids(&replayed),
+        middle,
+        "exactly the window's events: {replayed:#?}"
+    );
 
     // Only to the rule named, human output.
     let out = r
-        .run(&["replay", &r.name, "--from", &from, "--to", &to, "--rule", "to-queue"])
+        .run(&[
+            "replay", &r.name, "--from", &from, "--to", &to, "--rule", "to-queue",
+        ])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("COMPLETED: 3 event(s) replayed"), "{out:?}");
+    assert!(
+        out.stdout.contains("COMPLETED: 3 event(s) replayed"),
+        "{out:?}"
+    );
     assert_eq!(ids(&r.drain(4, 3).await), middle);
 
     bad_input_is_refused_before_any_request(&r, &from, &to).await;
@@ -172,24 +186,37 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
         .await;
     let passed = doctor_checks(&out, "pass");
     assert!(
-        passed.iter().any(|c| c.starts_with("archive: ") && c.contains("kept 7 days")),
+        passed
+            .iter()
+            .any(|c| c.starts_with("archive: ") && c.contains("kept 7 days")),
         "{passed:#?}"
     );
     let out = r
         .run(&["destroy", "-f", "gcbridge.toml", "--auto-approve"])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
-    let gone = r.events.describe_archive().archive_name(&archive).send().await;
+    let gone = r
+        .events
+        .describe_archive()
+        .archive_name(&archive)
+        .send()
+        .await;
     assert!(gone.is_err(), "the archive is still there");
 }
 
 async fn bad_input_is_refused_before_any_request(r: &R, from: &str, to: &str) {
     clear_requests(&r.w.url).await;
     let cases: [(&[&str], &str); 4] = [
-        (&["--from", "yesterday", "--to", to], "--from \"yesterday\" is not a time"),
+        (
+            &["--from", "yesterday", "--to", to],
+            "--from \"yesterday\" is not a time",
+        ),
         (&["--from", to, "--to", from], "is not before --to"),
         (&["--from", "1h", "--to", "2h"], "is not before --to"),
-        (&["--from", from, "--to", to, "--rule", "no spaces"], "--rule no spaces"),
+        (
+            &["--from", from, "--to", to, "--rule", "no spaces"],
+            "--rule no spaces",
+        ),
     ];
     for (args, want) in cases {
         let mut all = vec!["replay", r.name.as_str()];
