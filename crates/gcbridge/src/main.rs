@@ -15,6 +15,7 @@ mod events_args;
 mod failure;
 mod fleet;
 mod logging;
+mod org_select;
 mod output;
 mod progress;
 mod render_diagnostics;

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::OrgSelect;
+use crate::org_select::OrgSelect;
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
