@@ -14,12 +14,18 @@ pub struct Running {
 }
 
 impl Running {
-    /// Spawns `cmd` with stdout read and dropped, stderr collected.
-    pub fn start(mut cmd: tokio::process::Command) -> Running {
+    /// Spawns `cmd` with stderr collected and stdout read and dropped, or closed at once when
+    /// `close_stdout` (a reader that went away: `tail | head`).
+    pub fn start(mut cmd: tokio::process::Command, close_stdout: bool) -> Running {
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("the command starts");
-        let mut out = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        tokio::spawn(async move { while let Ok(Some(_)) = out.next_line().await {} });
+        let stdout = child.stdout.take().unwrap();
+        if close_stdout {
+            drop(stdout);
+        } else {
+            let mut out = tokio::io::BufReader::new(stdout).lines();
+            tokio::spawn(async move { while let Ok(Some(_)) = out.next_line().await {} });
+        }
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
         let sink = stderr.clone();
@@ -52,6 +58,11 @@ impl Running {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// Whether it has exited.
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_some()
     }
 
     /// Sends the signal `name` (`INT`, `TERM`, ...) with kill(1).

@@ -235,7 +235,7 @@ async fn ctrl_c_cancels_the_replay(r: &R) {
     let mut cmd = command(r.w.dir.path(), r.w.env.iter().map(|(k, v)| (k, v)));
     cmd.args(["replay", &r.name, "--from", &from, "--to", "now"])
         .args(["--aws-endpoint", &r.moto]);
-    let replay = Running::start(cmd);
+    let replay = Running::start(cmd, false);
     replay.wait_for("replay: started ").await;
     replay.signal("INT");
     let (code, stderr) = replay.exit().await;
@@ -282,12 +282,19 @@ async fn ctrl_c_cancels_the_replay(r: &R) {
         .filter(|n| n.starts_with("gcbridge-tmp-"))
         .collect();
     assert!(temporary.is_empty(), "{temporary:?}");
-    let queues = r
-        .sqs
-        .list_queues()
-        .queue_name_prefix("gcbridge-tmp-replay")
-        .send()
-        .await
+    // Its counting queue is gone (by name: other suites' replays share the region).
+    let counter = stderr
+        .split("counting with temporary rule ")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
         .unwrap();
-    assert!(queues.queue_urls().is_empty(), "{:?}", queues.queue_urls());
+    let queue = r.sqs.get_queue_url().queue_name(counter).send().await;
+    assert!(
+        queue.is_err(),
+        "the counting queue {counter} is still there"
+    );
+    assert!(
+        stderr.contains(&format!("removed the temporary queue {counter}")),
+        "{stderr}"
+    );
 }
