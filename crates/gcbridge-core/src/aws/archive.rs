@@ -100,6 +100,23 @@ pub async fn plan(
     )
 }
 
+/// The DeleteArchive that destroy starts with, when gcbridge's archive of `bus` exists. It exists
+/// only where gcbridge associated the bus (an archive needs `associate = true`), and is looked for
+/// even when the file no longer asks for one, so the bus can go.
+pub async fn destroy(
+    aws: &AwsClients,
+    bus: &str,
+    spec: &crate::desired::AwsSpec,
+) -> Result<Option<AwsAction>, AwsError> {
+    if spec.archive.is_none() && !spec.associate {
+        return Ok(None);
+    }
+    let name = archive_name(bus);
+    Ok(describe(aws, &name)
+        .await?
+        .map(|_| AwsAction::DeleteArchive { archive: name }))
+}
+
 /// How a retention reads: "30 days", or "indefinitely" for AWS's 0.
 pub fn retention(days: i32) -> String {
     match days {

@@ -197,13 +197,8 @@ pub async fn plan_aws_destroy(
     let state = partner::source_state(aws, &source).await?;
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
-    // The archive goes first: its managed rule is on the bus, and its name is gcbridge's own.
-    let archive_name = archive::archive_name(&source);
-    if archive::describe(aws, &archive_name).await?.is_some() {
-        actions.push(AwsAction::DeleteArchive {
-            archive: archive_name,
-        });
-    }
+    // The archive goes first: its managed rule is on the bus.
+    actions.extend(archive::destroy(aws, &source, spec).await?);
     if bus_exists {
         let live: HashMap<String, LiveRule> = rules::list_rules(aws, &source)
             .await?

@@ -2,17 +2,21 @@
 //! archive", apply creates it on the partner bus, a changed retention is an update and the same one
 //! nothing, doctor checks it, destroy deletes it before the bus; a replay re-delivers exactly the
 //! archived events of its window to the rule's queue (to every rule, or only those named), and
-//! counts them. Needs moto (scripts/with-moto).
+//! counts them. Needs moto (scripts/with-moto). In a region of its own (replay's temporary queue
+//! is region-wide, and other suites list the region's temporary queues).
 
 use std::time::Duration;
 
 use gcbridge_core::doctor::{CheckId, DiagnoseOptions, Status};
 use gcbridge_core::{
-    apply_aws, archive_name, plan_aws, plan_aws_destroy, prepare_replay, run_replay, ArchiveSpec,
-    AwsAction, AwsClients, AwsSpec, Destination, ReplayProgress, SourceId, Window, DEFAULT_PATTERN,
+    apply_aws, archive_name, parse_target, plan_aws, plan_aws_destroy, prepare_replay, run_replay,
+    ArchiveSpec, AwsAction, AwsClients, AwsSpec, Destination, ReplayProgress, RuleSpec, SourceId,
+    Window, DEFAULT_PATTERN,
 };
 
-use crate::doctor::world::{destination, moto_world, routed, unique, World, ACCOUNT, REGION};
+use crate::doctor::world::{destination, moto_world, unique, World, ACCOUNT};
+
+const REGION: &str = "ap-southeast-1";
 
 /// An applied destination with an archive (`retention_days`) and rule `to-queue` to a new queue.
 struct Archived {
@@ -25,12 +29,24 @@ struct Archived {
 
 async fn archived(retention_days: i32) -> Option<Archived> {
     let w = moto_world(0.0).await?;
-    let (queue_url, queue_arn) = w.queue().await;
+    let aws = AwsClients::new(REGION, Some(&w.aws_endpoint)).await;
+    let queue = gcbridge_testkit::sqs::create_queue(&aws.sqs, &unique("archived-q")).await;
+    let (queue_url, queue_arn) = (queue.url, queue.arn);
     let suffix = unique("archived");
-    let mut spec: AwsSpec = routed(DEFAULT_PATTERN, &queue_arn);
-    spec.archive = Some(ArchiveSpec { retention_days });
-    let dest = destination(&suffix, true, Some(spec));
-    let aws = w.aws().await;
+    let spec = AwsSpec {
+        associate: true,
+        rules: vec![RuleSpec {
+            name: "to-queue".into(),
+            description: None,
+            enabled: true,
+            event_pattern: DEFAULT_PATTERN.into(),
+            targets: vec![parse_target(&queue_arn, REGION).unwrap()],
+            retry: None,
+        }],
+        archive: Some(ArchiveSpec { retention_days }),
+    };
+    let mut dest = destination(&suffix, true, Some(spec));
+    dest.aws_region = REGION.into();
     let bus = SourceId::new(ACCOUNT, REGION, &suffix).source_name(&w.org.id);
     Some(Archived {
         w,
@@ -39,6 +55,19 @@ async fn archived(retention_days: i32) -> Option<Archived> {
         bus,
         queue_url,
     })
+}
+
+/// Both halves, as `gcbridge apply` does them: the world's Genesys half, the AWS half here.
+async fn apply(a: &Archived) {
+    let genesys_only = Destination {
+        aws: None,
+        ..a.dest.clone()
+    };
+    a.w.apply(&genesys_only).await;
+    let plan = plan_aws(&a.aws, &a.dest, &a.w.org.id).await.unwrap();
+    apply_aws(&a.aws, &plan, Some(&a.dest), Duration::from_secs(30))
+        .await
+        .unwrap();
 }
 
 async fn archive_retention(aws: &AwsClients, name: &str) -> Option<i32> {
@@ -85,7 +114,7 @@ async fn an_archive_is_created_updated_checked_and_destroyed_before_the_bus() {
         plan.actions
     );
     assert!(create.describe().contains("keeps every event 30 days"));
-    a.w.apply(&a.dest).await;
+    apply(&a).await;
     assert_eq!(archive_retention(&a.aws, &name).await, Some(30));
 
     // The same config again: nothing to do.
@@ -135,7 +164,7 @@ async fn an_archive_is_created_updated_checked_and_destroyed_before_the_bus() {
         .as_deref()
         .unwrap_or("")
         .contains("gcbridge apply"));
-    a.w.apply(&a.dest).await;
+    apply(&a).await;
 
     // destroy: the archive first, the bus last, nothing left.
     let spec = a.dest.aws.clone().unwrap();
@@ -178,7 +207,7 @@ async fn a_replay_redelivers_exactly_its_window_and_counts_it() {
     let Some(a) = archived(1).await else {
         return;
     };
-    a.w.apply(&a.dest).await;
+    apply(&a).await;
     let base = a.w.sim.base_url();
     let suffix = a.dest.event_source_suffix.clone();
     let publish = |n: u32| {

@@ -2,7 +2,8 @@
 //! events the emulator publishes arrive and are archived, `replay --from --to` re-delivers exactly
 //! the events of that window into the rule's SQS queue (counted there and in the report), bad times
 //! are exit 2 before any request, Ctrl-C cancels a running replay (exit 130, nothing left behind),
-//! doctor checks the archive and destroy removes it. Needs moto (scripts/with-moto).
+//! doctor checks the archive and destroy removes it. Needs moto (scripts/with-moto). In a region of
+//! its own: replay's temporary queue is region-wide, and other suites list the region's.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
 const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
+const REGION: &str = "sa-east-1";
 
 struct R {
     w: World,
@@ -26,7 +28,7 @@ impl R {
     async fn new() -> Option<R> {
         let moto = moto::endpoint()?;
         let sim = sim_with_moto(&moto).await;
-        let config = moto::sdk_config(&moto, "us-east-1").await;
+        let config = moto::sdk_config(&moto, REGION).await;
         let sqs = aws_sdk_sqs::Client::new(&config);
         let events = aws_sdk_eventbridge::Client::new(&config);
         let name = moto::unique("replay");
@@ -82,7 +84,7 @@ api_url = "{url}"
 [[destination]]
 name = "{name}"
 aws_account_id = "{ACCOUNT}"
-aws_region = "us-east-1"
+aws_region = "{REGION}"
 event_source_suffix = "{name}"
 topics = ["v2.users.{{id}}.presence"]
 
