@@ -101,12 +101,21 @@ class Sim:
                     raise
                 time.sleep(float(e.headers.get("Retry-After", "1")))
 
-    def integrations(self, org=0):
+    def token(self, org=0):
         req = urllib.request.Request(
             self.url + "/oauth/token", data=b"grant_type=client_credentials", method="POST",
             headers={"Authorization": "Basic " + base64.b64encode(f"org-{org}-admin:org-{org}-secret".encode()).decode(),
                      "Content-Type": "application/x-www-form-urlencoded"})
-        token = json.load(self._open(req))["access_token"]
+        return json.load(self._open(req))["access_token"]
+
+    def create(self, token, name, integration_type):
+        body = json.dumps({"name": name, "integrationType": {"id": integration_type}}).encode()
+        req = urllib.request.Request(self.url + "/api/v2/integrations", data=body, method="POST",
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        self._open(req).close()
+
+    def integrations(self, org=0):
+        token = self.token(org)
         out, page = [], 1
         while True:
             req = urllib.request.Request(
@@ -418,6 +427,7 @@ def s4_fleet(runs, orgs, dests, parallels, base_runs):
                      f"{med(walls) / b_rate:.2f}", f"{med(walls) / b_fixed:.1f}"])
     table = md_table(["run", "wall, median (min-max)", "requests", "429s", "peak RSS",
                       "speed-up vs baseline", "x steady-rate bound", "x fixed-window bound"], rows)
+    res["bound"] = {"rate": b_rate, "fixed": b_fixed, "per_org": n_g}
     note = (f"{orgs} orgs x {dests} destinations, {latency} ms per request, {limit}/min per client. "
             f"Requests per org: gcbridge {n_g}, baseline {n_p}. Steady-rate bound = {n_g} / ({limit}/60) s + "
             f"{CHAIN} x {latency} ms = {b_rate:.2f} s; fixed-window bound = {b_fixed:.2f} s "
@@ -491,6 +501,127 @@ def s6_topics(runs):
     return md_table(["command", "wall, median (min-max)", "peak RSS"], rows), note, raw
 
 
+def s7_listing(runs):
+    """Pages of the EventBridge listing: an org with 2,000 integrations of other types against one with none."""
+    rows, raw = [], {}
+    for others in (0, 2000):
+        def one(_):
+            with Sim(sim_toml([("bench", None)], rate=1_000_000), 0, 1_000_000) as sim:
+                token = sim.token()
+                for n in range(others):
+                    sim.create(token, f"hook-{n:04}", "webhooks")
+                text = single_org_file(sim.url, 1)
+                gcb_apply(sim, text)
+                sim.clear()
+                w, m, _o = run([BIN, "plan", "-f", WORK / "gcbridge.toml"], org_env(sim))
+                c = sim.counters()
+                return {"wall": w, "rss": m, "pages": c.get("byRoute", {}).get("GET /api/v2/integrations", 0),
+                        "total": c["total"], "integrations": len(sim.integrations())}
+        r = [one(i) for i in range(runs)]
+        raw[others] = r
+        rows.append([f"{others} other integrations ({r[0]['integrations']} in all)", str(r[0]["pages"]),
+                     str(r[0]["total"]), fmt_t([x["wall"] for x in r]), fmt_mem([x["rss"] for x in r])])
+    table = md_table(["org", "listing pages of a plan", "requests of a plan", "plan wall, median (min-max)",
+                      "peak RSS"], rows)
+    note = ("`gcbridge plan` of one applied destination; the listing asks for "
+            "`integrationType=amazon-eventbridge-source` at 100 a page, so integrations of other types cost no page.")
+    return table, note, raw
+
+
+def s8_big_fleet(orgs=500, dests=4, latency=20, parallels=("16", "64")):
+    """One run per setting: 500 orgs x 4 destinations at 20 ms, peak RSS, no 429."""
+    limit = 300
+    toml = sim_toml([(f"org-{i}", None) for i in range(orgs)], rate=limit, activation_ms=50)
+    env = fleet_env(orgs)
+    rows, raw = [], {}
+    for par in parallels:
+        with Sim(toml, latency, limit) as sim:
+            w, m, _o = gcb_apply(sim, fleet_file(sim.url, orgs, dests), ["--parallel", par], env)
+            c = req_summary(sim.counters())
+            made = len(sim.integrations(0))
+        per_org = max(c["byClient"].values())
+        # Orgs are independent (one client and limit each): with P at a time, the floor is
+        # ceil(orgs / P) org-runs of the busiest org's dependent round trips end to end.
+        floor = -(-orgs // int(par)) * (CHAIN + 1) * latency / 1000
+        raw[par] = {"wall": w, "rss": m, **c, "per_org": per_org, "floor": floor, "org0_integrations": made,
+                    "orgs": orgs, "dests": dests}
+        rows.append([f"gcbridge --parallel {par}", f"{w:.1f} s", f'{c["total"]} ({c["writes"]} writes)',
+                     str(c["429"]), f"{m:.1f} MiB", str(per_org), f"{floor:.1f} s", f"{w / floor:.2f}"])
+    table = md_table(["run", "wall (1 run)", "requests", "429s", "peak RSS", "requests of the busiest org",
+                      "latency floor", "x floor"], rows)
+    note = (f"{orgs} orgs x {dests} destinations in one `gcbridge apply` of a fleet file, {latency} ms per request, "
+            f"{limit}/min per client (never binding at {dests} destinations). Latency floor = ceil(orgs / P) x "
+            f"{CHAIN + 1} dependent round trips x {latency} ms (the first apply's chain, issue 14 goal 1).")
+    return table, note, raw
+
+
+def s9_emulator():
+    """scripts/bench-sim's tables (wrk against the release emulator), pasted as they come."""
+    if not shutil.which("wrk"):
+        return "wrk is not installed: `apt-get install -y wrk`, then re-run.\n", {}
+    p = subprocess.run([ROOT / "scripts" / "bench-sim"], env=dict(os.environ, GCBRIDGE_BIN=str(BIN)),
+                       capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise RuntimeError(f"scripts/bench-sim exited {p.returncode}: {p.stderr[-1000:]}")
+    return p.stdout, {"stdout": p.stdout}
+
+
+def headline(raw, build):
+    """The README's headline bullets, from this run's raw results (only the scenarios that ran)."""
+    out = []
+
+    def walls(rs):
+        return [x["wall"] for x in rs]
+    if "0" in raw:
+        f, a = raw["0"]["first"], raw["0"]["again"]
+        out.append(f"- the critical path at 50 ms per request: a first apply in **{f[0]['round_trips']} dependent round "
+                   f"trips** (the bound is 5; {fmt_t(walls(f))}), a re-apply in **{a[0]['round_trips']}** (bound 2; "
+                   f"{fmt_t(walls(a))});")
+    if "1" in raw and 50 in raw["1"]:
+        g, b = raw["1"][50]["gcbridge"], raw["1"][50]["baseline"]
+        out.append(f"- one destination, first apply: **{ratio(walls(b), walls(g))} faster** at 50 ms per request "
+                   f"({fmt_t(walls(g)).split(' (')[0]} against {fmt_t(walls(b)).split(' (')[0]}), in "
+                   f"**{ratio([x['rss'] for x in b], [x['rss'] for x in g])} less memory** "
+                   f"({fmt_mem([x['rss'] for x in g])} against {fmt_mem([x['rss'] for x in b])});")
+    if "2" in raw and 50 in raw["2"]:
+        g, b = raw["2"][50]["gcbridge"], raw["2"][50]["baseline"]
+        out.append(f"- re-applied unchanged: **{max(x['writes'] for x in g)} writes** ({g[0]['reads']} reads, "
+                   f"{fmt_t(walls(g)).split(' (')[0]}), where the script leaves {b[0]['integrations']} integrations "
+                   f"and exits {b[0]['rc']};")
+    if "4" in raw:
+        r = raw["4"]
+        bound = r.get("bound", {})
+        runs_g = {k: v for k, v in r.items() if k.startswith("gcbridge")}
+        best = min(runs_g, key=lambda k: med(walls(runs_g[k])))
+        base = walls(r["baseline, org by org"])
+        out.append(f"- a fleet of 20 orgs x 5 destinations at 20 ms: **{fmt_t(walls(runs_g[best])).split(' (')[0]} with "
+                   f"`{best.replace('gcbridge ', '')}`, {med(base) / med(walls(runs_g[best])):.0f}x faster** than the script "
+                   f"org by org ({fmt_t(base).split(' (')[0]}), {max(x['429'] for x in runs_g[best])} 429s, "
+                   f"{med(walls(runs_g[best])) / bound['rate']:.2f}x the steady-rate bound;" if bound else "")
+    for key, limit, window, text in (("5", 1200, 60, "200 destinations in one org at 1,200 requests/min"),
+                                     ("5b", 200, 10, "the same when the limit binds (200 requests per 10 s window)")):
+        if key in raw:
+            g, b = raw[key]["gcbridge"], raw[key]["baseline"]
+            b_rate, _ = bounds(g[0]["total"], limit, 20, window)
+            out.append(f"- {text}: **{fmt_t(walls(g)).split(' (')[0]}, {med(walls(g)) / b_rate:.2f}x the bound**, "
+                       f"{max(x['429'] for x in g)} 429s; the script {fmt_t(walls(b)).split(' (')[0]} with "
+                       f"{max(x['429'] for x in b)} 429s;")
+    if "8" in raw:
+        for par, r in raw["8"].items():
+            out.append(f"- {r['orgs']} orgs x {r['dests']} destinations in one run at 20 ms (`--parallel {par}`): "
+                       f"**{r['wall']:.1f} s, {r['rss']:.0f} MiB peak RSS**, {r['429']} 429s;")
+    if "7" in raw:
+        out.append(f"- the listing of an org with 2,000 integrations of other types: **{raw['7'][2000][0]['pages']} "
+                   f"page**, as with none ({raw['7'][0][0]['pages']});")
+    if "3" in raw:
+        ks = list(raw["3"])
+        out.append(f"- start-up: `gcbridge --version` {fmt_t([x[0] for x in raw['3'][ks[0]]]).split(' (')[0]} against "
+                   f"{fmt_t([x[0] for x in raw['3'][ks[1]]]).split(' (')[0]} for importing the SDK;")
+    if build:
+        out.append(f"- the release binary: {build['size_bytes'] / 1e6:.1f} MB stripped.")
+    return "\n".join(x for x in out if x) + "\n"
+
+
 def md_table(head, rows):
     s = "| " + " | ".join(head) + " |\n|" + "|".join("---" for _ in head) + "|\n"
     return s + "".join("| " + " | ".join(r) + " |\n" for r in rows)
@@ -508,7 +639,7 @@ def main():
     runs = a.runs or (2 if q else 5)
     base_runs = 1 if q else max(1, min(3, runs - 2))
     r5 = 1 if q else min(3, runs)
-    only = set(a.only.split(",")) if a.only else {"0", "1", "2", "3", "4", "5", "5b", "6"}
+    only = set(a.only.split(",")) if a.only else {"0", "1", "2", "3", "4", "5", "5b", "6", "7", "8", "9"}
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     sections, raw = [], {}
@@ -534,8 +665,9 @@ def main():
         cold = ROOT / "bench" / "results" / "cold-build.json"
         if cold.exists():
             c = json.loads(cold.read_text())
+            load = f'; load average {c["load"]}' if c.get("load") else ""
             rows.append([f'cold `cargo build --release -p gcbridge` (empty target dir, crates already downloaded; '
-                         f'measured {c["date"]} at `{c["commit"]}`)', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
+                         f'measured {c["date"]} at `{c["commit"]}`{load})', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
         rows.append(["`bench/.venv` with the SDK (site-packages)", b.get("venv_size", "?")])
         sections.append("### Build\n\n" + md_table(["what", "value"], rows))
     def flush():
@@ -575,7 +707,21 @@ def main():
         "5b. The same at the same average rate in 10 s windows (the limit binds)", s5_big_org(r5, dests, 200, 10, 20)))
     run("6", "topics and plan", lambda: (
         f"6. Topic search and plan on the full catalogue ({runs} runs each, latency 0)", s6_topics(runs)))
+    run("7", "the listing", lambda: (
+        f"7. The listing: 2,000 integrations of other types ({min(runs, 3)} runs each, latency 0)", s7_listing(min(runs, 3))))
+    big = (100, 4, ("16",)) if q else (500, 4, ("16", "64"))
+    run("8", "500 orgs x 4 destinations", lambda: (
+        f"8. {big[0]} orgs x {big[1]} destinations in one run at 20 ms (1 run each)",
+        s8_big_fleet(big[0], big[1], 20, big[2])))
+    if not q:
+        run("9", "the emulator under load", lambda: (
+            "9. The emulator under load (`scripts/bench-sim`, wrk, release)", s9_emulator()))
     sections.append(f"Whole benchmark: {(time.time() - started) / 60:.1f} min.\n")
+    build = json.loads(Path(a.build_json).read_text()) if a.build_json and Path(a.build_json).exists() else None
+    try:
+        (out / "headline.md").write_text(headline(raw, build))
+    except Exception as e:  # a headline that cannot be made must not lose the tables
+        log(f"no headline: {e!r}")
     (out / "tables.md").write_text("\n".join(sections))
     (out / "raw.json").write_text(json.dumps(raw, indent=1, default=str))
     shutil.rmtree(WORK, ignore_errors=True)

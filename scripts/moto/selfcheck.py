@@ -4,7 +4,7 @@
 
 Checks each correction of scripts/moto/launcher.py (a: bus names with "/", b: partner events reach the partner bus
 only once it exists, c: ResourceNotFoundException for unknown sources, d: the source ARN, e: PENDING / ACTIVE /
-DELETED, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
+DELETED, f: TestEventPattern evaluates the pattern, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
 scripts/moto/selfcheck_delivery.py: delivery to SQS, SNS, Lambda and CloudWatch Logs targets only through their
 resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn; p to s, in
 scripts/moto/selfcheck_replay.py: StartReplay's time window and FilterArns, a replay running in the background and
@@ -275,6 +275,24 @@ def run(endpoint):
         put_partner(p_ev, entries(name, 2))
         expect(len(drain(c_sqs, state["q"][0], 2)) == 2, "events did not arrive through the re-created bus")
         p_ev.delete_partner_event_source(Name=name, Account=CUSTOMER)
+
+    @step("f: TestEventPattern evaluates the pattern: true when it matches the event, false when it does not")
+    def _():
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "v2.users.{id}.presence",
+                 "source": name, "account": CUSTOMER, "time": "2026-01-01T00:00:00Z", "region": REGION,
+                 "resources": [], "detail": {"topicName": f"v2.users.{uuid.uuid4()}.presence", "version": "2"}}
+        cases = [
+            ({"detail-type": ["v2.users.{id}.presence"]}, True),
+            ({"detail-type": ["v2.users.{id}.activity"]}, False),
+            ({"detail-type": [{"prefix": "v2.users."}]}, True),
+            ({"source": [{"prefix": "aws.partner/genesys.com/cloud/"}]}, True),
+            ({"source": ["aws.partner/genesys.com/cloud/other/x"]}, False),
+            ({"detail": {"version": ["2"]}}, True),
+            ({"detail": {"version": ["1"]}}, False),
+        ]
+        for pattern, want in cases:
+            got = c_ev.test_event_pattern(EventPattern=json.dumps(pattern), Event=json.dumps(event))["Result"]
+            expect(got is want, f"TestEventPattern({pattern}) = {got}, want {want}")
 
     @step("accounts: STS AssumeRole credentials of the partner account act as that account (no header)")
     def _():

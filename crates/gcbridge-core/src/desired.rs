@@ -83,6 +83,22 @@ pub struct RuleSpec {
     pub targets: Vec<TargetSpec>,
     /// Applied to every target as its RetryPolicy; `None` is AWS's default.
     pub retry: Option<RetrySpec>,
+    /// What the pattern must and must not match; not AWS state (plan and doctor test it).
+    pub expect: Expectations,
+}
+
+/// A rule's `expect`: topic templates of the catalogue whose sample events the rule's pattern
+/// must match (`matches`) or must not match (`ignores`), tested with EventBridge's TestEventPattern.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectations {
+    pub matches: Vec<String>,
+    pub ignores: Vec<String>,
+}
+
+impl Expectations {
+    pub fn is_empty(&self) -> bool {
+        self.matches.is_empty() && self.ignores.is_empty()
+    }
 }
 
 /// A target's RetryPolicy.

@@ -17,6 +17,7 @@ mod desired;
 mod diagnostic;
 pub mod doctor;
 pub mod events;
+mod expect;
 mod genesys;
 mod lock;
 mod partition;
@@ -36,8 +37,9 @@ pub use aws::{
     canonical_pattern, check_aws_account_id, check_aws_region, check_rule_name, cleanup_listeners,
     parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
     sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError, ArnKind, AwsAction,
-    AwsClients, AwsError, AwsPlan, AwsRegionError, PartnerArn, PatternError, RuleNameError,
-    SourceState, TargetError, TempListener, DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
+    AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, PartnerArn, PatternError,
+    RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
+    DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
     carry_out, plan_org, plan_org_locked, plan_org_with, AwsOutcome, AwsPart, ConvergeError,
@@ -45,8 +47,12 @@ pub use converge::{
     LockRequest, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
-    ArchiveSpec, AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, OrgSpec,
-    RetrySpec, RuleSpec, TargetKind, TargetSettings, TargetSpec,
+    ArchiveSpec, AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, Expectations,
+    OrgSpec, RetrySpec, RuleSpec, TargetKind, TargetSettings, TargetSpec,
+};
+pub use expect::{
+    test_plan, ExpectKind, ExpectationResult, PatternTests, PlanWarning, WarningKind, EXPECT_FIX,
+    EXPECT_SAMPLES,
 };
 pub use partition::{partition_of, PartitionError};
 /// What `gcbridge api-check` compares the API's answers with.

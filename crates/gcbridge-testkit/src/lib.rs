@@ -4,6 +4,8 @@
 //!   reset, faults);
 //! - [`moto`]: the one place a test learns moto's endpoint (or is skipped, loudly, or fails when
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
+//! - [`aws_faults`]: a fault-injecting proxy in front of moto (throttles, 500s, dropped
+//!   connections, slow answers per AWS action), counting requests per action;
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
@@ -14,6 +16,7 @@
 //! It depends on genesys-sim, never on genesys-client: the client's tests use it as a
 //! dev-dependency only, so the client still never depends on the emulator in a normal build.
 
+pub mod aws_faults;
 pub mod cli;
 pub mod http_stub;
 pub mod lambda;

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use gcbridge_core::{partner_event_source_name, Destination};
-use gcbridge_core::{AwsPlan, Change, ChangeKind, Plan};
+use gcbridge_core::{AwsPart, AwsPlan, Change, ChangeKind, PatternTests, Plan, WarningKind};
 use serde::Serialize;
 
 use crate::escape::{field, out, outln};
@@ -27,7 +27,7 @@ pub fn show(targets: &[OrgTarget], planned: &[Result<OrgPlanned, Failure>]) {
                 );
                 out!("{}", render(&label, &org.id, &p.plan.genesys));
                 for a in &p.plan.aws {
-                    out!("{}", render_aws(&a.plan));
+                    out!("{}", render_aws(&a.plan, &a.tests));
                 }
             }
             Err(f) => note(format!("error: {}", org_error(t, many, f))),
@@ -56,8 +56,17 @@ pub struct OrgPlanJson<'a> {
     org_id: Option<&'a str>,
     target: &'a str,
     plan: Option<&'a Plan>,
-    aws: Vec<&'a AwsPlan>,
+    aws: Vec<AwsPlanJson<'a>>,
     error: Option<String>,
+}
+
+/// A destination's AWS plan with its pattern tests beside its actions.
+#[derive(Serialize)]
+pub struct AwsPlanJson<'a> {
+    #[serde(flatten)]
+    plan: &'a AwsPlan,
+    #[serde(flatten)]
+    tests: &'a PatternTests,
 }
 
 /// One JSON entry per org: its plan, or the error that stopped planning it.
@@ -77,7 +86,13 @@ pub fn plan_json<'a>(
                 target: &t.conn.target,
                 plan: p.map(|p| &p.plan.genesys),
                 aws: p
-                    .map(|p| p.plan.aws.iter().map(|a| &a.plan).collect())
+                    .map(|p| {
+                        let json = |a: &'a AwsPart| AwsPlanJson {
+                            plan: &a.plan,
+                            tests: &a.tests,
+                        };
+                        p.plan.aws.iter().map(json).collect()
+                    })
                     .unwrap_or_default(),
                 error: r.as_ref().err().map(|f| org_error(t, many, f)),
             }
@@ -180,7 +195,7 @@ fn target_line(d: &Destination, org_id: &str) -> String {
 }
 
 /// The AWS half of one destination.
-pub fn render_aws(p: &AwsPlan) -> String {
+pub fn render_aws(p: &AwsPlan, tests: &PatternTests) -> String {
     let mut s = String::new();
     let bus = match (p.bus_exists, p.source_state.as_str()) {
         (true, "PENDING") => "its bus belongs to a deleted source",
@@ -198,7 +213,57 @@ pub fn render_aws(p: &AwsPlan) -> String {
     for a in &p.actions {
         let _ = writeln!(s, "      + {}", a.describe());
     }
+    render_tests(&mut s, tests);
     s
+}
+
+/// Topics-reach-no-rule warnings shown one per line up to this many; `-o json` lists them all.
+const TOPICS_SHOWN: usize = 5;
+
+/// The expectations (each failure on its own line, a count when all hold) and the warnings.
+fn render_tests(s: &mut String, p: &PatternTests) {
+    let failed: Vec<_> = p.failed().collect();
+    for e in &failed {
+        let _ = writeln!(
+            s,
+            "      error: expectation does not hold: {}",
+            field(&e.message())
+        );
+    }
+    if failed.is_empty() && !p.expectations.is_empty() {
+        let _ = writeln!(
+            s,
+            "      expectations: all {} hold ({} sample events per topic, TestEventPattern)",
+            p.expectations.len(),
+            gcbridge_core::EXPECT_SAMPLES
+        );
+    }
+    let (topics, others): (Vec<_>, Vec<_>) = p
+        .warnings
+        .iter()
+        .partition(|w| w.kind == WarningKind::TopicReachesNoRule);
+    for w in others {
+        let _ = writeln!(s, "      warning: {}", field(&w.message));
+    }
+    for w in topics.iter().take(TOPICS_SHOWN) {
+        let _ = writeln!(s, "      warning: {}", field(&w.message));
+    }
+    if topics.len() > TOPICS_SHOWN {
+        let _ = writeln!(
+            s,
+            "      warning: {} more subscribed topics reach no enabled rule (-o json lists them)",
+            topics.len() - TOPICS_SHOWN
+        );
+    }
+}
+
+/// How many rule expectations do not hold, over every org planned.
+pub fn failed_expectations(planned: &[Result<OrgPlanned, Failure>]) -> usize {
+    planned
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|p| p.plan.failed_expectations())
+        .sum()
 }
 
 /// "Plan: 1 to create, ..." over every org.

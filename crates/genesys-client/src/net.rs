@@ -29,8 +29,12 @@ pub(crate) fn kind_of(err: &reqwest::Error) -> NetKind {
         || chain.contains("tls")
         || chain.contains("handshake")
         || chain.contains("ssl")
+        || chain.contains("corrupt message")
+        || chain.contains("fatal alert")
     {
-        // rustls is not a direct dependency, so its errors are recognised by their text.
+        // rustls is not a direct dependency, so its errors are recognised by their text. TLS to a
+        // plain-HTTP port is rustls's "received corrupt message of type InvalidContentType": a TLS
+        // failure (not retried), not the loopback refusal its `is_connect()` would make it.
         NetKind::Tls
     } else if err.is_connect()
         && !err.is_timeout()

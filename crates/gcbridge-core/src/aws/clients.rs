@@ -3,6 +3,7 @@
 use aws_config::{BehaviorVersion, Region};
 
 use super::error::{is_unreachable, AwsError};
+use super::retry::{is_loopback, retry_config, RefusedLoopback};
 
 /// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
 /// services of the targets whose resource policies it manages.
@@ -27,6 +28,9 @@ impl AwsClients {
         if let Some(url) = endpoint {
             loader = loader.endpoint_url(url);
         }
+        if let Some(retry) = retry_config() {
+            loader = loader.retry_config(retry);
+        }
         let config = loader.load().await;
         let shown = endpoint
             .map(String::from)
@@ -36,15 +40,26 @@ impl AwsClients {
                     .filter(|v| !v.is_empty())
             })
             .unwrap_or_else(|| format!("of region {region}"));
+        let loopback = is_loopback(&shown);
+        // Each service's client from the shared config, with the loopback refusal rule when it applies.
+        macro_rules! client {
+            ($sdk:ident) => {{
+                let mut b = $sdk::config::Builder::from(&config);
+                if loopback {
+                    b = b.retry_classifier(RefusedLoopback);
+                }
+                $sdk::Client::from_conf(b.build())
+            }};
+        }
         AwsClients {
             region: region.to_string(),
             endpoint: shown,
-            events: aws_sdk_eventbridge::Client::new(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
-            sns: aws_sdk_sns::Client::new(&config),
-            lambda: aws_sdk_lambda::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            events: client!(aws_sdk_eventbridge),
+            sqs: client!(aws_sdk_sqs),
+            sts: client!(aws_sdk_sts),
+            sns: client!(aws_sdk_sns),
+            lambda: client!(aws_sdk_lambda),
+            logs: client!(aws_sdk_cloudwatchlogs),
         }
     }
 
@@ -54,10 +69,19 @@ impl AwsClients {
             if is_unreachable(&e) {
                 return AwsError::unreachable("sts:GetCallerIdentity", &self.endpoint, e);
             }
-            AwsError::from_sdk(
-                "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
-                e,
-            )
+            let err = AwsError::from_sdk("sts:GetCallerIdentity", e);
+            if err.is_transient() {
+                // A throttle or a 5xx says nothing about the credentials.
+                return err;
+            }
+            AwsError {
+                message: err.message.replacen(
+                    "sts:GetCallerIdentity",
+                    "reading the AWS identity (sts:GetCallerIdentity) failed; check the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)",
+                    1,
+                ),
+                ..err
+            }
         })?;
         out.account()
             .map(String::from)

@@ -1,8 +1,13 @@
 //! AWS failures as one readable message: the SDK's top-level Display says only "service error",
-//! so the whole chain of sources is rendered.
+//! so the whole chain of sources is rendered, and the AWS error code is kept (SDK error metadata)
+//! so that a throttle or a 500 that outlived the SDK's retries is named as what it is, a transient
+//! fault, and never advised as a missing permission ([`AwsError::advice`]).
 
 use std::error::Error as StdError;
 use std::fmt;
+
+use aws_sdk_sts::config::http::HttpResponse;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
 #[derive(Debug, Clone)]
 pub struct AwsError {
@@ -10,14 +15,59 @@ pub struct AwsError {
     /// The request never got an answer (refused, DNS, timeout, proxy): no AWS service judged the
     /// credentials, so the advice is the endpoint and the network, not the credentials.
     pub unreachable: bool,
+    /// The AWS error code (`ThrottlingException`, `AccessDeniedException`, ...), when AWS answered.
+    pub code: Option<String>,
+    /// What kind of failure it is, for the advice.
+    pub kind: AwsFailure,
+}
+
+/// The kinds of AWS failure whose advice differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsFailure {
+    /// AWS throttled the call (a throttling code, or HTTP 429) until the SDK gave up retrying.
+    Throttled,
+    /// AWS failed the call (HTTP 5xx such as `InternalFailure`) until the SDK gave up retrying.
+    ServerError,
+    /// The connection was lost or timed out (after retries): no answer, or a cut one.
+    NoAnswer,
+    /// AWS refused the credentials or the call (`AccessDenied...`, `UnauthorizedOperation`, ...).
+    AccessDenied,
+    /// Anything else: the message says what.
+    Other,
 }
 
 impl AwsError {
-    /// `what` failed, with the SDK error's full context.
-    pub fn from_sdk<E: StdError>(what: &str, err: E) -> Self {
+    /// `what` failed, with the SDK error's full context and its AWS error code.
+    pub fn from_sdk<E>(what: &str, err: SdkError<E, HttpResponse>) -> Self
+    where
+        E: StdError + ProvideErrorMetadata + 'static,
+    {
+        let code = err.code().map(String::from);
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let kind = classify(&err, code.as_deref(), status);
+        let mut message = format!("{what}: {}", render(&err));
+        if let Some(c) = code.as_deref().filter(|c| !message.contains(*c)) {
+            message.push_str(&format!(" ({c})"));
+        }
+        match kind {
+            AwsFailure::Throttled => message.push_str(&format!(
+                " [AWS throttled {what} (HTTP {}) through every retry: a transient fault, nothing in the account needs changing]",
+                status.unwrap_or(400)
+            )),
+            AwsFailure::ServerError => message.push_str(&format!(
+                " [AWS failed {what} with HTTP {} through every retry: a transient fault on AWS's side, nothing in the account needs changing]",
+                status.unwrap_or(500)
+            )),
+            AwsFailure::NoAnswer => message.push_str(&format!(
+                " [no answer to {what} through every retry: the connection was closed or timed out before AWS answered]"
+            )),
+            _ => {}
+        }
         AwsError {
-            message: format!("{what}: {}", render(&err)),
+            message,
             unreachable: false,
+            code,
+            kind,
         }
     }
 
@@ -25,6 +75,37 @@ impl AwsError {
         AwsError {
             message: message.into(),
             unreachable: false,
+            code: None,
+            kind: AwsFailure::Other,
+        }
+    }
+
+    /// Whether running the same command later may succeed as it is (a throttle, a 5xx, a lost
+    /// connection): nothing about the account or the credentials is wrong.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            AwsFailure::Throttled | AwsFailure::ServerError | AwsFailure::NoAnswer
+        )
+    }
+
+    /// What to do about it: `otherwise` (the caller's advice, often the permissions a call needs)
+    /// unless the failure is transient or unreachable, whose advice is never a permission.
+    pub fn advice(&self, otherwise: impl Into<String>) -> String {
+        if self.unreachable {
+            return "point --aws-endpoint (or AWS_ENDPOINT_URL) at a reachable endpoint, or fix the proxy or network".into();
+        }
+        match self.kind {
+            AwsFailure::Throttled => format!(
+                "AWS is throttling these calls ({}): run the command again in a minute, lower the request rate of other tools in the account, or allow more retries (a higher AWS_MAX_ATTEMPTS)",
+                self.code.as_deref().unwrap_or("throttled"),
+            ),
+            AwsFailure::ServerError => format!(
+                "AWS answered a server error ({}): run the command again; if it persists, check the AWS Health Dashboard for the region",
+                self.code.as_deref().unwrap_or("HTTP 5xx")
+            ),
+            AwsFailure::NoAnswer => "the connection to AWS was lost or timed out: run the command again, and check the network or proxy if it persists".into(),
+            AwsFailure::AccessDenied | AwsFailure::Other => otherwise.into(),
         }
     }
 
@@ -38,7 +119,57 @@ impl AwsError {
                 render(&err)
             ),
             unreachable: true,
+            code: None,
+            kind: AwsFailure::NoAnswer,
         }
+    }
+}
+
+/// The AWS error codes of a refusal: the credentials or their policies, not the service's state.
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+    "AuthorizationError",
+    "AuthFailure",
+];
+
+fn classify<E, R>(err: &SdkError<E, R>, code: Option<&str>, status: Option<u16>) -> AwsFailure {
+    match err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            return AwsFailure::NoAnswer
+        }
+        SdkError::ConstructionFailure(_) => return AwsFailure::Other,
+        _ => {}
+    }
+    // The SDK's own list of throttling codes (aws-runtime's retry classifier), and HTTP 429.
+    const THROTTLING: &[&str] = &[
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+    ];
+    match (code, status) {
+        (Some(c), _) if THROTTLING.contains(&c) => AwsFailure::Throttled,
+        (_, Some(429)) => AwsFailure::Throttled,
+        (Some(c), _) if ACCESS_DENIED.contains(&c) => AwsFailure::AccessDenied,
+        (_, Some(s)) if s >= 500 => AwsFailure::ServerError,
+        (Some("InternalFailure" | "InternalError" | "ServiceUnavailable"), _) => {
+            AwsFailure::ServerError
+        }
+        _ => AwsFailure::Other,
     }
 }
 
@@ -73,3 +204,63 @@ impl fmt::Display for AwsError {
 }
 
 impl StdError for AwsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sts::error::ErrorMetadata;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+
+    fn answered(status: u16, code: &str) -> AwsError {
+        let meta = ErrorMetadata::builder().code(code).message("m").build();
+        let raw = HttpResponse::new(status.try_into().unwrap(), "".into());
+        let err = SdkError::service_error(GetCallerIdentityError::generic(meta), raw);
+        AwsError::from_sdk("sts:GetCallerIdentity", err)
+    }
+
+    #[test]
+    fn a_throttle_or_a_500_is_transient_and_never_advised_as_a_permission() {
+        for (status, code, kind) in [
+            (400, "ThrottlingException", AwsFailure::Throttled),
+            (400, "Throttling", AwsFailure::Throttled),
+            (429, "TooManyRequestsException", AwsFailure::Throttled),
+            (500, "InternalFailure", AwsFailure::ServerError),
+            (503, "ServiceUnavailable", AwsFailure::ServerError),
+        ] {
+            let e = answered(status, code);
+            assert_eq!((e.kind, e.code.as_deref()), (kind, Some(code)), "{e}");
+            assert!(e.is_transient(), "{e}");
+            assert!(
+                e.message.contains(code) && e.message.contains("GetCallerIdentity"),
+                "{e}"
+            );
+            let advice = e.advice("check the AWS permissions sts:GetCallerIdentity");
+            assert!(
+                !advice.contains("permission") && advice.contains("again"),
+                "{advice}"
+            );
+            assert!(!e.message.contains("permission"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_callers_advice() {
+        for code in ["AccessDenied", "AccessDeniedException", "ExpiredToken"] {
+            let e = answered(403, code);
+            assert_eq!(e.kind, AwsFailure::AccessDenied, "{e}");
+            assert!(!e.is_transient());
+            assert_eq!(
+                e.advice("check the AWS permissions"),
+                "check the AWS permissions"
+            );
+        }
+        let e = answered(400, "ValidationException");
+        assert_eq!(e.kind, AwsFailure::Other);
+        assert_eq!(e.advice("fix it"), "fix it");
+        // A quota is not a throttle: waiting does not lift it.
+        assert_eq!(
+            answered(400, "LimitExceededException").kind,
+            AwsFailure::Other
+        );
+    }
+}

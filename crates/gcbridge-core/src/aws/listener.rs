@@ -150,6 +150,7 @@ impl TempListener {
                 settings: Default::default(),
             }],
             retry: None,
+            expect: Default::default(),
         };
         update(self.id, |c| c.rule_maybe = true);
         let rule_arn = rules::put_rule(&self.aws, &self.bus, &spec).await?;

@@ -24,6 +24,7 @@ pub(crate) mod policy_eval;
 mod reassociate;
 mod replay;
 mod replay_run;
+mod retry;
 mod rule_diff;
 pub(crate) mod rules;
 mod sns_policy;
@@ -36,7 +37,7 @@ pub use apply::apply_aws;
 pub use archive::{archive_name, LiveArchive};
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub use clients::AwsClients;
-pub use error::AwsError;
+pub use error::{AwsError, AwsFailure};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,
@@ -50,6 +51,7 @@ pub use replay::{cancel_all as cancel_replays, ReplayStatus};
 pub use replay_run::{
     prepare as prepare_replay, run as run_replay, ReplayOutcome, ReplayPlan, ReplayProgress,
 };
+pub use retry::DEFAULT_MAX_ATTEMPTS as DEFAULT_AWS_MAX_ATTEMPTS;
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};
 pub use temporary::{lifetime as temporary_lifetime, TTL_VAR as TEMPORARY_TTL_VAR};

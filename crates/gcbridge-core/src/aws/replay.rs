@@ -57,7 +57,7 @@ pub async fn start(
         .arn(bus_arn)
         .set_filter_arns((!filter_arns.is_empty()).then(|| filter_arns.to_vec()))
         .build()
-        .map_err(|e| AwsError::from_sdk("building the replay destination", e))?;
+        .map_err(|e| AwsError::new(format!("building the replay destination: {e}")))?;
     running().push((aws.clone(), name.to_string()));
     let sent = aws
         .events

@@ -215,6 +215,7 @@ mod tests {
             event_pattern: "{}".into(),
             targets,
             retry: None,
+            expect: Default::default(),
         };
         assert_eq!(dead_letter_queues(&rule(vec![a.clone()])), [DLQ]);
         assert!(dead_letter_queues(&rule(vec![a, b])).is_empty());

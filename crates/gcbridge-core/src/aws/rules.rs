@@ -233,7 +233,7 @@ fn sdk_target(t: &TargetSpec, retry: Option<RetrySpec>) -> Result<Target, AwsErr
                 .build()
         }))
         .build()
-        .map_err(|e| AwsError::from_sdk("building a target", e))
+        .map_err(|e| AwsError::new(format!("building a target: {e}")))
 }
 
 /// Removes the rule's targets, then the rule.

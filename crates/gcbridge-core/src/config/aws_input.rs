@@ -1,5 +1,5 @@
 //! Validation of `[destination.aws]`: rule names, event patterns and the archive (targets in
-//! `target_input.rs`), each problem pointing at its line.
+//! `target_input.rs`, expectations in `expect_input.rs`), each problem pointing at its line.
 
 use std::collections::HashMap;
 
@@ -41,6 +41,7 @@ impl Ctx<'_> {
             let pattern = self.rule_pattern(r.event_pattern.as_ref(), name, label, errors);
             let targets = self.rule_targets(r, bus_region, label, errors);
             let retry = self.rule_retry(r.retry.as_ref(), name, label, errors);
+            let expect = self.rule_expect(r.expect.as_ref(), name, label, errors);
             if targets.len() > 5 {
                 errors.push(self.diag(
                     &r.name,
@@ -60,6 +61,7 @@ impl Ctx<'_> {
                     event_pattern,
                     targets,
                     retry,
+                    expect,
                 });
             }
         }

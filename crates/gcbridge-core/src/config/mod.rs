@@ -6,6 +6,7 @@ mod connection_input;
 mod ctx;
 pub mod destination_input;
 pub mod environment;
+mod expect_input;
 pub mod from_live;
 pub mod labels;
 pub mod load;

@@ -173,6 +173,25 @@ pub struct RawRule {
     /// How long and how often EventBridge retries a target (AWS's default: 185 attempts, 24 hours).
     #[schemars(with = "Option<RawRetry>")]
     pub retry: Option<Spanned<RawRetry>>,
+    /// Topic templates the pattern must match and must not match, tested by plan and doctor
+    /// with sample events (EventBridge's TestEventPattern).
+    #[schemars(with = "Option<RawExpect>")]
+    pub expect: Option<Spanned<RawExpect>>,
+}
+
+/// `expect = { matches = ["v2.users.{id}.presence"], ignores = ["v2.users.{id}.activity"] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Expect")]
+pub struct RawExpect {
+    /// Topic templates whose events the rule must match, e.g. "v2.users.{id}.presence".
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub matches: Vec<Spanned<String>>,
+    /// Topic templates whose events the rule must not match.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub ignores: Vec<Spanned<String>>,
 }
 
 /// One item of `targets`: the ARN alone, or a table with its settings.

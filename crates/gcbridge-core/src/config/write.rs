@@ -97,6 +97,17 @@ struct Rule<'a> {
     targets: Vec<Target<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry: Option<RetrySpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expect: Option<Expect<'a>>,
+}
+
+/// A rule's expectations; a list is left out when empty (the loader's default).
+#[derive(Serialize)]
+struct Expect<'a> {
+    #[serde(skip_serializing_if = "no_topics")]
+    matches: &'a [String],
+    #[serde(skip_serializing_if = "no_topics")]
+    ignores: &'a [String],
 }
 
 /// The short form when a target has no settings of its own.
@@ -128,6 +139,10 @@ fn target(t: &TargetSpec) -> Target<'_> {
     }
 }
 
+fn no_topics(topics: &&[String]) -> bool {
+    topics.is_empty()
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -156,6 +171,10 @@ fn aws(a: &AwsSpec) -> Aws<'_> {
                 event_pattern: &r.event_pattern,
                 targets: r.targets.iter().map(target).collect(),
                 retry: r.retry,
+                expect: (!r.expect.is_empty()).then_some(Expect {
+                    matches: &r.expect.matches,
+                    ignores: &r.expect.ignores,
+                }),
             })
             .collect(),
     }

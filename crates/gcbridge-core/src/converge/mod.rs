@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::aws::{AwsClients, AwsError, AwsPlan};
 use crate::desired::{Destination, DestinationSpec};
+use crate::expect::PatternTests;
 use crate::genesys::{ApplyEvent, Plan, DEFAULT_CONCURRENCY};
 
 pub use carry_out::carry_out;
@@ -80,6 +81,11 @@ impl OrgPlan {
         self.genesys.has_changes() || self.aws_action_count() > 0
     }
 
+    /// How many rule expectations of this org's plan do not hold.
+    pub fn failed_expectations(&self) -> usize {
+        self.aws.iter().map(|a| a.tests.failed().count()).sum()
+    }
+
     pub fn aws_action_count(&self) -> usize {
         self.aws.iter().map(|a| a.plan.actions.len()).sum()
     }
@@ -107,6 +113,8 @@ pub struct AwsPart {
     pub destination: Option<Destination>,
     pub clients: AwsClients,
     pub plan: AwsPlan,
+    /// The rules' expectations and coverage (converge only; nothing is tested for a destroy).
+    pub tests: PatternTests,
 }
 
 /// Progress of a carry-out, for progress bars and logs.

@@ -1,6 +1,6 @@
 //! Planning one org, both halves: the live integrations read once, the Genesys plan computed from
-//! them, then every destination with a `[destination.aws]` read from its account; for a run that
-//! will write, under the org's lock (`plan_org_locked`).
+//! them, then every destination with a `[destination.aws]` read from its account and its rules'
+//! patterns tested (`expect`); for a run that will write, under the org's lock (`plan_org_locked`).
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -9,6 +9,7 @@ use genesys_client::GenesysClient;
 
 use super::{AwsPart, ConvergeError, ConvergeOptions, Desired, Mode, OrgPlan};
 use crate::aws::{plan_aws, plan_aws_destroy, AwsClients, AwsError};
+use crate::expect::{test_plan, PatternTests};
 use crate::genesys::{destroy_plan, plan, read_live, LiveIntegration};
 use crate::lock::{lock_org, Holder, LockError};
 
@@ -100,10 +101,12 @@ pub async fn plan_org_with(
                 let plan = plan_aws(&clients, d, org_id)
                     .await
                     .map_err(|e| aws_error(&d.name, e))?;
+                let tests = test_plan(&clients, d, &plan).await;
                 aws.push(AwsPart {
                     destination: Some(d.clone()),
                     clients,
                     plan,
+                    tests,
                 });
             }
             (Mode::Converge, plan(destinations, &live, options.prune))
@@ -119,6 +122,7 @@ pub async fn plan_org_with(
                     destination: None,
                     clients,
                     plan,
+                    tests: PatternTests::default(),
                 });
             }
             (Mode::Destroy, destroy_plan(specs, &live))

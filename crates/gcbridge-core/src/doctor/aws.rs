@@ -67,11 +67,14 @@ pub(super) async fn account(report: &mut Report, d: &Destination<'_>) -> Result<
             })
         }
         Err(e) => {
-            let (help, skip) = if e.unreachable {
-                ("point --aws-endpoint (or AWS_ENDPOINT_URL) at a reachable endpoint, or fix the proxy or network", "needs a reachable AWS endpoint")
+            let skip = if e.unreachable {
+                "needs a reachable AWS endpoint"
+            } else if e.is_transient() {
+                "needs an answer from AWS"
             } else {
-                ("configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO)", "needs AWS credentials")
+                "needs AWS credentials"
             };
+            let help = e.advice("configure AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO)");
             report.fail(CheckId::AwsCredentials, e.to_string(), help);
             Err(Broken { skip: Some(skip) })
         }
@@ -91,7 +94,7 @@ pub(super) async fn partner_source(
             report.fail(
                 id,
                 e.to_string(),
-                "check the AWS permissions events:DescribeEventSource",
+                e.advice("check the AWS permissions events:DescribeEventSource"),
             );
             return Err(broken());
         }
@@ -181,7 +184,7 @@ pub(super) async fn bus(
             report.fail(
                 CheckId::EventBusAssociated,
                 e.to_string(),
-                "check the AWS permissions events:DescribeEventBus",
+                e.advice("check the AWS permissions events:DescribeEventBus"),
             );
             Err(broken())
         }
@@ -199,7 +202,7 @@ pub(super) async fn user_rules(
             report.fail(
                 CheckId::Rules,
                 e.to_string(),
-                "check the AWS permissions events:ListRules",
+                e.advice("check the AWS permissions events:ListRules"),
             );
             return Err(broken());
         }

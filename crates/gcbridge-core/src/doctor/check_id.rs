@@ -33,6 +33,9 @@ pub enum CheckId {
     UnmanagedRule,
     /// One rule: enabled, and its pattern matches a sample event of a subscribed topic.
     RulePattern,
+    /// One rule's `expect` (doctor `-f`): each topic it must match or ignore, tested against the
+    /// pattern on the bus.
+    RuleExpectations,
     /// One rule has targets at all.
     RuleTargets,
     /// One target: the queue exists and its policy lets the rule send.
@@ -65,6 +68,7 @@ impl CheckId {
             CheckId::Rules => "rules",
             CheckId::UnmanagedRule => "unmanaged rule",
             CheckId::RulePattern => "rule",
+            CheckId::RuleExpectations => "rule expectations",
             CheckId::RuleTargets => "rule targets",
             CheckId::Target => "target",
             CheckId::DeadLetter => "dead-letter queue",
@@ -103,10 +107,12 @@ impl From<CheckId> for At {
 }
 
 impl At {
-    /// Today's display string: `rule NAME`, `rule NAME targets`, `target ARN`, else the id's label.
+    /// Today's display string: `rule NAME`, `rule NAME targets`, `rule NAME expectations`, `target
+    /// ARN`, else the id's label.
     pub fn label(&self) -> String {
         match (&self.subject, self.id) {
             (Some(s), CheckId::RuleTargets) => format!("rule {s} targets"),
+            (Some(s), CheckId::RuleExpectations) => format!("rule {s} expectations"),
             (Some(s), CheckId::DeadLetter) => format!("rule {s} dead-letter queue"),
             (Some(s), id) => format!("{} {s}", id.as_str()),
             (None, id) => id.as_str().to_string(),

@@ -54,7 +54,7 @@ pub(super) async fn rule_dead_letters(report: &mut Report, d: &Destination<'_>, 
             Err(e) => report.fail(
                 CheckId::DeadLetter.on(queue),
                 e.to_string(),
-                "check the AWS permissions to read the queue (sqs:GetQueueAttributes, sqs:ReceiveMessage)",
+                e.advice("check the AWS permissions to read the queue (sqs:GetQueueAttributes, sqs:ReceiveMessage)"),
             ),
         }
     }

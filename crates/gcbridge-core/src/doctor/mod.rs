@@ -6,12 +6,14 @@
 //! This file is the walk: which links are checked in which order, and which are skipped when an
 //! earlier one is broken. The links themselves live by concern: `genesys` (credentials,
 //! permissions via `permissions`, the integration), `aws` (account, partner source, bus, rules),
-//! `archive`, `targets`, `temporary`, `probe`; results are `report`s of checks named by `check_id`.
+//! `archive`, `expectations` (a rule's `expect` from the file), `targets`, `temporary`, `probe`;
+//! results are `report`s of checks named by `check_id`.
 
 mod archive;
 mod aws;
 mod check_id;
 mod dead_letter;
+mod expectations;
 mod genesys;
 mod permissions;
 mod probe;
@@ -125,7 +127,8 @@ async fn integration(
     report
 }
 
-/// Account, partner source, bus, archive, rules, then per rule its pattern and targets.
+/// Account, partner source, bus, archive, rules, then per rule its pattern, expectations and
+/// targets.
 async fn walk_aws(
     report: &mut Report,
     dest: &Destination<'_>,
@@ -142,7 +145,9 @@ async fn walk_aws(
     let rules = aws::user_rules(report, dest).await?;
     let sample = aws::sample_topics(live);
     for rule in &rules {
-        if aws::rule_pattern(report, dest, rule, &sample).await {
+        let routes = aws::rule_pattern(report, dest, rule, &sample).await;
+        expectations::rule_expectations(report, dest, rule).await;
+        if routes {
             targets::rule_targets(report, dest, rule).await;
             dead_letter::rule_dead_letters(report, dest, rule).await;
         }

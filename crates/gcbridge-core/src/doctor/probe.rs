@@ -21,7 +21,7 @@ pub(super) async fn probe(report: &mut Report, aws: &AwsClients, bus: &str, seco
             report.fail(
                 CheckId::Probe,
                 e.to_string(),
-                "check the AWS permissions to create an SQS queue and a rule",
+                e.advice("check the AWS permissions to create an SQS queue and a rule"),
             );
             return;
         }
@@ -32,7 +32,7 @@ pub(super) async fn probe(report: &mut Report, aws: &AwsClients, bus: &str, seco
         Err(e) => report.fail(
             CheckId::Probe,
             e.to_string(),
-            "check the AWS permissions sqs:ReceiveMessage",
+            e.advice("check the AWS permissions sqs:ReceiveMessage"),
         ),
         Ok(counts) if counts.is_empty() => report.fail(
             CheckId::Probe,

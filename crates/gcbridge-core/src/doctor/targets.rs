@@ -76,7 +76,7 @@ async fn target(
             report.fail(
                 at(),
                 e.to_string(),
-                format!("check the AWS permissions to read the {noun}"),
+                e.advice(format!("check the AWS permissions to read the {noun}")),
             );
             return;
         }

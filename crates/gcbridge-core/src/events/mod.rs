@@ -15,4 +15,4 @@ mod topics;
 pub use envelope::{Origin, Sampler};
 pub use schema::{event_schema, SchemaFormat};
 pub use send::{check_send_source, send, SendReport, SEND_SOURCE};
-pub use topics::check_topics;
+pub use topics::{check_topic, check_topics};

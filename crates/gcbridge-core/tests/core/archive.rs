@@ -42,6 +42,7 @@ async fn archived(retention_days: i32) -> Option<Archived> {
             event_pattern: DEFAULT_PATTERN.into(),
             targets: vec![parse_target(&queue_arn, REGION).unwrap()],
             retry: None,
+            expect: Default::default(),
         }],
         archive: Some(ArchiveSpec { retention_days }),
     };
@@ -198,7 +199,7 @@ async fn diagnose(a: &Archived) -> gcbridge_core::doctor::IntegrationReport {
         managed: Some(managed),
         ..DiagnoseOptions::default()
     };
-    let mut reports = a.w.diagnose_with(options).await;
+    let mut reports = a.w.diagnose_with(&a.w.client, &options).await;
     reports.remove(1)
 }
 

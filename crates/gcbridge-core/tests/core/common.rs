@@ -70,6 +70,7 @@ pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
             event_pattern: canonical_pattern(&pattern).unwrap(),
             targets: vec![parse_target(queue_arn, REGION).unwrap()],
             retry: None,
+            expect: Default::default(),
         }],
         archive: None,
     }

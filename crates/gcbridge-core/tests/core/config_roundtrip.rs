@@ -158,6 +158,7 @@ targets = ["arn:aws:sqs:us-east-1:012345678901:genesys-events"]
 [[destination.aws.rule]]
 name = "default-pattern"
 targets = ["arn:aws:sns:us-east-1:012345678901:topic"]
+expect = { matches = ["v2.detail.events.conversation.{id}.customer.start"], ignores = ["v2.users.{id}.presence"] }
 
 [[destination]]
 name = "b"
@@ -172,6 +173,7 @@ topics = ["v2.users.{id}.presence"]
     let aws = state.orgs[0].destinations[0].aws.as_ref().unwrap();
     assert_eq!(aws.rules.len(), 2);
     assert_eq!(aws.archive.map(|a| a.retention_days), Some(30));
+    assert_eq!(aws.rules[1].expect.ignores, ["v2.users.{id}.presence"]);
     assert_eq!(state.orgs[0].destinations[1].aws, Some(AwsSpec::default()));
     round_trip(&state);
 }

@@ -1,10 +1,13 @@
-//! What `apply` and `destroy` share after planning: show the plans, stop on bad input, confirm,
-//! let core carry out each org (several at a time, one progress bar each) and report.
+//! What `apply` and `destroy` share after planning: show the plans, stop on bad input and on rule
+//! expectations that do not hold, confirm, let core carry out each org (several at a time, one
+//! progress bar each) and report.
 
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use gcbridge_core::{step_label, ApplyEvent, ConvergeEvent, ConvergeOptions, DestinationOutcome};
+use gcbridge_core::{
+    step_label, ApplyEvent, ConvergeEvent, ConvergeOptions, DestinationOutcome, EXPECT_FIX,
+};
 
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
@@ -46,6 +49,20 @@ pub async fn carry_out(
             print_json(&serde_json::json!({ "orgs": orgs, "changed": false, "failed": failed }));
         }
         return Err(Failure::exit(EXIT_USAGE));
+    }
+    let failed_expectations = render_plan::failed_expectations(&planned);
+    if failed_expectations > 0 {
+        // The file says what its rules must match: a plan that breaks that is not carried out.
+        if json {
+            let orgs = render_plan::plan_json(targets, &planned);
+            print_json(
+                &serde_json::json!({ "orgs": orgs, "changed": false, "failed": failed_expectations }),
+            );
+            return Err(Failure::exit(EXIT_FAILURE));
+        }
+        return Err(Failure::failed(format!(
+            "{failed_expectations} rule expectation(s) do not hold (see the plan above); nothing was changed: {EXPECT_FIX}"
+        )));
     }
     let plan_failures = planned.iter().filter(|r| r.is_err()).count();
     if !changes && options.wait.is_none() {

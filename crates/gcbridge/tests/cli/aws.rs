@@ -155,6 +155,7 @@ targets = ["{queue_arn}"]
     let out = w.run(&["doctor", &suffix, "-o", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}\n{:#?}", failed_checks(&out));
     assert_eq!(out.json()["ok"], true);
+    crate::json_docs::assert_documented("doctor", &out);
 
     // Events arrive in the queue with the real envelope.
     let published = w.publish(3).await;

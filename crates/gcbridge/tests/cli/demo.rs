@@ -90,6 +90,7 @@ async fn the_demo_runs_the_whole_chain_against_a_running_moto_and_leaves_nothing
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
     assert_whole_chain(&v);
+    crate::json_docs::assert_documented("demo", &out);
     assert!(titles(&v)
         .iter()
         .any(|t| t == "clean up (external endpoint)"));
@@ -145,6 +146,7 @@ async fn without_moto_the_demo_runs_the_genesys_half_and_says_what_it_skipped() 
     let out = gcbridge(dir.path(), &env, &["demo", "--output", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let v = out.json();
+    crate::json_docs::assert_documented("demo", &out);
     assert_eq!(v["ok"], true);
     assert_eq!(v["rerun_writes"], 0);
     assert_eq!(v["events_received"], 0);

@@ -116,6 +116,7 @@ async fn events_send_drives_a_rule_on_a_custom_bus_to_an_sqs_queue() {
     let out = gcbridge(dir.path(), &env, &args).await;
     assert!(out.code == 0, "{}", out.stderr);
     let report = out.json();
+    crate::json_docs::assert_documented("events send", &out);
     assert_eq!(report["sent"], 12, "two batches: {report}");
     assert_eq!(report["failed"], 0);
     let got = sqs::drain(&sqs_client, &queue.url, 6, Duration::from_secs(10)).await;

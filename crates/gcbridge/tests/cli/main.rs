@@ -5,6 +5,7 @@ mod common;
 
 mod api_check;
 mod aws;
+mod aws_faults;
 mod bad_input;
 mod chain;
 mod corpus;
@@ -13,6 +14,7 @@ mod demo;
 mod diagnostics;
 mod endpoints;
 mod events;
+mod expect;
 mod fault_matrix;
 mod fleet;
 mod json_docs;

@@ -35,6 +35,10 @@ async fn tls_to_a_plain_http_port_is_an_error_not_a_silent_death() {
     let out = gcbridge(dir.path(), &env_for(&url, ADMIN), &["whoami"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("error:"), "{out:?}");
+    // Named as what it is, and not retried: repeating a TLS handshake with a plain-HTTP port cannot help.
+    assert!(out.stderr.contains("TLS"), "{out:?}");
+    assert!(!out.stderr.contains("connection refused"), "{out:?}");
+    assert!(!out.stderr.contains("retrying"), "{out:?}");
 }
 
 /// A peer that accepts and resets every connection (a load balancer shedding load), over TLS and

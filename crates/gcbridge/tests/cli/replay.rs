@@ -152,8 +152,7 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
         ])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
-    let docs = crate::json_docs::documented();
-    crate::json_docs::check(&docs, "replay", &out);
+    crate::json_docs::assert_documented("replay", &out);
     let doc = out.json();
     assert_eq!(doc["state"], "COMPLETED", "{doc:#}");
     assert_eq!(doc["events_replayed"], 3, "{doc:#}");

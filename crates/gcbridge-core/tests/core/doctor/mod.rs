@@ -8,6 +8,7 @@
 //! with static AWS test keys; where no AWS is wanted, the AWS endpoint is a closed loopback port.
 
 mod delivery;
+mod expectations;
 mod settings;
 pub(crate) mod world;
 

@@ -77,25 +77,19 @@ impl World {
             probe_seconds: probe,
             ..DiagnoseOptions::default()
         };
-        let catalogue = async {
-            let topics = client.available_topics_brief().await.unwrap();
-            Ok::<_, Infallible>(Catalogue::from_live(topics.iter().map(|t| {
-                (
-                    t.id.as_str(),
-                    t.description.as_deref(),
-                    t.transports.as_slice(),
-                )
-            })))
-        };
-        let target = self.sim.base_url();
-        doctor::diagnose(client, &self.org, &target, catalogue, &options)
-            .await
-            .unwrap()
+        self.diagnose_with(client, &options).await
     }
 
-    /// doctor with `options` as given (doctor -f: `managed`), as the admin client.
-    pub async fn diagnose_with(&self, options: DiagnoseOptions) -> Vec<IntegrationReport> {
-        let client = &self.client;
+    /// doctor with `options` as given (its AWS endpoint is the world's).
+    pub async fn diagnose_with(
+        &self,
+        client: &GenesysClient,
+        options: &DiagnoseOptions,
+    ) -> Vec<IntegrationReport> {
+        let options = DiagnoseOptions {
+            aws_endpoint: Some(self.aws_endpoint.clone()),
+            ..options.clone()
+        };
         let catalogue = async {
             let topics = client.available_topics_brief().await.unwrap();
             Ok::<_, Infallible>(Catalogue::from_live(topics.iter().map(|t| {

@@ -77,6 +77,7 @@ fn aws_spec(targets: &DemoTargets) -> Result<AwsSpec, Failure> {
             event_pattern: DEFAULT_PATTERN.to_string(),
             targets: vec![parse_target(arn, AWS_REGION).map_err(aws_failed)?],
             retry: None,
+            expect: Default::default(),
         })
     };
     Ok(AwsSpec {
