@@ -24,6 +24,7 @@ mod partition;
 mod resolve;
 mod source_id;
 mod suggest;
+pub mod terraform;
 #[cfg(debug_assertions)]
 mod test_hooks;
 pub mod topics;

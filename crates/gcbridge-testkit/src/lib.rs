@@ -9,6 +9,8 @@
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
+//! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
+//!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
 //!   reach nothing but loopback and never loads real AWS credentials;
 //! - [`running`]: such a subprocess in the background: wait for a stderr line, signal it.
@@ -24,3 +26,4 @@ pub mod moto;
 pub mod running;
 pub mod sim;
 pub mod sqs;
+pub mod terraform;

@@ -305,6 +305,19 @@ pub struct ExportArgs {
     /// Only this org of the file.
     #[arg(long, value_name = "NAME")]
     pub org: Option<String>,
+    /// toml: a gcbridge.toml that `plan` reports as unchanged. terraform: HCL for the genesyscloud
+    /// and aws providers, with an import block carrying each live id (the AWS half is the file's
+    /// [destination.aws], read from the account as `plan` reads it).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
+    pub format: ExportFormat,
+}
+
+/// What `gcbridge export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExportFormat {
+    #[default]
+    Toml,
+    Terraform,
 }
 
 #[derive(Debug, Args)]

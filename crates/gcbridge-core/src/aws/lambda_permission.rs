@@ -12,7 +12,10 @@ use super::policy_eval::{as_list, decide, Request, Verdict, EVENTS_SERVICE};
 pub const INVOKE: &str = "lambda:InvokeFunction";
 
 /// The function's policy (`Some(None)`: it has none); `None` when the function does not exist.
-async fn policy(aws: &AwsClients, function: &str) -> Result<Option<Option<Value>>, AwsError> {
+pub(crate) async fn policy(
+    aws: &AwsClients,
+    function: &str,
+) -> Result<Option<Option<Value>>, AwsError> {
     match aws.lambda.get_policy().function_name(function).send().await {
         Ok(out) => Ok(Some(
             out.policy().and_then(|p| serde_json::from_str(p).ok()),

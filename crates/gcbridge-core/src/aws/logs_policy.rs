@@ -46,7 +46,7 @@ pub fn statement(target: &str, rule_arn: &str) -> Value {
     })
 }
 
-async fn group_exists(aws: &AwsClients, target: &str) -> Result<bool, AwsError> {
+pub(crate) async fn group_exists(aws: &AwsClients, target: &str) -> Result<bool, AwsError> {
     let name = group_name(target);
     let out = aws
         .logs
@@ -129,7 +129,7 @@ fn worse(a: Verdict, b: Verdict) -> Verdict {
     }
 }
 
-async fn own_policy(aws: &AwsClients) -> Result<Option<Value>, AwsError> {
+pub(crate) async fn own_policy(aws: &AwsClients) -> Result<Option<Value>, AwsError> {
     Ok(policies(aws)
         .await?
         .into_iter()

@@ -102,7 +102,7 @@ fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
 
 /// The rule's dead-letter queues that are not also its SQS targets, once each: each needs the
 /// queue policy statement letting this rule send to it.
-pub(super) fn dead_letter_queues(rule: &RuleSpec) -> Vec<String> {
+pub(crate) fn dead_letter_queues(rule: &RuleSpec) -> Vec<String> {
     let mut queues: Vec<String> = Vec::new();
     for q in rule
         .targets

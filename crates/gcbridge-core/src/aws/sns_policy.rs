@@ -12,7 +12,10 @@ use super::policy_eval::{decide, Request, Verdict};
 pub const PUBLISH: &str = "sns:Publish";
 
 /// The topic's policy; `Ok(None)` when the topic does not exist.
-async fn policy(aws: &AwsClients, topic: &str) -> Result<Option<Option<Value>>, AwsError> {
+pub(crate) async fn policy(
+    aws: &AwsClients,
+    topic: &str,
+) -> Result<Option<Option<Value>>, AwsError> {
     match aws.sns.get_topic_attributes().topic_arn(topic).send().await {
         Ok(out) => Ok(Some(
             out.attributes()

@@ -38,7 +38,7 @@ pub async fn queue_url(aws: &AwsClients, queue_arn: &str) -> Result<Option<Strin
     }
 }
 
-async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> {
+pub(crate) async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> {
     let out = aws
         .sqs
         .get_queue_attributes()
@@ -70,6 +70,18 @@ pub async fn verdict(
     ))
 }
 
+/// gcbridge's statement for the rule: send to this queue, only from this rule.
+pub fn statement(queue_arn: &str, rule_arn: &str) -> Value {
+    json!({
+        "Sid": sid_for(rule_arn),
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+    })
+}
+
 /// Adds a statement letting EventBridge send the rule's events, keeping every other statement.
 pub async fn allow(
     aws: &AwsClients,
@@ -83,14 +95,7 @@ pub async fn allow(
     let sid = sid_for(rule_arn);
     let mut statements: Vec<Value> = as_list(&doc["Statement"]).into_iter().cloned().collect();
     statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
-    statements.push(json!({
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"Service": "events.amazonaws.com"},
-        "Action": "sqs:SendMessage",
-        "Resource": queue_arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
-    }));
+    statements.push(statement(queue_arn, rule_arn));
     doc["Statement"] = Value::Array(statements);
     set_policy(aws, queue_url, &doc).await
 }

@@ -7,7 +7,7 @@ mod change;
 mod config_write;
 mod destroy_plan;
 mod event;
-mod live;
+pub(crate) mod live;
 mod plan;
 mod settle;
 mod suffix;

@@ -25,3 +25,4 @@ mod expect;
 mod fake_api;
 mod properties;
 mod temporary;
+mod terraform;

@@ -1,5 +1,6 @@
 //! `gcbridge export`: the live EventBridge integrations written as a gcbridge.toml that `plan`
-//! reports as unchanged, so an org configured by hand can be brought under config as code.
+//! reports as unchanged, so an org configured by hand can be brought under config as code; or,
+//! with `--format terraform`, as Terraform configuration (`export_terraform.rs`).
 
 use gcbridge_core::config::connection::endpoint_spec;
 use gcbridge_core::config::from_live::destinations_from_live;
@@ -7,7 +8,8 @@ use gcbridge_core::config::write::{write_commented, Comments};
 use gcbridge_core::read_live;
 use gcbridge_core::{ConnectionSpec, DesiredState, OrgSpec};
 
-use crate::cli::{ExportArgs, GlobalArgs};
+use super::export_terraform;
+use crate::cli::{ExportArgs, ExportFormat, GlobalArgs};
 use crate::connect::{self, Environment};
 use crate::escape::out;
 use crate::failure::{CmdResult, Failure};
@@ -54,6 +56,9 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> CmdResult {
         Ok::<_, Failure>((session, live))
     })
     .await;
+    if args.format == ExportFormat::Terraform {
+        return export_terraform::write(global, &targets, results).await;
+    }
 
     let mut exported = DesiredState { orgs: Vec::new() };
     let mut comments = Comments {

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod destroy;
 pub mod doctor;
 pub mod export;
+mod export_terraform;
 pub mod man;
 pub mod plan;
 pub mod replay;

@@ -26,4 +26,5 @@ mod replay;
 mod secrets;
 mod shell_and_editor;
 mod temporary;
+mod terraform;
 mod trust;
