@@ -16,7 +16,9 @@ policy (SQS queue policy, SNS topic policy, Lambda function policy, CloudWatch L
 whether EventBridge may deliver, SNS and Lambda targets receive events at all (a Lambda target made PutEvents fail),
 what a target refuses goes to its dead-letter queue, and Kinesis, Firehose and other-account bus targets need a RoleArn;
 (p) to (s) deliver to those only through a role that exists, trusts EventBridge and allows the put (Kinesis records,
-Firehose to S3, PutEvents onto the other bus). Two more changes: the envelope SQS receives gets its
+Firehose to S3, PutEvents onto the other bus); (t) to (w), in scripts/moto/replay.py, make StartReplay replay exactly
+the archived events of its time window to all rules or to its FilterArns, in the background and cancellable, and give a
+PENDING source its ExpirationTime. Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -176,6 +178,11 @@ def patch() -> None:
     # (i) to (s): delivery to targets through their resource policies and roles; see scripts/moto/delivery.py.
     import delivery
     delivery.patch()
+
+    # (t) to (w): archives and replays (the time window, FilterArns, in the background, cancellable) and a PENDING
+    # source's ExpirationTime; see scripts/moto/replay.py.
+    import replay
+    replay.patch()
 
 
 def main(argv: list[str]) -> None:

@@ -7,7 +7,9 @@ only once it exists, c: ResourceNotFoundException for unknown sources, d: the so
 DELETED, f: TestEventPattern evaluates the pattern, g: DeleteEventBus refused while rules remain, h: a re-created source behind an old bus; i to n, in
 scripts/moto/selfcheck_delivery.py: delivery to SQS, SNS, Lambda and CloudWatch Logs targets only through their
 resource policies, the dead-letter queue, o: Kinesis and Firehose targets need a RoleArn; o for buses and p to s, in
-scripts/moto/selfcheck_roles.py: Kinesis, Firehose and other-account bus targets only through a working role) along the path gcbridge uses end to end: the partner account creates a source for customer account
+scripts/moto/selfcheck_roles.py: Kinesis, Firehose and other-account bus targets only through a working role; t to w, in
+scripts/moto/selfcheck_replay.py: StartReplay's time window and FilterArns, a replay running in the background and
+cancelled, UpdateArchive to 0 days, a PENDING source's ExpirationTime) along the path gcbridge uses end to end: the partner account creates a source for customer account
 123456789012 in us-east-1, the customer creates the bus from it, puts a rule and an SQS target on it, the partner
 puts a batch of events and they arrive in SQS inside the EventBridge envelope. Then it times how many
 PutPartnerEvents entries per second reach SQS (GCBRIDGE_MOTO_SELFCHECK_EVENTS of them, default 200, with a consumer
@@ -308,6 +310,8 @@ def run(endpoint):
     delivery_steps(step, endpoint, run_id, sys.modules[__name__])
     from selfcheck_roles import role_steps
     role_steps(step, endpoint, run_id, sys.modules[__name__])
+    from selfcheck_replay import replay_steps
+    replay_steps(step, endpoint, run_id, sys.modules[__name__])
 
     for title, fn in steps:
         try:

@@ -63,6 +63,15 @@ pub struct AwsSpec {
     /// Create the partner event bus from the partner event source.
     pub associate: bool,
     pub rules: Vec<RuleSpec>,
+    /// An archive of the partner bus, for `gcbridge replay`.
+    pub archive: Option<ArchiveSpec>,
+}
+
+/// `archive = { retention_days = N }`: how long the archive keeps events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ArchiveSpec {
+    /// Days events are kept; 0 keeps them indefinitely (AWS's meaning of 0).
+    pub retention_days: i32,
 }
 
 /// A rule on the partner event bus and its targets.

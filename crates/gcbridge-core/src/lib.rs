@@ -30,13 +30,18 @@ pub mod terraform;
 #[cfg(debug_assertions)]
 mod test_hooks;
 pub mod topics;
+mod window;
 
 pub use aws::{
-    apply_aws, aws_regions, canonical_pattern, check_aws_account_id, check_aws_region,
-    check_rule_name, cleanup_listeners, parse_partner_arn, parse_target, partner_bus_arn, plan_aws,
-    plan_aws_destroy, sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError,
-    ArnKind, AwsAction, AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, PartnerArn,
-    PatternError, RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
+    apply_aws, archive_name, aws_regions, cancel_replays, prepare_replay, run_replay, LiveArchive,
+    ReplayOutcome, ReplayPlan, ReplayProgress, ReplayStatus,
+};
+pub use aws::{
+    canonical_pattern, check_aws_account_id, check_aws_region, check_rule_name, cleanup_listeners,
+    parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
+    sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError, ArnKind, AwsAction,
+    AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, PartnerArn, PatternError,
+    RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
     DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{
@@ -45,8 +50,8 @@ pub use converge::{
     LockRequest, Mode, OrgPlan, SkipReason, DEFAULT_AWS_WAIT,
 };
 pub use desired::{
-    AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, Expectations, OrgSpec,
-    RetrySpec, RuleSpec, TargetKind, TargetSettings, TargetSpec,
+    ArchiveSpec, AwsSpec, ConnectionSpec, DesiredState, Destination, DestinationSpec, Expectations,
+    OrgSpec, RetrySpec, RuleSpec, TargetKind, TargetSettings, TargetSpec,
 };
 pub use expect::{
     test_plan, ExpectKind, ExpectationResult, PatternTests, PlanWarning, WarningKind, EXPECT_FIX,
@@ -73,3 +78,4 @@ pub use lock::{
 pub use resolve::resolve_destinations;
 pub use source_id::{partner_event_source_name, SourceId, PARTNER_PREFIX};
 pub use suggest::{closest, quoted_list};
+pub use window::{parse_time, rfc3339, Window};

@@ -14,7 +14,8 @@
 //! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
 //!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
-//!   reach nothing but loopback and never loads real AWS credentials.
+//!   reach nothing but loopback and never loads real AWS credentials;
+//! - [`running`]: such a subprocess in the background: wait for a stderr line, signal it.
 //!
 //! It depends on genesys-sim, never on genesys-client: the client's tests use it as a
 //! dev-dependency only, so the client still never depends on the emulator in a normal build.
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod http_stub;
 pub mod lambda;
 pub mod moto;
+pub mod running;
 pub mod sim;
 pub mod sqs;
 pub mod stored_secret;

@@ -158,6 +158,21 @@ pub async fn clear_requests(base: &str) {
     .await;
 }
 
+/// `POST /sim/v1/events`: the emulator publishes `count` events now for each ACTIVE integration
+/// whose suffix is `suffix` (PutPartnerEvents to its EventBridge endpoint); answers what it put.
+pub async fn publish(base: &str, suffix: &str, count: u32) -> Value {
+    let body = serde_json::json!({ "count": count, "suffix": suffix });
+    let answer = api(
+        reqwest::Method::POST,
+        base,
+        "/sim/v1/events",
+        None,
+        Some(&body),
+    )
+    .await;
+    answer.json().await.expect("the publish answer is JSON")
+}
+
 /// `POST /sim/v1/reset`: back to the configured orgs, with no integration.
 pub async fn reset(base: &str) {
     api(reqwest::Method::POST, base, "/sim/v1/reset", None, None).await;

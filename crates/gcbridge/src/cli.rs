@@ -99,6 +99,8 @@ impl ConnectionArgs {
 
 // Lane events: the argument types of `events` and `schema`.
 pub use crate::events_args::{EventsCommand, EventsWhich, SchemaArgs, SchemaFormatArg};
+pub use crate::org_select::OrgSelect;
+pub use crate::replay_args::ReplayArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -131,6 +133,9 @@ pub enum Command {
     /// Show a destination's events as they arrive on its partner event bus (a temporary SQS
     /// queue and rule, removed on exit).
     Tail(TailArgs),
+    /// Replay a window of a destination's archive onto its bus (every rule, or --rule), wait for
+    /// it with a progress bar and count the events replayed. Ctrl-C cancels the replay.
+    Replay(ReplayArgs),
     /// Run the whole flow against an embedded emulator: no network, no credentials.
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
@@ -162,17 +167,6 @@ pub struct ManArgs {
     /// Where to write the pages (created if missing).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
-}
-
-/// Which org to talk to, when its connection is in a config file rather than flags or env.
-#[derive(Debug, Args, Clone, Default)]
-pub struct OrgSelect {
-    /// Take the connection (region or api_url, credential env var names) from this config file.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
-    /// The org of the file to use (required when the file has several).
-    #[arg(long, value_name = "NAME", requires = "file")]
-    pub org: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! The `gcbridge` command: parses the command line and runs one command.
 //!
-//! Exit codes: 0 success, 1 failure, 2 bad usage or bad input; 141 a closed stdout; for `tail` and
-//! `doctor`, 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP (their temporary resources removed).
+//! Exit codes: 0 success, 1 failure, 2 bad usage or bad input; 141 a closed stdout; for `tail`,
+//! `doctor` and `replay`, 130, 143 and 129 after SIGINT, SIGTERM and SIGHUP (their temporary
+//! resources removed, a replay cancelled).
 
 mod cli;
 mod commands;
@@ -14,11 +15,13 @@ mod events_args;
 mod failure;
 mod fleet;
 mod logging;
+mod org_select;
 mod output;
 mod progress;
 mod render_diagnostics;
 mod render_outcomes;
 mod render_plan;
+mod replay_args;
 mod session;
 mod signals;
 
@@ -77,9 +80,11 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Destroy(a) => commands::destroy::run(g, a).await,
         Command::Export(a) => commands::export::run(g, a).await,
         Command::Validate(a) => commands::validate::run(g, a).await,
-        // These two create temporary AWS resources: a signal removes them before the exit.
+        // These create temporary AWS resources (replay: and a replay): a signal removes them
+        // (cancels it) before the exit.
         Command::Doctor(a) => signals::guarded(commands::doctor::run(g, a)).await,
         Command::Tail(a) => signals::guarded(commands::tail::run(g, a)).await,
+        Command::Replay(a) => signals::guarded(commands::replay::run(g, a)).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
         Command::ConfigSchema => commands::config_schema::run(),

@@ -1,6 +1,6 @@
-//! Signals for the commands that create temporary AWS resources (`tail`, `doctor --probe`):
-//! SIGINT, SIGTERM and SIGHUP end the work wherever it is, the temporary queues and rules are
-//! removed (bounded, saying on stderr what was and was not), and the process exits with the code
+//! Signals for the commands that create temporary AWS resources (`tail`, `doctor --probe`,
+//! `replay`): SIGINT, SIGTERM and SIGHUP end the work wherever it is, a running replay is
+//! cancelled, the temporary queues and rules are removed (bounded, saying on stderr what was and was not), and the process exits with the code
 //! a shell gives for that signal (128 + its number: 130, 143, 129). A closed stdout ends `tail`
 //! the same way with 141 (see `commands::tail`).
 
@@ -63,8 +63,12 @@ pub async fn guarded(work: impl Future<Output = CmdResult>) -> CmdResult {
     }
 }
 
-/// Removes every temporary listener of the process within [`CLEANUP_LIMIT`], saying what it did.
+/// Cancels every replay the process started (CancelReplay) and removes every temporary listener,
+/// each within [`CLEANUP_LIMIT`], saying what it did.
 pub async fn cleanup() {
+    for line in gcbridge_core::cancel_replays(CLEANUP_LIMIT).await {
+        note(line);
+    }
     for line in gcbridge_core::cleanup_listeners(CLEANUP_LIMIT).await {
         note(line);
     }

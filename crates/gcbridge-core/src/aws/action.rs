@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::delivery;
+use super::{archive, delivery};
 use crate::desired::TargetKind;
 
 /// One AWS change.
@@ -81,6 +81,21 @@ pub enum AwsAction {
     DeleteRule {
         rule: String,
     },
+    /// CreateArchive of the partner bus (`archive` in `[destination.aws]`), for `gcbridge replay`.
+    CreateArchive {
+        archive: String,
+        retention_days: i32,
+    },
+    /// UpdateArchive: only its retention differs.
+    UpdateArchive {
+        archive: String,
+        from_days: i32,
+        to_days: i32,
+    },
+    /// DeleteArchive (destroy): its archived events go with it.
+    DeleteArchive {
+        archive: String,
+    },
     DeleteBus {
         bus: String,
     },
@@ -145,6 +160,25 @@ impl AwsAction {
                 format!("delete IAM role {role} (its inline policy first)")
             }
             AwsAction::DeleteRule { rule } => format!("delete rule {rule} and its targets"),
+            AwsAction::CreateArchive {
+                archive,
+                retention_days,
+            } => format!(
+                "create archive {archive} of the partner event bus (keeps every event {}, for gcbridge replay)",
+                archive::retention(*retention_days)
+            ),
+            AwsAction::UpdateArchive {
+                archive,
+                from_days,
+                to_days,
+            } => format!(
+                "archive {archive}: update retention from {} to {}",
+                archive::retention(*from_days),
+                archive::retention(*to_days)
+            ),
+            AwsAction::DeleteArchive { archive } => {
+                format!("delete archive {archive} and the events it holds")
+            }
             AwsAction::DeleteBus { bus } => format!("delete the partner event bus {bus}"),
             AwsAction::ReassociateBus { source, rules } => format!(
                 "re-create the partner event bus {source} from its new PENDING event source (the bus belongs to the deleted one), putting its {} rule(s) and their targets back{}",

@@ -8,7 +8,7 @@ use super::error::AwsError;
 use super::partner::{self, SourceState};
 use super::plan::{AwsAction, AwsPlan};
 use super::role_plan::RoleScope;
-use super::{delivery, reassociate, role, rules, sweep};
+use super::{archive, delivery, reassociate, role, rules, sweep};
 use crate::desired::{Destination, TargetKind};
 use crate::source_id::rule_arn;
 
@@ -71,6 +71,9 @@ pub async fn apply_aws(
                 role_changed |= role_action(aws, bus, action).await?;
             }
             AwsAction::DeleteRule { rule } => sweep::delete_rule(aws, bus, rule).await?,
+            AwsAction::CreateArchive { .. }
+            | AwsAction::UpdateArchive { .. }
+            | AwsAction::DeleteArchive { .. } => archive_action(aws, bus, action).await?,
             AwsAction::DeleteBus { bus } => partner::delete_bus(aws, bus).await?,
             AwsAction::ReassociateBus { source, .. } => {
                 // A DELETED source is replaced once Genesys has enabled the integration again.
@@ -83,6 +86,28 @@ pub async fn apply_aws(
         done.push(action.describe());
     }
     Ok(done)
+}
+
+/// Creates, updates or deletes the bus's archive.
+async fn archive_action(aws: &AwsClients, bus: &str, action: &AwsAction) -> Result<(), AwsError> {
+    match action {
+        AwsAction::CreateArchive {
+            archive: name,
+            retention_days,
+        } => {
+            let arn = partner::bus_arn(aws, bus).await?.ok_or_else(|| {
+                AwsError::new(format!("the partner event bus {bus} does not exist, so it cannot be archived; associate the source first (associate = true)"))
+            })?;
+            archive::create(aws, name, &arn, *retention_days).await
+        }
+        AwsAction::UpdateArchive {
+            archive: name,
+            to_days,
+            ..
+        } => archive::update(aws, name, *to_days).await,
+        AwsAction::DeleteArchive { archive: name } => archive::delete(aws, name).await,
+        _ => Ok(()),
+    }
 }
 
 /// Makes, rewrites or deletes gcbridge's delivery role; whether PutTargets must now allow for

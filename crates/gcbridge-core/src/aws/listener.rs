@@ -1,6 +1,7 @@
-//! A temporary listener on a partner bus: an SQS queue and a rule that sends it every event, for
-//! `tail` and `doctor --probe`. Everything it creates is removed by `cleanup`, also after a
-//! failure half-way through creating it.
+//! A temporary listener on a partner bus: an SQS queue and a rule that sends it every event (or
+//! what a pattern matches), for `tail`, `doctor --probe` and `replay` (which counts what it
+//! replays). Everything it creates is removed by `cleanup`, also after a failure half-way through
+//! creating it.
 //!
 //! Every listener of the process is also registered here while it exists, so that a command
 //! interrupted by a signal (its work dropped mid-call) can still remove it: [`cleanup_all`].
@@ -54,6 +55,8 @@ pub struct TempListener {
     pub queue_arn: String,
     /// When the names say it may be removed by another command (unix seconds).
     pub expires: u64,
+    /// The rule's event pattern: every Genesys event, or what `create_matching` was given.
+    pattern: String,
 }
 
 impl TempListener {
@@ -64,6 +67,18 @@ impl TempListener {
         bus: &str,
         purpose: &str,
         ttl: u64,
+    ) -> Result<TempListener, AwsError> {
+        Self::create_matching(aws, bus, purpose, ttl, DEFAULT_PATTERN).await
+    }
+
+    /// A listener whose rule sends it only what `pattern` (canonical JSON) matches: `replay`
+    /// counts the events of one replay by their `replay-name`.
+    pub async fn create_matching(
+        aws: &AwsClients,
+        bus: &str,
+        purpose: &str,
+        ttl: u64,
+        pattern: &str,
     ) -> Result<TempListener, AwsError> {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let now = temporary::now();
@@ -95,6 +110,7 @@ impl TempListener {
             queue_url,
             queue_arn: String::new(),
             expires,
+            pattern: pattern.to_string(),
         };
         match listener.finish_setup().await {
             Ok(()) => Ok(listener),
@@ -123,10 +139,10 @@ impl TempListener {
         let spec = RuleSpec {
             name: self.rule.clone(),
             description: Some(
-                "temporary rule of gcbridge tail / doctor --probe; removed on exit".into(),
+                "temporary rule of gcbridge tail / doctor --probe / replay; removed on exit".into(),
             ),
             enabled: true,
-            event_pattern: DEFAULT_PATTERN.into(),
+            event_pattern: self.pattern.clone(),
             targets: vec![TargetSpec {
                 id: "gcbridge-listener".into(),
                 arn: self.queue_arn.clone(),

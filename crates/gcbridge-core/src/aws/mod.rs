@@ -4,10 +4,12 @@
 //! credential chain; `AWS_ENDPOINT_URL` or an explicit endpoint points it elsewhere (moto in tests).
 //!
 //! What a user writes is checked offline first (`arn`, `ids`, `targets`, `pattern`); `plan` reads
-//! the account and lists the difference, `apply` carries it out.
+//! the account and lists the difference, `apply` carries it out. `archive` is the bus's archive,
+//! `replay` and `replay_run` replay a window of it (`gcbridge replay`).
 
 mod action;
 mod apply;
+pub(crate) mod archive;
 mod arn;
 mod clients;
 pub(crate) mod delivery;
@@ -22,6 +24,8 @@ mod plan;
 pub(crate) mod policy_eval;
 mod proxy;
 mod reassociate;
+mod replay;
+mod replay_run;
 mod retry;
 pub(crate) mod role;
 pub(crate) mod role_plan;
@@ -35,6 +39,7 @@ mod targets;
 pub(crate) mod temporary;
 
 pub use apply::apply_aws;
+pub use archive::{archive_name, LiveArchive};
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
@@ -49,6 +54,10 @@ pub use partner::{bus_arn as partner_bus_arn, SourceState};
 pub use pattern::{canonical_pattern, PatternError, DEFAULT_PATTERN};
 pub(crate) use pattern::{toml_to_json, EVENT_FIELDS};
 pub use plan::{plan_aws, plan_aws_destroy, AwsAction, AwsPlan};
+pub use replay::{cancel_all as cancel_replays, ReplayStatus};
+pub use replay_run::{
+    prepare as prepare_replay, run as run_replay, ReplayOutcome, ReplayPlan, ReplayProgress,
+};
 pub use retry::DEFAULT_MAX_ATTEMPTS as DEFAULT_AWS_MAX_ATTEMPTS;
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};

@@ -54,6 +54,29 @@ pub async fn source_state(aws: &AwsClients, name: &str) -> Result<SourceState, A
     }
 }
 
+/// When AWS deletes the source if no bus is created from it: DescribeEventSource's
+/// ExpirationTime, which a PENDING source carries (none when it has none, or is missing).
+pub async fn expiration(
+    aws: &AwsClients,
+    name: &str,
+) -> Result<Option<time::OffsetDateTime>, AwsError> {
+    match aws.events.describe_event_source().name(name).send().await {
+        Ok(out) => Ok(out
+            .expiration_time()
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.secs()).ok())),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(AwsError::from_sdk(
+            &format!("events:DescribeEventSource {name}"),
+            e,
+        )),
+    }
+}
+
 /// The bus's ARN when a bus of that name exists.
 pub async fn bus_arn(aws: &AwsClients, name: &str) -> Result<Option<String>, AwsError> {
     match aws.events.describe_event_bus().name(name).send().await {

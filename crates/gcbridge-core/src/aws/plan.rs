@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use super::action::AwsAction;
+use super::archive;
 use super::clients::AwsClients;
 use super::delivery::{self, Access};
 use super::error::AwsError;
@@ -64,6 +65,11 @@ pub async fn plan_aws(
             source: source.clone(),
             rules: names,
         });
+    }
+    if let Some(wanted) = &spec.archive {
+        let bus_arn = partner::bus_arn(aws, &source).await?;
+        let name = archive::archive_name(&source);
+        actions.extend(archive::plan(aws, wanted, &name, bus_arn.as_deref()).await?);
     }
     let scope = RoleScope {
         account: &dest.aws_account_id,
@@ -187,9 +193,27 @@ fn denied_message(rule: &str, kind: TargetKind, target: &str, statement: &str) -
     )
 }
 
-/// The changes that remove what `[destination.aws]` manages: its rules (and their queue policy
-/// statements), gcbridge's temporary rules (with their queues) and, when it associated the bus,
-/// every other rule on it and the bus.
+/// The delivery permissions gcbridge added for `rule`'s targets, to take back.
+fn revocations(rule: &RuleSpec) -> impl Iterator<Item = AwsAction> + '_ {
+    rule.targets
+        .iter()
+        .filter(|t| delivery::managed(t.kind))
+        .map(|t| match t.kind {
+            TargetKind::Sqs => AwsAction::RevokeSqs {
+                rule: rule.name.clone(),
+                queue_arn: t.arn.clone(),
+            },
+            kind => AwsAction::RevokeDelivery {
+                rule: rule.name.clone(),
+                target_arn: t.arn.clone(),
+                kind,
+            },
+        })
+}
+
+/// The changes that remove what `[destination.aws]` manages: gcbridge's archive of the bus, its
+/// rules (and their queue policy statements), gcbridge's temporary rules (with their queues) and,
+/// when it associated the bus, every other rule on it and the bus.
 pub async fn plan_aws_destroy(
     aws: &AwsClients,
     id: &SourceId,
@@ -202,6 +226,8 @@ pub async fn plan_aws_destroy(
     let state = partner::source_state(aws, &source).await?;
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
     let mut actions = Vec::new();
+    // The archive goes first: its managed rule is on the bus.
+    actions.extend(archive::destroy(aws, &source, spec).await?);
     if bus_exists {
         let live: HashMap<String, LiveRule> = rules::list_rules(aws, &source)
             .await?
@@ -210,19 +236,7 @@ pub async fn plan_aws_destroy(
             .collect();
         for rule in &spec.rules {
             if live.contains_key(&rule.name) {
-                for t in rule.targets.iter().filter(|t| delivery::managed(t.kind)) {
-                    actions.push(match t.kind {
-                        TargetKind::Sqs => AwsAction::RevokeSqs {
-                            rule: rule.name.clone(),
-                            queue_arn: t.arn.clone(),
-                        },
-                        kind => AwsAction::RevokeDelivery {
-                            rule: rule.name.clone(),
-                            target_arn: t.arn.clone(),
-                            kind,
-                        },
-                    });
-                }
+                actions.extend(revocations(rule));
                 actions.extend(dead_letter_queues(rule).into_iter().map(|queue_arn| {
                     AwsAction::RevokeSqs {
                         rule: rule.name.clone(),

@@ -77,7 +77,9 @@ pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, Aw
     Ok(rules)
 }
 
-/// Every rule on `bus` as ListRules answers it (every field, to put back as it was).
+/// Every rule on `bus` as ListRules answers it (every field, to put back as it was), except the
+/// rules an AWS service manages (ManagedBy: an archive's `Events-Archive-NAME`): those belong to
+/// that service, which creates and deletes them with its resource (AWS refuses to change them).
 pub async fn sdk_rules(aws: &AwsClients, bus: &str) -> Result<Vec<Rule>, AwsError> {
     let mut rules = Vec::new();
     let mut token: Option<String> = None;
@@ -90,7 +92,12 @@ pub async fn sdk_rules(aws: &AwsClients, bus: &str) -> Result<Vec<Rule>, AwsErro
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListRules on {bus}"), e))?;
-        rules.extend(out.rules().iter().cloned());
+        rules.extend(
+            out.rules()
+                .iter()
+                .filter(|r| r.managed_by().is_none_or(str::is_empty))
+                .cloned(),
+        );
         token = out.next_token().map(String::from);
         if token.is_none() {
             return Ok(rules);

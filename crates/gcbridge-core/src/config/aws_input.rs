@@ -1,4 +1,4 @@
-//! Validation of `[destination.aws]`: rule names and event patterns (targets in
+//! Validation of `[destination.aws]`: rule names, event patterns and the archive (targets in
 //! `target_input.rs`, expectations in `expect_input.rs`), each problem pointing at its line.
 
 use std::collections::HashMap;
@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::ctx::Ctx;
-use super::raw::RawAws;
+use super::raw::{RawArchive, RawAws};
 use crate::aws::{canonical_pattern, check_rule_name, toml_to_json, DEFAULT_PATTERN};
-use crate::desired::{AwsSpec, RuleSpec};
+use crate::desired::{ArchiveSpec, AwsSpec, RuleSpec};
 use crate::diagnostic::Diagnostic;
 
 impl Ctx<'_> {
@@ -81,7 +81,49 @@ impl Ctx<'_> {
                 ));
             }
         }
-        Some(AwsSpec { associate, rules })
+        let archive = raw
+            .archive
+            .as_ref()
+            .and_then(|a| self.archive(a, associate, label, errors));
+        Some(AwsSpec {
+            associate,
+            rules,
+            archive,
+        })
+    }
+
+    /// `archive = { retention_days = N }`: N from 0 (indefinitely) up; the archive is of the
+    /// partner bus, so it needs the association like rules do.
+    fn archive(
+        &self,
+        raw: &Spanned<RawArchive>,
+        associate: bool,
+        label: &dyn Fn(&str) -> String,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<ArchiveSpec> {
+        if !associate {
+            errors.push(self.diag(
+                raw,
+                &label("aws.archive"),
+                "an archive is of the partner event bus, which only exists once the source is associated",
+                Some("add associate = true to [destination.aws]".into()),
+            ));
+        }
+        let Some(days) = &raw.get_ref().retention_days else {
+            return Some(ArchiveSpec { retention_days: 0 });
+        };
+        match i32::try_from(*days.get_ref()) {
+            Ok(n) if n >= 0 => Some(ArchiveSpec { retention_days: n }),
+            _ => {
+                errors.push(self.diag(
+                    days,
+                    &label("aws.archive.retention_days"),
+                    format!("{} is out of range; AWS accepts 0 (keep events indefinitely) up to {}", days.get_ref(), i32::MAX),
+                    Some("write retention_days = N with N the days to keep each event, e.g. archive = { retention_days = 30 }, or 0 to keep them indefinitely".into()),
+                ));
+                None
+            }
+        }
     }
 
     /// The rule's pattern made canonical; the default (every Genesys event) when it gives none.

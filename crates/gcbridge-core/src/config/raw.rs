@@ -139,6 +139,19 @@ pub struct RawAws {
     #[serde(default)]
     #[schemars(with = "Vec<RawRule>")]
     pub rule: Vec<Spanned<RawRule>>,
+    /// An archive of the partner bus's events, for `gcbridge replay`.
+    #[schemars(with = "Option<RawArchive>")]
+    pub archive: Option<Spanned<RawArchive>>,
+}
+
+/// `archive = { retention_days = N }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Archive")]
+pub struct RawArchive {
+    /// Days the archive keeps each event; 0 (the default) keeps them indefinitely.
+    #[schemars(with = "Option<i64>")]
+    pub retention_days: Option<Spanned<i64>>,
 }
 
 /// `[[destination.aws.rule]]`: a rule on the partner event bus.

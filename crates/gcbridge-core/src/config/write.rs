@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::load::DEFAULT_ORG_NAME;
 use crate::desired::{
-    AwsSpec, ConnectionSpec, DesiredState, DestinationSpec, OrgSpec, RetrySpec, TargetSettings,
-    TargetSpec,
+    ArchiveSpec, AwsSpec, ConnectionSpec, DesiredState, DestinationSpec, OrgSpec, RetrySpec,
+    TargetSettings, TargetSpec,
 };
 
 /// A desired state could not be serialized.
@@ -82,6 +82,8 @@ struct Destination<'a> {
 struct Aws<'a> {
     /// Always written: `associate = false` keeps an empty `[destination.aws]` meaningful.
     associate: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive: Option<ArchiveSpec>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rule: Vec<Rule<'a>>,
 }
@@ -162,6 +164,7 @@ fn connection(c: &ConnectionSpec) -> Connection<'_> {
 fn aws(a: &AwsSpec) -> Aws<'_> {
     Aws {
         associate: a.associate,
+        archive: a.archive,
         rule: a
             .rules
             .iter()

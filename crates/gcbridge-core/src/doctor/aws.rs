@@ -103,12 +103,12 @@ pub(super) async fn partner_source(
         SourceState::Active => report.pass(id, format!("{source} is ACTIVE")),
         SourceState::Pending if bus_exists(d).await => report.fail(
             id,
-            format!("{source} is PENDING although a bus of its name exists: the integration was disabled and enabled again, Genesys created a new source, and the bus still belongs to the deleted one, so the new source's events are dropped"),
+            format!("{source} is PENDING although a bus of its name exists: the integration was disabled and enabled again, Genesys created a new source, and the bus still belongs to the deleted one, so the new source's events are dropped{}", expiry(d).await),
             reassociate_fix(d),
         ),
         SourceState::Pending => report.fail(
             id,
-            format!("{source} is PENDING: it is not associated with an event bus, so its events are dropped"),
+            format!("{source} is PENDING: it is not associated with an event bus, so its events are dropped{}", expiry(d).await),
             format!("set associate = true in [destination.aws] and run gcbridge apply, or: aws events create-event-bus --region {region} --name {source} --event-source-name {source}"),
         ),
         SourceState::Deleted => report.fail(
@@ -124,6 +124,25 @@ pub(super) async fn partner_source(
         SourceState::Other(s) => report.fail(id, format!("{source} is {s}"), "check it in the EventBridge console"),
     }
     Ok(state)
+}
+
+/// When AWS deletes a PENDING source (its ExpirationTime), as a clause; empty when unknown.
+async fn expiry(d: &Destination<'_>) -> String {
+    let Ok(Some(at)) = partner::expiration(d.aws, &d.source).await else {
+        return String::new();
+    };
+    let left = at - time::OffsetDateTime::now_utc();
+    let when = if left.is_negative() {
+        "already passed".to_string()
+    } else if left.whole_days() >= 1 {
+        format!("in {} day(s)", left.whole_days())
+    } else {
+        format!("in {} hour(s)", left.whole_hours())
+    };
+    format!(
+        "; AWS deletes it at its ExpirationTime {} ({when}) unless a bus is created from it",
+        crate::window::rfc3339(at)
+    )
 }
 
 async fn bus_exists(d: &Destination<'_>) -> bool {

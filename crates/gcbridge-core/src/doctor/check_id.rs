@@ -24,6 +24,9 @@ pub enum CheckId {
     /// The partner event source exists and is ACTIVE.
     PartnerEventSource,
     EventBusAssociated,
+    /// The bus's archive (`archive` in `[destination.aws]`) exists, is ENABLED, keeps events as
+    /// long as the file says.
+    Archive,
     /// The bus has rules of the user's (not gcbridge's temporary ones).
     Rules,
     /// One rule on the bus that the file's `[destination.aws]` does not list (doctor `-f`).
@@ -61,6 +64,7 @@ impl CheckId {
             CheckId::AwsCredentials => "AWS credentials",
             CheckId::PartnerEventSource => "partner event source",
             CheckId::EventBusAssociated => "event bus associated",
+            CheckId::Archive => "archive",
             CheckId::Rules => "rules",
             CheckId::UnmanagedRule => "unmanaged rule",
             CheckId::RulePattern => "rule",

@@ -6,8 +6,10 @@
 //! This file is the walk: which links are checked in which order, and which are skipped when an
 //! earlier one is broken. The links themselves live by concern: `genesys` (credentials,
 //! permissions via `permissions`, the integration), `aws` (account, partner source, bus, rules),
-//! `expectations` (a rule's `expect` from the file), `targets`, `temporary`, `probe`; results are `report`s of checks named by `check_id`.
+//! `archive`, `expectations` (a rule's `expect` from the file), `targets`, `temporary`, `probe`;
+//! results are `report`s of checks named by `check_id`.
 
+mod archive;
 mod aws;
 mod check_id;
 mod dead_letter;
@@ -126,7 +128,8 @@ async fn integration(
     report
 }
 
-/// Account, partner source, bus, rules, then per rule its pattern, expectations and targets.
+/// Account, partner source, bus, archive, rules, then per rule its pattern, expectations and
+/// targets.
 async fn walk_aws(
     report: &mut Report,
     dest: &Destination<'_>,
@@ -139,6 +142,7 @@ async fn walk_aws(
     aws::bus(report, dest, &state)
         .await
         .inspect_err(|b| skip_next(report, CheckId::Rules, b))?;
+    archive::archive(report, dest).await;
     let rules = aws::user_rules(report, dest).await?;
     let sample = aws::sample_topics(live);
     for rule in &rules {

@@ -72,5 +72,6 @@ pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
             retry: None,
             expect: Default::default(),
         }],
+        archive: None,
     }
 }

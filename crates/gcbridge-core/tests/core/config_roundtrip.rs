@@ -146,6 +146,7 @@ event_types = ["conversation"]
 
 [destination.aws]
 associate = true
+archive = { retention_days = 30 }
 
 [[destination.aws.rule]]
 name = "to-queue"
@@ -171,9 +172,41 @@ topics = ["v2.users.{id}.presence"]
     let state = load_str(file, "hand.toml").unwrap();
     let aws = state.orgs[0].destinations[0].aws.as_ref().unwrap();
     assert_eq!(aws.rules.len(), 2);
+    assert_eq!(aws.archive.map(|a| a.retention_days), Some(30));
     assert_eq!(aws.rules[1].expect.ignores, ["v2.users.{id}.presence"]);
     assert_eq!(state.orgs[0].destinations[1].aws, Some(AwsSpec::default()));
     round_trip(&state);
+}
+
+#[test]
+fn an_archive_round_trips_with_its_default_and_zero_retention() {
+    let file = |archive: &str| {
+        format!(
+            "[genesys]\nregion = \"us-east-1\"\n\n[[destination]]\nname = \"a\"\naws_account_id = \"012345678901\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"a\"\nevent_types = [\"conversation\"]\n\n[destination.aws]\nassociate = true\n{archive}\n"
+        )
+    };
+    for (archive, days) in [
+        ("archive = {}", 0),
+        ("archive = { retention_days = 0 }", 0),
+        ("archive = { retention_days = 3650 }", 3650),
+    ] {
+        let state = load_str(&file(archive), "hand.toml").unwrap();
+        let spec = state.orgs[0].destinations[0].aws.as_ref().unwrap();
+        assert_eq!(
+            spec.archive.map(|a| a.retention_days),
+            Some(days),
+            "{archive}"
+        );
+        round_trip(&state);
+    }
+    let err = load_str(
+        &file("archive = { retention_days = 2147483648 }"),
+        "hand.toml",
+    )
+    .unwrap_err();
+    assert!(format!("{err:?}").contains("out of range"), "{err:?}");
+    let err = load_str(&file("archive = { days = 3 }"), "hand.toml").unwrap_err();
+    assert!(format!("{err:?}").contains("days"), "{err:?}");
 }
 
 #[test]

@@ -46,6 +46,7 @@ fn destination(topics: &[&str], rules: Vec<RuleSpec>) -> Destination {
         aws: Some(AwsSpec {
             associate: true,
             rules,
+            archive: None,
         }),
     }
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod api_variants;
 mod apply_against_sim;
+mod archive;
 mod chain;
 mod concurrent;
 mod config_expect;

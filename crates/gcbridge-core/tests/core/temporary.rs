@@ -101,6 +101,7 @@ async fn destroy_removes_temporary_rules_always_and_every_rule_of_a_bus_it_delet
     let keep_bus = AwsSpec {
         associate: false,
         rules: vec![],
+        archive: None,
     };
     let plan = plan_aws_destroy(&aws, &id, &suffix, &keep_bus, &w.org.id)
         .await
@@ -110,6 +111,7 @@ async fn destroy_removes_temporary_rules_always_and_every_rule_of_a_bus_it_delet
     let with_bus = AwsSpec {
         associate: true,
         rules: vec![],
+        archive: None,
     };
     let plan = plan_aws_destroy(&aws, &id, &suffix, &with_bus, &w.org.id)
         .await

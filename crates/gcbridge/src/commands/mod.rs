@@ -13,6 +13,7 @@ pub mod export;
 mod export_terraform;
 pub mod man;
 pub mod plan;
+pub mod replay;
 pub mod sim;
 pub mod status;
 pub mod tail;

@@ -12,7 +12,7 @@ use gcbridge_core::{partner_bus_arn, AwsClients, AwsError};
 use gcbridge_core::{sweep_expired_temporary, temporary_lifetime, TempListener};
 use serde_json::Value;
 
-use crate::cli::{GlobalArgs, OutputFormat, TailArgs};
+use crate::cli::{GlobalArgs, OrgSelect, OutputFormat, TailArgs};
 use crate::failure::{CmdResult, Failure};
 use crate::output::{note, EXIT_CLOSED_STDOUT};
 use crate::session::{no_integration_named, Session};
@@ -77,22 +77,7 @@ async fn bus_to_listen_on(
     global: &GlobalArgs,
     args: &TailArgs,
 ) -> Result<(AwsClients, String), Failure> {
-    let session = Session::open_selected(global, &args.select).await?;
-    let live = read_live(&session.client).await?;
-    let Some(integration) = live.iter().find(|l| l.name == args.name) else {
-        return Err(no_integration_named(&args.name, &session.org.name, &live));
-    };
-    let Some(id) = integration.source_id() else {
-        return Err(Failure::failed(format!(
-            "\"{}\" has no AWS configuration yet; run gcbridge apply for it",
-            args.name
-        )));
-    };
-    let aws = AwsClients::new(&id.region, global.aws_endpoint.as_deref()).await;
-    aws.check_account(&id.account)
-        .await
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    let bus = id.source_name(&session.org.id);
+    let (aws, bus) = destination_bus(global, &args.select, &args.name).await?;
     if partner_bus_arn(&aws, &bus)
         .await
         .map_err(|e| Failure::failed(e.to_string()))?
@@ -106,8 +91,32 @@ async fn bus_to_listen_on(
     Ok((aws, bus))
 }
 
+/// The AWS clients of the integration named and its partner bus's name (the bus may not exist):
+/// the integration must be configured, and the AWS credentials of its account.
+pub(crate) async fn destination_bus(
+    global: &GlobalArgs,
+    select: &OrgSelect,
+    name: &str,
+) -> Result<(AwsClients, String), Failure> {
+    let session = Session::open_selected(global, select).await?;
+    let live = read_live(&session.client).await?;
+    let Some(integration) = live.iter().find(|l| l.name == name) else {
+        return Err(no_integration_named(name, &session.org.name, &live));
+    };
+    let Some(id) = integration.source_id() else {
+        return Err(Failure::failed(format!(
+            "\"{name}\" has no AWS configuration yet; run gcbridge apply for it"
+        )));
+    };
+    let aws = AwsClients::new(&id.region, global.aws_endpoint.as_deref()).await;
+    aws.check_account(&id.account)
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    Ok((aws, id.source_name(&session.org.id)))
+}
+
 /// Says on stderr what a listener's cleanup removed, or what it could not.
-fn removed(cleanup: Result<Vec<String>, AwsError>) -> CmdResult {
+pub(crate) fn removed(cleanup: Result<Vec<String>, AwsError>) -> CmdResult {
     match cleanup {
         Ok(lines) => {
             lines.into_iter().for_each(note);

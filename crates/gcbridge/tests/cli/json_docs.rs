@@ -9,7 +9,7 @@ use crate::common::*;
 const JSON_MD: &str = include_str!("../../../../docs/JSON.md");
 
 /// Section title (`whoami`, `Failures`) -> the keys its `Keys:` line names.
-fn documented() -> BTreeMap<String, Vec<String>> {
+pub(crate) fn documented() -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut section = String::new();
     for line in JSON_MD.lines() {
@@ -33,7 +33,7 @@ pub fn assert_documented(section: &str, out: &Output) {
 }
 
 /// The sections whose documents other suites check with [`assert_documented`] (they need moto).
-const CHECKED_ELSEWHERE: [&str; 3] = ["doctor", "demo", "events send"];
+const CHECKED_ELSEWHERE: [&str; 4] = ["doctor", "demo", "events send", "replay"];
 
 fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
     let doc = out.json();

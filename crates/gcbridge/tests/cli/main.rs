@@ -22,6 +22,7 @@ mod json_errors;
 mod lifecycle;
 mod pipes;
 mod regions;
+mod replay;
 mod roles;
 mod secrets;
 mod shell_and_editor;

@@ -5,15 +5,13 @@
 //! gcbridge runs as a subprocess against the emulator and moto (under scripts/with-moto), each
 //! test in a region of its own so that the region-wide queue listings do not see each other.
 
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
 use gcbridge_testkit::moto;
+use gcbridge_testkit::running::Running;
 use genesys_sim::SimConfig;
 use serde_json::Value;
-use tokio::io::AsyncBufReadExt;
 
 const TTL_VAR: &str = "GCBRIDGE_TEMPORARY_TTL_SECS";
 
@@ -111,30 +109,10 @@ associate = true
         gcbridge_testkit::cli::output_within(cmd, Duration::from_secs(90)).await
     }
 
-    /// gcbridge started with its stderr collected as it comes; stdout piped (and dropped unread
-    /// when `close_stdout`).
+    /// gcbridge started with its stderr collected as it comes; stdout read and dropped, or closed
+    /// at once when `close_stdout`.
     fn start(&self, extra_env: &[(&str, &str)], args: &[&str], close_stdout: bool) -> Running {
-        let mut cmd = self.command(extra_env, args);
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        if close_stdout {
-            drop(stdout);
-        } else {
-            let mut lines = tokio::io::BufReader::new(stdout).lines();
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        }
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let sink = stderr.clone();
-        tokio::spawn(async move {
-            while let Ok(Some(l)) = lines.next_line().await {
-                let mut s = sink.lock().unwrap();
-                s.push_str(&l);
-                s.push('\n');
-            }
-        });
-        Running { child, stderr }
+        Running::start(self.command(extra_env, args), close_stdout)
     }
 
     /// `tail NAME --for 60` started, listening (its signal handlers installed).
@@ -201,49 +179,6 @@ associate = true
     }
 }
 
-struct Running {
-    child: tokio::process::Child,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    async fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while !self.stderr().contains(text) {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "no {text:?} within 30 s: {}",
-                self.stderr()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn signal(&self, name: &str) {
-        let pid = self.child.id().expect("running").to_string();
-        let status = std::process::Command::new("kill")
-            .args([format!("-{name}"), pid])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// The exit code (-1 when killed by a signal) within 30 s, and all of stderr.
-    async fn exit(mut self) -> (i32, String) {
-        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
-            .await
-            .expect("gcbridge ends within 30 s")
-            .unwrap();
-        // The reader task drains what is left of stderr.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        (status.code().unwrap_or(-1), self.stderr())
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn tail_removes_its_queue_and_rule_on_sigterm_sigint_and_sighup() {
     let Some(t) = T::new("eu-west-1").await else {
@@ -272,7 +207,7 @@ async fn tail_with_a_closed_stdout_exits_141_and_removes_its_queue_and_rule() {
     let mut tail = t.tail(&[], true).await;
     let start = Instant::now();
     // Events make tail write; the first write finds stdout closed.
-    while tail.child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(30) {
+    while !tail.exited() && start.elapsed() < Duration::from_secs(30) {
         t.publish().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }

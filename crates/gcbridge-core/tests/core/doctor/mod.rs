@@ -200,6 +200,14 @@ async fn an_unassociated_source_fails_source_and_bus_and_skips_rules_and_probe()
     );
     let source = r.get(CheckId::PartnerEventSource).unwrap();
     assert!(source.detail.contains("PENDING"), "{source:?}");
+    // A PENDING source says when AWS deletes it (moto's patch (s): 14 days after it became PENDING).
+    assert!(
+        source
+            .detail
+            .contains("AWS deletes it at its ExpirationTime")
+            && source.detail.contains("(in 13 day(s))"),
+        "{source:?}"
+    );
     assert!(fix_of(r, CheckId::PartnerEventSource).contains("associate = true"));
     assert!(fix_of(r, CheckId::EventBusAssociated).contains("associate"));
     assert_eq!(

@@ -36,6 +36,7 @@ fn spec(targets: &[&str], role_arn: Option<&str>) -> AwsSpec {
             retry: None,
             expect: Default::default(),
         }],
+        archive: None,
     }
 }
 

@@ -182,6 +182,7 @@ pub async fn unrouted_world(associate: bool) -> Option<(World, String)> {
     let aws = AwsSpec {
         associate,
         rules: Vec::new(),
+        archive: None,
     };
     w.apply(&destination(&suffix, true, Some(aws))).await;
     Some((w, suffix))

@@ -86,6 +86,7 @@ fn aws_spec(targets: &DemoTargets) -> Result<AwsSpec, Failure> {
             rule("genesys-to-sqs", &targets.queue_arn)?,
             rule("genesys-to-logs", &targets.log_group_arn)?,
         ],
+        archive: None,
     })
 }
 
