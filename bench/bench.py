@@ -670,6 +670,10 @@ def main():
             load = f'; load average {c["load"]}' if c.get("load") else ""
             rows.append([f'cold `cargo build --release -p gcbridge` (empty target dir, crates already downloaded; '
                          f'measured {c["date"]} at `{c["commit"]}`{load})', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
+            if "cold_test_secs" in c:
+                verdict = "" if c.get("cold_test_rc", 0) == 0 else f' (it failed: exit {c["cold_test_rc"]})'
+                rows.append([f'cold `scripts/test` (empty target dir, right after the cold build; measured {c["date"]} at '
+                             f'`{c["commit"]}`)', f'{c["cold_test_secs"] / 60:.1f} min ({c["cold_test_secs"]} s){verdict}'])
         rows.append(["`bench/.venv` with the SDK (site-packages)", b.get("venv_size", "?")])
         sections.append("### Build\n\n" + md_table(["what", "value"], rows))
     def flush():
