@@ -13,6 +13,7 @@
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
 //!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
+//! - [`config_file`]: the gcbridge.toml of one destination with an associated bus and its rules;
 //! - [`cli`]: a program (the gcbridge binary) as a subprocess with a clean environment that can
 //!   reach nothing but loopback and never loads real AWS credentials;
 //! - [`running`]: such a subprocess in the background: wait for a stderr line, signal it.
@@ -22,6 +23,7 @@
 
 pub mod aws_faults;
 pub mod cli;
+pub mod config_file;
 pub mod http_stub;
 pub mod lambda;
 pub mod moto;

@@ -21,8 +21,6 @@ use gcbridge_testkit::aws_faults::{AwsFault, AwsFaultProxy, FaultRule as AwsRule
 use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
-const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
-
 /// The emulator against moto, the fault proxy in front of moto, and a working directory.
 struct Faulty {
     _sim: genesys_sim::RunningSim,
@@ -70,28 +68,12 @@ impl Faulty {
         let queue = sqs::create_queue(&self.sqs, &moto::unique("faults-q")).await;
         let file = format!("{name}.toml");
         let url = &self.url;
-        let toml = format!(
-            r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{ACCOUNT}"
-aws_region = "us-east-1"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-queue"
-event_pattern = {{ source = [{{ prefix = "aws.partner/genesys.com" }}] }}
-targets = ["{arn}"]
-"#,
-            arn = queue.arn
+        let body = format!(
+            "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = [\"{}\"]",
+            queue.arn
         );
+        let rule = config_file::rule("to-queue", &body);
+        let toml = config_file::aws_destination(url, &name, "us-east-1", &[PRESENCE], "", &rule);
         std::fs::write(self.dir.path().join(&file), toml).unwrap();
         let org = genesys_sim::DEFAULT_ORG_ID;
         Dest {

@@ -14,28 +14,11 @@ use serde_json::{json, Value};
 const REGION: &str = "us-east-1";
 
 fn file(url: &str, name: &str, queue_arn: &str) -> String {
-    format!(
-        r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{account}"
-aws_region = "{REGION}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-queue"
-event_pattern = {{ source = [{{ prefix = "aws.partner/genesys.com" }}] }}
-targets = ["{queue_arn}"]
-"#,
-        account = moto::DEFAULT_ACCOUNT
-    )
+    let body = format!(
+        "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = [\"{queue_arn}\"]"
+    );
+    let rule = config_file::rule("to-queue", &body);
+    config_file::aws_destination(url, name, REGION, &[PRESENCE], "", &rule)
 }
 
 async fn source_state(events: &aws_sdk_eventbridge::Client, source: &str) -> String {

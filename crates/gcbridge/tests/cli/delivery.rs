@@ -15,27 +15,8 @@ use serde_json::{json, Value};
 const REGION: &str = "us-east-1";
 
 fn file(url: &str, name: &str, targets: &[&str]) -> String {
-    format!(
-        r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{account}"
-aws_region = "{REGION}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-both"
-targets = {targets:?}
-"#,
-        account = moto::DEFAULT_ACCOUNT
-    )
+    let rule = config_file::rule("to-both", &format!("targets = {targets:?}"));
+    config_file::aws_destination(url, name, REGION, &[PRESENCE], "", &rule)
 }
 
 /// How many invocations moto logged for the function `name`: once `want` are there, or after

@@ -10,7 +10,6 @@ use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
 const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
-const PRESENCE: &str = "v2.users.{id}.presence";
 const ACTIVITY: &str = "v2.users.{id}.activity";
 const PATTERN: &str = r#"{"detail-type":["v2.users.{id}.presence"]}"#;
 

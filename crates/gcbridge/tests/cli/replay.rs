@@ -12,7 +12,6 @@ use gcbridge_testkit::running::Running;
 use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
-const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 const REGION: &str = "sa-east-1";
 
 struct R {
@@ -76,27 +75,9 @@ impl R {
 }
 
 fn config_file(url: &str, name: &str, queue_arn: &str, days: i32) -> String {
-    format!(
-        r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{ACCOUNT}"
-aws_region = "{REGION}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-archive = {{ retention_days = {days} }}
-
-[[destination.aws.rule]]
-name = "to-queue"
-targets = ["{queue_arn}"]
-"#
-    )
+    let archive = format!("archive = {{ retention_days = {days} }}");
+    let rule = config_file::rule("to-queue", &format!("targets = [\"{queue_arn}\"]"));
+    config_file::aws_destination(url, name, REGION, &[PRESENCE], &archive, &rule)
 }
 
 fn ids(events: &[Value]) -> Vec<String> {

@@ -18,31 +18,13 @@ const REGION: &str = "us-east-1";
 const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 
 fn file(url: &str, name: &str, targets: &[&str], user_stream: &str, user_role: &str) -> String {
-    format!(
-        r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{ACCOUNT}"
-aws_region = "{REGION}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-streams"
-targets = [{}, {{ arn = "{user_stream}", role_arn = "{user_role}" }}]
-"#,
-        targets
-            .iter()
-            .map(|t| format!("{t:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    let listed: Vec<String> = targets.iter().map(|t| format!("{t:?}")).collect();
+    let body = format!(
+        "targets = [{}, {{ arn = \"{user_stream}\", role_arn = \"{user_role}\" }}]",
+        listed.join(", ")
+    );
+    let rule = config_file::rule("to-streams", &body);
+    config_file::aws_destination(url, name, REGION, &[PRESENCE], "", &rule)
 }
 
 /// The user's own role: trusts EventBridge, allows kinesis:PutRecord on `stream`.

@@ -14,27 +14,9 @@ use gcbridge_testkit::{lambda, moto, sqs};
 const REGION: &str = "us-east-1";
 
 fn file(url: &str, name: &str, targets: &[&str]) -> String {
-    format!(
-        r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{account}"
-aws_region = "{REGION}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence", "v2.routing.queues.{{id}}.conversations"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-all"
-targets = {targets:?}
-"#,
-        account = moto::DEFAULT_ACCOUNT
-    )
+    let topics = [PRESENCE, "v2.routing.queues.{id}.conversations"];
+    let rule = config_file::rule("to-all", &format!("targets = {targets:?}"));
+    config_file::aws_destination(url, name, REGION, &topics, "", &rule)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,10 +13,14 @@ use std::time::Duration;
 use genesys_sim::RunningSim;
 
 pub use gcbridge_testkit::cli::Output;
+pub use gcbridge_testkit::config_file;
 pub use gcbridge_testkit::sim::{
     admin_token, api, clear_faults, clear_requests, integrations, requests, set_faults,
     start as sim_with, token, writes, ADMIN, SECRET, VIEWER,
 };
+
+/// The topic most AWS-half tests subscribe to.
+pub const PRESENCE: &str = "v2.users.{id}.presence";
 
 /// The gcbridge binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_gcbridge");
