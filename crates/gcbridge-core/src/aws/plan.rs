@@ -1,8 +1,6 @@
 //! The AWS half of a plan: what must change in the destination's account for events to flow.
 //! Read first, write only the difference, like the Genesys half (carried out by `apply`).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 pub use super::action::AwsAction;
@@ -14,7 +12,7 @@ use super::partner::{self, SourceState};
 use super::policy_eval::Verdict;
 use super::role_plan::{self, RoleScope};
 use super::rule_diff::{dead_letter_queues, rule_actions};
-use super::rules::{self, LiveRule};
+use super::rules;
 use super::temporary;
 use crate::desired::{AwsSpec, Destination, RuleSpec, TargetKind};
 use crate::source_id::{rule_arn, SourceId};
@@ -49,15 +47,7 @@ pub async fn plan_aws(
             source: source.clone(),
         });
     }
-    let live: HashMap<String, LiveRule> = if bus_exists {
-        rules::list_rules(aws, &source)
-            .await?
-            .into_iter()
-            .map(|r| (r.name.clone(), r))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    let live = rules::rules_by_name(aws, &source, bus_exists).await?;
     if spec.associate && bus_exists && behind_old_bus(&state, dest.enabled) {
         let mut names: Vec<String> = live.keys().cloned().collect();
         names.sort();
@@ -229,11 +219,7 @@ pub async fn plan_aws_destroy(
     // The archive goes first: its managed rule is on the bus.
     actions.extend(archive::destroy(aws, &source, spec).await?);
     if bus_exists {
-        let live: HashMap<String, LiveRule> = rules::list_rules(aws, &source)
-            .await?
-            .into_iter()
-            .map(|r| (r.name.clone(), r))
-            .collect();
+        let live = rules::rules_by_name(aws, &source, true).await?;
         for rule in &spec.rules {
             if live.contains_key(&rule.name) {
                 actions.extend(revocations(rule));

@@ -59,6 +59,19 @@ fn canonical_text(pattern: &str) -> String {
         .unwrap_or_else(|_| pattern.to_string())
 }
 
+/// The rules on `bus` by name; none when the bus does not exist (`bus_exists` false).
+pub async fn rules_by_name(
+    aws: &AwsClients,
+    bus: &str,
+    bus_exists: bool,
+) -> Result<std::collections::HashMap<String, LiveRule>, AwsError> {
+    if !bus_exists {
+        return Ok(Default::default());
+    }
+    let rules = list_rules(aws, bus).await?;
+    Ok(rules.into_iter().map(|r| (r.name.clone(), r)).collect())
+}
+
 /// Every rule on `bus`, with its targets.
 pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, AwsError> {
     let mut rules = Vec::new();

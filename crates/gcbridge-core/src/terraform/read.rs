@@ -3,14 +3,12 @@
 //! exists is imported by its live id; what does not is written from the config file alone (no
 //! import block), so `terraform apply` creates it as `gcbridge apply` would.
 
-use std::collections::HashMap;
-
 use super::model::{lambda_function, AwsExport, LambdaPermissionExport, PolicyKind, RuleExport};
 use super::policies::PolicySet;
 use crate::aws::delivery::{self, sid_for};
 use crate::aws::policy_eval::as_list;
 use crate::aws::rule_diff::dead_letter_queues;
-use crate::aws::rules::{self, LiveRule};
+use crate::aws::rules;
 use crate::aws::{lambda_permission, logs_policy, partner, sns_policy, sqs_policy};
 use crate::aws::{AwsClients, AwsError};
 use crate::desired::{AwsSpec, RuleSpec, TargetKind};
@@ -29,15 +27,7 @@ pub async fn read_aws(
     aws.check_account(&id.account).await?;
     let source = id.source_name(org_id);
     let bus_exists = partner::bus_arn(aws, &source).await?.is_some();
-    let live: HashMap<String, LiveRule> = if bus_exists {
-        rules::list_rules(aws, &source)
-            .await?
-            .into_iter()
-            .map(|r| (r.name.clone(), r))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    let live = rules::rules_by_name(aws, &source, bus_exists).await?;
     let mut export = AwsExport {
         source: source.clone(),
         bus: spec.associate.then_some(bus_exists),
