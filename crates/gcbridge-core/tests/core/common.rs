@@ -75,3 +75,28 @@ pub fn routed(pattern: &str, queue_arn: &str) -> AwsSpec {
         archive: None,
     }
 }
+
+/// A config file of one destination "a" (event types `event_types`) whose `[destination.aws]`
+/// has one rule `rule`, with `body` (its other keys, as TOML lines) under its name.
+pub fn one_rule_file(event_types: &str, rule: &str, body: &str) -> String {
+    format!(
+        r#"
+[genesys]
+region = "us-east-1"
+
+[[destination]]
+name = "a"
+aws_account_id = "012345678901"
+aws_region = "us-east-1"
+event_source_suffix = "a"
+event_types = ["{event_types}"]
+
+[destination.aws]
+associate = true
+
+[[destination.aws.rule]]
+name = "{rule}"
+{body}
+"#
+    )
+}

@@ -6,28 +6,11 @@ use gcbridge_core::config::write::write;
 use gcbridge_core::Expectations;
 
 fn file(expect: &str) -> String {
-    format!(
-        r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "a"
-aws_account_id = "012345678901"
-aws_region = "us-east-1"
-event_source_suffix = "a"
-event_types = ["user"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "presence-only"
-event_pattern = {{ "detail-type" = ["v2.users.{{id}}.presence"] }}
-targets = ["arn:aws:sqs:us-east-1:012345678901:q"]
-{expect}
-"#
-    )
+    let body = format!(
+        "event_pattern = {{ \"detail-type\" = [\"v2.users.{{id}}.presence\"] }}\n\
+         targets = [\"arn:aws:sqs:us-east-1:012345678901:q\"]\n{expect}"
+    );
+    crate::common::one_rule_file("user", "presence-only", &body)
 }
 
 fn errors(expect: &str) -> String {

@@ -6,26 +6,7 @@ use gcbridge_core::config::write::write;
 use gcbridge_core::{RetrySpec, TargetSettings};
 
 fn file(rule: &str) -> String {
-    format!(
-        r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "a"
-aws_account_id = "012345678901"
-aws_region = "us-east-1"
-event_source_suffix = "a"
-event_types = ["conversation"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "r"
-{rule}
-"#
-    )
+    crate::common::one_rule_file("conversation", "r", rule)
 }
 
 const Q: &str = "arn:aws:sqs:us-east-1:012345678901:q";

@@ -220,20 +220,7 @@ targets = ["{queue_arn}"]
             .all(|e| e["source"] == Value::String(source.clone())),
         "{out:?}"
     );
-    let rules = w
-        .events
-        .list_rules()
-        .event_bus_name(&source)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        rules
-            .rules()
-            .iter()
-            .all(|r| !r.name().unwrap().starts_with("gcbridge-")),
-        "tail removed its rule"
-    );
+    assert_tail_removed_its_rule(&w.events, &source).await;
     let queues = w
         .sqs
         .list_queues()

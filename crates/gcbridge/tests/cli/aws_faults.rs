@@ -539,20 +539,7 @@ async fn tail_converges_under_transient_aws_faults() {
     assert!(!lines.is_empty(), "tail printed events: {out:?}");
     assert!(w.proxy.injected() >= 9, "{:?}", w.proxy.counts());
     assert!(w.proxy.delayed() > 0, "{:?}", w.proxy.counts());
-    let rules = w
-        .events
-        .list_rules()
-        .event_bus_name(&d.bus)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        rules
-            .rules()
-            .iter()
-            .all(|r| !r.name().unwrap().starts_with("gcbridge-")),
-        "tail removed its rule"
-    );
+    assert_tail_removed_its_rule(&w.events, &d.bus).await;
     eprintln!(
         "tail under faults: {} event(s) shown; {} requests, {} late; errors and drops: {}; cleaned up",
         lines.len(),

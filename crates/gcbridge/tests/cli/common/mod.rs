@@ -198,3 +198,20 @@ pub const DEST: &[&str] = &[
     "--event-types",
     "routing",
 ];
+
+/// No rule of gcbridge's (temporary ones are named `gcbridge-...`) is left on `bus` after `tail`.
+pub async fn assert_tail_removed_its_rule(events: &aws_sdk_eventbridge::Client, bus: &str) {
+    let rules = events
+        .list_rules()
+        .event_bus_name(bus)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        rules
+            .rules()
+            .iter()
+            .all(|r| !r.name().unwrap().starts_with("gcbridge-")),
+        "tail removed its rule"
+    );
+}
