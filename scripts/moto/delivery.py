@@ -1,4 +1,4 @@
-"""Corrections (i) to (o) of scripts/moto/launcher.py: how a rule's event reaches its targets.
+"""Corrections (i) to (s), (x) and (y) of scripts/moto/launcher.py: how a rule's event reaches its targets.
 
 moto 5.2.5 stores resource policies but never reads them when EventBridge delivers, so a target whose policy does
 not let EventBridge in still receives every event (the tutorial's "events not appearing in AWS" cannot be
@@ -48,6 +48,18 @@ destinations) and adds:
   (s)  A bus in another account or region: with the role allowing events:PutEvents on it, and (another account)
        the receiving bus's policy allowing the sender's account events:PutEvents ("Permissions for event buses":
        the receiver grants it), the event is put onto that bus; moto's own cross-account delivery checked neither.
+  (x)  `put_targets`: a FIFO queue as a target's DeadLetterConfig is a ValidationException, "SQS FIFO is not
+       supported by Dead Letter Queues." (moto accepted it). AWS: "EventBridge DLQs are standard Amazon SQS queues"
+       (EventBridge User Guide, "Using dead-letter queues to process undelivered events"); the message is the one
+       PutTargets answers, as CloudTrail records it (classmethod, "Can a FIFO queue be the dead-letter queue of an
+       EventBridge rule?", 2025). A FIFO queue target without SqsParameters needs no patch: moto already answers
+       AWS's own "Parameter(s) SqsParameters must be specified for target: ID." (quoted from AWS in
+       hashicorp/terraform#20263 and awslabs/aws-ddk#183), for an empty SqsParameters too.
+  (y)  `deliver_sqs`, FIFO queues: the message carries the target's SqsParameters.MessageGroupId (moto's own send
+       did), and a FIFO queue without ContentBasedDeduplication does not take the event, which goes to the target's
+       dead-letter queue like any failed delivery (EventBridge API reference, Target.SqsParameters: "If you specify
+       an SQS FIFO queue as a target, the queue must have content-based deduplication enabled"). moto dropped the
+       event with a Python warning and reported it delivered, so the dead-letter queue never saw it.
 """
 
 import copy
@@ -149,13 +161,17 @@ def _as_received(event):
 
 
 def deliver_sqs(rule, target, event):
-    """(j) SQS: only when the queue policy allows sqs:SendMessage for the rule; then moto's own send."""
+    """(j) SQS: only when the queue policy allows sqs:SendMessage for the rule; then moto's own send. (y) A FIFO
+    queue takes it only with content-based deduplication, and gets the target's MessageGroupId."""
     from moto.sqs import sqs_backends
     _, region, account, name = _arn(target["Arn"])
     queue = sqs_backends[account][region].get_queue(name)
     if not allowed([queue.policy], "sqs:SendMessage", target["Arn"], rule.arn):
         return False
-    rule._send_to_sqs_queue(name, event, target.get("SqsParameters", {}).get("MessageGroupId"))
+    group = (target.get("SqsParameters") or {}).get("MessageGroupId")
+    if queue.fifo_queue and (not group or queue.attributes.get("ContentBasedDeduplication") != "true"):
+        return False
+    rule._send_to_sqs_queue(name, event, group)
     return True
 
 
@@ -319,11 +335,14 @@ def patch():
     moto_put_targets = m.EventsBackend.put_targets
 
     def put_targets(self, name, event_bus_arn, targets):
-        """(o) A Kinesis or Firehose target, or a bus in another account or region, needs a RoleArn."""
+        """(o) A Kinesis or Firehose target, or a bus in another account or region, needs a RoleArn; (x) a
+        dead-letter queue is a standard queue."""
         rule_arn = f"arn:aws:events:{self.region_name}:{self.account_id}:rule/{name}"  # its account and region
         for target in targets:
             if needs_role(rule_arn, target["Arn"]) and not target.get("RoleArn"):
                 raise ValidationException(f"RoleArn is required for target {target['Arn']}.")
+            if (target.get("DeadLetterConfig") or {}).get("Arn", "").endswith(".fifo"):  # (x)
+                raise ValidationException("SQS FIFO is not supported by Dead Letter Queues.")
         moto_put_targets(self, name, event_bus_arn, targets)
 
     m.EventsBackend.put_targets = put_targets

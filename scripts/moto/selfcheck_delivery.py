@@ -1,8 +1,10 @@
-"""scripts/moto/selfcheck.py's checks of corrections (i) to (o) (scripts/moto/delivery.py): a rule on a custom bus
+"""scripts/moto/selfcheck.py's checks of corrections (i) to (o), (x) and (y) (scripts/moto/delivery.py): a rule on a custom bus
 delivers to SQS, SNS, Lambda and CloudWatch Logs targets only when the target's resource policy lets EventBridge in
 for that rule, and what a target refuses goes to the dead-letter queue. Each check puts an event while the policy is
 missing (or wrong) and sees nothing arrive, then sets the policy and sees the event arrive: without its patch the
-first half fails (moto delivered anyway) or PutEvents fails (SNS, Lambda: no delivery in moto at all).
+first half fails (moto delivered anyway) or PutEvents fails (SNS, Lambda: no delivery in moto at all). FIFO queues:
+PutTargets without a MessageGroupId and with a FIFO dead-letter queue are refused, and a delivery carries the group id
+or, without content-based deduplication, lands in the dead-letter queue (without (y) it vanished).
 """
 
 import io
@@ -147,6 +149,62 @@ def delivery_steps(step, endpoint, run_id, h):
             h.expect(got == ("ValidationException", 400), f"PutTargets {arn} without RoleArn: {got}")
         h.expect(not ev.list_targets_by_rule(Rule="to-stream", EventBusName=bus)["Targets"], "a target was stored")
         ev.delete_rule(Name="to-stream", EventBusName=bus)
+
+    @step("x: PutTargets of a FIFO queue without SqsParameters, or with a FIFO dead-letter queue, is refused")
+    def _():
+        fifo = f"arn:aws:sqs:{REGION}:{ACCOUNT}:gcb-x-{run_id}.fifo"
+        if not ev.list_event_buses(NamePrefix=bus)["EventBuses"]:
+            ev.create_event_bus(Name=bus)
+        ev.put_rule(Name="to-fifo", EventBusName=bus, EventPattern=json.dumps({"source": ["gcbridge.selfcheck"]}))
+        for extra in ({}, {"SqsParameters": {}}):
+            got = error_message(ev.put_targets, Rule="to-fifo", EventBusName=bus,
+                                Targets=[dict({"Id": "t", "Arn": fifo}, **extra)])
+            want = ("ValidationException", "Parameter(s) SqsParameters must be specified for target: t.")
+            h.expect(got == want, f"PutTargets of a FIFO queue with {extra or 'no SqsParameters'}: {got}")
+        _, standard = h.open_queue(sqs, f"gcb-x-{run_id}")
+        got = error_message(ev.put_targets, Rule="to-fifo", EventBusName=bus,
+                            Targets=[{"Id": "t", "Arn": standard, "DeadLetterConfig": {"Arn": fifo}}])
+        h.expect(got == ("ValidationException", "SQS FIFO is not supported by Dead Letter Queues."),
+                 f"PutTargets with a FIFO dead-letter queue: {got}")
+        h.expect(not ev.list_targets_by_rule(Rule="to-fifo", EventBusName=bus)["Targets"], "a target was stored")
+        ev.delete_rule(Name="to-fifo", EventBusName=bus)
+
+    @step("y: a FIFO queue gets the target's MessageGroupId; one without content-based deduplication refuses (DLQ)")
+    def _():
+        dlq_url, dlq = h.open_queue(sqs, f"gcb-y-dlq-{run_id}")
+        queues = {}
+        for dedup in ("true", "false"):
+            name = f"gcb-y-{dedup}-{run_id}.fifo"
+            url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true",
+                                                                "ContentBasedDeduplication": dedup})["QueueUrl"]
+            arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(
+                {"Statement": [h.statement("sqs:SendMessage", arn)]})})
+            queues[dedup] = (url, arn)
+        for dedup, (url, arn) in queues.items():
+            route(f"to-fifo-{dedup}", {"Arn": arn, "SqsParameters": {"MessageGroupId": "genesys"},
+                                       "DeadLetterConfig": {"Arn": dlq}})
+        put("fifo")
+        got = sqs.receive_message(QueueUrl=queues["true"][0], AttributeNames=["MessageGroupId"],
+                                  WaitTimeSeconds=1).get("Messages", [])
+        h.expect([json.loads(m["Body"])["detail"]["marker"] for m in got] == ["fifo"],
+                 f"want the event in the FIFO queue, got {got}")
+        h.expect(got[0]["Attributes"].get("MessageGroupId") == "genesys", f"its group id: {got[0]['Attributes']}")
+        h.expect(not h.drain(sqs, queues["false"][0], 1, timeout=1.0), "a FIFO queue without deduplication took it")
+        got = h.drain(sqs, dlq_url, 1)
+        h.expect(markers(got) == ["fifo"], f"want the refused event in the dead-letter queue, got {markers(got)}")
+        for dedup in queues:
+            unroute(f"to-fifo-{dedup}")
+
+
+def error_message(call, **kwargs):
+    """(code, message) of a call expected to fail."""
+    try:
+        call(**kwargs)
+    except Exception as e:  # botocore's ClientError
+        err = getattr(e, "response", {}).get("Error", {})
+        return err.get("Code"), err.get("Message")
+    return None
 
 
 def log_messages(logs, group, want, timeout=10.0):
