@@ -135,6 +135,9 @@ pub struct TargetSettings {
     /// The SQS queue ARN of its DeadLetterConfig: its own, else the rule's.
     pub dead_letter_queue: Option<String>,
     pub input_path: Option<String>,
+    /// The SqsParameters.MessageGroupId of an SQS target: required for a FIFO queue, optional for
+    /// a standard one (a fair queue).
+    pub message_group_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

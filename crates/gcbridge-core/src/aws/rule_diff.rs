@@ -141,6 +141,11 @@ fn setting_changes(t: &TargetSpec, retry: Option<RetrySpec>, live: &LiveTarget) 
         want.input_path.as_deref(),
         have.input_path.as_deref(),
     );
+    compare(
+        "message group",
+        want.message_group_id.as_deref(),
+        have.message_group_id.as_deref(),
+    );
     let words = |r: RetrySpec| {
         format!(
             "{} attempts, {}s",

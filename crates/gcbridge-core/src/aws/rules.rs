@@ -1,6 +1,8 @@
 //! Rules on the partner event bus and their targets: read, create or update, remove.
 
-use aws_sdk_eventbridge::types::{DeadLetterConfig, RetryPolicy, Rule, RuleState, Target};
+use aws_sdk_eventbridge::types::{
+    DeadLetterConfig, RetryPolicy, Rule, RuleState, SqsParameters, Target,
+};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
@@ -40,6 +42,10 @@ impl LiveTarget {
                     .and_then(|d| d.arn())
                     .map(String::from),
                 input_path: t.input_path().map(String::from),
+                message_group_id: t
+                    .sqs_parameters()
+                    .and_then(|p| p.message_group_id())
+                    .map(String::from),
             },
             retry: t.retry_policy().map(|r| RetrySpec {
                 maximum_attempts: r
@@ -172,7 +178,8 @@ pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<St
     Ok(out.rule_arn().unwrap_or_default().to_string())
 }
 
-/// Puts the rule's targets with their settings (role, dead-letter queue, input path) and the
+/// Puts the rule's targets with their settings (role, dead-letter queue, input path, message
+/// group) and the
 /// rule's retry policy; PutTargets replaces a target of the same id whole.
 pub async fn put_targets(aws: &AwsClients, bus: &str, spec: &RuleSpec) -> Result<(), AwsError> {
     let rule = spec.name.as_str();
@@ -234,6 +241,11 @@ fn sdk_target(t: &TargetSpec, retry: Option<RetrySpec>) -> Result<Target, AwsErr
         .arn(&t.arn)
         .set_role_arn(s.role_arn.clone())
         .set_input_path(s.input_path.clone())
+        .set_sqs_parameters(
+            s.message_group_id
+                .as_ref()
+                .map(|g| SqsParameters::builder().message_group_id(g).build()),
+        )
         .set_dead_letter_config(
             s.dead_letter_queue
                 .as_ref()

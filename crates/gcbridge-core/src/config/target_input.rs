@@ -1,5 +1,6 @@
-//! Validation of a rule's targets and their delivery settings: each target's ARN and table keys,
-//! the rule's dead-letter queue and retry policy, with the ranges AWS accepts.
+//! Validation of a rule's targets and their delivery settings: each target's ARN and table keys
+//! (a FIFO queue's message group), the rule's dead-letter queue and retry policy, with the
+//! ranges AWS accepts.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,7 @@ use toml::Spanned;
 
 use super::ctx::Ctx;
 use super::raw::{RawRetry, RawRule, RawTarget};
+use crate::aws::fifo::{check_message_group_id, is_fifo_queue};
 use crate::aws::parse_target;
 use crate::desired::{RetrySpec, TargetKind, TargetSettings, TargetSpec};
 use crate::diagnostic::Diagnostic;
@@ -32,7 +34,7 @@ impl Ctx<'_> {
         });
         let mut targets = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
-        for t in &r.targets {
+        for (i, t) in r.targets.iter().enumerate() {
             let (arn, field) = match t.get_ref() {
                 RawTarget::Arn(arn) => (arn, label(&format!("aws.rule \"{name}\" targets"))),
                 RawTarget::Table(table) => (
@@ -56,6 +58,8 @@ impl Ctx<'_> {
                 ));
             }
             spec.settings = self.target_settings(t, name, bus_region, label, errors);
+            let field = label(&format!("aws.rule \"{name}\" targets[{i}] message_group_id"));
+            self.message_group(t, &spec, &field, errors);
             if spec.settings.dead_letter_queue.is_none() {
                 spec.settings.dead_letter_queue = rule_dlq.clone();
             }
@@ -105,10 +109,48 @@ impl Ctx<'_> {
             role_arn: table.role_arn.clone(),
             dead_letter_queue,
             input_path: table.input_path.clone(),
+            message_group_id: table.message_group_id.clone(),
         }
     }
 
-    /// A dead-letter queue: an SQS queue ARN in the bus's region.
+    /// A FIFO queue needs a message group (PutTargets refuses it without one); a target other
+    /// than an SQS queue takes none. A standard queue may have one (a fair queue).
+    fn message_group(
+        &self,
+        t: &Spanned<RawTarget>,
+        spec: &TargetSpec,
+        field: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let arn = &spec.arn;
+        match spec.settings.message_group_id.as_deref() {
+            None if is_fifo_queue(arn) => errors.push(self.diag(
+                t,
+                field,
+                format!("{arn} is a FIFO queue: EventBridge needs a message group for it (PutTargets refuses a FIFO target without one)"),
+                Some(format!("write the target as a table, {{ arn = \"{arn}\", message_group_id = \"genesys\" }}: its events then keep their order within that group")),
+            )),
+            None => {}
+            Some(_) if spec.kind != TargetKind::Sqs => errors.push(self.diag(
+                t,
+                field,
+                format!("{arn} is not an SQS queue: a message group applies to SQS targets only"),
+                Some("remove message_group_id from this target".into()),
+            )),
+            Some(group) => {
+                if let Err(e) = check_message_group_id(group) {
+                    errors.push(self.diag(
+                        t,
+                        field,
+                        e,
+                        Some("write message_group_id = \"genesys\" (or another group of up to 100 letters, digits and punctuation)".into()),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A dead-letter queue: a standard SQS queue ARN in the bus's region.
     fn queue<T>(
         &self,
         at: &Spanned<T>,
@@ -119,6 +161,12 @@ impl Ctx<'_> {
     ) -> Option<String> {
         let help = Some("a dead-letter queue is an SQS queue ARN in the bus's region, e.g. dead_letter_queue = \"arn:aws:sqs:us-east-1:123456789012:genesys-dlq\"".to_string());
         match parse_target(arn, bus_region) {
+            Ok(spec) if is_fifo_queue(&spec.arn) => {
+                let fifo = format!("\"{arn}\" is a FIFO queue: EventBridge takes only a standard queue as a dead-letter queue (PutTargets answers \"SQS FIFO is not supported by Dead Letter Queues.\")");
+                let fix = "give a standard queue (a name not ending in .fifo), e.g. dead_letter_queue = \"arn:aws:sqs:us-east-1:123456789012:genesys-dlq\"";
+                errors.push(self.diag(at, field, fifo, Some(fix.into())));
+                None
+            }
             Ok(spec) if spec.kind == TargetKind::Sqs => Some(spec.arn),
             Ok(_) => {
                 errors.push(self.diag(at, field, format!("\"{arn}\" is not an SQS queue"), help));

@@ -126,6 +126,8 @@ enum Target<'a> {
         dead_letter_queue: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         input_path: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message_group_id: Option<&'a str>,
     },
 }
 
@@ -139,6 +141,7 @@ fn target(t: &TargetSpec) -> Target<'_> {
         role_arn: s.role_arn.as_deref(),
         dead_letter_queue: s.dead_letter_queue.as_deref(),
         input_path: s.input_path.as_deref(),
+        message_group_id: s.message_group_id.as_deref(),
     }
 }
 

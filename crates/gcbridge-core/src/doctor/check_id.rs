@@ -40,8 +40,14 @@ pub enum CheckId {
     RuleTargets,
     /// One target: the queue exists and its policy lets the rule send.
     Target,
+    /// One SQS FIFO queue target: it has a message group (the file's) and the queue deduplicates
+    /// by content.
+    FifoQueue,
     /// One rule's dead-letter queues: every target has one, each lets the rule send and is empty.
     DeadLetter,
+    /// gcbridge's delivery role of the destination (doctor `-f`, when the file's Kinesis, Firehose
+    /// or other-account bus targets need it): it exists, or `gcbridge apply` creates it.
+    DeliveryRole,
     /// gcbridge's temporary queues and rules (of tail, --probe): expired ones removed, the rest listed.
     TemporaryResources,
     /// `--probe`: events reached the bus while listening.
@@ -71,7 +77,9 @@ impl CheckId {
             CheckId::RuleExpectations => "rule expectations",
             CheckId::RuleTargets => "rule targets",
             CheckId::Target => "target",
+            CheckId::FifoQueue => "FIFO queue",
             CheckId::DeadLetter => "dead-letter queue",
+            CheckId::DeliveryRole => "delivery role",
             CheckId::TemporaryResources => "temporary resources",
             CheckId::Probe => "probe",
             CheckId::ProbeCleanup => "probe cleanup",

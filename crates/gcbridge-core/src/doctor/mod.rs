@@ -6,14 +6,15 @@
 //! This file is the walk: which links are checked in which order, and which are skipped when an
 //! earlier one is broken. The links themselves live by concern: `genesys` (credentials,
 //! permissions via `permissions`, the integration), `aws` (account, partner source, bus, rules),
-//! `archive`, `expectations` (a rule's `expect` from the file), `targets`, `temporary`, `probe`;
-//! results are `report`s of checks named by `check_id`.
+//! `archive`, `expectations` (a rule's `expect` from the file), `targets` (with `fifo`),
+//! `temporary`, `probe`; results are `report`s of checks named by `check_id`.
 
 mod archive;
 mod aws;
 mod check_id;
 mod dead_letter;
 mod expectations;
+mod fifo;
 mod genesys;
 mod permissions;
 mod probe;
@@ -113,8 +114,12 @@ async fn integration(
         source: id.source_name(org_id),
         managed: options.managed.as_ref().and_then(|m| m.get(&live.name)),
     };
-    // A broken AWS link ends the AWS walk; the probe still runs whenever the bus is there.
+    // A broken AWS link ends the AWS walk; the probe still runs whenever the bus is there, and
+    // the planned role is named whenever the account could be read.
     let _ = walk_aws(&mut report, &dest, live).await;
+    if report.passed(CheckId::AwsCredentials) {
+        roles::planned_role(&mut report, &dest).await;
+    }
     if report.passed(CheckId::EventBusAssociated) {
         temporary::temporary_resources(&mut report, &aws, &dest.source).await;
     }

@@ -113,6 +113,40 @@ pub(super) async fn role_target(
     );
 }
 
+/// With the file (`-f`): gcbridge's role of the destination, when the file's targets need it.
+/// Before the first apply neither the role nor those targets exist, so the per-target checks
+/// cannot name it: this names the role gcbridge would create and says `gcbridge apply` does.
+pub(super) async fn planned_role(report: &mut Report, d: &Destination<'_>) {
+    let Some(spec) = d.managed else {
+        return;
+    };
+    let name = rp::role_name(d.account, d.region, &d.source);
+    let ours = rp::role_arn(d.account, &name);
+    let targets = rp::role_targets(&spec.rules, d.account, d.region, &ours);
+    if targets.is_empty() {
+        return;
+    }
+    let list: Vec<&str> = targets.iter().map(|(_, arn)| arn.as_str()).collect();
+    let list = list.join(", ");
+    let at = || CheckId::DeliveryRole.on(&name);
+    match role::read(d.aws, &name).await {
+        Ok(Some(_)) => report.pass(
+            at(),
+            format!("gcbridge's role {ours} exists for {list}"),
+        ),
+        Ok(None) => report.fail(
+            at(),
+            format!("gcbridge's role {ours} does not exist yet: EventBridge delivers to {list} only through it"),
+            format!("run gcbridge apply: it creates role {name} (trusting {EVENTS_SERVICE}, allowing only the put on those targets) before the targets that use it"),
+        ),
+        Err(e) => report.fail(
+            at(),
+            e.to_string(),
+            e.advice("check the AWS permissions iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies"),
+        ),
+    }
+}
+
 /// What is wrong with a role that does not allow the delivery; `Err` with why when it cannot be
 /// told.
 fn problem(v: &rp::RoleVerdict, name: &str, action: &str) -> Result<String, String> {

@@ -34,6 +34,7 @@ pub(super) async fn rule_targets(report: &mut Report, d: &Destination<'_>, rule:
             Some(kind) => roles::role_target(report, d, &rule.name, &arn, t, kind).await,
             None => target(report, d, &rule.name, &arn, &t.arn).await,
         }
+        super::fifo::fifo_target(report, d, &rule.name, t).await;
     }
 }
 

@@ -197,6 +197,13 @@ fn target_block(
     if let Some(path) = &s.input_path {
         b = b.add_attribute(("input_path", path.as_str()));
     }
+    if let Some(group) = &s.message_group_id {
+        b = b.add_block(
+            Block::builder("sqs_target")
+                .add_attribute(("message_group_id", group.as_str()))
+                .build(),
+        );
+    }
     if let Some(dlq) = &s.dead_letter_queue {
         b = b.add_block(
             Block::builder("dead_letter_config")

@@ -50,6 +50,7 @@ retry = {{ maximum_attempts = 10, maximum_event_age_seconds = 3600 }}"#
             role_arn: Some(ROLE.into()),
             dead_letter_queue: Some(OWN_DLQ.into()),
             input_path: Some("$.detail".into()),
+            message_group_id: None,
         }
     );
     let written = write(&state).unwrap();
@@ -89,4 +90,76 @@ fn bad_target_settings_name_their_key() {
     assert!(e.contains("arn") && e.contains("is required"), "{e}");
     let e = errors("targets = [3]");
     assert!(e.contains("expected a string or a table"), "{e}");
+}
+
+const FIFO: &str = "arn:aws:sqs:us-east-1:012345678901:orders.fifo";
+
+#[test]
+fn a_fifo_queue_takes_a_message_group_which_round_trips() {
+    let text = file(&format!(
+        r#"targets = [{{ arn = "{FIFO}", message_group_id = "genesys" }}, {{ arn = "{Q}", message_group_id = "fair" }}]"#
+    ));
+    let state = load_str(&text, "gcbridge.toml").unwrap();
+    let rule = &state.orgs[0].destinations[0].aws.as_ref().unwrap().rules[0];
+    assert_eq!(
+        rule.targets[0].settings.message_group_id.as_deref(),
+        Some("genesys")
+    );
+    assert_eq!(
+        rule.targets[1].settings.message_group_id.as_deref(),
+        Some("fair"),
+        "a standard queue may have a group (an SQS fair queue)"
+    );
+    let written = write(&state).unwrap();
+    assert!(
+        written.contains(r#"message_group_id = "genesys""#),
+        "{written}"
+    );
+    let back = load_str(&written, "written.toml").unwrap();
+    assert_eq!(
+        back.orgs[0].destinations[0].aws, state.orgs[0].destinations[0].aws,
+        "{written}"
+    );
+}
+
+#[test]
+fn a_fifo_queue_without_a_message_group_is_refused_with_the_fix() {
+    let e = errors(&format!("targets = [\"{Q}\", \"{FIFO}\"]"));
+    assert!(
+        e.contains("aws.rule \"r\" targets[1] message_group_id"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("{FIFO} is a FIFO queue")), "{e}");
+    assert!(
+        e.contains(&format!(
+            "{{ arn = \"{FIFO}\", message_group_id = \"genesys\" }}"
+        )),
+        "{e}"
+    );
+    let e = errors(&format!("targets = [{{ arn = \"{FIFO}\" }}]"));
+    assert!(e.contains("targets[0] message_group_id"), "{e}");
+}
+
+#[test]
+fn message_groups_elsewhere_and_fifo_dead_letter_queues_are_refused() {
+    let e = errors(
+        "targets = [{ arn = \"arn:aws:sns:us-east-1:012345678901:t\", message_group_id = \"g\" }]",
+    );
+    assert!(e.contains("targets[0] message_group_id"), "{e}");
+    assert!(e.contains("is not an SQS queue"), "{e}");
+    assert!(e.contains("remove message_group_id"), "{e}");
+    let long = "g".repeat(101);
+    let e = errors(&format!(
+        "targets = [{{ arn = \"{FIFO}\", message_group_id = \"{long}\" }}]"
+    ));
+    assert!(e.contains("is not a message group id: 1 to 100"), "{e}");
+    let e = errors(&format!(
+        "targets = [\"{Q}\"]\ndead_letter_queue = \"arn:aws:sqs:us-east-1:012345678901:dlq.fifo\""
+    ));
+    assert!(e.contains("dead_letter_queue"), "{e}");
+    assert!(
+        e.contains("SQS FIFO is not supported by Dead Letter Queues."),
+        "{e}"
+    );
+    assert!(e.contains("give a standard queue"), "{e}");
 }

@@ -474,3 +474,31 @@ fn terraform_fmt_accepts_the_export() {
         panic!("{diff}");
     }
 }
+
+/// A FIFO queue target's message group is the target's `sqs_target { message_group_id }` (the
+/// AWS provider's block for SqsParameters); a target without one has no such block.
+#[test]
+fn a_message_group_is_an_sqs_target_block() {
+    let mut export = sample();
+    let rule = &mut export.orgs[0].integrations[1].aws.as_mut().unwrap().rules[0];
+    rule.spec.targets[0].settings.message_group_id = Some("genesys".into());
+    let parsed = tf::parse(&render(&export, "Written by a test.").unwrap());
+    let target = parsed.resource(
+        "aws_cloudwatch_event_target",
+        "prod-events__to-queue__sqs-genesys-events",
+    );
+    assert_eq!(
+        string(block(target, "sqs_target"), "message_group_id"),
+        "genesys"
+    );
+    let other = parsed.resource(
+        "aws_cloudwatch_event_target",
+        "prod-events__to-queue__sns-genesys-alerts",
+    );
+    assert!(
+        !other
+            .blocks()
+            .any(|b| b.identifier() == "sqs_target"),
+        "only the target with a group"
+    );
+}

@@ -90,6 +90,22 @@ pub fn throttle(protocol: Protocol, request_headers: &HeaderMap) -> ErrorAnswer 
     }
 }
 
+/// The error `code` with `message` at `status`, in `protocol`.
+pub fn error(
+    protocol: Protocol,
+    request_headers: &HeaderMap,
+    status: u16,
+    code: &str,
+    message: &str,
+) -> ErrorAnswer {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    match protocol {
+        Protocol::Json => json_error(request_headers, status, code, message),
+        Protocol::Query => query_error(status, code, message),
+        Protocol::RestJson => rest_error(status, code, message),
+    }
+}
+
 /// HTTP 500 `InternalFailure` in `protocol`.
 pub fn internal_failure(protocol: Protocol, request_headers: &HeaderMap) -> ErrorAnswer {
     let (status, code, message) = (

@@ -18,6 +18,14 @@ pub enum AwsFault {
     Drop,
     /// The request is forwarded and its answer sent after this delay.
     Delay(Duration),
+    /// A given error instead of the answer: `code` and `message` at HTTP `status`, in the
+    /// request's protocol (what a real service says where moto cannot, e.g. PutTargets refusing
+    /// a role IAM has not propagated yet).
+    Error {
+        status: u16,
+        code: String,
+        message: String,
+    },
 }
 
 impl AwsFault {
@@ -28,6 +36,7 @@ impl AwsFault {
             AwsFault::InternalFailure => "500 InternalFailure".into(),
             AwsFault::Drop => "dropped connection".into(),
             AwsFault::Delay(d) => format!("delay {} ms", d.as_millis()),
+            AwsFault::Error { status, code, .. } => format!("{status} {code}"),
         }
     }
 }

@@ -16,6 +16,7 @@ mod endpoints;
 mod events;
 mod expect;
 mod fault_matrix;
+mod fifo;
 mod fleet;
 mod json_docs;
 mod json_errors;

@@ -2,17 +2,22 @@
 //! inline policy rewritten when those targets change and its trust policy when it no longer lets
 //! EventBridge in, left alone when right, deleted when no target needs it and on destroy; a
 //! user's `role_arn` is checked and never changed, and a role of gcbridge's name that gcbridge
-//! did not make is not taken over. (The CLI's roles.rs covers delivery and doctor end to end.)
+//! did not make is not taken over; before the first apply doctor `-f` names the role apply will
+//! create. (The CLI's roles.rs covers delivery and doctor end to end.)
 
+use std::collections::HashMap;
 use std::time::Duration;
 
+use gcbridge_core::doctor::{CheckId, DiagnoseOptions, Status};
 use gcbridge_core::{
     apply_aws, canonical_pattern, parse_target, plan_aws, plan_aws_destroy, AwsAction, AwsSpec,
     RuleSpec, SourceId, DEFAULT_PATTERN,
 };
 use serde_json::{json, Value};
 
-use super::world::{destination, moto_world, unique, World, ACCOUNT, REGION};
+use super::world::{
+    destination, fix_of, moto_world, only_integration, unique, World, ACCOUNT, REGION,
+};
 
 const POLICY: &str = "gcbridge-delivery";
 
@@ -304,4 +309,61 @@ async fn a_users_role_is_checked_never_changed_and_a_stranger_of_gcbridges_name_
         err.message.contains("is not gcbridge's") && err.message.contains("role_arn ="),
         "{err}"
     );
+}
+
+/// Before the first apply of its AWS half (the integration and its bus exist, no rule yet),
+/// doctor with the file names the role gcbridge would create for the file's Kinesis target and
+/// says `gcbridge apply` creates it; after the apply the same check passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
+    let Some(w) = moto_world(0.0).await else {
+        return;
+    };
+    let suffix = unique("planned");
+    let s = stream(&suffix);
+    let bare = AwsSpec {
+        associate: true,
+        rules: Vec::new(),
+        archive: None,
+    };
+    w.apply(&destination(&suffix, true, Some(bare))).await;
+    let file = spec(&[&s], None);
+    let options = DiagnoseOptions {
+        name: Some(suffix.clone()),
+        managed: Some(HashMap::from([(suffix.clone(), file.clone())])),
+        ..DiagnoseOptions::default()
+    };
+    // The name apply would give it, as its plan says.
+    let dest = destination(&suffix, true, Some(file.clone()));
+    let plan = plan_aws(&w.aws().await, &dest, &w.org.id).await.unwrap();
+    let Some(AwsAction::CreateRole { role: name, .. }) = role_actions(&plan.actions).first().copied()
+    else {
+        panic!("{:#?}", plan.actions)
+    };
+    let name = name.clone();
+
+    let reports = w.diagnose_with(&w.client, &options).await;
+    let r = only_integration(&reports);
+    let check = r.get(CheckId::DeliveryRole).unwrap_or_else(|| panic!("{r:#?}"));
+    assert_eq!(check.status, Status::Fail, "{check:#?}");
+    assert_eq!(check.subject.as_deref(), Some(name.as_str()));
+    assert!(
+        check.detail.contains(&format!("role/{name} does not exist yet"))
+            && check.detail.contains(&s),
+        "{check:#?}"
+    );
+    let fix = fix_of(r, CheckId::DeliveryRole);
+    assert!(
+        fix.starts_with("run gcbridge apply: it creates role") && fix.contains(&name),
+        "{fix}"
+    );
+    assert!(!role_exists(&w, &name).await, "doctor only reads");
+
+    converge(&w, &suffix, file).await;
+    let reports = w.diagnose_with(&w.client, &options).await;
+    let r = only_integration(&reports);
+    assert!(r.passed(CheckId::DeliveryRole), "{r:#?}");
+    // Without the file there is nothing planned to name.
+    let reports = w.diagnose(&suffix, None).await;
+    assert!(only_integration(&reports).get(CheckId::DeliveryRole).is_none());
 }
