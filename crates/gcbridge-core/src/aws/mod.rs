@@ -46,7 +46,6 @@ pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
 pub(crate) use error::is_unreachable;
 pub use error::{AwsError, AwsFailure};
-pub use fifo::{is_fifo_queue, MESSAGE_GROUP_MAX};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,

@@ -22,30 +22,37 @@ use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
 /// The emulator against moto, the fault proxy in front of moto, and a working directory.
-struct Faulty {
+pub(crate) struct Faulty {
     _sim: genesys_sim::RunningSim,
-    url: String,
-    proxy: AwsFaultProxy,
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
+    pub(crate) url: String,
+    pub(crate) proxy: AwsFaultProxy,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) events: aws_sdk_eventbridge::Client,
+    pub(crate) sqs: aws_sdk_sqs::Client,
+    /// The region of its destinations and clients.
+    pub(crate) region: &'static str,
 }
 
 /// One destination of the test: its file, partner bus and queue.
-struct Dest {
-    name: String,
-    file: String,
-    bus: String,
-    queue_url: String,
-    queue_arn: String,
+pub(crate) struct Dest {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) bus: String,
+    pub(crate) queue_url: String,
+    pub(crate) queue_arn: String,
 }
 
 impl Faulty {
-    async fn start(moto: &str) -> Faulty {
+    pub(crate) async fn start(moto: &str) -> Faulty {
+        Faulty::start_in(moto, "us-east-1").await
+    }
+
+    /// The world with its destinations and clients in `region`.
+    pub(crate) async fn start_in(moto: &str, region: &'static str) -> Faulty {
         let sim = sim_with_moto(moto).await;
         let url = sim.base_url();
-        let config = moto::sdk_config(moto, "us-east-1").await;
+        let config = moto::sdk_config(moto, region).await;
         // gcbridge's own retry default, not the suite's AWS_MAX_ATTEMPTS=2.
         let env = moto_env(&url)
             .into_iter()
@@ -59,21 +66,34 @@ impl Faulty {
             env,
             events: aws_sdk_eventbridge::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
+            region,
         }
     }
 
     /// A new destination `prefix-...` with one SQS rule, written to its own file.
     async fn destination(&self, prefix: &str) -> Dest {
+        self.destination_with(prefix, "", None).await
+    }
+
+    /// A new destination `prefix-...` with `aws` in its `[destination.aws]` (an archive) and one
+    /// rule `to-queue` sending to a new queue, and to `target` too when given.
+    pub(crate) async fn destination_with(
+        &self,
+        prefix: &str,
+        aws: &str,
+        target: Option<&str>,
+    ) -> Dest {
         let name = moto::unique(prefix);
         let queue = sqs::create_queue(&self.sqs, &moto::unique("faults-q")).await;
         let file = format!("{name}.toml");
         let url = &self.url;
+        let mut targets = vec![queue.arn.as_str()];
+        targets.extend(target);
         let body = format!(
-            "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = [\"{}\"]",
-            queue.arn
+            "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = {targets:?}"
         );
         let rule = config_file::rule("to-queue", &body);
-        let toml = config_file::aws_destination(url, &name, "us-east-1", &[PRESENCE], "", &rule);
+        let toml = config_file::aws_destination(url, &name, self.region, &[PRESENCE], aws, &rule);
         std::fs::write(self.dir.path().join(&file), toml).unwrap();
         let org = genesys_sim::DEFAULT_ORG_ID;
         Dest {
@@ -86,7 +106,7 @@ impl Faulty {
     }
 
     /// gcbridge through the proxy, with `extra` env on top of the world's.
-    async fn run_with(&self, extra: &[(&str, &str)], args: &[&str]) -> Output {
+    pub(crate) async fn run_with(&self, extra: &[(&str, &str)], args: &[&str]) -> Output {
         let endpoint = self.proxy.url();
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--aws-endpoint", endpoint.as_str()]);
@@ -99,11 +119,11 @@ impl Faulty {
         gcbridge_within(self.dir.path(), &env, &all, Duration::from_secs(150)).await
     }
 
-    async fn run(&self, args: &[&str]) -> Output {
+    pub(crate) async fn run(&self, args: &[&str]) -> Output {
         self.run_with(&[], args).await
     }
 
-    async fn apply(&self, d: &Dest) -> Output {
+    pub(crate) async fn apply(&self, d: &Dest) -> Output {
         self.run(&["apply", "-f", &d.file, "--auto-approve"]).await
     }
 
@@ -176,7 +196,7 @@ async fn policy_sids(sqs: &aws_sdk_sqs::Client, queue_url: &str) -> Vec<String> 
 }
 
 /// The lines of a failed run that explain it (no debug chatter).
-fn failure_lines(out: &Output) -> String {
+pub(crate) fn failure_lines(out: &Output) -> String {
     out.stderr
         .lines()
         .chain(out.stdout.lines())
@@ -191,7 +211,7 @@ struct Cell {
     rules: Vec<AwsRule>,
 }
 
-fn first(fault: AwsFault, action: &str, n: u64) -> AwsRule {
+pub(crate) fn first(fault: AwsFault, action: &str, n: u64) -> AwsRule {
     AwsRule::new(fault).action(action).first(n)
 }
 
@@ -387,7 +407,7 @@ async fn apply_under_a_persistent_aws_fault_fails_clearly_and_a_rerun_converges(
     }
 }
 
-fn rule_label(w: &Faulty) -> String {
+pub(crate) fn rule_label(w: &Faulty) -> String {
     let counts = w.proxy.counts();
     let faulted: Vec<String> = counts
         .iter()

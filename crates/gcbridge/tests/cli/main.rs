@@ -6,6 +6,7 @@ mod common;
 mod api_check;
 mod aws;
 mod aws_faults;
+mod aws_faults_more;
 mod bad_input;
 mod chain;
 mod corpus;

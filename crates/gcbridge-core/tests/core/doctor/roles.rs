@@ -362,7 +362,11 @@ async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
     converge(&w, &suffix, file).await;
     let reports = w.diagnose_with(&w.client, &options).await;
     let r = only_integration(&reports);
-    assert!(r.passed(CheckId::DeliveryRole), "{r:#?}");
+    assert_eq!(
+        r.get(CheckId::DeliveryRole).map(|c| c.status),
+        Some(Status::Pass),
+        "{r:#?}"
+    );
     // Without the file there is nothing planned to name.
     let reports = w.diagnose(&suffix, None).await;
     assert!(only_integration(&reports).get(CheckId::DeliveryRole).is_none());
