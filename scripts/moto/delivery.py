@@ -1,4 +1,4 @@
-"""Corrections (i) to (s), (x) and (y) of scripts/moto/launcher.py: how a rule's event reaches its targets.
+"""Corrections (i) to (s) and (x) to (z) of scripts/moto/launcher.py: how a rule's event reaches its targets.
 
 moto 5.2.5 stores resource policies but never reads them when EventBridge delivers, so a target whose policy does
 not let EventBridge in still receives every event (the tutorial's "events not appearing in AWS" cannot be
@@ -60,6 +60,10 @@ destinations) and adds:
        dead-letter queue like any failed delivery (EventBridge API reference, Target.SqsParameters: "If you specify
        an SQS FIFO queue as a target, the queue must have content-based deduplication enabled"). moto dropped the
        event with a Python warning and reported it delivered, so the dead-letter queue never saw it.
+  (z)  `set_queue_attributes`: SetQueueAttributes changes only the attributes it names (SQS API reference,
+       SetQueueAttributes: "Sets the value of one or more queue attributes"); moto set the queue policy to the
+       request's, so changing any other attribute (ContentBasedDeduplication, VisibilityTimeout) erased the policy
+       and with it every delivery permission (j) reads.
 """
 
 import copy
@@ -328,6 +332,19 @@ def needs_role(rule_arn, target_arn):
 
 
 def patch():
+    from moto.sqs import models as sqs_models
+
+    moto_set_attributes = sqs_models.Queue._set_attributes
+
+    def set_attributes(self, attributes, now=None):
+        """(z) A request without Policy leaves the queue's policy as it was."""
+        kept = None if "Policy" in attributes or not hasattr(self, "_policy_json") else self.policy
+        moto_set_attributes(self, attributes, now)
+        if kept is not None:
+            self.policy = kept
+
+    sqs_models.Queue._set_attributes = set_attributes
+
     from moto.events import models as m
     from moto.events.exceptions import ValidationException
     from moto.events.utils import EventTemplateParser

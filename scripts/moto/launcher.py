@@ -18,8 +18,9 @@ what a target refuses goes to its dead-letter queue, and Kinesis, Firehose and o
 (p) to (s) deliver to those only through a role that exists, trusts EventBridge and allows the put (Kinesis records,
 Firehose to S3, PutEvents onto the other bus); (t) to (w), in scripts/moto/replay.py, make StartReplay replay exactly
 the archived events of its time window to all rules or to its FilterArns, in the background and cancellable, and give a
-PENDING source its ExpirationTime; (x) and (y), in scripts/moto/delivery.py again, refuse a FIFO dead-letter queue at
-PutTargets and make a FIFO queue without content-based deduplication refuse its events (to the dead-letter queue).
+PENDING source its ExpirationTime; (x) to (z), in scripts/moto/delivery.py again, refuse a FIFO dead-letter queue at
+PutTargets, make a FIFO queue without content-based deduplication refuse its events (to the dead-letter queue), and
+keep a queue's policy when SetQueueAttributes changes another attribute.
 Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
@@ -177,7 +178,7 @@ def patch() -> None:
     # event; parse each path once (EventTemplateParser.parse imports jsonpath_ng.ext.parse at call time).
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
 
-    # (i) to (s), (x), (y): delivery to targets through their resource policies and roles, FIFO queues; see
+    # (i) to (s), (x) to (z): delivery to targets through their resource policies and roles, FIFO queues; see
     # scripts/moto/delivery.py.
     import delivery
     delivery.patch()

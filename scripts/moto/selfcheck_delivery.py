@@ -1,4 +1,4 @@
-"""scripts/moto/selfcheck.py's checks of corrections (i) to (o), (x) and (y) (scripts/moto/delivery.py): a rule on a custom bus
+"""scripts/moto/selfcheck.py's checks of corrections (i) to (o) and (x) to (z) (scripts/moto/delivery.py): a rule on a custom bus
 delivers to SQS, SNS, Lambda and CloudWatch Logs targets only when the target's resource policy lets EventBridge in
 for that rule, and what a target refuses goes to the dead-letter queue. Each check puts an event while the policy is
 missing (or wrong) and sees nothing arrive, then sets the policy and sees the event arrive: without its patch the
@@ -195,6 +195,14 @@ def delivery_steps(step, endpoint, run_id, h):
         h.expect(markers(got) == ["fifo"], f"want the refused event in the dead-letter queue, got {markers(got)}")
         for dedup in queues:
             unroute(f"to-fifo-{dedup}")
+
+    @step("z: SetQueueAttributes of another attribute leaves the queue policy as it was")
+    def _():
+        url, arn = h.open_queue(sqs, f"gcb-z-{run_id}")
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "5"})
+        got = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        h.expect(got.get("VisibilityTimeout") == "5", f"the attribute named was not set: {got}")
+        h.expect("Policy" in got and arn in got["Policy"], f"the queue policy is gone: {got}")
 
 
 def error_message(call, **kwargs):

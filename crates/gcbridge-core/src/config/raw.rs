@@ -229,8 +229,8 @@ pub struct RawTargetTable {
     pub dead_letter_queue: Option<String>,
     /// A JSONPath into the event, e.g. "$.detail": the part the target receives.
     pub input_path: Option<String>,
-    /// The SQS message group of every event sent to this queue: required for a FIFO queue
-    /// (`....fifo`), optional for a standard one (a fair queue); at most 100 characters.
+    /// The SQS message group of every event sent to this queue: required for a FIFO queue (its
+    /// name ends in .fifo), optional for a standard one (a fair queue); at most 100 characters.
     pub message_group_id: Option<String>,
 }
 
