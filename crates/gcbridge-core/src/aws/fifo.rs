@@ -53,7 +53,9 @@ mod tests {
 
     #[test]
     fn fifo_queues_are_known_by_their_name() {
-        assert!(is_fifo_queue("arn:aws:sqs:us-east-1:123456789012:orders.fifo"));
+        assert!(is_fifo_queue(
+            "arn:aws:sqs:us-east-1:123456789012:orders.fifo"
+        ));
         assert!(!is_fifo_queue("arn:aws:sqs:us-east-1:123456789012:orders"));
         assert!(!is_fifo_queue("arn:aws:sns:us-east-1:123456789012:t.fifo"));
     }

@@ -58,7 +58,9 @@ impl Ctx<'_> {
                 ));
             }
             spec.settings = self.target_settings(t, name, bus_region, label, errors);
-            let field = label(&format!("aws.rule \"{name}\" targets[{i}] message_group_id"));
+            let field = label(&format!(
+                "aws.rule \"{name}\" targets[{i}] message_group_id"
+            ));
             self.message_group(t, &spec, &field, errors);
             if spec.settings.dead_letter_queue.is_none() {
                 spec.settings.dead_letter_queue = rule_dlq.clone();

@@ -10,7 +10,12 @@ use super::aws::Destination;
 use super::check_id::CheckId;
 use super::report::Report;
 
-pub(super) async fn fifo_target(report: &mut Report, d: &Destination<'_>, rule: &str, t: &LiveTarget) {
+pub(super) async fn fifo_target(
+    report: &mut Report,
+    d: &Destination<'_>,
+    rule: &str,
+    t: &LiveTarget,
+) {
     if !fifo::is_fifo_queue(&t.arn) {
         return;
     }

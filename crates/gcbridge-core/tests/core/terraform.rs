@@ -496,9 +496,7 @@ fn a_message_group_is_an_sqs_target_block() {
         "prod-events__to-queue__sns-genesys-alerts",
     );
     assert!(
-        !other
-            .blocks()
-            .any(|b| b.identifier() == "sqs_target"),
+        !other.blocks().any(|b| b.identifier() == "sqs_target"),
         "only the target with a group"
     );
 }

@@ -118,7 +118,8 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
         .await;
     let out = w.apply(&d).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let drain = |want: usize, secs: u64| sqs::drain(&w.sqs, &d.queue_url, want, Duration::from_secs(secs));
+    let drain =
+        |want: usize, secs: u64| sqs::drain(&w.sqs, &d.queue_url, want, Duration::from_secs(secs));
 
     gcbridge_testkit::sim::publish(&w.url, &d.name, 1).await;
     assert_eq!(drain(1, 10).await.len(), 1);
@@ -161,7 +162,10 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
             "{label}: exactly the window's events, once each"
         );
         w.proxy.clear();
-        assert!(temporary_rules(&w, &d).await.is_empty(), "{label}: left behind");
+        assert!(
+            temporary_rules(&w, &d).await.is_empty(),
+            "{label}: left behind"
+        );
         eprintln!("replay, {label}: {:?}", w.proxy.counts());
         let _ = writeln!(
             table,
@@ -171,8 +175,9 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
     }
 
     // A throttle that does not let up.
-    w.proxy
-        .set_rules(vec![AwsRule::new(AwsFault::Throttle).action("events:StartReplay")]);
+    w.proxy.set_rules(vec![
+        AwsRule::new(AwsFault::Throttle).action("events:StartReplay")
+    ]);
     w.proxy.reset_counts();
     let out = replay(&w, &d, (&from, &to), &[("AWS_MAX_ATTEMPTS", "2")]).await;
     assert_eq!(out.code, 1, "{out:?}");
@@ -246,8 +251,9 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
                 message: "Parameter(s) SqsParameters must be specified for target: sqs-x.".into(),
             }
         };
-        w.proxy
-            .set_rules(vec![AwsRule::new(fault).action("events:PutTargets").first(1)]);
+        w.proxy.set_rules(vec![AwsRule::new(fault)
+            .action("events:PutTargets")
+            .first(1)]);
         w.proxy.reset_counts();
         let started = Instant::now();
         let out = w.apply(&d).await;
@@ -256,7 +262,12 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
         w.proxy.clear();
         if refusal == "not yet assumable" {
             assert_eq!(out.code, 0, "{out:?}");
-            assert_eq!((sent.requests, sent.injected), (2, 1), "{:?}", w.proxy.counts());
+            assert_eq!(
+                (sent.requests, sent.injected),
+                (2, 1),
+                "{:?}",
+                w.proxy.counts()
+            );
             let said = failure_lines(&out).to_lowercase();
             assert!(
                 said.contains(", 0 failed.")

@@ -29,10 +29,7 @@ async fn fifo_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
         .queue_url()
         .unwrap()
         .to_string();
-    let arn = format!(
-        "arn:aws:sqs:{REGION}:{}:{name}.fifo",
-        moto::DEFAULT_ACCOUNT
-    );
+    let arn = format!("arn:aws:sqs:{REGION}:{}:{name}.fifo", moto::DEFAULT_ACCOUNT);
     (url, arn)
 }
 
@@ -110,9 +107,13 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
     assert_eq!(out.code, 0, "{out:?}");
     let out = w.run(&doctor).await;
     assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
-    let fifo_check = format!("FIFO queue {queue}: message group \"genesys\", and the queue deduplicates by content");
+    let fifo_check = format!(
+        "FIFO queue {queue}: message group \"genesys\", and the queue deduplicates by content"
+    );
     assert!(
-        doctor_checks(&out, "pass").iter().any(|c| c.starts_with(&fifo_check)),
+        doctor_checks(&out, "pass")
+            .iter()
+            .any(|c| c.starts_with(&fifo_check)),
         "{:#?}",
         doctor_checks(&out, "pass")
     );

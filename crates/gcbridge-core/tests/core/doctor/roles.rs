@@ -336,7 +336,8 @@ async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
     // The name apply would give it, as its plan says.
     let dest = destination(&suffix, true, Some(file.clone()));
     let plan = plan_aws(&w.aws().await, &dest, &w.org.id).await.unwrap();
-    let Some(AwsAction::CreateRole { role: name, .. }) = role_actions(&plan.actions).first().copied()
+    let Some(AwsAction::CreateRole { role: name, .. }) =
+        role_actions(&plan.actions).first().copied()
     else {
         panic!("{:#?}", plan.actions)
     };
@@ -344,11 +345,15 @@ async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
 
     let reports = w.diagnose_with(&w.client, &options).await;
     let r = only_integration(&reports);
-    let check = r.get(CheckId::DeliveryRole).unwrap_or_else(|| panic!("{r:#?}"));
+    let check = r
+        .get(CheckId::DeliveryRole)
+        .unwrap_or_else(|| panic!("{r:#?}"));
     assert_eq!(check.status, Status::Fail, "{check:#?}");
     assert_eq!(check.subject.as_deref(), Some(name.as_str()));
     assert!(
-        check.detail.contains(&format!("role/{name} does not exist yet"))
+        check
+            .detail
+            .contains(&format!("role/{name} does not exist yet"))
             && check.detail.contains(&s),
         "{check:#?}"
     );
@@ -369,5 +374,7 @@ async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
     );
     // Without the file there is nothing planned to name.
     let reports = w.diagnose(&suffix, None).await;
-    assert!(only_integration(&reports).get(CheckId::DeliveryRole).is_none());
+    assert!(only_integration(&reports)
+        .get(CheckId::DeliveryRole)
+        .is_none());
 }
