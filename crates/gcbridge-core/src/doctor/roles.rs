@@ -113,26 +113,35 @@ pub(super) async fn role_target(
     );
 }
 
-/// With the file (`-f`): gcbridge's role of the destination, when the file's targets need it.
-/// Before the first apply neither the role nor those targets exist, so the per-target checks
-/// cannot name it: this names the role gcbridge would create and says `gcbridge apply` does.
+/// With the file (`-f`): gcbridge's role of the destination, for the file's targets that need it
+/// and that the walk did not reach (before the first apply neither the role nor those targets
+/// exist, so no per-target check can name it): the role gcbridge would create, and that
+/// `gcbridge apply` creates it. Targets already on the bus have their own check.
 pub(super) async fn planned_role(report: &mut Report, d: &Destination<'_>) {
     let Some(spec) = d.managed else {
         return;
     };
     let name = rp::role_name(d.account, d.region, &d.source);
     let ours = rp::role_arn(d.account, &name);
-    let targets = rp::role_targets(&spec.rules, d.account, d.region, &ours);
-    if targets.is_empty() {
+    let unchecked: Vec<String> = rp::role_targets(&spec.rules, d.account, d.region, &ours)
+        .into_iter()
+        .map(|(_, arn)| arn)
+        .filter(|arn| {
+            !report
+                .checks
+                .iter()
+                .any(|c| c.id == CheckId::Target && c.subject.as_deref() == Some(arn.as_str()))
+        })
+        .collect();
+    if unchecked.is_empty() {
         return;
     }
-    let list: Vec<&str> = targets.iter().map(|(_, arn)| arn.as_str()).collect();
-    let list = list.join(", ");
+    let list = unchecked.join(", ");
     let at = || CheckId::DeliveryRole.on(&name);
     match role::read(d.aws, &name).await {
         Ok(Some(_)) => report.pass(
             at(),
-            format!("gcbridge's role {ours} exists for {list}"),
+            format!("gcbridge's role {ours} exists for {list} (not on the bus yet: gcbridge apply puts them)"),
         ),
         Ok(None) => report.fail(
             at(),

@@ -313,7 +313,7 @@ async fn a_users_role_is_checked_never_changed_and_a_stranger_of_gcbridges_name_
 
 /// Before the first apply of its AWS half (the integration and its bus exist, no rule yet),
 /// doctor with the file names the role gcbridge would create for the file's Kinesis target and
-/// says `gcbridge apply` creates it; after the apply the same check passes.
+/// says `gcbridge apply` creates it; after the apply the target's own check judges the role.
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
     let Some(w) = moto_world(0.0).await else {
@@ -367,10 +367,15 @@ async fn doctor_names_the_role_apply_will_create_before_the_first_apply() {
     converge(&w, &suffix, file).await;
     let reports = w.diagnose_with(&w.client, &options).await;
     let r = only_integration(&reports);
-    assert_eq!(
-        r.get(CheckId::DeliveryRole).map(|c| c.status),
-        Some(Status::Pass),
-        "{r:#?}"
+    let target = r
+        .checks
+        .iter()
+        .find(|c| c.id == CheckId::Target && c.subject.as_deref() == Some(s.as_str()))
+        .unwrap_or_else(|| panic!("{r:#?}"));
+    assert_eq!(target.status, Status::Pass, "{target:#?}");
+    assert!(
+        r.get(CheckId::DeliveryRole).is_none(),
+        "once the target is on the bus its own check judges the role: {r:#?}"
     );
     // Without the file there is nothing planned to name.
     let reports = w.diagnose(&suffix, None).await;
