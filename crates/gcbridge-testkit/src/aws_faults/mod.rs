@@ -1,8 +1,8 @@
 //! A fault-injecting HTTP proxy in front of moto, the AWS half's fault matrix: bound on
 //! `127.0.0.1:0`, it forwards every request to moto unless a [`FaultRule`] picks it, and then
 //! answers as AWS does under load (a throttle, a 500 `InternalFailure`), drops the connection,
-//! forwards it late, or answers a given error (`AwsFault::Error`: what real AWS says where moto
-//! cannot, such as a role IAM has not propagated yet). A test points gcbridge's AWS endpoint (`--aws-endpoint`) at [`AwsFaultProxy::url`]
+//! forwards it late, or answers a given error or body (`AwsFault::Error`, `AwsFault::Answer`:
+//! what real AWS says where moto cannot, such as a role IAM has not propagated yet). A test points gcbridge's AWS endpoint (`--aws-endpoint`) at [`AwsFaultProxy::url`]
 //! and keeps its own clients on moto itself.
 //!
 //! Requests are counted per `service:Action` (`events:PutRule`, `sqs:SetQueueAttributes`,
@@ -190,6 +190,9 @@ impl Forward {
                 &code,
                 &message,
             ))),
+            Some(AwsFault::Answer { status, body }) => {
+                Ok(answer(protocol::json_answer(&parts.headers, status, &body)))
+            }
             Some(AwsFault::Drop) => Err(Dropped),
             Some(AwsFault::Delay(d)) => {
                 tokio::time::sleep(d).await;

@@ -106,6 +106,23 @@ pub fn error(
     }
 }
 
+/// `body` (JSON) at `status`, in the request's JSON protocol version.
+pub fn json_answer(request_headers: &HeaderMap, status: u16, body: &str) -> ErrorAnswer {
+    let content_type = request_headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/x-amz-json-1.1")
+        .to_string();
+    ErrorAnswer {
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        headers: vec![
+            ("content-type", content_type),
+            ("x-amzn-requestid", request_id()),
+        ],
+        body: body.to_string(),
+    }
+}
+
 /// HTTP 500 `InternalFailure` in `protocol`.
 pub fn internal_failure(protocol: Protocol, request_headers: &HeaderMap) -> ErrorAnswer {
     let (status, code, message) = (

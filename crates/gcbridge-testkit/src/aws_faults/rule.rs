@@ -26,6 +26,10 @@ pub enum AwsFault {
         code: String,
         message: String,
     },
+    /// This JSON body at HTTP `status` instead of the answer, in the request's JSON protocol
+    /// version (a 200 whose `FailedEntries` refuse a target, where a service may answer that
+    /// instead of an error).
+    Answer { status: u16, body: String },
 }
 
 impl AwsFault {
@@ -37,6 +41,7 @@ impl AwsFault {
             AwsFault::Drop => "dropped connection".into(),
             AwsFault::Delay(d) => format!("delay {} ms", d.as_millis()),
             AwsFault::Error { status, code, .. } => format!("{status} {code}"),
+            AwsFault::Answer { status, .. } => format!("{status} answer"),
         }
     }
 }

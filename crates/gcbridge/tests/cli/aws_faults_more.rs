@@ -200,15 +200,31 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
     eprintln!("{table}");
 }
 
-/// What AWS answers, as far as it is known, while a role IAM has just created is not yet
-/// visible to EventBridge: a ValidationException naming the role and that it cannot be assumed
-/// (the exact text is not published; docs/REAL-API.md). moto's IAM is immediately consistent, so
-/// the proxy answers it in moto's place.
-fn not_yet_assumable(role_arn: &str) -> AwsFault {
-    AwsFault::Error {
-        status: 400,
-        code: "ValidationException".into(),
-        message: format!("EventBridge cannot assume the role {role_arn}."),
+/// The refusals of the test: what AWS may answer, as far as it is known, while a role IAM has
+/// just created is not yet visible to EventBridge (the exact text is not published, nor whether
+/// it comes as an error or as a failed entry of a 200: docs/REAL-API.md), and one that is not
+/// about the role. moto's IAM is immediately consistent, so the proxy answers in moto's place.
+fn refusal(kind: &str, role_arn: &str) -> AwsFault {
+    let not_assumable = format!("EventBridge cannot assume the role {role_arn}.");
+    match kind {
+        "not yet assumable" => AwsFault::Error {
+            status: 400,
+            code: "ValidationException".into(),
+            message: not_assumable,
+        },
+        "not yet assumable, as a failed entry" => AwsFault::Answer {
+            status: 200,
+            body: serde_json::json!({
+                "FailedEntryCount": 1,
+                "FailedEntries": [{"TargetId": "kinesis-1", "ErrorCode": "ValidationException", "ErrorMessage": not_assumable}],
+            })
+            .to_string(),
+        },
+        _ => AwsFault::Error {
+            status: 400,
+            code: "ValidationException".into(),
+            message: "Parameter(s) SqsParameters must be specified for target: sqs-x.".into(),
+        },
     }
 }
 
@@ -223,8 +239,8 @@ fn planned_role(plan: &Output) -> String {
         .to_string()
 }
 
-/// apply creates its role, and the first PutTargets using it is refused as not yet assumable:
-/// apply waits and tries again, converges (exit 0, the target with its role on the rule), and says
+/// apply creates its role, and the first PutTargets using it is refused as not yet assumable (an
+/// error, or a failed entry of a 200): apply waits and tries again, converges (exit 0, the target with its role on the rule), and says
 /// nothing about a failure or a permission. A refusal that is not about the role (a missing
 /// parameter) is not retried: exit 1 after one PutTargets, named; the re-run converges.
 #[tokio::test(flavor = "multi_thread")]
@@ -236,21 +252,18 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
     let mut table = String::from(
         "\n| PutTargets after apply created its role | PutTargets sent | s | outcome |\n|---|---|---|---|\n",
     );
-    for refusal in ["not yet assumable", "a missing parameter"] {
+    for kind in [
+        "not yet assumable",
+        "not yet assumable, as a failed entry",
+        "a missing parameter",
+    ] {
+        let retried = kind != "a missing parameter";
         let name = moto::unique("fresh-role");
         let stream = streams::create_stream(&moto, moto::DEFAULT_ACCOUNT, &name).await;
         let d = w.destination_with("roleprop", "", Some(&stream)).await;
         let plan = w.run(&["plan", "-f", &d.file]).await;
         let role = planned_role(&plan);
-        let fault = if refusal == "not yet assumable" {
-            not_yet_assumable(&role)
-        } else {
-            AwsFault::Error {
-                status: 400,
-                code: "ValidationException".into(),
-                message: "Parameter(s) SqsParameters must be specified for target: sqs-x.".into(),
-            }
-        };
+        let fault = refusal(kind, &role);
         w.proxy.set_rules(vec![AwsRule::new(fault)
             .action("events:PutTargets")
             .first(1)]);
@@ -260,7 +273,7 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
         let wall = started.elapsed().as_secs_f64();
         let sent = w.proxy.count("events:PutTargets");
         w.proxy.clear();
-        if refusal == "not yet assumable" {
+        if retried {
             assert_eq!(out.code, 0, "{out:?}");
             assert_eq!(
                 (sent.requests, sent.injected),
@@ -301,21 +314,21 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
             .collect();
         assert!(
             on_stream.len() == 1 && on_stream[0].role_arn() == Some(role.as_str()),
-            "{refusal}: the stream target with gcbridge's role: {targets:?}"
+            "{kind}: the stream target with gcbridge's role: {targets:?}"
         );
         let out = w.run(&["plan", "-f", &d.file, "--detailed-exitcode"]).await;
-        assert_eq!(out.code, 0, "{refusal}: nothing left to do: {out:?}");
-        let outcome = if refusal == "not yet assumable" {
+        assert_eq!(out.code, 0, "{kind}: nothing left to do: {out:?}");
+        let outcome = if retried {
             "retried, converged, exit 0"
         } else {
             "not retried, exit 1 naming it; the re-run converged"
         };
         let _ = writeln!(
             table,
-            "| refused once: {refusal} | {} | {wall:.1} | {outcome} |",
+            "| refused once: {kind} | {} | {wall:.1} | {outcome} |",
             sent.requests
         );
-        eprintln!("PutTargets refused once ({refusal}): {}", rule_label(&w));
+        eprintln!("PutTargets refused once ({kind}): {}", rule_label(&w));
     }
     eprintln!("{table}");
 }
