@@ -669,7 +669,8 @@ def main():
             c = json.loads(cold.read_text())
             load = f'; load average {c["load"]}' if c.get("load") else ""
             rows.append([f'cold `cargo build --release -p gcbridge` (empty target dir, crates already downloaded; '
-                         f'measured {c["date"]} at `{c["commit"]}`{load})', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'])
+                         f'measured {c["date"]} at `{c["commit"]}`{load})', f'{c["cold_build_secs"] / 60:.1f} min ({c["cold_build_secs"]} s)'
+                         + (f', {c["cold_build_cpu_secs"]} s of CPU' if "cold_build_cpu_secs" in c else '')])
             if "cold_test_secs" in c:
                 verdict = "" if c.get("cold_test_rc", 0) == 0 else f' (it failed: exit {c["cold_test_rc"]})'
                 rows.append([f'cold `scripts/test` (empty target dir, right after the cold build; measured {c["date"]} at '

@@ -10,6 +10,7 @@
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`stored_secret`]: a Secrets Manager secret or an SSM parameter in moto;
 //! - [`streams`]: Kinesis streams and Firehose delivery streams (to S3) in moto, read back;
+//! - [`listeners`]: a counting "proxy" that answers 502 and a host that never answers;
 //! - [`http_stub`]: a scripted HTTP/1.1 server on loopback for answers no emulator gives on demand;
 //! - [`terraform`]: an exported Terraform file parsed back (resources, imports, local values,
 //!   `jsonencode` evaluated) and `terraform fmt -check` on it where terraform is installed;
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod config_file;
 pub mod http_stub;
 pub mod lambda;
+pub mod listeners;
 pub mod moto;
 pub mod running;
 pub mod sim;

@@ -1,9 +1,61 @@
 //! SDK clients for one AWS region, from the standard credential chain.
 
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use super::error::{is_unreachable, AwsError};
-use super::retry::{is_loopback, retry_config, RefusedLoopback};
+use super::retry::{is_loopback, retry_config};
+
+/// The configuration every AWS client of gcbridge is built from, whatever the service: the
+/// standard credential chain, the region (given, else the chain's), the endpoint override,
+/// gcbridge's retry setting, and whether the endpoint is this machine (then a refused connection
+/// is final: `RefusedLoopback` in retry.rs). One constructor, so that no client misses a rule.
+pub(crate) struct SharedConfig {
+    pub(crate) sdk: SdkConfig,
+    /// Where the requests go, for messages.
+    pub(crate) endpoint: String,
+    pub(crate) loopback: bool,
+}
+
+impl SharedConfig {
+    pub(crate) async fn load(region: Option<&str>, endpoint: Option<&str>) -> SharedConfig {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(region) = region {
+            loader = loader.region(Region::new(region.to_string()));
+        }
+        if let Some(url) = endpoint {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(retry) = retry_config() {
+            loader = loader.retry_config(retry);
+        }
+        let sdk = loader.load().await;
+        let shown = endpoint_shown(endpoint, sdk.region().map_or("", |r| r.as_ref()));
+        SharedConfig {
+            loopback: is_loopback(&shown),
+            endpoint: shown,
+            sdk,
+        }
+    }
+
+    /// The region the chain settled on, when there is one.
+    pub(crate) fn region(&self) -> Option<String> {
+        self.sdk.region().map(ToString::to_string)
+    }
+}
+
+/// One service's client from a [`SharedConfig`], with the loopback refusal rule when it applies
+/// (a retry classifier is set per service config, so this cannot be done once on the shared one).
+macro_rules! sdk_client {
+    ($sdk:ident, $shared:expr) => {{
+        let shared: &$crate::aws::SharedConfig = &$shared;
+        let mut b = $sdk::config::Builder::from(&shared.sdk);
+        if shared.loopback {
+            b = b.retry_classifier($crate::aws::RefusedLoopback);
+        }
+        $sdk::Client::from_conf(b.build())
+    }};
+}
+pub(crate) use sdk_client;
 
 /// The clients gcbridge uses, sharing one region and credentials: EventBridge, STS, and the
 /// services of the targets whose resource policies it manages.
@@ -25,37 +77,17 @@ pub struct AwsClients {
 impl AwsClients {
     /// Clients for `region`; `endpoint` overrides the endpoint (else `AWS_ENDPOINT_URL` or AWS).
     pub async fn new(region: &str, endpoint: Option<&str>) -> AwsClients {
-        let mut loader =
-            aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string()));
-        if let Some(url) = endpoint {
-            loader = loader.endpoint_url(url);
-        }
-        if let Some(retry) = retry_config() {
-            loader = loader.retry_config(retry);
-        }
-        let config = loader.load().await;
-        let shown = endpoint_shown(endpoint, region);
-        let loopback = is_loopback(&shown);
-        // Each service's client from the shared config, with the loopback refusal rule when it applies.
-        macro_rules! client {
-            ($sdk:ident) => {{
-                let mut b = $sdk::config::Builder::from(&config);
-                if loopback {
-                    b = b.retry_classifier(RefusedLoopback);
-                }
-                $sdk::Client::from_conf(b.build())
-            }};
-        }
+        let shared = SharedConfig::load(Some(region), endpoint).await;
         AwsClients {
             region: region.to_string(),
-            endpoint: shown,
-            events: client!(aws_sdk_eventbridge),
-            sqs: client!(aws_sdk_sqs),
-            sts: client!(aws_sdk_sts),
-            sns: client!(aws_sdk_sns),
-            lambda: client!(aws_sdk_lambda),
-            logs: client!(aws_sdk_cloudwatchlogs),
-            iam: client!(aws_sdk_iam),
+            endpoint: shared.endpoint.clone(),
+            events: sdk_client!(aws_sdk_eventbridge, shared),
+            sqs: sdk_client!(aws_sdk_sqs, shared),
+            sts: sdk_client!(aws_sdk_sts, shared),
+            sns: sdk_client!(aws_sdk_sns, shared),
+            lambda: sdk_client!(aws_sdk_lambda, shared),
+            logs: sdk_client!(aws_sdk_cloudwatchlogs, shared),
+            iam: sdk_client!(aws_sdk_iam, shared),
         }
     }
 
@@ -98,7 +130,7 @@ impl AwsClients {
 
 /// Where requests for `region` go, for messages: the override, else `AWS_ENDPOINT_URL`, else AWS's
 /// endpoint of the region.
-pub(crate) fn endpoint_shown(endpoint: Option<&str>, region: &str) -> String {
+fn endpoint_shown(endpoint: Option<&str>, region: &str) -> String {
     endpoint
         .map(String::from)
         .or_else(|| {

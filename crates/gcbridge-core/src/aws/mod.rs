@@ -42,8 +42,8 @@ pub(crate) mod temporary;
 pub use apply::apply_aws;
 pub use archive::{archive_name, LiveArchive};
 pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
-pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
+pub(crate) use clients::{sdk_client, SharedConfig};
 pub(crate) use error::is_unreachable;
 pub use error::{AwsError, AwsFailure};
 pub use ids::{
@@ -59,6 +59,7 @@ pub use replay::{cancel_all as cancel_replays, ReplayStatus};
 pub use replay_run::{
     prepare as prepare_replay, run as run_replay, ReplayOutcome, ReplayPlan, ReplayProgress,
 };
+pub(crate) use retry::RefusedLoopback;
 pub use retry::DEFAULT_MAX_ATTEMPTS as DEFAULT_AWS_MAX_ATTEMPTS;
 pub use sweep::sweep_expired as sweep_expired_temporary;
 pub use targets::{check_rule_name, parse_target, RuleNameError, TargetError};

@@ -30,7 +30,7 @@ pub(super) fn retry_config() -> Option<RetryConfig> {
 /// Forbids retrying a refused connection; installed only for a loopback endpoint, where a refusal
 /// is final (a remote endpoint's refusal may be a load balancer between instances).
 #[derive(Debug)]
-pub(super) struct RefusedLoopback;
+pub(crate) struct RefusedLoopback;
 
 impl ClassifyRetry for RefusedLoopback {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {

@@ -6,13 +6,12 @@
 //! The value goes straight into a `Secret` (which prints `[redacted]`); every message names the
 //! reference, the region and, when refused, the permission, never the value.
 
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_secretsmanager::config::http::HttpResponse;
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use genesys_client::{CredentialSource, Credentials, Secret};
 
 use super::value::pick;
-use crate::aws::{endpoint_shown, is_unreachable, AwsError};
+use crate::aws::{is_unreachable, sdk_client, AwsError, SharedConfig};
 use crate::config::OrgCredentials;
 use crate::secret_ref::SecretRef;
 
@@ -57,15 +56,10 @@ pub async fn org_credentials(
 
 /// Reads one secret from AWS.
 pub async fn read_secret(r: &SecretRef, aws_endpoint: Option<&str>) -> Result<Secret, SecretError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(region) = r.region() {
-        loader = loader.region(Region::new(region.to_string()));
-    }
-    if let Some(url) = aws_endpoint {
-        loader = loader.endpoint_url(url);
-    }
-    let config = loader.load().await;
-    let Some(region) = config.region().map(ToString::to_string) else {
+    // The same configuration as every other AWS client (retries, loopback refusal), in the
+    // ARN's region when the reference carries one.
+    let shared = SharedConfig::load(r.region(), aws_endpoint).await;
+    let Some(region) = shared.region() else {
         return Err(SecretError {
             message: format!(
                 "client_secret_from = \"{r}\": no AWS region to read it in: set AWS_REGION (or the \
@@ -77,12 +71,12 @@ pub async fn read_secret(r: &SecretRef, aws_endpoint: Option<&str>) -> Result<Se
     let at = Place {
         r,
         region: &region,
-        endpoint: endpoint_shown(aws_endpoint, &region),
+        endpoint: shared.endpoint.clone(),
     };
     tracing::debug!(secret = %r, region = %region, "reading the OAuth client secret from AWS");
     let (text, plain_parameter) = match r {
         SecretRef::SecretsManager { id, .. } => {
-            let client = aws_sdk_secretsmanager::Client::new(&config);
+            let client = sdk_client!(aws_sdk_secretsmanager, shared);
             let out = client
                 .get_secret_value()
                 .secret_id(id)
@@ -97,7 +91,7 @@ pub async fn read_secret(r: &SecretRef, aws_endpoint: Option<&str>) -> Result<Se
             }
         }
         SecretRef::Ssm { name } => {
-            let client = aws_sdk_ssm::Client::new(&config);
+            let client = sdk_client!(aws_sdk_ssm, shared);
             let out = client
                 .get_parameter()
                 .name(name)

@@ -607,12 +607,7 @@ async fn a_refused_loopback_endpoint_is_not_retried() {
     };
     let w = Faulty::start(&moto).await;
     let d = w.destination("refused").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let closed = format!("http://127.0.0.1:{port}");
+    let closed = gcbridge_testkit::listeners::closed_url();
     let env: Vec<(&str, &str)> = w
         .env
         .iter()

@@ -5,12 +5,7 @@
 //! client, sends even a loopback endpoint through it unless `NO_PROXY` names the host).
 
 use crate::common::*;
-
-/// A loopback port nothing listens on (bound, read back, released).
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
+use gcbridge_testkit::listeners::free_port as closed_port;
 
 /// The env, the arguments, the source the error must name, and what it must say.
 type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>, &'a str, &'a str);

@@ -21,6 +21,7 @@ use crate::common::fleet::{
     self, fleet_config, fleet_env, fleet_file, org_id, org_integrations, ALL_PERMISSIONS,
 };
 use futures_util::StreamExt;
+use gcbridge_testkit::listeners::free_port;
 use genesys_sim::{FaultKind, FaultRule, SimConfig};
 use serde_json::Value;
 
@@ -352,14 +353,6 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
     let out = f.apply("fleet.toml", &["--parallel", "4"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(end_state_problems(&url, 2, 2).await.is_empty());
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `gcbridge sim` on `port` with `sim.toml` and `--state-file`; waits for its first line.

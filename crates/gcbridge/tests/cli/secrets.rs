@@ -406,11 +406,7 @@ async fn a_self_signed_certificate_is_refused() {
             return;
         }
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = gcbridge_testkit::listeners::free_port();
     let mut server = tokio::process::Command::new("openssl")
         .args([
             "s_server",

@@ -4,12 +4,10 @@
 //! never echoed with userinfo or query, names from the org cannot inject terminal escapes, and
 //! every call ends within its deadline.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
+use gcbridge_testkit::listeners::{counting_proxy, silent_listener};
 use reqwest::Method;
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
 use crate::common::{admin_token, api, env_for, gcbridge, sim, ADMIN, SECRET};
 
@@ -256,25 +254,6 @@ async fn names_from_the_org_cannot_inject_terminal_escapes() {
     assert_eq!(out.json()["integrations"][0]["name"], evil);
 }
 
-/// A "proxy" that counts its connections and answers 502.
-async fn fake_proxy() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let used = Arc::new(AtomicUsize::new(0));
-    let counter = used.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = sock
-                .write_all(
-                    b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                )
-                .await;
-        }
-    });
-    (format!("http://{addr}"), used)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn loopback_calls_never_go_through_a_proxy() {
     let s = sim().await;
@@ -286,7 +265,7 @@ async fn loopback_calls_never_go_through_a_proxy() {
         "ALL_PROXY",
         "all_proxy",
     ] {
-        let (proxy, used) = fake_proxy().await;
+        let (proxy, used) = counting_proxy().await;
         let mut env = env_for(&url, ADMIN);
         env.push((var, &proxy));
         let out = gcbridge(dir().path(), &env, &["whoami"]).await;
@@ -297,19 +276,6 @@ async fn loopback_calls_never_go_through_a_proxy() {
             "{var}: the proxy saw loopback traffic"
         );
     }
-}
-
-/// A loopback listener that accepts every connection and never answers.
-async fn silent_listener() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((sock, _)) = listener.accept().await {
-            held.push(sock);
-        }
-    });
-    format!("http://{addr}")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -331,12 +297,7 @@ async fn every_call_ends_within_its_deadline_saying_what_it_spent() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("(deadline 2s)"), "{out:?}");
     // A refused loopback port: twice, with a log line for the retry, not eight silent tries.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let closed = format!("http://127.0.0.1:{port}");
+    let closed = gcbridge_testkit::listeners::closed_url();
     let mut env = creds.to_vec();
     env.push(("GENESYS_API_URL", &closed));
     let out = gcbridge(dir().path(), &env, &["whoami"]).await;
@@ -348,14 +309,6 @@ async fn every_call_ends_within_its_deadline_saying_what_it_spent() {
     assert_eq!(out.stderr.matches("retrying in").count(), 1, "{out:?}");
 }
 
-/// A loopback port nothing listens on (bound, read back, released).
-async fn closed_port_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}")
-}
-
 /// A proxy that cannot be reached (a closed loopback port) or refuses the tunnel (502) for a real
 /// Genesys login host: exit 1, the message names the proxy and the variable that set it, never the
 /// secret. Nothing leaves the machine: with a proxy set, the HTTP stack sends `CONNECT host:443` to
@@ -363,7 +316,7 @@ async fn closed_port_url() -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_proxy_is_named_with_its_variable() {
     for var in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
-        let proxy = closed_port_url().await;
+        let proxy = gcbridge_testkit::listeners::closed_url();
         let env = [
             ("GENESYS_REGION", "us-east-1"),
             ("GENESYS_CLIENT_ID", "someone"),
@@ -382,7 +335,7 @@ async fn an_unreachable_proxy_is_named_with_its_variable() {
             assert!(!text.contains(CANARY), "{var}: {out:?}");
         }
     }
-    let (proxy, used) = fake_proxy().await;
+    let (proxy, used) = counting_proxy().await;
     let env = [
         ("GENESYS_REGION", "eu-west-1"),
         ("GENESYS_CLIENT_ID", "someone"),

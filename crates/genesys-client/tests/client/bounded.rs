@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use gcbridge_testkit::listeners::silent_listener;
 use genesys_client::{ClientConfig, Credentials, Endpoint, Error, GenesysClient, HttpPolicy};
-use tokio::net::TcpListener;
 
 use crate::support::env_source;
 
@@ -14,19 +14,6 @@ fn client(base: &str, policy: HttpPolicy) -> GenesysClient {
     let mut cfg = ClientConfig::new(endpoint, Credentials::new("id", "s3cret", env_source()));
     cfg.policy = policy;
     GenesysClient::new(cfg).unwrap()
-}
-
-/// A loopback listener that accepts every connection and never writes a byte.
-async fn silent_listener() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((sock, _)) = listener.accept().await {
-            held.push(sock);
-        }
-    });
-    format!("http://{addr}")
 }
 
 /// The "in N.Ns" figure of an effort text.
@@ -60,11 +47,7 @@ async fn a_host_that_never_answers_fails_at_the_deadline_saying_the_real_time() 
 
 #[tokio::test]
 async fn a_refused_loopback_port_is_tried_twice_not_eight_times() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = gcbridge_testkit::listeners::free_port();
     let c = client(&format!("http://127.0.0.1:{port}"), HttpPolicy::default());
     let err = c.organization_me().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");

@@ -3,34 +3,13 @@
 //! process of this test binary (the proxy variables are process-wide), with a fake proxy that
 //! records whether it was used.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
+use gcbridge_testkit::listeners::counting_proxy;
 
 use crate::support::{client_for, Canned, Stub};
 
 const CHILD: &str = "proxy::child_calls_a_loopback_stub";
-
-/// A "proxy" that counts its connections and answers each with 502.
-async fn fake_proxy() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let used = Arc::new(AtomicUsize::new(0));
-    let counter = used.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = sock
-                .write_all(
-                    b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                )
-                .await;
-        }
-    });
-    (format!("http://{addr}"), used)
-}
 
 #[tokio::test]
 async fn no_proxy_variable_carries_loopback_traffic() {
@@ -42,7 +21,7 @@ async fn no_proxy_variable_carries_loopback_traffic() {
         "ALL_PROXY",
         "all_proxy",
     ] {
-        let (proxy, used) = fake_proxy().await;
+        let (proxy, used) = counting_proxy().await;
         let exe = std::env::current_exe().unwrap();
         let out = tokio::process::Command::new(exe)
             .args([CHILD, "--exact", "--ignored", "--nocapture"])

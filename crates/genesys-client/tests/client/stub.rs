@@ -184,11 +184,7 @@ async fn slow_response_is_a_timeout() {
 #[tokio::test]
 async fn refused_connection_is_a_connect_error() {
     // Bind then drop, so the port is (very likely) closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = gcbridge_testkit::listeners::free_port();
     let endpoint = Endpoint::from_api_url(&format!("http://127.0.0.1:{port}"), None).unwrap();
     let mut cfg = ClientConfig::new(endpoint, Credentials::new("id", SECRET, env_source()));
     cfg.policy = HttpPolicy {

@@ -209,3 +209,52 @@ async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() 
     outputs.push(("json".into(), out));
     assert_no_secret(&outputs);
 }
+
+/// A throttled Secrets Manager or SSM is retried as every other AWS call is (gcbridge's 6 attempts,
+/// not the SDK's 3): three throttles in a row are absorbed; a throttle that never ends fails naming
+/// the throttle after 6 attempts, never as a missing permission or a missing secret.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
+    use gcbridge_testkit::aws_faults::{AwsFault, AwsFaultProxy, FaultRule};
+    let Some(m) = moto::endpoint() else { return };
+    let sim = canary_sim().await;
+    let url = sim.base_url();
+    let refs = stored(&m).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let env = env(Some("us-east-1"));
+    let mut outputs = Vec::new();
+    for (from, action) in [
+        (&refs[0], "secretsmanager:GetSecretValue"),
+        (&refs[2], "ssm:GetParameter"),
+    ] {
+        std::fs::write(d.join("gcbridge.toml"), single_org(&url, from)).unwrap();
+        let args = ["--aws-endpoint", "", "whoami", "-f", "gcbridge.toml"];
+        for (rule, code, attempts) in [
+            (
+                FaultRule::new(AwsFault::Throttle).action(action).first(3),
+                0,
+                4,
+            ),
+            (FaultRule::new(AwsFault::Throttle).action(action), 1, 6),
+        ] {
+            let proxy = AwsFaultProxy::start(&m, vec![rule], 1).await;
+            let endpoint = proxy.url();
+            let mut args = args;
+            args[1] = &endpoint;
+            let out = run(d, &env, &args).await;
+            assert_eq!(out.code, code, "{action}: {out:?}");
+            assert_eq!(proxy.count(action).requests, attempts, "{action}: {out:?}");
+            if code != 0 {
+                let text = out.stderr.to_lowercase();
+                assert!(text.contains("throttl"), "{action}: {out:?}");
+                assert!(
+                    !text.contains("access denied") && !text.contains("no secrets manager"),
+                    "{action}: a throttle is not a refusal: {out:?}"
+                );
+            }
+            outputs.push((format!("{action} {code}"), out));
+        }
+    }
+    assert_no_secret(&outputs);
+}
