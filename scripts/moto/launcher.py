@@ -184,6 +184,10 @@ def patch() -> None:
     import replay
     replay.patch()
 
+    # (x) to (z): IAM enforcement, only when INITIAL_NO_AUTH_ACTION_COUNT is set; see scripts/moto/iam.py.
+    import iam
+    iam.patch()
+
 
 def main(argv: list[str]) -> None:
     if len(argv) != 1 or not argv[0].isdigit():

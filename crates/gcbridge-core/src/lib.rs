@@ -19,6 +19,7 @@ pub mod doctor;
 pub mod events;
 mod expect;
 mod genesys;
+pub mod iam_policy;
 mod lock;
 mod partition;
 mod resolve;

@@ -140,6 +140,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
     Sim(SimArgs),
+    /// Print the least-privilege AWS IAM policy gcbridge needs for a config file (every call of
+    /// plan, apply, doctor, tail, replay and destroy, scoped to its ARNs) and the Genesys permissions.
+    IamPolicy(crate::commands::iam_policy::IamPolicyArgs),
     /// Print the JSON Schema of gcbridge.toml (both forms), for editors: taplo / Even Better TOML
     /// read it from a `#:schema ./gcbridge.schema.json` first line.
     ConfigSchema,

@@ -13,6 +13,7 @@ pub(crate) mod archive;
 mod arn;
 mod clients;
 pub(crate) mod delivery;
+mod denied;
 mod error;
 mod ids;
 pub(crate) mod lambda_permission;
@@ -44,7 +45,7 @@ pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub(crate) use clients::endpoint_shown;
 pub use clients::AwsClients;
 pub(crate) use error::is_unreachable;
-pub use error::{AwsError, AwsFailure};
+pub use error::{AwsError, AwsFailure, MissingPermission};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,

@@ -1,0 +1,127 @@
+"""moto's IAM enforcement (`INITIAL_NO_AUTH_ACTION_COUNT`, moto's "IAM-like Access Control"), made usable for
+gcbridge's least-privilege proof (crates/gcbridge/tests/cli/iam_enforced.rs). Patched only when that variable is
+set, so the ordinary server of scripts/with-moto is unchanged.
+
+What moto 5.2.5 enforces (moto/core/authorization.py, moto/iam/access_control.py): every request through
+BaseResponse.call_action, once INITIAL_NO_AUTH_ACTION_COUNT requests have passed, is authenticated (SigV4 with a key
+of an IAM user or an assumed role) and its action checked against that identity's policies (inline and attached,
+user's and groups'). Resources: moto names the request's resource only for SQS (an existing queue's ARN) and IAM (an
+existing role's ARN) and sends "*" everywhere else; conditions, permission boundaries, resource policies and the
+actions AWS checks along with another call (iam:PassRole for PutTargets, sqs:TagQueue for CreateQueue with tags,
+iam:TagRole for CreateRole with tags) are not checked. sts:GetCallerIdentity is always allowed, as on AWS.
+
+Corrections, each named after the AWS behaviour it restores:
+
+(x) A refusal of a JSON-protocol service (EventBridge, CloudWatch Logs, SQS's JSON protocol, Lambda, Secrets
+    Manager, SSM) comes back as moto's XML <ErrorResponse>, which a JSON client cannot read (no error code);
+    AWS answers those protocols in JSON: {"__type": "AccessDeniedException", "message": "User: ARN is not
+    authorized to perform: ACTION ..."} (the AWS JSON 1.0/1.1 and REST-JSON protocols' error shape).
+(y) A statement scoped to ARNs never matches the "*" moto uses when it does not know a request's resource, so a
+    least-privilege policy would be refused everything but SQS and IAM calls. AWS always knows the resource; where
+    moto does not, the statement is judged by its action alone (where moto knows it, SQS and IAM, the ARN is
+    matched as AWS would).
+(z) A request with an empty body and no query string (Lambda's GetFunction, GetPolicy: REST GETs) is re-signed by
+    moto over a body made of its headers (setup_class falls back to the headers for its `data`), so every such
+    call fails SignatureDoesNotMatch; AWS signs the payload as sent: an empty body is the hash of "".
+Not a correction but the harness: requests signed with the static test key "testing" (the emulator's partner calls
+from its own account, and the test's own setup and checks) are neither authenticated nor authorized; only the
+keys of IAM users the test creates are, so only gcbridge runs under the policy under test.
+"""
+
+import json
+import os
+
+STATIC_KEY = "testing"
+
+
+def enforced() -> bool:
+    return "INITIAL_NO_AUTH_ACTION_COUNT" in os.environ
+
+
+def _key(headers) -> str:
+    auth = headers.get("Authorization") or ""
+    return auth.partition("Credential=")[2].partition("/")[0]
+
+
+def _json_protocol(response) -> bool:
+    content = response.headers.get("Content-Type") or ""
+    rest_json = getattr(response, "service_name", "") in ("lambda", "awslambda")
+    return rest_json or "json" in content or bool(response.headers.get("X-Amz-Target"))
+
+
+def patch() -> None:
+    if not enforced():
+        return
+    from moto.core import authorization
+    from moto.core.exceptions import JsonRESTError
+    from moto.iam import access_control
+
+    mixin = authorization.ActionAuthenticatorMixin
+    authorize = mixin._authenticate_and_authorize_action
+
+    def authenticate_and_authorize(self, iam_request_cls, resource="*"):
+        if _key(self.headers) == STATIC_KEY:
+            return
+        try:
+            authorize(self, iam_request_cls, resource)
+        except JsonRESTError:
+            raise
+        except Exception as e:
+            code = getattr(e, "error_type", None)
+            if code is None or not _json_protocol(self):
+                raise
+            # (x) the same refusal in the JSON shape of the service's protocol.
+            json_code = {"AccessDenied": "AccessDeniedException"}.get(code, code)
+            error = JsonRESTError(json_code, getattr(e, "message", str(e)))
+            error.code = getattr(e, "code", 400)
+            raise error
+
+    mixin._authenticate_and_authorize_action = authenticate_and_authorize
+
+    # (y) a request whose resource moto does not know ("*") is judged by its action.
+    matches = access_control.IAMPolicyStatement._check_element_matches
+
+    def check_element_matches(self, element, value):
+        if element in ("Resource", "NotResource") and value == "*":
+            return element == "Resource"
+        return matches(self, element, value)
+
+    access_control.IAMPolicyStatement._check_element_matches = check_element_matches
+
+    # (z) the payload signed is the body sent, empty included.
+    create_request = access_control.IAMRequestBase._create_aws_request
+
+    def create_aws_request(self):
+        if not self._body:
+            self._data = {}
+        return create_request(self)
+
+    access_control.IAMRequestBase._create_aws_request = create_aws_request
+
+
+def selfcheck(endpoint: str) -> None:
+    """Proves (x) and (y) and the static key against a server started with INITIAL_NO_AUTH_ACTION_COUNT."""
+    import boto3
+    import botocore
+
+    def client(service, key="testing", secret="testing"):
+        return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id=key, aws_secret_access_key=secret)
+
+    iam = client("iam")
+    iam.create_user(UserName="selfcheck")
+    bus = "arn:aws:events:us-east-1:123456789012:event-bus/default"
+    iam.put_user_policy(UserName="selfcheck", PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "events:DescribeEventBus", "Resource": bus}]}))
+    key = iam.create_access_key(UserName="selfcheck")["AccessKey"]
+    user = client("events", key["AccessKeyId"], key["SecretAccessKey"])
+    user.describe_event_bus(Name="default")  # (y): scoped, allowed by its action
+    try:
+        user.list_rules()
+        raise SystemExit("iam selfcheck: events:ListRules was allowed without a permission")
+    except botocore.exceptions.ClientError as e:  # (x): a JSON error with its code
+        assert e.response["Error"]["Code"] == "AccessDeniedException", e.response
+        assert "not authorized to perform: events:ListRules" in e.response["Error"]["Message"], e.response
+    client("events").list_rules()  # the static key is the harness's
+    print("iam selfcheck: ok")
