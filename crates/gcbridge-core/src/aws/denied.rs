@@ -38,7 +38,11 @@ impl MissingPermission {
 
 /// The permission `code` / `message` refuse, `what` being the call's context (`events:PutRule
 /// NAME`); `None` when it is no authorization refusal or names no action.
-pub fn missing_permission(code: Option<&str>, message: &str, what: &str) -> Option<MissingPermission> {
+pub fn missing_permission(
+    code: Option<&str>,
+    message: &str,
+    what: &str,
+) -> Option<MissingPermission> {
     let said = message.contains("not authorized to perform");
     if !said && !code.is_some_and(|c| REFUSALS.contains(&c)) {
         return None;
@@ -66,7 +70,9 @@ fn calling(what: &str) -> Option<String> {
 fn normalize(token: &str) -> Option<String> {
     let (service, action) = token.split_once(':')?;
     let ok = !service.is_empty()
-        && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
         && action.starts_with(|c: char| c.is_ascii_uppercase())
         && action.chars().all(|c| c.is_ascii_alphanumeric());
     ok.then(|| format!("{}:{action}", service.to_ascii_lowercase()))
@@ -88,25 +94,39 @@ mod tests {
         let m = "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
                  events:ListRules on resource: arn:aws:events:us-east-1:123456789012:rule/* \
                  because no identity-based policy allows the events:ListRules action";
-        let p = missing_permission(Some("AccessDeniedException"), m, "events:ListRules on b").unwrap();
+        let p =
+            missing_permission(Some("AccessDeniedException"), m, "events:ListRules on b").unwrap();
         assert_eq!(p.action, "events:ListRules");
-        assert_eq!(p.caller.as_deref(), Some("arn:aws:iam::123456789012:user/ci"));
+        assert_eq!(
+            p.caller.as_deref(),
+            Some("arn:aws:iam::123456789012:user/ci")
+        );
         assert!(p.fix().starts_with(
             "add events:ListRules to the policy of arn:aws:iam::123456789012:user/ci -- `gcbridge iam-policy -f FILE`"
         ));
         // SNS spells its prefix in capitals; IAM reads actions case-insensitively.
         let sns = "User: arn:aws:iam::1:user/u is not authorized to perform: SNS:GetTopicAttributes on resource: t";
-        let p = missing_permission(Some("AuthorizationError"), sns, "sns:GetTopicAttributes t").unwrap();
+        let p = missing_permission(Some("AuthorizationError"), sns, "sns:GetTopicAttributes t")
+            .unwrap();
         assert_eq!(p.action, "sns:GetTopicAttributes");
         // No action in the message: the call's own.
-        let p = missing_permission(Some("AccessDenied"), "Access Denied", "sqs:CreateQueue q").unwrap();
+        let p =
+            missing_permission(Some("AccessDenied"), "Access Denied", "sqs:CreateQueue q").unwrap();
         assert_eq!((p.action.as_str(), p.caller), ("sqs:CreateQueue", None));
     }
 
     #[test]
     fn throttles_and_bad_credentials_are_no_missing_permission() {
-        for code in ["ThrottlingException", "InvalidClientTokenId", "ExpiredToken", "SignatureDoesNotMatch"] {
-            assert_eq!(missing_permission(Some(code), "Rate exceeded", "events:ListRules b"), None);
+        for code in [
+            "ThrottlingException",
+            "InvalidClientTokenId",
+            "ExpiredToken",
+            "SignatureDoesNotMatch",
+        ] {
+            assert_eq!(
+                missing_permission(Some(code), "Rate exceeded", "events:ListRules b"),
+                None
+            );
         }
         assert_eq!(missing_permission(None, "boom", "events:ListRules b"), None);
     }

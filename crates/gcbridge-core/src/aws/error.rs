@@ -334,14 +334,22 @@ mod tests {
             let e = answered(403, code);
             assert_eq!(e.kind, AwsFailure::AccessDenied, "{e}");
             assert!(!e.is_transient());
-            let fix = "add sts:GetCallerIdentity to the policy of the AWS identity gcbridge runs as \
+            let fix =
+                "add sts:GetCallerIdentity to the policy of the AWS identity gcbridge runs as \
                        -- `gcbridge iam-policy -f FILE` prints the whole policy";
             assert_eq!(e.advice("check the AWS permissions"), fix);
-            assert!(e.message.contains(&format!("[missing permission: {fix}]")), "{e}");
+            assert!(
+                e.message.contains(&format!("[missing permission: {fix}]")),
+                "{e}"
+            );
         }
         for code in ["ExpiredToken", "InvalidClientTokenId"] {
             let e = answered(403, code);
-            assert_eq!((e.kind, e.missing.clone()), (AwsFailure::AccessDenied, None), "{e}");
+            assert_eq!(
+                (e.kind, e.missing.clone()),
+                (AwsFailure::AccessDenied, None),
+                "{e}"
+            );
             assert_eq!(
                 e.advice("check the AWS permissions"),
                 "check the AWS permissions"

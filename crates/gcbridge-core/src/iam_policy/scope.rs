@@ -57,14 +57,21 @@ impl Dest<'_> {
         match &self.spec.expected_org_id {
             Some(_) => name(&self.source()),
             None => {
-                let any = name(&partner_event_source_name("0", &self.spec.event_source_suffix));
+                let any = name(&partner_event_source_name(
+                    "0",
+                    &self.spec.event_source_suffix,
+                ));
                 format!("{}*", &any[..any.len() - 8])
             }
         }
     }
 
     fn archive_arn(&self) -> String {
-        format!("{}archive/{}", self.arn("events"), self.hashed(archive::archive_name))
+        format!(
+            "{}archive/{}",
+            self.arn("events"),
+            self.hashed(archive::archive_name)
+        )
     }
 
     fn own_role_arn(&self) -> String {
@@ -132,8 +139,12 @@ impl Dest<'_> {
             // destroy deletes every rule of a bus it associated: AWS keeps a bus that has rules.
             On::Rules if self.aws.associate => vec![self.rule_arn("*")],
             On::Rules => {
-                let mut arns: Vec<String> =
-                    self.aws.rules.iter().map(|r| self.rule_arn(&r.name)).collect();
+                let mut arns: Vec<String> = self
+                    .aws
+                    .rules
+                    .iter()
+                    .map(|r| self.rule_arn(&r.name))
+                    .collect();
                 arns.extend(self.temporary(self.rule_arn("")));
                 arns
             }
@@ -155,7 +166,11 @@ impl Dest<'_> {
             On::Replays if self.aws.archive.is_some() => {
                 let archive = self.hashed(archive::archive_name);
                 vec![
-                    format!("{}replay/{}*", self.arn("events"), archive.trim_end_matches('*')),
+                    format!(
+                        "{}replay/{}*",
+                        self.arn("events"),
+                        archive.trim_end_matches('*')
+                    ),
                     self.archive_arn(),
                 ]
             }
@@ -230,8 +245,9 @@ fn secrets(state: &DesiredState, on: On) -> Vec<String> {
 /// characters AWS appends to every secret's name (`-??????`).
 fn secret_arn(part: &str, id: &str) -> String {
     let complete = |arn: &str| {
-        arn.rsplit_once('-')
-            .is_some_and(|(_, tail)| tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric()))
+        arn.rsplit_once('-').is_some_and(|(_, tail)| {
+            tail.len() == 6 && tail.chars().all(|c| c.is_ascii_alphanumeric())
+        })
     };
     match id.strip_prefix("arn:") {
         Some(_) if complete(id) => id.to_string(),

@@ -60,7 +60,10 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
         "arn:aws:events:us-east-1:{ACCOUNT}:event-bus/aws.partner/genesys.com/cloud/*/prod"
     );
     assert_eq!(statement(&p, "PartnerEventBuses").resources, [bus.clone()]);
-    assert_eq!(statement(&p, "AssociatedPartnerEventBuses").resources, [bus]);
+    assert_eq!(
+        statement(&p, "AssociatedPartnerEventBuses").resources,
+        [bus]
+    );
     assert_eq!(
         statement(&p, "PartnerEventSources").resources,
         ["arn:aws:events:us-east-1:*:event-source/aws.partner/genesys.com/cloud/*/prod"]
@@ -73,19 +76,36 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
         )]
     );
     let queues = &statement(&p, "TargetQueues");
-    assert_eq!(queues.resources, [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-events")]);
-    assert!(queues.actions.contains(&"sqs:SetQueueAttributes"), "{queues:?}");
-    assert!(!queues.actions.contains(&"sqs:ReceiveMessage"), "{queues:?}");
+    assert_eq!(
+        queues.resources,
+        [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-events")]
+    );
+    assert!(
+        queues.actions.contains(&"sqs:SetQueueAttributes"),
+        "{queues:?}"
+    );
+    assert!(
+        !queues.actions.contains(&"sqs:ReceiveMessage"),
+        "{queues:?}"
+    );
     let dlq = statement(&p, "DeadLetterQueues");
-    assert_eq!(dlq.resources, [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-dlq")]);
-    assert!(dlq.actions.contains(&"sqs:ReceiveMessage"), "doctor peeks: {dlq:?}");
+    assert_eq!(
+        dlq.resources,
+        [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-dlq")]
+    );
+    assert!(
+        dlq.actions.contains(&"sqs:ReceiveMessage"),
+        "doctor peeks: {dlq:?}"
+    );
     assert_eq!(
         statement(&p, "TargetTopics").actions,
         ["sns:GetTopicAttributes", "sns:SetTopicAttributes"]
     );
     assert_eq!(
         statement(&p, "TargetFunctions").resources,
-        [format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:on-event")]
+        [format!(
+            "arn:aws:lambda:us-east-1:{ACCOUNT}:function:on-event"
+        )]
     );
     assert_eq!(
         statement(&p, "TargetLogGroups").resources,
@@ -101,7 +121,12 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
     assert!(temporary.actions.contains(&"sqs:TagQueue"), "{temporary:?}");
     // Kinesis has no role_arn: gcbridge's role, named like role_policy's (the org's hash is `*`).
     let own = statement(&p, "DeliveryRoles");
-    assert_eq!(own.resources, [format!("arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-*")]);
+    assert_eq!(
+        own.resources,
+        [format!(
+            "arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-*"
+        )]
+    );
     assert!(own.actions.contains(&"iam:CreateRole") && own.actions.contains(&"iam:TagRole"));
     let roles = statement(&p, "TargetRoles");
     assert_eq!(
@@ -115,7 +140,9 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
     let archive = statement(&p, "Archives");
     assert_eq!(
         archive.resources,
-        [format!("arn:aws:events:us-east-1:{ACCOUNT}:archive/gcbridge-prod-*")]
+        [format!(
+            "arn:aws:events:us-east-1:{ACCOUNT}:archive/gcbridge-prod-*"
+        )]
     );
     let star = statement(&p, "NoResourceLevelPermissions");
     assert_eq!(star.resources, ["*"]);
@@ -163,12 +190,26 @@ fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
             r#"targets = ["arn:aws:sqs:us-east-1:123456789012:other"]"#,
         ));
     let actions = p.document.actions();
-    for gone in ["lambda:", "logs:", "iam:", "events:CreateArchive", "events:StartReplay", "events:CreateEventBus", "events:DeleteEventBus", "secretsmanager:"] {
-        assert!(!actions.iter().any(|a| a.starts_with(gone)), "{gone}: {actions:?}");
+    for gone in [
+        "lambda:",
+        "logs:",
+        "iam:",
+        "events:CreateArchive",
+        "events:StartReplay",
+        "events:CreateEventBus",
+        "events:DeleteEventBus",
+        "secretsmanager:",
+    ] {
+        assert!(
+            !actions.iter().any(|a| a.starts_with(gone)),
+            "{gone}: {actions:?}"
+        );
     }
     // A bus gcbridge did not associate: only its own rules and temporary ones.
     let rules = &statement(&p, "BusRules").resources;
-    let rule = |n: &str| format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/aws.partner/genesys.com/cloud/*/prod/{n}");
+    let rule = |n: &str| {
+        format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/aws.partner/genesys.com/cloud/*/prod/{n}")
+    };
     for r in [rule("to-queue"), rule("to-others"), rule("gcbridge-tmp-*")] {
         assert!(rules.contains(&r), "{r}: {rules:?}");
     }
@@ -187,10 +228,17 @@ fn an_event_bus_arn_names_the_org_so_archive_and_role_names_are_exact() {
     let archive = gcbridge_core::archive_name(&source);
     assert_eq!(
         statement(&p, "Archives").resources,
-        [format!("arn:aws:events:us-east-1:{ACCOUNT}:archive/{archive}")]
+        [format!(
+            "arn:aws:events:us-east-1:{ACCOUNT}:archive/{archive}"
+        )]
     );
     let own = &statement(&p, "DeliveryRoles").resources[0];
-    assert!(own.starts_with(&format!("arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-")) && !own.ends_with('*'), "{own}");
+    assert!(
+        own.starts_with(&format!(
+            "arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-"
+        )) && !own.ends_with('*'),
+        "{own}"
+    );
     assert!(statement(&p, "PartnerEventBuses").resources[0].ends_with(&source));
 }
 
@@ -232,7 +280,14 @@ name = "r"
 targets = ["arn:aws:sqs:us-west-2:444455556666:test-q"]
 "#;
     let p = of(text);
-    assert_eq!(p.document.statements.iter().filter(|s| s.sid == "TargetQueues").count(), 1);
+    assert_eq!(
+        p.document
+            .statements
+            .iter()
+            .filter(|s| s.sid == "TargetQueues")
+            .count(),
+        1
+    );
     assert_eq!(
         statement(&p, "TargetQueues").resources,
         [
@@ -243,14 +298,24 @@ targets = ["arn:aws:sqs:us-west-2:444455556666:test-q"]
     assert_eq!(statement(&p, "PartnerEventBuses").resources.len(), 2);
     let secret = statement(&p, "ClientSecrets");
     assert_eq!(secret.actions, ["secretsmanager:GetSecretValue"]);
-    assert_eq!(secret.resources, ["arn:aws:secretsmanager:*:*:secret:prod/genesys-??????"]);
+    assert_eq!(
+        secret.resources,
+        ["arn:aws:secretsmanager:*:*:secret:prod/genesys-??????"]
+    );
     let parameter = statement(&p, "ClientSecretParameters");
     assert_eq!(parameter.actions, ["ssm:GetParameter"]);
-    assert_eq!(parameter.resources, ["arn:aws:ssm:*:*:parameter/test/genesys/client-secret"]);
+    assert_eq!(
+        parameter.resources,
+        ["arn:aws:ssm:*:*:parameter/test/genesys/client-secret"]
+    );
     // Sids are unique and IAM-valid (alphanumeric).
     let sids: BTreeSet<&str> = p.document.statements.iter().map(|s| s.sid).collect();
     assert_eq!(sids.len(), p.document.statements.len());
-    assert!(sids.iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric())), "{sids:?}");
+    assert!(
+        sids.iter()
+            .all(|s| s.chars().all(|c| c.is_ascii_alphanumeric())),
+        "{sids:?}"
+    );
 }
 
 #[test]
@@ -278,7 +343,10 @@ event_types = ["routing"]
 #[test]
 fn without_an_action_the_policy_loses_it_and_any_statement_left_empty() {
     let p = of(ALL_TARGETS);
-    let doc = p.document.without("sns:GetTopicAttributes").without("sns:SetTopicAttributes");
+    let doc = p
+        .document
+        .without("sns:GetTopicAttributes")
+        .without("sns:SetTopicAttributes");
     assert!(doc.statement("TargetTopics").is_none());
     assert_eq!(doc.actions().len(), p.document.actions().len() - 2);
     assert_eq!(commands_of("events:DeleteArchive"), [Cmd::Destroy]);
@@ -294,7 +362,10 @@ fn call_sites() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
     )
     .unwrap();
     let secrets = regex::Regex::new(r"\.\s*(get_secret_value|get_parameter)\(\)").unwrap();
-    let named = regex::Regex::new(r#""(events|sqs|sns|lambda|logs|iam|sts|secretsmanager|ssm):([A-Z][A-Za-z]+)"#).unwrap();
+    let named = regex::Regex::new(
+        r#""(events|sqs|sns|lambda|logs|iam|sts|secretsmanager|ssm):([A-Z][A-Za-z]+)"#,
+    )
+    .unwrap();
     let (mut ops, mut actions) = (BTreeSet::new(), BTreeSet::new());
     let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
@@ -316,7 +387,11 @@ fn call_sites() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
                 ops.insert((format!("{}.{}", &c[1], &c[2]), file.clone()));
             }
             for c in secrets.captures_iter(text) {
-                let service = if &c[1] == "get_parameter" { "ssm" } else { "secretsmanager" };
+                let service = if &c[1] == "get_parameter" {
+                    "ssm"
+                } else {
+                    "secretsmanager"
+                };
                 ops.insert((format!("{service}.{}", &c[1]), file.clone()));
             }
             for c in named.captures_iter(text) {
@@ -330,11 +405,24 @@ fn call_sites() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
 #[test]
 fn the_table_has_every_sdk_call_and_named_action_of_cores_source_and_nothing_else() {
     let (ops, named) = call_sites();
-    assert!(ops.len() > 40 && named.len() > 40, "the scan found the call sites: {ops:?}");
-    let table_ops: BTreeSet<&str> = CALLS.iter().map(|c| c.sdk).filter(|s| !s.starts_with("implied by ")).collect();
+    assert!(
+        ops.len() > 40 && named.len() > 40,
+        "the scan found the call sites: {ops:?}"
+    );
+    let table_ops: BTreeSet<&str> = CALLS
+        .iter()
+        .map(|c| c.sdk)
+        .filter(|s| !s.starts_with("implied by "))
+        .collect();
     let table_actions: BTreeSet<&str> = CALLS.iter().map(|c| c.action).collect();
-    let missing: Vec<_> = ops.iter().filter(|(op, _)| !table_ops.contains(op.as_str())).collect();
-    assert!(missing.is_empty(), "SDK calls with no row in iam_policy::calls::CALLS: {missing:?}");
+    let missing: Vec<_> = ops
+        .iter()
+        .filter(|(op, _)| !table_ops.contains(op.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "SDK calls with no row in iam_policy::calls::CALLS: {missing:?}"
+    );
     // The actions that name no call: what the messages and the delivery documents speak of
     // (EventBridge's own writes with a role or a resource policy, not gcbridge's calls).
     const NOT_CALLS: &[&str] = &[
@@ -349,7 +437,10 @@ fn the_table_has_every_sdk_call_and_named_action_of_cores_source_and_nothing_els
         .iter()
         .filter(|(a, _)| !table_actions.contains(a.as_str()) && !NOT_CALLS.contains(&a.as_str()))
         .collect();
-    assert!(unknown.is_empty(), "actions call sites name with no row: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "actions call sites name with no row: {unknown:?}"
+    );
     // Every operation of the table is made somewhere, and every implied action names a real one.
     let made: BTreeSet<&str> = ops.iter().map(|(op, _)| op.as_str()).collect();
     for c in CALLS {

@@ -17,6 +17,8 @@ mod events;
 mod expect;
 mod fault_matrix;
 mod fleet;
+mod iam_enforced;
+mod iam_policy;
 mod json_docs;
 mod json_errors;
 mod lifecycle;
