@@ -179,7 +179,7 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
 
 #[test]
 fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
-    let p = of(&ALL_TARGETS.replace("associate = true\narchive = { retention_days = 7 }", "")
+    let p = of(&ALL_TARGETS.replace("archive = { retention_days = 7 }", "")
         .replace(
             r#"targets = [
   "arn:aws:lambda:us-east-1:123456789012:function:on-event",
@@ -196,24 +196,43 @@ fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
         "iam:",
         "events:CreateArchive",
         "events:StartReplay",
-        "events:CreateEventBus",
-        "events:DeleteEventBus",
-        "secretsmanager:",
+                        "secretsmanager:",
     ] {
         assert!(
             !actions.iter().any(|a| a.starts_with(gone)),
             "{gone}: {actions:?}"
         );
     }
-    // A bus gcbridge did not associate: only its own rules and temporary ones.
+}
+
+#[test]
+fn a_bus_gcbridge_did_not_associate_gets_only_the_temporary_rules_and_no_bus_writes() {
+    // Without associate, a destination has no rules of its own (the loader refuses them): tail
+    // and doctor --probe still put their temporary rule and queue on the bus made elsewhere.
+    let p = of(r#"
+[genesys]
+region = "us-east-1"
+
+[[destination]]
+name = "prod"
+aws_account_id = "123456789012"
+aws_region = "us-east-1"
+event_source_suffix = "prod"
+event_types = ["routing"]
+
+[destination.aws]
+associate = false
+"#);
     let rules = &statement(&p, "BusRules").resources;
     let rule = |n: &str| {
         format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/aws.partner/genesys.com/cloud/*/prod/{n}")
     };
-    for r in [rule("to-queue"), rule("to-others"), rule("gcbridge-tmp-*")] {
-        assert!(rules.contains(&r), "{r}: {rules:?}");
-    }
+    assert!(rules.contains(&rule("gcbridge-tmp-*")), "{rules:?}");
     assert!(!rules.contains(&rule("*")), "{rules:?}");
+    assert!(p
+        .document
+        .statement("AssociatedPartnerEventBuses")
+        .is_none());
 }
 
 #[test]
@@ -258,6 +277,7 @@ aws_region = "eu-west-1"
 event_source_suffix = "prod-events"
 event_types = ["routing"]
 [org.destination.aws]
+associate = true
 [[org.destination.aws.rule]]
 name = "r"
 targets = ["arn:aws:sqs:eu-west-1:111122223333:prod-q"]
@@ -275,6 +295,7 @@ aws_region = "us-west-2"
 event_source_suffix = "test-events"
 event_types = ["routing"]
 [org.destination.aws]
+associate = true
 [[org.destination.aws.rule]]
 name = "r"
 targets = ["arn:aws:sqs:us-west-2:444455556666:test-q"]
@@ -377,7 +398,7 @@ fn call_sites() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
             }
             let file = path.strip_prefix(&root).unwrap().display().to_string();
             // `gcbridge demo` works against the moto it starts itself, never a user's account.
-            if file == "demo.rs" || file.starts_with("iam_policy") {
+            if file == "demo.rs" || file.starts_with("iam_policy") || file.ends_with("tests.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
