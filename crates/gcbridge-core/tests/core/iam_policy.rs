@@ -196,7 +196,7 @@ fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
         "iam:",
         "events:CreateArchive",
         "events:StartReplay",
-                        "secretsmanager:",
+        "secretsmanager:",
     ] {
         assert!(
             !actions.iter().any(|a| a.starts_with(gone)),

@@ -89,14 +89,17 @@ async fn json_output_is_the_documented_document() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_file_is_its_diagnostics_and_exit_2() {
     let out = run(
-        &FILE.replace("aws_region = \"us-east-1\"", "aws_region = \"us-east-9\""),
+        &FILE.replace(
+            "aws_account_id = \"123456789012\"",
+            "aws_account_id = \"12345\"",
+        ),
         &[],
     )
     .await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(
-        out.stderr.contains("aws_region") && out.stderr.contains("gcbridge.toml:"),
+        out.stderr.contains("aws_account_id") && out.stderr.contains("gcbridge.toml:"),
         "{out:?}"
     );
     let out = run("[[destination]]\nname = 1\n", &["-o", "json"]).await;
