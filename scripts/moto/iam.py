@@ -20,18 +20,24 @@ Corrections, each named after the AWS behaviour it restores:
     least-privilege policy would be refused everything but SQS and IAM calls. AWS always knows the resource; where
     moto does not, the statement is judged by its action alone (where moto knows it, SQS and IAM, the ARN is
     matched as AWS would).
-(z) A request with an empty body and no query string (Lambda's GetFunction, GetPolicy: REST GETs) is re-signed by
-    moto over a body made of its headers (setup_class falls back to the headers for its `data`), so every such
+(z) A GET or DELETE with no query string (Lambda's GetFunction, GetPolicy, RemovePermission: REST calls) is
+    re-signed by moto over a body made of its headers (setup_class falls back to the headers for its `data`), so every such
     call fails SignatureDoesNotMatch; AWS signs the payload as sent: an empty body is the hash of "".
+(w) A form-encoded POST (IAM, SNS, STS: the query protocol) is re-signed by moto over its form re-encoded by
+    Python, not over the body the client signed; AWS checks the signature of the bytes sent.
 Not a correction but the harness: requests signed with the static test key "testing" (the emulator's partner calls
 from its own account, and the test's own setup and checks) are neither authenticated nor authorized; only the
 keys of IAM users the test creates are, so only gcbridge runs under the policy under test.
 """
 
+import io
 import json
 import os
+import sys
 
 STATIC_KEY = "testing"
+# Where (w) keeps a form POST's body as it arrived.
+RAW_FORM = "gcbridge.raw_form_body"
 
 
 def enforced() -> bool:
@@ -62,12 +68,19 @@ def patch() -> None:
     def authenticate_and_authorize(self, iam_request_cls, resource="*"):
         if _key(self.headers) == STATIC_KEY:
             return
+        raw = self.normalized_request.environ.get(RAW_FORM)
+        kept = self.raw_body
+        if raw and not kept:
+            self.raw_body = raw  # (w)
         try:
             authorize(self, iam_request_cls, resource)
         except JsonRESTError:
             raise
         except Exception as e:
             code = getattr(e, "error_type", None)
+            # In moto's log (the test shows its tail on a failure): who was refused what.
+            print(f"iam: refused {self.method} {self.raw_path} ({_key(self.headers)}): {code}: "
+                  f"{getattr(e, 'message', e)}", file=sys.stderr, flush=True)
             if code is None or not _json_protocol(self):
                 raise
             # (x) the same refusal in the JSON shape of the service's protocol.
@@ -75,8 +88,27 @@ def patch() -> None:
             error = JsonRESTError(json_code, getattr(e, "message", str(e)))
             error.code = getattr(e, "code", 400)
             raise error
+        finally:
+            self.raw_body = kept
 
     mixin._authenticate_and_authorize_action = authenticate_and_authorize
+
+    # (w) keep a form POST's body as it was signed: werkzeug parses it into the form, and moto re-encodes that dict
+    # for the signature check, which matches only when the client encoded it exactly as Python does (boto3 does,
+    # the Rust SDK's CreateRole with a policy document and tags does not).
+    from moto.moto_server import werkzeug_app
+
+    dispatch = werkzeug_app.DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        if (environ.get("CONTENT_TYPE") or "").startswith("application/x-www-form-urlencoded"):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(raw)
+            environ[RAW_FORM] = raw
+        return dispatch(self, environ, start_response)
+
+    werkzeug_app.DomainDispatcherApplication.__call__ = call
 
     # (y) a request whose resource moto does not know ("*") is judged by its action.
     matches = access_control.IAMPolicyStatement._check_element_matches
@@ -92,7 +124,8 @@ def patch() -> None:
     create_request = access_control.IAMRequestBase._create_aws_request
 
     def create_aws_request(self):
-        if not self._body:
+        # A form POST's body is parsed away before moto sees it (its `data` is the form then).
+        if not self._body and self._method in ("GET", "HEAD", "DELETE"):
             self._data = {}
         return create_request(self)
 
