@@ -12,10 +12,12 @@ iam:TagRole for CreateRole with tags) are not checked. sts:GetCallerIdentity is 
 
 Corrections, each named after the AWS behaviour it restores:
 
-(x) A refusal of a JSON-protocol service (EventBridge, CloudWatch Logs, SQS's JSON protocol, Lambda, Secrets
-    Manager, SSM) comes back as moto's XML <ErrorResponse>, which a JSON client cannot read (no error code);
-    AWS answers those protocols in JSON: {"__type": "AccessDeniedException", "message": "User: ARN is not
-    authorized to perform: ACTION ..."} (the AWS JSON 1.0/1.1 and REST-JSON protocols' error shape).
+(x) A refusal comes back as moto's generic XML <ErrorResponse><Errors><Error>, which neither a JSON client nor
+    the Rust SDK's query-protocol parser can read (no error code). AWS answers in the shape of the service's
+    protocol: JSON for EventBridge, CloudWatch Logs, SQS (JSON protocol), Lambda, Secrets Manager and SSM,
+    {"__type": "AccessDeniedException", "message": "User: ARN is not authorized to perform: ACTION ..."} (the AWS
+    JSON 1.0/1.1 and REST-JSON error shape), and <ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>
+    ... for the query protocol (IAM, STS, SNS).
 (y) A statement scoped to ARNs never matches the "*" moto uses when it does not know a request's resource, so a
     least-privilege policy would be refused everything but SQS and IAM calls. AWS always knows the resource; where
     moto does not, the statement is judged by its action alone (where moto knows it, SQS and IAM, the ARN is
@@ -81,7 +83,14 @@ def patch() -> None:
             # In moto's log (the test shows its tail on a failure): who was refused what.
             print(f"iam: refused {self.method} {self.raw_path} ({_key(self.headers)}): {code}: "
                   f"{getattr(e, 'message', e)}", file=sys.stderr, flush=True)
-            if code is None or not _json_protocol(self):
+            if code is None:
+                raise
+            if not _json_protocol(self):
+                # (x) the query protocol's shape: one <Error> in <ErrorResponse>, as IAM, STS and SNS answer.
+                from xmltodict import unparse
+                e.description = unparse({"ErrorResponse": {
+                    "Error": {"Type": "Sender", "Code": code, "Message": getattr(e, "message", str(e))},
+                    "RequestId": "gcbridge-moto-iam"}}, full_document=True)
                 raise
             # (x) the same refusal in the JSON shape of the service's protocol.
             json_code = {"AccessDenied": "AccessDeniedException"}.get(code, code)

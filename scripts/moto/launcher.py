@@ -18,7 +18,9 @@ what a target refuses goes to its dead-letter queue, and Kinesis, Firehose and o
 (p) to (s) deliver to those only through a role that exists, trusts EventBridge and allows the put (Kinesis records,
 Firehose to S3, PutEvents onto the other bus); (t) to (w), in scripts/moto/replay.py, make StartReplay replay exactly
 the archived events of its time window to all rules or to its FilterArns, in the background and cancellable, and give a
-PENDING source its ExpirationTime. Two more changes: the envelope SQS receives gets its
+PENDING source its ExpirationTime; (w) to (z), in scripts/moto/iam.py and only when INITIAL_NO_AUTH_ACTION_COUNT is set,
+make moto's IAM enforcement usable (refusals in each protocol's shape, signatures of the bytes sent, scoped statements
+where moto knows no resource). Two more changes: the envelope SQS receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys

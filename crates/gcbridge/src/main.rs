@@ -14,6 +14,7 @@ mod escape;
 mod events_args;
 mod failure;
 mod fleet;
+mod iam_policy_args;
 mod logging;
 mod org_select;
 mod output;

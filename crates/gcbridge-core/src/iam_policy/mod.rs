@@ -7,6 +7,7 @@
 //! acts on into the file's ARNs. One statement per kind of resource, its `Sid` naming it.
 
 pub mod calls;
+mod kinds;
 mod scope;
 
 use std::collections::BTreeMap;

@@ -3,20 +3,11 @@
 //! policy alone on stdout (ready for `aws iam put-user-policy --policy-document file://...`),
 //! with a short header on stderr.
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::{GlobalArgs, IamPolicyArgs, OutputFormat};
 use crate::failure::CmdResult;
 use crate::output::{note, print_json, print_json_unversioned};
-
-#[derive(Debug, clap::Args)]
-pub struct IamPolicyArgs {
-    /// The config file whose destinations, rules, targets and secrets the policy covers.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: PathBuf,
-}
 
 pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> CmdResult {
     let desired = gcbridge_core::config::load_file(&args.file)?;

@@ -143,10 +143,22 @@ impl Setup {
                 vec!["apply", "-f", "gcbridge.toml", "--auto-approve"],
             ),
             (Cmd::Doctor, vec!["doctor", name, "-f", "gcbridge.toml"]),
-            (Cmd::Tail, vec!["tail", name, "--for", "1"]),
+            (
+                Cmd::Tail,
+                vec!["tail", name, "-f", "gcbridge.toml", "--for", "1"],
+            ),
             (
                 Cmd::Replay,
-                vec!["replay", name, "--from", "10m", "--to", "now"],
+                vec![
+                    "replay",
+                    name,
+                    "-f",
+                    "gcbridge.toml",
+                    "--from",
+                    "10m",
+                    "--to",
+                    "now",
+                ],
             ),
             (
                 Cmd::Destroy,
@@ -203,35 +215,39 @@ async fn the_printed_policy_is_enough_and_every_action_in_it_is_needed() {
     .map(String::from)
     .collect();
     actions.sort();
-    let mut not_failing = Vec::new();
+    // Every problem at once: a run shows the whole table's state.
+    let (mut not_failing, mut problems) = (Vec::new(), Vec::new());
     for (i, action) in actions.iter().enumerate() {
         let name = format!("least{i}");
         let reduced = without(&s.policy(&name).await, action);
         let key = s.moto.user(&format!("gcbridge-{i}"), &reduced).await;
-        match s.sequence(&name, &key).await {
-            None => not_failing.push(action.clone()),
-            Some((cmd, out)) => {
-                let text = format!("{}{}", out.stdout, out.stderr);
-                assert!(
-                    text.contains(action.as_str()) && text.contains("gcbridge iam-policy"),
-                    "without {action}, {} failed without naming it: {out:?}",
-                    cmd.as_str()
-                );
-                assert!(
-                    commands_of(action).contains(&cmd),
-                    "without {action}, {} failed, but the table says only {:?} call it",
-                    cmd.as_str(),
-                    commands_of(action)
-                );
-            }
+        let Some((cmd, out)) = s.sequence(&name, &key).await else {
+            not_failing.push(action.clone());
+            continue;
+        };
+        let text = format!("{}{}", out.stdout, out.stderr);
+        if !(text.contains(action.as_str()) && text.contains("gcbridge iam-policy")) {
+            problems.push(format!(
+                "without {action}, {} failed without naming it: {out:?}",
+                cmd.as_str()
+            ));
+        }
+        if !commands_of(action).contains(&cmd) {
+            problems.push(format!(
+                "without {action}, {} failed, but the table says only {:?} call it",
+                cmd.as_str(),
+                commands_of(action)
+            ));
         }
     }
     let mut expected: Vec<String> = NOT_SHOWN.iter().map(|(a, _)| a.to_string()).collect();
     expected.sort();
-    assert_eq!(
-        not_failing, expected,
-        "the actions whose removal no command noticed"
-    );
+    if not_failing != expected {
+        problems.push(format!(
+            "the actions whose removal no command noticed: {not_failing:?}, expected {expected:?}"
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
 /// A working directory and the env gcbridge runs with there.

@@ -1,6 +1,6 @@
 //! `gcbridge iam-policy -f FILE`: offline, the policy alone on stdout (valid IAM JSON a file can
 //! take as it is) with its header on stderr; `-o json` the documented document; a bad file the
-//! usual diagnostics and exit 2. The policy's contents are core's tests (tests/core/iam_policy.rs)
+//! usual diagnostics and exit 2. The policy's contents are core's tests (crates/gcbridge-core/tests/core/iam_policy.rs)
 //! and its sufficiency the IAM-enforcing moto's (iam_enforced.rs).
 
 use crate::common::*;
