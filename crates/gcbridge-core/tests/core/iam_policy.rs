@@ -59,7 +59,10 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
     let bus = format!(
         "arn:aws:events:us-east-1:{ACCOUNT}:event-bus/aws.partner/genesys.com/cloud/*/prod"
     );
-    assert_eq!(statement(&p, "PartnerEventBuses").resources, [bus.clone()]);
+    assert_eq!(
+        statement(&p, "PartnerEventBuses").resources,
+        std::slice::from_ref(&bus)
+    );
     assert_eq!(
         statement(&p, "AssociatedPartnerEventBuses").resources,
         [bus]
@@ -373,10 +376,13 @@ fn without_an_action_the_policy_loses_it_and_any_statement_left_empty() {
     assert_eq!(commands_of("events:DeleteArchive"), [Cmd::Destroy]);
 }
 
+/// (operation or action, the file it is in).
+type Found = BTreeSet<(String, String)>;
+
 /// Every SDK operation a call site of core's source makes (`aws.events.put_rule()`, a
 /// `client.get_secret_value()`), and every action a call site names in its error context
 /// (`"sqs:CreateQueue {name}"`), with the file it is in.
-fn call_sites() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn call_sites() -> (Found, Found) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let receiver = regex::Regex::new(
         r"\.\s*(events|sqs|sns|lambda|logs|iam|sts)\s*\.\s*([a-z][a-z0-9_]*)\(\)",
