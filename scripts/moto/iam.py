@@ -166,4 +166,23 @@ def selfcheck(endpoint: str) -> None:
         assert e.response["Error"]["Code"] == "AccessDeniedException", e.response
         assert "not authorized to perform: events:ListRules" in e.response["Error"]["Message"], e.response
     client("events").list_rules()  # the static key is the harness's
+    lam = client("lambda", key["AccessKeyId"], key["SecretAccessKey"])
+    try:  # (z): the bodiless GET's signature holds, so the refusal is the action's, in JSON (x)
+        lam.get_policy(FunctionName="nothing")
+        raise SystemExit("iam selfcheck: lambda:GetPolicy was allowed without a permission")
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDeniedException", e.response
+    sts = client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+    assert sts.get_caller_identity()["Arn"].endswith(":user/selfcheck")  # a form POST's signature holds (w)
+    try:  # (x) in the query protocol's shape
+        client("iam", key["AccessKeyId"], key["SecretAccessKey"]).get_role(RoleName="nothing")
+        raise SystemExit("iam selfcheck: iam:GetRole was allowed without a permission")
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDenied", e.response
     print("iam selfcheck: ok")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: iam.py ENDPOINT   (selfcheck of a moto started with INITIAL_NO_AUTH_ACTION_COUNT)")
+    selfcheck(sys.argv[1])

@@ -110,6 +110,23 @@ impl EnforcingMoto {
         }
     }
 
+    /// Runs `scripts/moto/iam.py ENDPOINT`: each correction of the launcher's IAM patch proven
+    /// against this server (panics, with its output, unless it passes).
+    pub fn selfcheck(&self) {
+        let out = Command::new(root().join(".venv/bin/python"))
+            .arg(root().join("scripts/moto/iam.py"))
+            .arg(&self.endpoint)
+            .current_dir(root().join("scripts/moto"))
+            .output()
+            .expect("the selfcheck runs");
+        assert!(
+            out.status.success(),
+            "scripts/moto/iam.py selfcheck failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The end of moto's log, for a failure message.
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();

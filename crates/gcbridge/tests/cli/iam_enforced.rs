@@ -222,6 +222,7 @@ async fn the_printed_policy_is_enough_and_every_action_in_it_is_needed() {
     let Some(s) = setup().await else {
         return;
     };
+    s.moto.selfcheck();
     let policy = s.policy("full").await;
     let full = s.moto.user("gcbridge-full", &policy).await;
     let ran = s.sequence("full", &full, &POLICY_COMMANDS).await;
