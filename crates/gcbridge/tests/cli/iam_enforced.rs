@@ -6,9 +6,12 @@
 //! each time): some command of the sequence fails, it is one the table says makes the call, and its
 //! output names the action and `gcbridge iam-policy`.
 //!
-//! What moto cannot show is listed in [`NOT_SHOWN`] with the reason, and the loop checks that list
-//! is exactly what does not fail (moto checks actions and, for SQS and IAM only, resources; see
-//! scripts/moto/iam.py), so neither it nor the table can go stale.
+//! What this flow cannot show failing is listed in [`NOT_SHOWN`] with the reason, and what a
+//! command only warns about (naming the action) in [`WARNED`]; the loop checks both lists are
+//! exactly what it saw, so neither they nor the table can go stale. moto checks actions and, for
+//! SQS and IAM only, resources (scripts/moto/iam.py, whose selfcheck runs first); the scoping of
+//! the other resources is core's test (crates/gcbridge-core/tests/core/iam_policy.rs). Each
+//! removal runs apply and the commands the table says make the call: a wrong row shows as unnoticed.
 
 use std::time::Duration;
 
@@ -253,6 +256,23 @@ async fn the_printed_policy_is_enough_and_every_action_in_it_is_needed() {
         .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
         .await;
     assert_ne!(out.code, 0, "{out:?}");
+    // Where moto knows the resource (an SQS queue that exists), the statement's ARNs count: the
+    // temporary queues scoped elsewhere, tail is refused on its own queue.
+    let mut scoped = s.policy("scoped").await;
+    for st in scoped["Statement"].as_array_mut().unwrap() {
+        if st["Sid"] == "TemporaryQueues" {
+            st["Resource"] =
+                serde_json::json!(["arn:aws:sqs:us-east-1:123456789012:not-gcbridge-*"]);
+        }
+    }
+    let key = s.moto.user("gcbridge-scoped", &scoped).await;
+    let ran = s.sequence("scoped", &key, &[Cmd::Tail]).await;
+    let (cmd, out) = ran.last().unwrap();
+    assert_eq!((*cmd, out.code == 0), (Cmd::Tail, false), "{out:?}");
+    assert!(
+        out.stderr.contains("missing permission: add sqs:"),
+        "{out:?}"
+    );
 
     let actions = gcbridge_core::iam_policy::policy(
         &gcbridge_core::config::load_str(&s.file("full"), "gcbridge.toml").unwrap(),
