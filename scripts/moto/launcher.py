@@ -20,8 +20,10 @@ Firehose to S3, PutEvents onto the other bus); (t) to (w), in scripts/moto/repla
 the archived events of its time window to all rules or to its FilterArns, in the background and cancellable, and give a
 PENDING source its ExpirationTime; (x) to (z), in scripts/moto/delivery.py again, refuse a FIFO dead-letter queue at
 PutTargets, make a FIFO queue without content-based deduplication refuse its events (to the dead-letter queue), and
-keep a queue's policy when SetQueueAttributes changes another attribute.
-Two more changes: the envelope SQS receives gets its
+keep a queue's policy when SetQueueAttributes changes another attribute; (aa) to (ad), in scripts/moto/iam.py and only
+when INITIAL_NO_AUTH_ACTION_COUNT is set, make moto's IAM enforcement usable (refusals in each protocol's shape,
+signatures of the bytes sent, scoped statements where moto knows no resource). Two more changes: the envelope SQS
+receives gets its
 `account` field back, and a parser cache makes event delivery about twice as fast.
 
 Accounts: a request's account is the `x-moto-account-id` header, else the account of its access key (keys
@@ -187,6 +189,10 @@ def patch() -> None:
     # source's ExpirationTime; see scripts/moto/replay.py.
     import replay
     replay.patch()
+
+    # (aa) to (ad): IAM enforcement, only when INITIAL_NO_AUTH_ACTION_COUNT is set; see scripts/moto/iam.py.
+    import iam
+    iam.patch()
 
 
 def main(argv: list[str]) -> None:

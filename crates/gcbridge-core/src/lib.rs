@@ -19,6 +19,7 @@ pub mod doctor;
 pub mod events;
 mod expect;
 mod genesys;
+pub mod iam_policy;
 mod lock;
 mod partition;
 mod resolve;
@@ -40,8 +41,8 @@ pub use aws::{
     canonical_pattern, check_aws_account_id, check_aws_region, check_rule_name, cleanup_listeners,
     parse_partner_arn, parse_target, partner_bus_arn, plan_aws, plan_aws_destroy,
     sweep_expired_temporary, temporary_lifetime, AccountIdError, ArnError, ArnKind, AwsAction,
-    AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, PartnerArn, PatternError,
-    RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
+    AwsClients, AwsError, AwsFailure, AwsPlan, AwsRegionError, MissingPermission, PartnerArn,
+    PatternError, RuleNameError, SourceState, TargetError, TempListener, DEFAULT_AWS_MAX_ATTEMPTS,
     DEFAULT_PATTERN, TEMPORARY_TTL_VAR,
 };
 pub use converge::{

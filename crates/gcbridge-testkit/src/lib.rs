@@ -6,6 +6,7 @@
 //!   moto is required), and AWS SDK clients pointed at it with static test keys;
 //! - [`aws_faults`]: a fault-injecting proxy in front of moto (throttles, 500s, dropped
 //!   connections, slow answers per AWS action), counting requests per action;
+//! - [`moto_iam`]: a moto server of its own that enforces IAM, and IAM users holding one policy;
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`stored_secret`]: a Secrets Manager secret or an SSM parameter in moto;
@@ -29,6 +30,7 @@ pub mod http_stub;
 pub mod lambda;
 pub mod listeners;
 pub mod moto;
+pub mod moto_iam;
 pub mod running;
 pub mod sim;
 pub mod sqs;

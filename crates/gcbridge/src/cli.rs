@@ -99,6 +99,7 @@ impl ConnectionArgs {
 
 // Lane events: the argument types of `events` and `schema`.
 pub use crate::events_args::{EventsCommand, EventsWhich, SchemaArgs, SchemaFormatArg};
+pub use crate::iam_policy_args::IamPolicyArgs;
 pub use crate::org_select::OrgSelect;
 pub use crate::replay_args::ReplayArgs;
 
@@ -140,6 +141,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the Genesys Cloud API emulator.
     Sim(SimArgs),
+    /// Print the least-privilege AWS IAM policy gcbridge needs for a config file (every call of
+    /// plan, apply, doctor, tail, replay and destroy, scoped to its ARNs) and the Genesys permissions.
+    IamPolicy(IamPolicyArgs),
     /// Print the JSON Schema of gcbridge.toml (both forms), for editors: taplo / Even Better TOML
     /// read it from a `#:schema ./gcbridge.schema.json` first line.
     ConfigSchema,

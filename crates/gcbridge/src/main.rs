@@ -14,6 +14,7 @@ mod escape;
 mod events_args;
 mod failure;
 mod fleet;
+mod iam_policy_args;
 mod logging;
 mod org_select;
 mod output;
@@ -87,6 +88,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Replay(a) => signals::guarded(commands::replay::run(g, a)).await,
         Command::Demo(a) => commands::demo::run(g, a).await,
         Command::Sim(a) => commands::sim::run(a).await,
+        Command::IamPolicy(a) => commands::iam_policy::run(g, a),
         Command::ConfigSchema => commands::config_schema::run(),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man(a) => commands::man::run(g, a),

@@ -9,6 +9,8 @@ use std::fmt;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
+pub use super::denied::MissingPermission;
+
 #[derive(Debug, Clone)]
 pub struct AwsError {
     pub message: String,
@@ -19,6 +21,8 @@ pub struct AwsError {
     pub code: Option<String>,
     /// What kind of failure it is, for the advice.
     pub kind: AwsFailure,
+    /// The IAM action a refusal names (AWS's message, else the call's own), for the fix.
+    pub missing: Option<MissingPermission>,
 }
 
 /// The kinds of AWS failure whose advice differs.
@@ -63,11 +67,23 @@ impl AwsError {
             )),
             _ => {}
         }
+        let missing = match kind {
+            AwsFailure::AccessDenied | AwsFailure::Other => super::denied::missing_permission(
+                code.as_deref(),
+                err.message().unwrap_or(&message),
+                what,
+            ),
+            _ => None,
+        };
+        if let Some(m) = &missing {
+            message.push_str(&format!(" [missing permission: {}]", m.fix()));
+        }
         AwsError {
             message,
             unreachable: false,
             code,
             kind,
+            missing,
         }
     }
 
@@ -77,6 +93,7 @@ impl AwsError {
             unreachable: false,
             code: None,
             kind: AwsFailure::Other,
+            missing: None,
         }
     }
 
@@ -105,7 +122,10 @@ impl AwsError {
                 self.code.as_deref().unwrap_or("HTTP 5xx")
             ),
             AwsFailure::NoAnswer => "the connection to AWS was lost or timed out: run the command again, and check the network or proxy if it persists".into(),
-            AwsFailure::AccessDenied | AwsFailure::Other => otherwise.into(),
+            AwsFailure::AccessDenied | AwsFailure::Other => match &self.missing {
+                Some(m) => m.fix(),
+                None => otherwise.into(),
+            },
         }
     }
 
@@ -121,6 +141,7 @@ impl AwsError {
             unreachable: true,
             code: None,
             kind: AwsFailure::NoAnswer,
+            missing: None,
         }
     }
 }
@@ -308,11 +329,27 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_keeps_the_callers_advice() {
-        for code in ["AccessDenied", "AccessDeniedException", "ExpiredToken"] {
+    fn a_refusal_names_the_missing_action_and_bad_credentials_keep_the_callers_advice() {
+        for code in ["AccessDenied", "AccessDeniedException"] {
             let e = answered(403, code);
             assert_eq!(e.kind, AwsFailure::AccessDenied, "{e}");
             assert!(!e.is_transient());
+            let fix =
+                "add sts:GetCallerIdentity to the policy of the AWS identity gcbridge runs as \
+                       -- `gcbridge iam-policy -f FILE` prints the whole policy";
+            assert_eq!(e.advice("check the AWS permissions"), fix);
+            assert!(
+                e.message.contains(&format!("[missing permission: {fix}]")),
+                "{e}"
+            );
+        }
+        for code in ["ExpiredToken", "InvalidClientTokenId"] {
+            let e = answered(403, code);
+            assert_eq!(
+                (e.kind, e.missing.clone()),
+                (AwsFailure::AccessDenied, None),
+                "{e}"
+            );
             assert_eq!(
                 e.advice("check the AWS permissions"),
                 "check the AWS permissions"

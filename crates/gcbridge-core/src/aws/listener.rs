@@ -57,6 +57,8 @@ pub struct TempListener {
     pub expires: u64,
     /// The rule's event pattern: every Genesys event, or what `create_matching` was given.
     pattern: String,
+    /// A DeleteMessage was refused (and said so once): the messages come back until the queue goes.
+    delete_refused: std::sync::atomic::AtomicBool,
 }
 
 impl TempListener {
@@ -111,6 +113,7 @@ impl TempListener {
             queue_arn: String::new(),
             expires,
             pattern: pattern.to_string(),
+            delete_refused: Default::default(),
         };
         match listener.finish_setup().await {
             Ok(()) => Ok(listener),
@@ -180,7 +183,7 @@ impl TempListener {
                 );
             }
             if let Some(handle) = m.receipt_handle() {
-                let _ = self
+                let deleted = self
                     .aws
                     .sqs
                     .delete_message()
@@ -188,6 +191,16 @@ impl TempListener {
                     .receipt_handle(handle)
                     .send()
                     .await;
+                // Not fatal (the queue goes with its messages), but a message kept comes back.
+                if let Err(e) = deleted {
+                    if !self
+                        .delete_refused
+                        .swap(true, std::sync::atomic::Ordering::Relaxed)
+                    {
+                        let e = AwsError::from_sdk("sqs:DeleteMessage", e);
+                        tracing::warn!("an event may be received twice: {e}");
+                    }
+                }
             }
         }
         Ok(events)

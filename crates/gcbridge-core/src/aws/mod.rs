@@ -13,6 +13,7 @@ pub(crate) mod archive;
 mod arn;
 mod clients;
 pub(crate) mod delivery;
+mod denied;
 mod error;
 pub(crate) mod fifo;
 mod ids;
@@ -45,7 +46,7 @@ pub use arn::{parse_partner_arn, ArnError, ArnKind, PartnerArn};
 pub use clients::AwsClients;
 pub(crate) use clients::{sdk_client, SharedConfig};
 pub(crate) use error::is_unreachable;
-pub use error::{AwsError, AwsFailure};
+pub use error::{AwsError, AwsFailure, MissingPermission};
 pub use ids::{
     aws_region_warning, aws_regions, check_aws_account_id, check_aws_region, AccountIdError,
     AwsRegionError,

@@ -29,7 +29,7 @@ use std::future::Future;
 use genesys_client::{GenesysClient, Organization};
 
 pub use check_id::{At, CheckId};
-pub use permissions::{probe_permissions, Grant, PermissionProbe};
+pub use permissions::{probe_permissions, Grant, PermissionProbe, PERMISSIONS};
 pub use report::{all_ok, failed_count, Check, IntegrationReport, Report, Status};
 
 use crate::aws::AwsClients;

@@ -18,6 +18,8 @@ pub const VIEW: &str = "integrations:integration:view";
 pub const ADD: &str = "integrations:integration:add";
 pub const EDIT: &str = "integrations:integration:edit";
 pub const DELETE: &str = "integrations:integration:delete";
+/// The four, in the order they are probed (and printed by `whoami` and `iam-policy`).
+pub const PERMISSIONS: [&str; 4] = [VIEW, ADD, EDIT, DELETE];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,8 +86,9 @@ pub async fn probe_permissions(client: &GenesysClient) -> Vec<PermissionProbe> {
         .await
         .map(|_| ());
     let delete = client.delete_integration(PROBE_ID).await;
-    [(VIEW, view), (ADD, add), (EDIT, edit), (DELETE, delete)]
+    PERMISSIONS
         .into_iter()
+        .zip([view, add, edit, delete])
         .map(|(permission, r)| {
             let (status, detail) = verdict(r);
             PermissionProbe {

@@ -160,7 +160,8 @@ impl Place<'_> {
             "AccessDeniedException" | "AccessDenied" => format!(
                 "the OAuth client secret {r} (region {region}) cannot be read: access denied; the \
                  AWS identity needs {} on it, and kms:Decrypt on the KMS key that encrypts it \
-                 when that is a customer managed key{}",
+                 when that is a customer managed key{} -- `gcbridge iam-policy -f FILE` prints the \
+                 whole policy gcbridge needs",
                 r.permission(),
                 aws_says(&detail)
             ),

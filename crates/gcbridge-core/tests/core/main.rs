@@ -23,6 +23,7 @@ mod doctor;
 mod events;
 mod expect;
 mod fake_api;
+mod iam_policy;
 mod properties;
 mod secrets_from_aws;
 mod temporary;

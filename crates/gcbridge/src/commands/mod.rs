@@ -11,6 +11,7 @@ pub mod destroy;
 pub mod doctor;
 pub mod export;
 mod export_terraform;
+pub mod iam_policy;
 pub mod man;
 pub mod plan;
 pub mod replay;

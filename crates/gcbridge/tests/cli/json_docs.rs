@@ -84,6 +84,7 @@ async fn every_command_document_has_the_keys_docs_json_md_lists() {
         ("status", vec!["status"]),
         ("delete", vec!["delete", "prod-events", "--yes"]),
         ("man", vec!["man", "--dir", "pages"]),
+        ("iam-policy", vec!["iam-policy", "-f", "gcbridge.toml"]),
     ];
     for (section, mut args) in runs {
         args.extend(["-o", "json"]);
@@ -108,6 +109,7 @@ async fn every_command_document_has_the_keys_docs_json_md_lists() {
                 "status",
                 "delete",
                 "man",
+                "iam-policy",
             ]
             .contains(&s.as_str())
         })

@@ -19,6 +19,8 @@ mod expect;
 mod fault_matrix;
 mod fifo;
 mod fleet;
+mod iam_enforced;
+mod iam_policy;
 mod json_docs;
 mod json_errors;
 mod lifecycle;
