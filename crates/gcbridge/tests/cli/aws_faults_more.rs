@@ -116,7 +116,10 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
     let d = w
         .destination_with("replayf", "archive = { retention_days = 1 }", None)
         .await;
-    let out = w.apply(&d).await;
+    // --wait: the emulator publishes only for an ACTIVE integration.
+    let out = w
+        .run(&["apply", "-f", &d.file, "--auto-approve", "--wait"])
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let drain =
         |want: usize, secs: u64| sqs::drain(&w.sqs, &d.queue_url, want, Duration::from_secs(secs));
