@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Stream Genesys Cloud events to Amazon EventBridge: configure, verify and emulate.",
     long_about = "gcbridge configures the Genesys Cloud `amazon-eventbridge-source` integration \
-                  idempotently (plan, apply, status, delete), chooses topics from the live catalogue, \
+                  and its AWS half (the partner event source's bus, rules, targets and their \
+                  permissions) idempotently (plan, apply, export, destroy; the live org is the \
+                  state), chooses topics from the live catalogue, proves delivery (doctor, tail), \
                   and ships `gcbridge sim`, a local emulator of the Genesys Cloud API.\n\n\
                   Exit codes: 0 success, 1 failure, 2 bad usage or bad input."
 )]

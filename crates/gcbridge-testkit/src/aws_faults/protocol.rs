@@ -108,15 +108,10 @@ pub fn error(
 
 /// `body` (JSON) at `status`, in the request's JSON protocol version.
 pub fn json_answer(request_headers: &HeaderMap, status: u16, body: &str) -> ErrorAnswer {
-    let content_type = request_headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/x-amz-json-1.1")
-        .to_string();
     ErrorAnswer {
         status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         headers: vec![
-            ("content-type", content_type),
+            ("content-type", json_content_type(request_headers)),
             ("x-amzn-requestid", request_id()),
         ],
         body: body.to_string(),
@@ -125,16 +120,22 @@ pub fn json_answer(request_headers: &HeaderMap, status: u16, body: &str) -> Erro
 
 /// HTTP 500 `InternalFailure` in `protocol`.
 pub fn internal_failure(protocol: Protocol, request_headers: &HeaderMap) -> ErrorAnswer {
-    let (status, code, message) = (
-        StatusCode::INTERNAL_SERVER_ERROR,
+    error(
+        protocol,
+        request_headers,
+        500,
         "InternalFailure",
         "The request processing has failed because of an unknown error, exception or failure.",
-    );
-    match protocol {
-        Protocol::Json => json_error(request_headers, status, code, message),
-        Protocol::Query => query_error(status, code, message),
-        Protocol::RestJson => rest_error(status, code, message),
-    }
+    )
+}
+
+/// The request's JSON protocol version, which the answer speaks (SQS 1.0, EventBridge and Logs 1.1).
+fn json_content_type(request_headers: &HeaderMap) -> String {
+    request_headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/x-amz-json-1.1")
+        .to_string()
 }
 
 fn json_error(
@@ -143,16 +144,10 @@ fn json_error(
     code: &str,
     message: &str,
 ) -> ErrorAnswer {
-    // The answer speaks the request's JSON version (SQS 1.0, EventBridge and Logs 1.1).
-    let content_type = request_headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/x-amz-json-1.1")
-        .to_string();
     ErrorAnswer {
         status,
         headers: vec![
-            ("content-type", content_type),
+            ("content-type", json_content_type(request_headers)),
             ("x-amzn-requestid", request_id()),
             // SQS's JSON protocol is query-compatible: the SDK reads the code from here first.
             (
