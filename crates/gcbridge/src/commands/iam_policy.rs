@@ -20,12 +20,14 @@ pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> CmdResult {
         return Ok(());
     }
     let destinations: usize = desired.orgs.iter().map(|o| o.destinations.len()).sum();
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     note(format!(
-        "# The AWS IAM policy gcbridge needs for {} ({destinations} destination(s), {} org(s)): \
-         plan, apply, doctor, tail, replay and destroy.\n# Attach it to the identity gcbridge \
-         runs as. The OAuth client's role in Genesys Cloud needs: {}.",
+        "# The AWS IAM policy gcbridge needs for {} ({}, {}): plan, apply, doctor, tail, replay \
+         and destroy.\n# Attach it to the identity gcbridge runs as. The OAuth client's role in \
+         Genesys Cloud needs: {}.",
         args.file.display(),
-        desired.orgs.len(),
+        count(destinations, "destination"),
+        count(desired.orgs.len(), "org"),
         policy.genesys_permissions.join(", ")
     ));
     print_json_unversioned(&policy.document);

@@ -63,8 +63,7 @@ async fn the_policy_alone_is_stdout_and_the_header_names_the_genesys_permissions
         "arn:aws:sqs:us-east-1:123456789012:genesys-events"
     );
     assert!(
-        out.stderr
-            .contains("gcbridge.toml (1 destination(s), 1 org(s))"),
+        out.stderr.contains("gcbridge.toml (1 destination, 1 org)"),
         "{out:?}"
     );
     for p in [
