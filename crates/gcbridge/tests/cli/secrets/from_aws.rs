@@ -229,7 +229,6 @@ async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
         (&refs[2], "ssm:GetParameter"),
     ] {
         std::fs::write(d.join("gcbridge.toml"), single_org(&url, from)).unwrap();
-        let args = ["--aws-endpoint", "", "whoami", "-f", "gcbridge.toml"];
         for (rule, code, attempts) in [
             (
                 FaultRule::new(AwsFault::Throttle).action(action).first(3),
@@ -240,8 +239,7 @@ async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
         ] {
             let proxy = AwsFaultProxy::start(&m, vec![rule], 1).await;
             let endpoint = proxy.url();
-            let mut args = args;
-            args[1] = &endpoint;
+            let args = ["--aws-endpoint", &endpoint, "whoami", "-f", "gcbridge.toml"];
             let out = run(d, &env, &args).await;
             assert_eq!(out.code, code, "{action}: {out:?}");
             assert_eq!(proxy.count(action).requests, attempts, "{action}: {out:?}");
