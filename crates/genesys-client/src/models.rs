@@ -23,6 +23,7 @@ where
 }
 
 /// `GET /api/v2/organizations/me`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Organization {
@@ -30,19 +31,15 @@ pub struct Organization {
     pub id: String,
     #[serde(deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_org_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_platform: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
 }
 
 /// An installed integration (`/api/v2/integrations/{id}`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Integration {
@@ -52,19 +49,13 @@ pub struct Integration {
     pub name: String,
     #[serde(deserialize_with = "null_as_default")]
     pub integration_type: IntegrationTypeRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// `ENABLED`, `DISABLED`, `DELETED` or `RESTORED`; kept as text so a new value does not fail parsing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intended_state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reported_state: Option<ReportedState>,
     /// Present when listed with `expand=config.current`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<IntegrationConfigInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
 }
 
@@ -91,16 +82,14 @@ impl Integration {
 
 /// A reference to an integration type (an embedded `IntegrationType` in the real API, of which
 /// only the id matters to us).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationTypeRef {
     #[serde(deserialize_with = "null_as_default")]
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
 }
 
@@ -115,43 +104,39 @@ impl IntegrationTypeRef {
 }
 
 /// `reportedState`: what Genesys says the integration is doing.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReportedState {
     /// `ACTIVE`, `ACTIVATING`, `INACTIVE`, `DEACTIVATING` or `ERROR`.
     #[serde(deserialize_with = "null_as_default")]
     pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<MessageInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
 }
 
 /// A human-readable message with its localization key.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MessageInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub localizable_message_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_with_params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_params: Option<Map<String, Value>>,
 }
 
 /// The `config` of an integration as embedded by `expand=config.current`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationConfigInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<IntegrationConfiguration>,
 }
 
 /// A page of `GET /api/v2/integrations`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationListing {
@@ -165,15 +150,10 @@ pub struct IntegrationListing {
     pub total: u64,
     #[serde(deserialize_with = "null_as_default")]
     pub page_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_uri: Option<String>,
 }
 
@@ -221,15 +201,16 @@ impl fmt::Display for IntendedState {
 }
 
 /// `/api/v2/integrations/{id}/config/current`. A PUT must carry the `version` last read.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationConfiguration {
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub id: Option<String>,
     #[serde(default)]
     #[serde(deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
     #[serde(deserialize_with = "null_as_default")]
@@ -278,54 +259,41 @@ fn null_as_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Map<String, Val
 }
 
 /// `GET /api/v2/integrations/types/{typeId}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IntegrationType {
     #[serde(deserialize_with = "null_as_default")]
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config_properties_schema_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config_advanced_schema_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_installable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_instances: Option<u32>,
     #[serde(deserialize_with = "null_as_default")]
     pub user_permissions: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
 }
 
 /// One notification topic of `GET /api/v2/notifications/availabletopics`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AvailableTopic {
     #[serde(deserialize_with = "null_as_default")]
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub transports: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub requires_permissions: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_current_user: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub topic_parameters: Vec<String>,
@@ -339,6 +307,7 @@ pub(crate) struct AvailableTopicListing {
 }
 
 /// The body of a Genesys error response.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ApiErrorBody {
@@ -346,23 +315,16 @@ pub struct ApiErrorBody {
     pub message: String,
     #[serde(deserialize_with = "null_as_default")]
     pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_with_params: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_params: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub details: Vec<Value>,
     #[serde(deserialize_with = "null_as_default")]
     pub errors: Vec<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<Value>,
 }
 

@@ -45,27 +45,22 @@ struct Org<'a> {
     destination: Vec<Destination<'a>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct Connection<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     api_url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     login_url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     client_id_env: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     client_secret_env: Option<&'a str>,
     /// The reference, never the value it points at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     client_secret_from: Option<String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct Destination<'a> {
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "is_true")]
     enabled: bool,
@@ -74,33 +69,30 @@ struct Destination<'a> {
     event_source_suffix: &'a str,
     /// Every selector: families and globs are valid here too, and the loader merges both lists.
     topics: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     aws: Option<Aws<'a>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct Aws<'a> {
     /// Always written: `associate = false` keeps an empty `[destination.aws]` meaningful.
     associate: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     archive: Option<ArchiveSpec>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     rule: Vec<Rule<'a>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct Rule<'a> {
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "is_true")]
     enabled: bool,
     /// The canonical JSON text, which the loader accepts as well as a TOML table.
     event_pattern: &'a str,
     targets: Vec<Target<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retry: Option<RetrySpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expect: Option<Expect<'a>>,
 }
 
@@ -114,19 +106,16 @@ struct Expect<'a> {
 }
 
 /// The short form when a target has no settings of its own.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Target<'a> {
     Arn(&'a str),
     Table {
         arn: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
         role_arn: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         dead_letter_queue: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         input_path: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         message_group_id: Option<&'a str>,
     },
 }

@@ -22,6 +22,7 @@ fn integration_uri(id: &str) -> String {
 }
 
 /// An Integration; `config.current` only when the caller expanded it.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationView<'a> {
@@ -35,22 +36,18 @@ pub struct IntegrationView<'a> {
     date_created: String,
     date_modified: String,
     self_uri: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<Expanded<'a>>,
 }
 
 /// The short reference to its type every Integration embeds.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TypeSummary<'a> {
     id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     category: Option<&'static str>,
     self_uri: String,
 }
@@ -70,13 +67,13 @@ impl<'a> TypeSummary<'a> {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportedState {
     code: &'static str,
     effective: &'static str,
     last_updated: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<ErrorDetailView>,
 }
 

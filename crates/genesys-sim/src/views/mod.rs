@@ -28,6 +28,7 @@ pub fn organization(org: &OrgSpec) -> Value {
 
 /// A page of an entity listing, with the navigation Uris Genesys includes (`nextUri`
 /// absent on the last page, `previousUri` on the first).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
@@ -39,9 +40,7 @@ pub struct Page<T> {
     first_uri: String,
     self_uri: String,
     last_uri: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     next_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     previous_uri: Option<String>,
 }
 
