@@ -40,6 +40,23 @@ pub enum AwsFailure {
     Other,
 }
 
+/// A read's answer, `None` when AWS says the resource is not there (`missing` recognises that
+/// error among the call's own); any other failure is the call's, named `what`.
+pub(crate) fn unless_missing<T, E>(
+    sent: Result<T, SdkError<E, HttpResponse>>,
+    missing: impl FnOnce(&E) -> bool,
+    what: impl FnOnce() -> String,
+) -> Result<Option<T>, AwsError>
+where
+    E: StdError + ProvideErrorMetadata + 'static,
+{
+    match sent {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if e.as_service_error().is_some_and(missing) => Ok(None),
+        Err(e) => Err(AwsError::from_sdk(&what(), e)),
+    }
+}
+
 impl AwsError {
     /// `what` failed, with the SDK error's full context and its AWS error code.
     pub fn from_sdk<E>(what: &str, err: SdkError<E, HttpResponse>) -> Self

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::clients::AwsClients;
 use super::delivery::sid_for;
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 use super::policy_eval::{as_list, decide, Request, Verdict, EVENTS_SERVICE};
 
 pub const INVOKE: &str = "lambda:InvokeFunction";
@@ -16,40 +16,28 @@ pub(crate) async fn policy(
     aws: &AwsClients,
     function: &str,
 ) -> Result<Option<Option<Value>>, AwsError> {
-    match aws.lambda.get_policy().function_name(function).send().await {
-        Ok(out) => Ok(Some(
+    let sent = aws.lambda.get_policy().function_name(function).send().await;
+    let policy = unless_missing(
+        sent,
+        |e| e.is_resource_not_found_exception(),
+        || format!("lambda:GetPolicy {function}"),
+    )?;
+    if let Some(out) = policy {
+        return Ok(Some(
             out.policy().and_then(|p| serde_json::from_str(p).ok()),
-        )),
-        // Lambda answers the same for "no such function" and "no policy": ask which.
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
-            match aws
-                .lambda
-                .get_function()
-                .function_name(function)
-                .send()
-                .await
-            {
-                Ok(_) => Ok(Some(None)),
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_resource_not_found_exception()) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(AwsError::from_sdk(
-                    &format!("lambda:GetFunction {function}"),
-                    e,
-                )),
-            }
-        }
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("lambda:GetPolicy {function}"),
-            e,
-        )),
+        ));
     }
+    // Lambda answers the same for "no such function" and "no policy": ask which.
+    let exists = unless_missing(
+        aws.lambda
+            .get_function()
+            .function_name(function)
+            .send()
+            .await,
+        |e| e.is_resource_not_found_exception(),
+        || format!("lambda:GetFunction {function}"),
+    )?;
+    Ok(exists.map(|_| None))
 }
 
 /// What the function's policy decides for the rule; `None` when the function does not exist.

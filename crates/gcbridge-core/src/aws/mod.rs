@@ -20,6 +20,7 @@ mod ids;
 pub(crate) mod lambda_permission;
 pub(crate) mod listener;
 pub(crate) mod logs_policy;
+mod pages;
 pub(crate) mod partner;
 mod pattern;
 mod plan;

@@ -2,10 +2,11 @@
 
 use std::time::{Duration, Instant};
 
+use aws_sdk_eventbridge::operation::describe_event_source::DescribeEventSourceOutput;
 use aws_sdk_eventbridge::types::EventSourceState;
 
 use super::clients::AwsClients;
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 
 /// The partner event source as the customer account sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,25 +34,16 @@ impl SourceState {
 }
 
 pub async fn source_state(aws: &AwsClients, name: &str) -> Result<SourceState, AwsError> {
-    match aws.events.describe_event_source().name(name).send().await {
-        Ok(out) => Ok(match out.state() {
-            Some(EventSourceState::Active) => SourceState::Active,
-            Some(EventSourceState::Pending) => SourceState::Pending,
-            Some(EventSourceState::Deleted) => SourceState::Deleted,
-            Some(other) => SourceState::Other(other.as_str().to_string()),
-            None => SourceState::Other("unknown".into()),
-        }),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
-            Ok(SourceState::Missing)
-        }
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("events:DescribeEventSource {name}"),
-            e,
-        )),
-    }
+    let Some(out) = describe_source(aws, name).await? else {
+        return Ok(SourceState::Missing);
+    };
+    Ok(match out.state() {
+        Some(EventSourceState::Active) => SourceState::Active,
+        Some(EventSourceState::Pending) => SourceState::Pending,
+        Some(EventSourceState::Deleted) => SourceState::Deleted,
+        Some(other) => SourceState::Other(other.as_str().to_string()),
+        None => SourceState::Other("unknown".into()),
+    })
 }
 
 /// When AWS deletes the source if no bus is created from it: DescribeEventSource's
@@ -60,38 +52,32 @@ pub async fn expiration(
     aws: &AwsClients,
     name: &str,
 ) -> Result<Option<time::OffsetDateTime>, AwsError> {
-    match aws.events.describe_event_source().name(name).send().await {
-        Ok(out) => Ok(out
-            .expiration_time()
-            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.secs()).ok())),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("events:DescribeEventSource {name}"),
-            e,
-        )),
-    }
+    Ok(describe_source(aws, name).await?.and_then(|out| {
+        let at = out.expiration_time()?;
+        time::OffsetDateTime::from_unix_timestamp(at.secs()).ok()
+    }))
+}
+
+/// DescribeEventSource; `None` when there is no such source.
+async fn describe_source(
+    aws: &AwsClients,
+    name: &str,
+) -> Result<Option<DescribeEventSourceOutput>, AwsError> {
+    unless_missing(
+        aws.events.describe_event_source().name(name).send().await,
+        |e| e.is_resource_not_found_exception(),
+        || format!("events:DescribeEventSource {name}"),
+    )
 }
 
 /// The bus's ARN when a bus of that name exists.
 pub async fn bus_arn(aws: &AwsClients, name: &str) -> Result<Option<String>, AwsError> {
-    match aws.events.describe_event_bus().name(name).send().await {
-        Ok(out) => Ok(out.arn().map(String::from)),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_resource_not_found_exception()) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("events:DescribeEventBus {name}"),
-            e,
-        )),
-    }
+    let out = unless_missing(
+        aws.events.describe_event_bus().name(name).send().await,
+        |e| e.is_resource_not_found_exception(),
+        || format!("events:DescribeEventBus {name}"),
+    )?;
+    Ok(out.and_then(|o| o.arn))
 }
 
 /// Waits until Genesys has created the source (it does so once the integration is ACTIVE).

@@ -12,7 +12,7 @@ use aws_sdk_iam::types::Tag;
 use serde_json::Value;
 
 use super::clients::AwsClients;
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 use super::role_policy::{parse_document, POLICY_NAME, TAG_KEY, TAG_VALUE};
 use super::rules;
 use crate::desired::RuleSpec;
@@ -61,15 +61,13 @@ where
 
 /// The role `name` of the credentials' account, with its policies; `None` when it does not exist.
 pub async fn read(aws: &AwsClients, name: &str) -> Result<Option<LiveRole>, AwsError> {
-    let out = match aws.iam.get_role().role_name(name).send().await {
-        Ok(out) => out,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_no_such_entity_exception()) =>
-        {
-            return Ok(None)
-        }
-        Err(e) => return Err(sdk("GetRole", name)(e)),
+    let Some(out) = unless_missing(
+        aws.iam.get_role().role_name(name).send().await,
+        |e| e.is_no_such_entity_exception(),
+        || format!("iam:GetRole {name}"),
+    )?
+    else {
+        return Ok(None);
     };
     let Some(role) = out.role() else {
         return Ok(None);
@@ -89,26 +87,16 @@ pub async fn read(aws: &AwsClients, name: &str) -> Result<Option<LiveRole>, AwsE
 }
 
 async fn inline_policies(aws: &AwsClients, name: &str) -> Result<Vec<(String, Value)>, AwsError> {
-    let mut names = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let out = aws
-            .iam
-            .list_role_policies()
-            .role_name(name)
-            .set_marker(marker.clone())
-            .send()
-            .await
-            .map_err(sdk("ListRolePolicies", name))?;
-        names.extend(out.policy_names().iter().cloned());
-        marker = out
-            .marker()
-            .filter(|_| out.is_truncated())
-            .map(String::from);
-        if marker.is_none() {
-            break;
-        }
-    }
+    let names: Vec<String> = aws
+        .iam
+        .list_role_policies()
+        .role_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(sdk("ListRolePolicies", name))?;
     let mut docs = Vec::new();
     for policy in names {
         let out = aws
@@ -126,38 +114,42 @@ async fn inline_policies(aws: &AwsClients, name: &str) -> Result<Vec<(String, Va
     Ok(docs)
 }
 
-async fn attached_policies(aws: &AwsClients, name: &str) -> Result<Vec<Value>, AwsError> {
-    let out = aws
+/// The ARNs of the managed policies attached to the role.
+async fn attached_policy_arns(aws: &AwsClients, name: &str) -> Result<Vec<String>, AwsError> {
+    let attached: Vec<_> = aws
         .iam
         .list_attached_role_policies()
         .role_name(name)
+        .into_paginator()
+        .items()
         .send()
+        .try_collect()
         .await
         .map_err(sdk("ListAttachedRolePolicies", name))?;
+    Ok(attached.into_iter().filter_map(|p| p.policy_arn).collect())
+}
+
+async fn attached_policies(aws: &AwsClients, name: &str) -> Result<Vec<Value>, AwsError> {
     let mut docs = Vec::new();
-    for arn in out
-        .attached_policies()
-        .iter()
-        .filter_map(|p| p.policy_arn())
-    {
+    for arn in attached_policy_arns(aws, name).await? {
         let policy = aws
             .iam
             .get_policy()
-            .policy_arn(arn)
+            .policy_arn(&arn)
             .send()
             .await
-            .map_err(sdk("GetPolicy", arn))?;
+            .map_err(sdk("GetPolicy", &arn))?;
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             continue;
         };
         let out = aws
             .iam
             .get_policy_version()
-            .policy_arn(arn)
+            .policy_arn(&arn)
             .version_id(version)
             .send()
             .await
-            .map_err(sdk("GetPolicyVersion", arn))?;
+            .map_err(sdk("GetPolicyVersion", &arn))?;
         if let Some(doc) = out
             .policy_version()
             .and_then(|v| v.document())
@@ -233,18 +225,7 @@ pub async fn delete(aws: &AwsClients, name: &str) -> Result<(), AwsError> {
             .await
             .map_err(sdk("DeleteRolePolicy", name))?;
     }
-    let attached = aws
-        .iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(sdk("ListAttachedRolePolicies", name))?;
-    for arn in attached
-        .attached_policies()
-        .iter()
-        .filter_map(|p| p.policy_arn())
-    {
+    for arn in attached_policy_arns(aws, name).await? {
         aws.iam
             .detach_role_policy()
             .role_name(name)

@@ -6,6 +6,7 @@ use aws_sdk_eventbridge::types::{
 
 use super::clients::AwsClients;
 use super::error::AwsError;
+use super::pages::every_page;
 use super::pattern::canonical;
 use crate::desired::{RetrySpec, RuleSpec, TargetSettings, TargetSpec};
 
@@ -100,28 +101,22 @@ pub async fn list_rules(aws: &AwsClients, bus: &str) -> Result<Vec<LiveRule>, Aw
 /// rules an AWS service manages (ManagedBy: an archive's `Events-Archive-NAME`): those belong to
 /// that service, which creates and deletes them with its resource (AWS refuses to change them).
 pub async fn sdk_rules(aws: &AwsClients, bus: &str) -> Result<Vec<Rule>, AwsError> {
-    let mut rules = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let rules = every_page(|token| async move {
         let out = aws
             .events
             .list_rules()
             .event_bus_name(bus)
-            .set_next_token(token.clone())
+            .set_next_token(token)
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListRules on {bus}"), e))?;
-        rules.extend(
-            out.rules()
-                .iter()
-                .filter(|r| r.managed_by().is_none_or(str::is_empty))
-                .cloned(),
-        );
-        token = out.next_token().map(String::from);
-        if token.is_none() {
-            return Ok(rules);
-        }
-    }
+        Ok((out.rules, out.next_token))
+    })
+    .await?;
+    Ok(rules
+        .into_iter()
+        .filter(|r| r.managed_by().is_none_or(str::is_empty))
+        .collect())
 }
 
 pub async fn list_targets(
@@ -138,24 +133,19 @@ pub async fn list_targets(
 
 /// The rule's targets in full (input transformers, roles, dead-letter queues...).
 pub async fn sdk_targets(aws: &AwsClients, bus: &str, rule: &str) -> Result<Vec<Target>, AwsError> {
-    let mut targets = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    every_page(|token| async move {
         let out = aws
             .events
             .list_targets_by_rule()
             .rule(rule)
             .event_bus_name(bus)
-            .set_next_token(token.clone())
+            .set_next_token(token)
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&format!("events:ListTargetsByRule {rule}"), e))?;
-        targets.extend(out.targets().iter().cloned());
-        token = out.next_token().map(String::from);
-        if token.is_none() {
-            return Ok(targets);
-        }
-    }
+        Ok((out.targets, out.next_token))
+    })
+    .await
 }
 
 /// Creates or updates the rule; returns its ARN.

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::clients::AwsClients;
 use super::delivery::{sid_for, with_statement, without_statement};
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 use super::policy_eval::{decide, Request, Verdict};
 
 pub const PUBLISH: &str = "sns:Publish";
@@ -16,23 +16,16 @@ pub(crate) async fn policy(
     aws: &AwsClients,
     topic: &str,
 ) -> Result<Option<Option<Value>>, AwsError> {
-    match aws.sns.get_topic_attributes().topic_arn(topic).send().await {
-        Ok(out) => Ok(Some(
-            out.attributes()
-                .and_then(|a| a.get("Policy"))
-                .and_then(|p| serde_json::from_str(p).ok()),
-        )),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_not_found_exception()) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("sns:GetTopicAttributes {topic}"),
-            e,
-        )),
-    }
+    let out = unless_missing(
+        aws.sns.get_topic_attributes().topic_arn(topic).send().await,
+        |e| e.is_not_found_exception(),
+        || format!("sns:GetTopicAttributes {topic}"),
+    )?;
+    Ok(out.map(|o| {
+        o.attributes()
+            .and_then(|a| a.get("Policy"))
+            .and_then(|p| serde_json::from_str(p).ok())
+    }))
 }
 
 /// What the topic's policy decides for the rule; `None` when the topic does not exist.

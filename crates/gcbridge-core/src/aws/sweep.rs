@@ -126,22 +126,17 @@ pub async fn delete_queue(aws: &AwsClients, url: &str) -> Result<(), AwsError> {
 async fn temporary_queues(aws: &AwsClients) -> Result<Vec<String>, AwsError> {
     let mut urls = Vec::new();
     for prefix in std::iter::once(temporary::PREFIX).chain(temporary::LEGACY_PREFIXES) {
-        let mut token: Option<String> = None;
-        loop {
-            let out = aws
-                .sqs
-                .list_queues()
-                .queue_name_prefix(prefix)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("sqs:ListQueues", e))?;
-            urls.extend(out.queue_urls().iter().cloned());
-            token = out.next_token().map(String::from);
-            if token.is_none() {
-                break;
-            }
-        }
+        let named: Vec<String> = aws
+            .sqs
+            .list_queues()
+            .queue_name_prefix(prefix)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk("sqs:ListQueues", e))?;
+        urls.extend(named);
     }
     Ok(urls)
 }
