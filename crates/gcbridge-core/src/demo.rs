@@ -33,17 +33,10 @@ pub async fn create_targets(aws: &AwsClients, name: &str) -> Result<DemoTargets,
         .queue_url()
         .unwrap_or_default()
         .to_string();
-    let queue_arn = aws
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&queue_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(&format!("sqs:GetQueueAttributes {name}"), e))?
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-        .ok_or_else(|| AwsError::new(format!("sqs:GetQueueAttributes {name}: no QueueArn")))?;
+    let queue_arn =
+        crate::aws::sqs_policy::queue_attribute(aws, &queue_url, QueueAttributeName::QueueArn)
+            .await?
+            .ok_or_else(|| AwsError::new(format!("sqs:GetQueueAttributes {name}: no QueueArn")))?;
     let log_group = format!("/aws/events/{name}");
     aws.logs
         .create_log_group()

@@ -6,7 +6,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use super::sqs_policy::queue_of_arn;
+use super::sqs_policy::{queue_attribute, queue_of_arn};
 
 /// EventBridge's bound on `SqsParameters.MessageGroupId` (API reference, SqsParameters).
 pub const MESSAGE_GROUP_MAX: usize = 100;
@@ -33,18 +33,8 @@ pub fn check_message_group_id(group: &str) -> Result<(), String> {
 /// Whether the queue at `url` has content-based deduplication on (EventBridge sends no
 /// deduplication id of its own, so a FIFO queue without it refuses every event).
 pub async fn deduplicates_by_content(aws: &AwsClients, url: &str) -> Result<bool, AwsError> {
-    let out = aws
-        .sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::ContentBasedDeduplication)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("sqs:GetQueueAttributes ContentBasedDeduplication", e))?;
-    Ok(out
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::ContentBasedDeduplication))
-        .is_some_and(|v| v.eq_ignore_ascii_case("true")))
+    let dedup = queue_attribute(aws, url, QueueAttributeName::ContentBasedDeduplication).await?;
+    Ok(dedup.is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 #[cfg(test)]

@@ -125,20 +125,10 @@ impl TempListener {
     }
 
     async fn finish_setup(&mut self) -> Result<(), AwsError> {
-        let attrs = self
-            .aws
-            .sqs
-            .get_queue_attributes()
-            .queue_url(&self.queue_url)
-            .attribute_names(QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("sqs:GetQueueAttributes QueueArn", e))?;
-        self.queue_arn = attrs
-            .attributes()
-            .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-            .cloned()
-            .ok_or_else(|| AwsError::new("the temporary queue has no ARN"))?;
+        self.queue_arn =
+            sqs_policy::queue_attribute(&self.aws, &self.queue_url, QueueAttributeName::QueueArn)
+                .await?
+                .ok_or_else(|| AwsError::new("the temporary queue has no ARN"))?;
         let spec = RuleSpec {
             name: self.rule.clone(),
             description: Some(

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::clients::AwsClients;
 use super::delivery::sid_for;
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 use super::policy_eval::{as_list, evaluate, SendRequest, Verdict};
 
 /// (account, name) of a queue ARN.
@@ -19,38 +19,42 @@ pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
 pub async fn queue_url(aws: &AwsClients, queue_arn: &str) -> Result<Option<String>, AwsError> {
     let (account, name) = queue_of_arn(queue_arn)
         .ok_or_else(|| AwsError::new(format!("{queue_arn} is not an SQS queue ARN")))?;
-    match aws
+    let sent = aws
         .sqs
         .get_queue_url()
         .queue_name(&name)
         .queue_owner_aws_account_id(&account)
         .send()
-        .await
-    {
-        Ok(out) => Ok(out.queue_url().map(String::from)),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_queue_does_not_exist()) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(AwsError::from_sdk(&format!("sqs:GetQueueUrl {name}"), e)),
-    }
+        .await;
+    let out = unless_missing(
+        sent,
+        |e| e.is_queue_does_not_exist(),
+        || format!("sqs:GetQueueUrl {name}"),
+    )?;
+    Ok(out.and_then(|o| o.queue_url))
 }
 
-pub(crate) async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> {
+/// One attribute of the queue at `url`; `None` when the queue has no value for it (an unset
+/// policy, say).
+pub(crate) async fn queue_attribute(
+    aws: &AwsClients,
+    url: &str,
+    name: QueueAttributeName,
+) -> Result<Option<String>, AwsError> {
     let out = aws
         .sqs
         .get_queue_attributes()
         .queue_url(url)
-        .attribute_names(QueueAttributeName::Policy)
+        .attribute_names(name.clone())
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk("sqs:GetQueueAttributes Policy", e))?;
-    Ok(out
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::Policy))
-        .and_then(|p| serde_json::from_str(p).ok()))
+        .map_err(|e| AwsError::from_sdk(&format!("sqs:GetQueueAttributes {}", name.as_str()), e))?;
+    Ok(out.attributes.and_then(|mut a| a.remove(&name)))
+}
+
+pub(crate) async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> {
+    let text = queue_attribute(aws, url, QueueAttributeName::Policy).await?;
+    Ok(text.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
 /// What the queue's policy decides for EventBridge sending the rule's events to it.

@@ -91,18 +91,8 @@ async fn queue_state(
 /// leaves them where they are for whoever drains the queue).
 async fn held(d: &Destination<'_>, url: &str) -> Result<Held, AwsError> {
     let count = QueueAttributeName::ApproximateNumberOfMessages;
-    let attrs = d
-        .aws
-        .sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(count.clone())
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("sqs:GetQueueAttributes ApproximateNumberOfMessages", e))?;
-    let count: u64 = attrs
-        .attributes()
-        .and_then(|a| a.get(&count))
+    let count: u64 = sqs_policy::queue_attribute(d.aws, url, count)
+        .await?
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     if count == 0 {
