@@ -1,5 +1,6 @@
 //! One authenticated conversation with one org: the client, who we are, and the org's catalogue.
 
+use gcbridge_core::doctor::{self, DiagnoseOptions, IntegrationReport};
 use gcbridge_core::topics::Catalogue;
 use gcbridge_core::LiveIntegration;
 use gcbridge_core::{ConnectionSpec, OrgSpec};
@@ -70,6 +71,21 @@ impl Session {
     /// The org's live topic catalogue.
     pub async fn catalogue(&self) -> Result<Catalogue, Failure> {
         catalogue_of(&self.client).await
+    }
+
+    /// Core's doctor chain on this org (the catalogue is read only if a check needs it).
+    pub async fn diagnose(
+        &self,
+        options: &DiagnoseOptions,
+    ) -> Result<Vec<IntegrationReport>, Failure> {
+        doctor::diagnose(
+            &self.client,
+            &self.org,
+            &self.target,
+            self.catalogue(),
+            options,
+        )
+        .await
     }
 }
 

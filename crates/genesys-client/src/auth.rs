@@ -87,16 +87,7 @@ impl TokenManager {
         policy: &HttpPolicy,
         stats: &Stats,
     ) -> Result<Token, Error> {
-        let mut guard = self.state.lock().await;
-        if let Some(t) = guard.as_ref() {
-            if !t.needs_renewal(Instant::now()) {
-                return Ok(t.clone());
-            }
-        }
-        let next_generation = guard.as_ref().map_or(1, |t| t.generation + 1);
-        let token = self.fetch(http, policy, stats, next_generation).await?;
-        *guard = Some(token.clone());
-        Ok(token)
+        self.held_or_fetched(|_| true, http, policy, stats).await
     }
 
     /// Replaces the token of `failed_generation` after the API refused it; if another request
@@ -108,9 +99,22 @@ impl TokenManager {
         policy: &HttpPolicy,
         stats: &Stats,
     ) -> Result<Token, Error> {
+        let newer = |t: &Token| t.generation != failed_generation;
+        self.held_or_fetched(newer, http, policy, stats).await
+    }
+
+    /// The held token when `usable` accepts it and it has time left; else a new one, fetched
+    /// under the lock so concurrent requests wait for one fetch instead of each making theirs.
+    async fn held_or_fetched(
+        &self,
+        usable: impl Fn(&Token) -> bool,
+        http: &reqwest::Client,
+        policy: &HttpPolicy,
+        stats: &Stats,
+    ) -> Result<Token, Error> {
         let mut guard = self.state.lock().await;
         if let Some(t) = guard.as_ref() {
-            if t.generation != failed_generation && !t.needs_renewal(Instant::now()) {
+            if usable(t) && !t.needs_renewal(Instant::now()) {
                 return Ok(t.clone());
             }
         }

@@ -95,7 +95,13 @@ pub async fn apply_plan(
                     error: None,
                     twins_removed: vec![],
                 };
-                if let Err(e) = execute(client, change, options, observe, &mut outcome).await {
+                let writer = ChangeWriter {
+                    client,
+                    change,
+                    options,
+                    observe,
+                };
+                if let Err(e) = writer.execute(&mut outcome).await {
                     outcome.error = Some(e.to_string());
                 }
                 outcome
@@ -104,45 +110,6 @@ pub async fn apply_plan(
     .buffered(options.concurrency.max(1))
     .collect()
     .await
-}
-
-async fn execute(
-    client: &GenesysClient,
-    change: &Change,
-    options: &ApplyOptions,
-    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-    outcome: &mut Outcome,
-) -> Result<(), ChangeError> {
-    let name = change.name.as_str();
-    let mut id = Target {
-        id: change.integration_id.clone(),
-        unwritten: false,
-    };
-    for &step in &change.steps {
-        observe(ApplyEvent::StepStarted {
-            destination: name,
-            step,
-        });
-        run_step_settling(client, change, step, &mut id, options, observe, outcome)
-            .await
-            .map_err(|e| match e {
-                StepError::Client(error) => ChangeError::Step { step, error },
-                StepError::Internal(what) => ChangeError::Internal(what),
-            })?;
-        #[cfg(debug_assertions)]
-        crate::test_hooks::after_write();
-        outcome.steps_done.push(step);
-        observe(ApplyEvent::StepDone {
-            destination: name,
-            step,
-        });
-    }
-    let enabled = change.desired.as_ref().is_some_and(|d| d.enabled);
-    if let (Some(limit), Some(id), true) = (options.wait, id.id.as_deref(), enabled) {
-        let state = wait_active_with(client, id, name, limit, &options.poll, observe).await?;
-        outcome.reported_state = Some(state);
-    }
-    Ok(())
 }
 
 /// Why a change stopped: a step failed, or `--wait` did not see ACTIVE. Rendered into
@@ -176,126 +143,168 @@ struct Target {
 /// How many times one change goes on with another keeper after its integration was deleted.
 const MAX_RESELECTIONS: u32 = 2;
 
-/// [`run_step`]; when a write finds the integration gone (a concurrent run kept a twin of it and
-/// deleted this one), the change goes on with the keeper the org lists: its config written again
-/// first, then the step retried.
-async fn run_step_settling(
-    client: &GenesysClient,
-    change: &Change,
-    step: Step,
-    id: &mut Target,
-    options: &ApplyOptions,
-    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-    outcome: &mut Outcome,
-) -> Result<(), StepError> {
-    let mut reselections = 0;
-    loop {
-        let error = match run_step(client, change, step, id, options, observe, outcome).await {
-            Err(StepError::Client(e)) if e.is_not_found() => e,
-            other => return other,
-        };
-        let (Some(desired), Some(gone)) = (&change.desired, id.id.clone()) else {
-            return Err(error.into());
-        };
-        if step == Step::Create || reselections == MAX_RESELECTIONS {
-            return Err(error.into());
-        }
-        reselections += 1;
-        let Ok(Some(settled)) = reselect(client, &TwinKey::of(desired), &gone).await else {
-            return Err(error.into());
-        };
-        tracing::info!(name = %change.name, gone = %gone, keeper = %settled.keeper, "integration deleted by a concurrent run; going on with the one it kept");
-        *id = Target {
-            id: Some(settled.keeper.clone()),
-            unwritten: false,
-        };
-        outcome.integration_id = Some(settled.keeper);
-        outcome.twins_removed.extend(settled.removed);
-        if step != Step::PutConfig && change.steps.contains(&Step::PutConfig) {
-            run_step(
-                client,
-                change,
-                Step::PutConfig,
-                id,
-                options,
-                observe,
-                outcome,
-            )
-            .await?;
-        }
-    }
+/// What every write of one change needs: the org, the change, the run's options and its observer.
+struct ChangeWriter<'a> {
+    client: &'a GenesysClient,
+    change: &'a Change,
+    options: &'a ApplyOptions,
+    observe: &'a (dyn Fn(ApplyEvent<'_>) + Sync),
 }
 
-/// One write of a change; `id` is the integration's id once it exists.
-async fn run_step(
-    client: &GenesysClient,
-    change: &Change,
-    step: Step,
-    id: &mut Target,
-    options: &ApplyOptions,
-    observe: &(dyn Fn(ApplyEvent<'_>) + Sync),
-    outcome: &mut Outcome,
-) -> Result<(), StepError> {
-    let desired = || {
-        change
-            .desired
-            .as_ref()
-            .ok_or(StepError::Internal("a write without a destination"))
-    };
-    let existing = |id: &Target| {
-        id.id
-            .clone()
-            .ok_or(StepError::Internal("a write before the create"))
-    };
-    match step {
-        Step::Create => {
-            // Name and type only: the notes go in the config PUT that follows.
-            let req = CreateIntegrationRequest::eventbridge(&desired()?.name);
-            let created = create_or_adopt(client, &req).await?;
-            let settled = settle_after_create(client, &TwinKey::of(desired()?), &created).await?;
-            if settled.keeper != created {
-                tracing::info!(name = %change.name, ours = %created, keeper = %settled.keeper, "a concurrent run created this destination too; going on with its integration");
+impl ChangeWriter<'_> {
+    async fn execute(&self, outcome: &mut Outcome) -> Result<(), ChangeError> {
+        let Self {
+            client,
+            change,
+            options,
+            observe,
+        } = *self;
+        let name = change.name.as_str();
+        let mut id = Target {
+            id: change.integration_id.clone(),
+            unwritten: false,
+        };
+        for &step in &change.steps {
+            observe(ApplyEvent::StepStarted {
+                destination: name,
+                step,
+            });
+            self.run_step_settling(step, &mut id, outcome)
+                .await
+                .map_err(|e| match e {
+                    StepError::Client(error) => ChangeError::Step { step, error },
+                    StepError::Internal(what) => ChangeError::Internal(what),
+                })?;
+            #[cfg(debug_assertions)]
+            crate::test_hooks::after_write();
+            outcome.steps_done.push(step);
+            observe(ApplyEvent::StepDone {
+                destination: name,
+                step,
+            });
+        }
+        let enabled = change.desired.as_ref().is_some_and(|d| d.enabled);
+        if let (Some(limit), Some(id), true) = (options.wait, id.id.as_deref(), enabled) {
+            let state = wait_active_with(client, id, name, limit, &options.poll, observe).await?;
+            outcome.reported_state = Some(state);
+        }
+        Ok(())
+    }
+
+    /// [`Self::run_step`]; when a write finds the integration gone (a concurrent run kept a twin of it and
+    /// deleted this one), the change goes on with the keeper the org lists: its config written again
+    /// first, then the step retried.
+    async fn run_step_settling(
+        &self,
+        step: Step,
+        id: &mut Target,
+        outcome: &mut Outcome,
+    ) -> Result<(), StepError> {
+        let (client, change) = (self.client, self.change);
+        let mut reselections = 0;
+        loop {
+            let error = match self.run_step(step, id, outcome).await {
+                Err(StepError::Client(e)) if e.is_not_found() => e,
+                other => return other,
+            };
+            let (Some(desired), Some(gone)) = (&change.desired, id.id.clone()) else {
+                return Err(error.into());
+            };
+            if step == Step::Create || reselections == MAX_RESELECTIONS {
+                return Err(error.into());
             }
+            reselections += 1;
+            let Ok(Some(settled)) = reselect(client, &TwinKey::of(desired), &gone).await else {
+                return Err(error.into());
+            };
+            tracing::info!(name = %change.name, gone = %gone, keeper = %settled.keeper, "integration deleted by a concurrent run; going on with the one it kept");
             *id = Target {
-                unwritten: settled.keeper == created,
                 id: Some(settled.keeper.clone()),
+                unwritten: false,
             };
             outcome.integration_id = Some(settled.keeper);
             outcome.twins_removed.extend(settled.removed);
+            if step != Step::PutConfig && change.steps.contains(&Step::PutConfig) {
+                self.run_step(Step::PutConfig, id, outcome).await?;
+            }
         }
-        Step::PutConfig => {
-            // Our own create's config needs no read: the create made it (see `config_write`).
-            let known = match id.unwritten {
-                true => Some(initial_config(&desired()?.name)),
-                false => None,
-            };
-            id.unwritten = false;
-            put_config(
-                client,
-                &existing(id)?,
-                desired()?,
-                known,
-                &options.conflict,
-                observe,
-            )
-            .await?
-        }
-        Step::Enable | Step::Disable => {
-            let state = if step == Step::Enable {
-                IntendedState::Enabled
-            } else {
-                IntendedState::Disabled
-            };
-            let i = client.set_intended_state(&existing(id)?, state).await?;
-            outcome.reported_state = i.reported_state.map(|r| r.code);
-        }
-        Step::Delete => match client.delete_integration(&existing(id)?).await {
-            // Already gone: the desired end state holds.
-            Err(e) if e.is_not_found() => {}
-            other => other?,
-        },
     }
-    Ok(())
+
+    /// One write of a change; `id` is the integration's id once it exists.
+    async fn run_step(
+        &self,
+        step: Step,
+        id: &mut Target,
+        outcome: &mut Outcome,
+    ) -> Result<(), StepError> {
+        let Self {
+            client,
+            change,
+            options,
+            observe,
+        } = *self;
+        let desired = || {
+            change
+                .desired
+                .as_ref()
+                .ok_or(StepError::Internal("a write without a destination"))
+        };
+        let existing = |id: &Target| {
+            id.id
+                .clone()
+                .ok_or(StepError::Internal("a write before the create"))
+        };
+        match step {
+            Step::Create => {
+                // Name and type only: the notes go in the config PUT that follows.
+                let req = CreateIntegrationRequest::eventbridge(&desired()?.name);
+                let created = create_or_adopt(client, &req).await?;
+                let settled =
+                    settle_after_create(client, &TwinKey::of(desired()?), &created).await?;
+                if settled.keeper != created {
+                    tracing::info!(name = %change.name, ours = %created, keeper = %settled.keeper, "a concurrent run created this destination too; going on with its integration");
+                }
+                *id = Target {
+                    unwritten: settled.keeper == created,
+                    id: Some(settled.keeper.clone()),
+                };
+                outcome.integration_id = Some(settled.keeper);
+                outcome.twins_removed.extend(settled.removed);
+            }
+            Step::PutConfig => {
+                // Our own create's config needs no read: the create made it (see `config_write`).
+                let known = match id.unwritten {
+                    true => Some(initial_config(&desired()?.name)),
+                    false => None,
+                };
+                id.unwritten = false;
+                put_config(
+                    client,
+                    &existing(id)?,
+                    desired()?,
+                    known,
+                    &options.conflict,
+                    observe,
+                )
+                .await?
+            }
+            Step::Enable | Step::Disable => {
+                let state = if step == Step::Enable {
+                    IntendedState::Enabled
+                } else {
+                    IntendedState::Disabled
+                };
+                let i = client.set_intended_state(&existing(id)?, state).await?;
+                outcome.reported_state = i.reported_state.map(|r| r.code);
+            }
+            Step::Delete => match client.delete_integration(&existing(id)?).await {
+                // Already gone: the desired end state holds.
+                Err(e) if e.is_not_found() => {}
+                other => other?,
+            },
+        }
+        Ok(())
+    }
 }
 
 /// How many times a create whose outcome is unknown is followed up (adopt, or POST again).

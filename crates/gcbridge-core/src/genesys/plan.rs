@@ -240,12 +240,14 @@ pub fn topic_set<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> BTreeS
     items.into_iter().map(Into::into).collect()
 }
 
+/// The plan's unit tests, and their fixtures (the twin settlement's tests use them too).
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diagnostic::Origin;
 
-    fn dest(name: &str, suffix: &str, topics: &[&str]) -> Destination {
+    /// A destination of account 123456789012 in us-east-1, enabled, with no AWS half.
+    pub(crate) fn dest(name: &str, suffix: &str, topics: &[&str]) -> Destination {
         Destination {
             name: name.into(),
             description: None,

@@ -88,21 +88,11 @@ pub(super) fn remove_twin(d: &Destination, twin: &LiveIntegration, keeper_id: &s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Origin;
+    use crate::genesys::plan::tests as plan_tests;
     use crate::genesys::plan::{plan, topic_set};
 
     fn dest(name: &str) -> Destination {
-        Destination {
-            name: name.into(),
-            description: None,
-            enabled: true,
-            aws_account_id: "123456789012".into(),
-            aws_region: "us-east-1".into(),
-            event_source_suffix: name.into(),
-            topics: topic_set(["t1"]),
-            origin: Origin::Flag,
-            aws: None,
-        }
+        plan_tests::dest(name, name, &["t1"])
     }
 
     /// Unconfigured (and disabled) when `suffix` is `None`.

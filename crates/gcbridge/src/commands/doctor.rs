@@ -40,14 +40,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> CmdResult {
                 probe_seconds: args.probe,
                 managed: managed_rules(&args.select)?,
             };
-            doctor::diagnose(
-                &session.client,
-                &session.org,
-                &session.target,
-                session.catalogue(),
-                &options,
-            )
-            .await?
+            session.diagnose(&options).await?
         }
         // A usage error is the user's input, not a link of the chain.
         Err(f) if f.code == EXIT_USAGE => return Err(f),

@@ -199,14 +199,7 @@ pub async fn run_doctor(
         probe_seconds: None,
         managed: Some(managed.into_iter().collect::<HashMap<_, _>>()),
     };
-    doctor::diagnose(
-        &session.client,
-        &session.org,
-        &session.target,
-        session.catalogue(),
-        &options,
-    )
-    .await
+    session.diagnose(&options).await
 }
 
 /// Doctor must be all green.
