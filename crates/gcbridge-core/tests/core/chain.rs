@@ -7,14 +7,15 @@
 use std::time::{Duration, Instant};
 
 use gcbridge_core::{plan_org, AwsAction, Desired};
-use gcbridge_testkit::moto::{sdk_config, unique};
+use gcbridge_testkit::moto::sdk_config;
+use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
 use gcbridge_testkit::{sim, sqs};
 use genesys_sim::DEFAULT_ORG_ID;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{client, moto, REGION};
-use crate::converge::{all_ok, aws_half, destination, options, run};
+use crate::common::{moto, REGION};
+use crate::converge::{all_ok, converged, options, run, BothHalves};
 
 struct Chain {
     base: String,
@@ -127,20 +128,20 @@ impl Chain {
     }
 }
 
+/// A destination `<prefix>-<hex>` converged once on an emulator with moto, and its chain.
+async fn chained(moto: &str, prefix: &str) -> (BothHalves, Chain) {
+    let h = converged(moto, prefix).await;
+    let w = Chain::new(moto, &h.base, &h.name).await;
+    (h, w)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = crate::converge::sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let c = client(&base);
-    let name = unique("chain");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let w = Chain::new(&moto, &base, &name).await;
+    let (BothHalves { _sim, c, d, .. }, w) = chained(&moto, "chain").await;
     let opts = options(Some(&moto), Some(30));
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
     assert_eq!(w.delivered(2).await, 2, "events flow after the first apply");
     let rule_arn = |events: aws_sdk_eventbridge::Client, bus: String| async move {
         events
@@ -215,42 +216,16 @@ async fn an_explicit_deny_in_the_queue_policy_stops_the_plan() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = crate::converge::sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let c = client(&base);
-    let name = unique("deny");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let w = Chain::new(&moto, &base, &name).await;
+    let (BothHalves { _sim, c, d, .. }, w) = chained(&moto, "deny").await;
     let opts = options(Some(&moto), Some(30));
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
 
-    let attrs = w
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&w.queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::Policy)
-        .send()
-        .await
-        .unwrap();
-    let mut policy: Value = serde_json::from_str(
-        &attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::Policy],
-    )
-    .unwrap();
+    let mut policy: Value =
+        serde_json::from_str(&queue_policy(&w.sqs, &w.queue_url).await).unwrap();
     policy["Statement"].as_array_mut().unwrap().push(json!({
         "Sid": "NoEventBridge", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*",
         "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:events:*:*:rule/*"}}
     }));
-    w.sqs
-        .set_queue_attributes()
-        .queue_url(&w.queue_url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::Policy,
-            policy.to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_queue_policy(&w.sqs, &w.queue_url, &policy.to_string()).await;
     let err = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
         .await
         .unwrap_err()

@@ -6,11 +6,11 @@
 
 use gcbridge_core::config::Origin;
 use gcbridge_core::{
-    canonical_pattern, test_plan, topic_set, AwsClients, AwsPlan, AwsSpec, Destination, ExpectKind,
-    Expectations, PatternTests, RuleSpec, WarningKind,
+    test_plan, topic_set, AwsClients, AwsPlan, AwsSpec, Destination, ExpectKind, Expectations,
+    PatternTests, RuleSpec, WarningKind,
 };
 
-use crate::common::{moto, ACCOUNT, REGION};
+use crate::common::{moto, rule_to, ACCOUNT, REGION};
 use gcbridge_testkit::moto::unique;
 
 const PRESENCE: &str = "v2.users.{id}.presence";
@@ -18,18 +18,12 @@ const ACTIVITY: &str = "v2.users.{id}.activity";
 const START: &str = "v2.detail.events.conversation.{id}.customer.start";
 
 fn rule(name: &str, pattern: &str, matches: &[&str], ignores: &[&str]) -> RuleSpec {
-    let pattern: serde_json::Value = serde_json::from_str(pattern).unwrap();
     RuleSpec {
-        name: name.into(),
-        description: None,
-        enabled: true,
-        event_pattern: canonical_pattern(&pattern).unwrap(),
-        targets: vec![],
-        retry: None,
         expect: Expectations {
             matches: matches.iter().map(|t| t.to_string()).collect(),
             ignores: ignores.iter().map(|t| t.to_string()).collect(),
         },
+        ..rule_to(name, pattern, vec![])
     }
 }
 

@@ -10,9 +10,11 @@ use gcbridge_core::terraform::{
     render, AwsExport, IntegrationExport, LambdaPermissionExport, OrgExport, PolicyExport,
     PolicyKind, RuleExport, TerraformExport,
 };
-use gcbridge_core::{canonical_pattern, parse_target, RetrySpec, RuleSpec};
+use gcbridge_core::{parse_target, RetrySpec};
 use gcbridge_testkit::terraform::{self as tf, attr, block, string};
 use serde_json::{json, Value};
+
+use crate::common::rule_to;
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
@@ -45,15 +47,7 @@ fn rule(name: &str, pattern: Value, targets: &[&str], exists: bool) -> RuleExpor
         BTreeSet::new()
     };
     RuleExport {
-        spec: RuleSpec {
-            name: name.into(),
-            description: None,
-            enabled: true,
-            event_pattern: canonical_pattern(&pattern).unwrap(),
-            targets,
-            retry: None,
-            expect: Default::default(),
-        },
+        spec: rule_to(name, &pattern.to_string(), targets),
         arn: rule_arn("prod-events", name),
         exists,
         live_targets,
