@@ -96,33 +96,15 @@ fn check_precedence(setting: Setting) {
     );
 }
 
+/// Region, API URL, login URL, client id and secret, each in turn (every message names it): the
+/// flag beats the file (for a credential, the variable the file names), which beats the env.
 #[test]
-fn region_flag_beats_file_beats_env() {
-    check_precedence(Setting::Region);
-}
-
-#[test]
-fn api_url_flag_beats_file_beats_env() {
-    check_precedence(Setting::ApiUrl);
-}
-
-#[test]
-fn login_url_flag_beats_file_beats_env() {
-    check_precedence(Setting::LoginUrl);
-}
-
-#[test]
-fn client_id_flag_beats_file_variable_beats_env() {
-    check_precedence(Setting::ClientId);
-}
-
-#[test]
-fn client_secret_flag_beats_file_variable_beats_env() {
-    check_precedence(Setting::ClientSecret);
-}
-
-#[test]
-fn every_setting_is_covered() {
+fn every_setting_flag_beats_file_beats_env() {
+    use Setting::*;
+    assert_eq!(
+        Setting::ALL,
+        [Region, ApiUrl, LoginUrl, ClientId, ClientSecret]
+    );
     for s in Setting::ALL {
         check_precedence(s);
     }

@@ -182,20 +182,17 @@ async fn coverage_warns_about_rules_matching_nothing_and_topics_reaching_no_rule
     );
     let bus = unique("expect-bus");
     let t = tested(&aws, &dest, &bus, false).await;
-    assert_eq!(
-        kinds(&t),
-        vec![
-            (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
-            (WarningKind::TopicReachesNoRule, None, Some(START)),
-            (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)),
-            (
-                WarningKind::ExpectedTopicNotSubscribed,
-                Some("presence-only"),
-                Some("v2.users.{id}.geolocation")
-            ),
-        ],
-        "{t:#?}"
-    );
+    let warned = vec![
+        (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
+        (WarningKind::TopicReachesNoRule, None, Some(START)),
+        (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)),
+        (
+            WarningKind::ExpectedTopicNotSubscribed,
+            Some("presence-only"),
+            Some("v2.users.{id}.geolocation"),
+        ),
+    ];
+    assert_eq!(kinds(&t), warned, "{t:#?}");
     let nothing = &t.warnings[0];
     assert_eq!(
         nothing.pattern.as_deref(),
@@ -234,19 +231,12 @@ async fn coverage_warns_about_rules_matching_nothing_and_topics_reaching_no_rule
             .unwrap();
     }
     let t = tested(&aws, &dest, &bus, true).await;
-    assert_eq!(
-        kinds(&t),
-        vec![
-            (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
-            (WarningKind::TopicReachesNoRule, None, Some(START)),
-            (
-                WarningKind::ExpectedTopicNotSubscribed,
-                Some("presence-only"),
-                Some("v2.users.{id}.geolocation")
-            ),
-        ],
-        "{t:#?}"
-    );
+    let but_activity: Vec<_> = warned
+        .into_iter()
+        .filter(|w| *w != (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)))
+        .collect();
+    assert_eq!(but_activity.len(), 3);
+    assert_eq!(kinds(&t), but_activity, "{t:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -204,6 +204,15 @@ fn the_export_matches_its_golden_file() {
     );
 }
 
+/// The first resource of type `ty` (whatever its name).
+fn first_of<'a>(resources: &'a BTreeMap<(String, String), hcl::Body>, ty: &str) -> &'a hcl::Body {
+    resources
+        .iter()
+        .find(|((t, _), _)| t == ty)
+        .unwrap_or_else(|| panic!("no {ty}"))
+        .1
+}
+
 #[test]
 fn every_resource_and_import_parses_back() {
     let parsed = tf::parse(&text());
@@ -314,11 +323,7 @@ fn every_resource_and_import_parses_back() {
     assert_eq!(attr(retry, "maximum_retry_attempts").to_string(), "10");
 
     // Permissions and policies.
-    let perm = resources
-        .iter()
-        .find(|((t, _), _)| t == "aws_lambda_permission")
-        .unwrap()
-        .1;
+    let perm = first_of(resources, "aws_lambda_permission");
     assert_eq!(string(perm, "function_name"), "on-event");
     assert_eq!(string(perm, "qualifier"), "live");
     assert_eq!(string(perm, "principal"), "events.amazonaws.com");
@@ -335,11 +340,7 @@ fn every_resource_and_import_parses_back() {
         2,
         "the user's statement is kept: {doc}"
     );
-    let logs = resources
-        .iter()
-        .find(|((t, _), _)| t == "aws_cloudwatch_log_resource_policy")
-        .unwrap()
-        .1;
+    let logs = first_of(resources, "aws_cloudwatch_log_resource_policy");
     assert_eq!(string(logs, "policy_name"), "gcbridge-eventbridge-to-logs");
     assert!(decoded(&attr(logs, "policy_document"))["Statement"][0]["Sid"].is_string());
 
