@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{moto, REGION};
-use crate::converge::{all_ok, converged, options, run, BothHalves};
+use crate::converge::{all_ok, converged, run, BothHalves};
 
 struct Chain {
     base: String,
@@ -140,8 +140,12 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     let Some(moto) = moto() else {
         return;
     };
-    let (BothHalves { _sim, c, d, .. }, w) = chained(&moto, "chain").await;
-    let opts = options(Some(&moto), Some(30));
+    let (
+        BothHalves {
+            _sim, c, d, opts, ..
+        },
+        w,
+    ) = chained(&moto, "chain").await;
     assert_eq!(w.delivered(2).await, 2, "events flow after the first apply");
     let rule_arn = |events: aws_sdk_eventbridge::Client, bus: String| async move {
         events
@@ -216,8 +220,12 @@ async fn an_explicit_deny_in_the_queue_policy_stops_the_plan() {
     let Some(moto) = moto() else {
         return;
     };
-    let (BothHalves { _sim, c, d, .. }, w) = chained(&moto, "deny").await;
-    let opts = options(Some(&moto), Some(30));
+    let (
+        BothHalves {
+            _sim, c, d, opts, ..
+        },
+        w,
+    ) = chained(&moto, "deny").await;
 
     let mut policy: Value =
         serde_json::from_str(&queue_policy(&w.sqs, &w.queue_url).await).unwrap();

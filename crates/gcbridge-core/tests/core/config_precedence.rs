@@ -8,6 +8,8 @@ use gcbridge_core::config::{
 use gcbridge_core::ConnectionSpec;
 use genesys_client::CredentialSource;
 
+use crate::common::assert_says;
+
 fn env(vars: &[(&str, &str)]) -> Environment {
     Environment::new(
         vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
@@ -304,13 +306,12 @@ fn two_aliases_with_different_values_are_an_error_naming_both_and_where() {
         matches!(err, ConnectionError::AliasConflict { .. }),
         "{msg}"
     );
-    assert!(
-        msg.contains("GENESYS_CLIENT_ID (from the .env file /w/.env)"),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("GENESYSCLOUD_OAUTHCLIENT_ID (from the .env file /w/.env)"),
-        "{msg}"
+    assert_says(
+        &msg,
+        &[
+            "GENESYS_CLIENT_ID (from the .env file /w/.env)",
+            "GENESYSCLOUD_OAUTHCLIENT_ID (from the .env file /w/.env)",
+        ],
     );
     let e = both(
         &[
@@ -322,10 +323,7 @@ fn two_aliases_with_different_values_are_an_error_naming_both_and_where() {
     let msg = resolve(&ConnectionFlags::default(), None, &e)
         .unwrap_err()
         .to_string();
-    assert!(
-        msg.contains("GENESYS_REGION (from the environment)"),
-        "{msg}"
-    );
+    assert_says(&msg, &["GENESYS_REGION (from the environment)"]);
     // The same value twice is no conflict.
     let e = both(
         &[

@@ -129,6 +129,8 @@ pub(crate) struct BothHalves {
     pub c: GenesysClient,
     pub name: String,
     pub d: [Destination; 1],
+    /// moto's endpoint and a 30 s wait for the integration: what [`converged`] converges with.
+    pub opts: ConvergeOptions,
 }
 
 pub(crate) async fn both_halves(moto: &str, prefix: &str, faults: Vec<FaultRule>) -> BothHalves {
@@ -141,18 +143,14 @@ pub(crate) async fn both_halves(moto: &str, prefix: &str, faults: Vec<FaultRule>
         _sim: sim,
         base,
         name,
+        opts: options(Some(moto), Some(30)),
     }
 }
 
 /// [`both_halves`], converged once (waiting up to 30 s for the integration): every outcome ok.
 pub(crate) async fn converged(moto: &str, prefix: &str) -> BothHalves {
     let h = both_halves(moto, prefix, vec![]).await;
-    let (outcomes, _) = run(
-        &h.c,
-        Desired::Converge(&h.d),
-        &options(Some(moto), Some(30)),
-    )
-    .await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     h
 }
@@ -231,10 +229,9 @@ async fn a_reconverge_of_a_converged_org_changes_nothing() {
         return;
     };
     let h = converged(&moto, "again").await;
-    let opts = options(Some(&moto), Some(30));
 
     sim::clear_requests(&h.base).await;
-    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(!plan.has_changes(), "{plan:#?}");
@@ -251,12 +248,7 @@ async fn outcomes_name_their_half() {
         return;
     };
     let h = both_halves(&moto, "halves", vec![]).await;
-    let (outcomes, _) = run(
-        &h.c,
-        Desired::Converge(&h.d),
-        &options(Some(&moto), Some(30)),
-    )
-    .await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     let [genesys, aws] = outcomes.as_slice() else {
         panic!("one outcome per half: {outcomes:#?}");
     };
