@@ -140,12 +140,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     let Some(moto) = moto() else {
         return;
     };
-    let (
-        BothHalves {
-            _sim, c, d, opts, ..
-        },
-        w,
-    ) = chained(&moto, "chain").await;
+    let (h, w) = chained(&moto, "chain").await;
     assert_eq!(w.delivered(2).await, 2, "events flow after the first apply");
     let rule_arn = |events: aws_sdk_eventbridge::Client, bus: String| async move {
         events
@@ -164,7 +159,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     // Disabled by hand, enabled again by apply: the plan re-enables it and re-creates the bus.
     w.set_intended("DISABLED").await;
     w.wait_state("DELETED").await;
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     let actions = &plan.aws[0].plan.actions;
@@ -172,7 +167,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         matches!(&actions[..], [AwsAction::ReassociateBus { rules, .. }] if rules == &["to-queue"]),
         "{actions:#?}"
     );
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     assert_eq!(w.state().await, "ACTIVE");
     assert_eq!(w.delivered(2).await, 2, "events flow again after apply");
@@ -192,7 +187,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         0,
         "the PENDING source's events are dropped"
     );
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(
@@ -206,10 +201,10 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         ),
         "{plan:#?}"
     );
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     assert_eq!(w.delivered(3).await, 3, "events flow again after apply");
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(!plan.has_changes(), "{plan:#?}");
@@ -220,12 +215,7 @@ async fn an_explicit_deny_in_the_queue_policy_stops_the_plan() {
     let Some(moto) = moto() else {
         return;
     };
-    let (
-        BothHalves {
-            _sim, c, d, opts, ..
-        },
-        w,
-    ) = chained(&moto, "deny").await;
+    let (h, w) = chained(&moto, "deny").await;
 
     let mut policy: Value =
         serde_json::from_str(&queue_policy(&w.sqs, &w.queue_url).await).unwrap();
@@ -234,7 +224,7 @@ async fn an_explicit_deny_in_the_queue_policy_stops_the_plan() {
         "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:events:*:*:rule/*"}}
     }));
     set_queue_policy(&w.sqs, &w.queue_url, &policy.to_string()).await;
-    let err = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let err = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap_err()
         .to_string();

@@ -10,9 +10,7 @@ use gcbridge_core::iam_policy::calls::{commands_of, Cmd, CALLS};
 use gcbridge_core::iam_policy::{policy, IamPolicy, Statement};
 use gcbridge_testkit::config_file::rule;
 
-use crate::common::{associated, destination, destination_in, single_org};
-
-const ACCOUNT: &str = "123456789012";
+use crate::common::{associated, destination, destination_in, single_org, ACCOUNT};
 
 fn of(text: &str) -> IamPolicy {
     policy(&load_str(text, "gcbridge.toml").unwrap_or_else(|d| panic!("{d}")))

@@ -14,10 +14,8 @@ use gcbridge_core::{parse_target, RetrySpec};
 use gcbridge_testkit::terraform::{self as tf, attr, block, string};
 use serde_json::{json, Value};
 
-use crate::common::rule_to;
+use crate::common::{rule_to, ACCOUNT, REGION};
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
 const ORG: &str = "9a1d4c2e-5b7f-4e08-a3c6-2f1e0d9b8a77";
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:genesys-events";
 const DLQ: &str = "arn:aws:sqs:us-east-1:123456789012:genesys-dlq";
