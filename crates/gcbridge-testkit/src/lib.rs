@@ -7,6 +7,8 @@
 //! - [`aws_faults`]: a fault-injecting proxy in front of moto (throttles, 500s, dropped
 //!   connections, slow answers per AWS action), counting requests per action;
 //! - [`moto_iam`]: a moto server of its own that enforces IAM, and IAM users holding one policy;
+//! - [`moto_reads`]: what a test reads back from moto (a queue's policy, a role's inline policy)
+//!   and the hand edits it makes to them (a queue policy, a role and its trust policy);
 //! - [`lambda`]: a function in moto (with the IAM role moto wants), never run;
 //! - [`sqs`]: a queue in moto, and the drain loop (receive until N messages or a deadline);
 //! - [`stored_secret`]: a Secrets Manager secret or an SSM parameter in moto;
@@ -31,6 +33,7 @@ pub mod lambda;
 pub mod listeners;
 pub mod moto;
 pub mod moto_iam;
+pub mod moto_reads;
 pub mod running;
 pub mod sim;
 pub mod sqs;

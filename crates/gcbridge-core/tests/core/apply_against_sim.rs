@@ -21,6 +21,13 @@ async fn sim_with_faults(faults: Vec<FaultRule>) -> genesys_sim::RunningSim {
     .await
 }
 
+const CREATE: &str = "POST /api/v2/integrations";
+
+/// `kind` on the first `count` calls of `route` (`METHOD /path`).
+fn fault(kind: FaultKind, route: &str, count: u64) -> FaultRule {
+    FaultRule::new(kind).on(route).with_count(count)
+}
+
 fn destination(topics: &[&str]) -> Destination {
     Destination {
         name: "prod".into(),
@@ -37,9 +44,11 @@ fn destination(topics: &[&str]) -> Destination {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
-    let sim = sim_with_faults(vec![FaultRule::new(FaultKind::ConcurrentEdit)
-        .on("PUT /api/v2/integrations/{integrationId}/config/current")
-        .with_count(2)])
+    let sim = sim_with_faults(vec![fault(
+        FaultKind::ConcurrentEdit,
+        "PUT /api/v2/integrations/{integrationId}/config/current",
+        2,
+    )])
     .await;
     let c = client(&sim.base_url());
     let desired = [destination(&[
@@ -72,10 +81,7 @@ async fn a_concurrent_edit_is_reread_and_the_desired_config_still_lands() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_create_response_is_adopted_in_the_same_run() {
-    let sim = sim_with_faults(vec![FaultRule::new(FaultKind::LoseResponse)
-        .on("POST /api/v2/integrations")
-        .with_count(1)])
-    .await;
+    let sim = sim_with_faults(vec![fault(FaultKind::LoseResponse, CREATE, 1)]).await;
     let c = client(&sim.base_url());
     let desired = [destination(&["v2.users.{id}.presence"])];
     let p = plan(&desired, &read_live(&c).await.unwrap(), false);
@@ -90,12 +96,8 @@ async fn a_lost_create_response_is_adopted_in_the_same_run() {
 async fn a_lost_create_response_is_adopted_by_the_next_run() {
     // The POST's response is lost and the read that would adopt it in the same run fails too.
     let sim = sim_with_faults(vec![
-        FaultRule::new(FaultKind::LoseResponse)
-            .on("POST /api/v2/integrations")
-            .with_count(1),
-        FaultRule::new(FaultKind::Status(400))
-            .on("GET /api/v2/integrations")
-            .with_count(1),
+        fault(FaultKind::LoseResponse, CREATE, 1),
+        fault(FaultKind::Status(400), "GET /api/v2/integrations", 1),
     ])
     .await;
     let c = client(&sim.base_url());

@@ -10,10 +10,11 @@ use std::time::Duration;
 use gcbridge_core::doctor::{CheckId, DiagnoseOptions, Status};
 use gcbridge_core::{
     apply_aws, archive_name, parse_target, plan_aws, plan_aws_destroy, prepare_replay, run_replay,
-    ArchiveSpec, AwsAction, AwsClients, AwsSpec, Destination, ReplayProgress, RuleSpec, SourceId,
-    Window, DEFAULT_PATTERN,
+    ArchiveSpec, AwsAction, AwsClients, AwsSpec, Destination, ReplayProgress, SourceId, Window,
+    DEFAULT_PATTERN,
 };
 
+use crate::common::rule_to;
 use crate::doctor::world::{destination, moto_world, unique, World, ACCOUNT};
 
 const REGION: &str = "ap-southeast-1";
@@ -35,15 +36,11 @@ async fn archived(retention_days: i32) -> Option<Archived> {
     let suffix = unique("archived");
     let spec = AwsSpec {
         associate: true,
-        rules: vec![RuleSpec {
-            name: "to-queue".into(),
-            description: None,
-            enabled: true,
-            event_pattern: DEFAULT_PATTERN.into(),
-            targets: vec![parse_target(&queue_arn, REGION).unwrap()],
-            retry: None,
-            expect: Default::default(),
-        }],
+        rules: vec![rule_to(
+            "to-queue",
+            DEFAULT_PATTERN,
+            vec![parse_target(&queue_arn, REGION).unwrap()],
+        )],
         archive: Some(ArchiveSpec { retention_days }),
     };
     let mut dest = destination(&suffix, true, Some(spec));

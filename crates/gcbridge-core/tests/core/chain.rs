@@ -7,14 +7,15 @@
 use std::time::{Duration, Instant};
 
 use gcbridge_core::{plan_org, AwsAction, Desired};
-use gcbridge_testkit::moto::{sdk_config, unique};
+use gcbridge_testkit::moto::sdk_config;
+use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
 use gcbridge_testkit::{sim, sqs};
 use genesys_sim::DEFAULT_ORG_ID;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{client, moto, REGION};
-use crate::converge::{all_ok, aws_half, destination, options, run};
+use crate::common::{moto, REGION};
+use crate::converge::{all_ok, converged, run, BothHalves};
 
 struct Chain {
     base: String,
@@ -127,20 +128,19 @@ impl Chain {
     }
 }
 
+/// A destination `<prefix>-<hex>` converged once on an emulator with moto, and its chain.
+async fn chained(moto: &str, prefix: &str) -> (BothHalves, Chain) {
+    let h = converged(moto, prefix).await;
+    let w = Chain::new(moto, &h.base, &h.name).await;
+    (h, w)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = crate::converge::sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let c = client(&base);
-    let name = unique("chain");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let w = Chain::new(&moto, &base, &name).await;
-    let opts = options(Some(&moto), Some(30));
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    let (h, w) = chained(&moto, "chain").await;
     assert_eq!(w.delivered(2).await, 2, "events flow after the first apply");
     let rule_arn = |events: aws_sdk_eventbridge::Client, bus: String| async move {
         events
@@ -159,7 +159,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
     // Disabled by hand, enabled again by apply: the plan re-enables it and re-creates the bus.
     w.set_intended("DISABLED").await;
     w.wait_state("DELETED").await;
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     let actions = &plan.aws[0].plan.actions;
@@ -167,7 +167,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         matches!(&actions[..], [AwsAction::ReassociateBus { rules, .. }] if rules == &["to-queue"]),
         "{actions:#?}"
     );
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     assert_eq!(w.state().await, "ACTIVE");
     assert_eq!(w.delivered(2).await, 2, "events flow again after apply");
@@ -187,7 +187,7 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         0,
         "the PENDING source's events are dropped"
     );
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(
@@ -201,10 +201,10 @@ async fn a_re_enabled_integration_gets_its_bus_rules_and_targets_back() {
         ),
         "{plan:#?}"
     );
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     assert_eq!(w.delivered(3).await, 3, "events flow again after apply");
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(!plan.has_changes(), "{plan:#?}");
@@ -215,43 +215,16 @@ async fn an_explicit_deny_in_the_queue_policy_stops_the_plan() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = crate::converge::sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let c = client(&base);
-    let name = unique("deny");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let w = Chain::new(&moto, &base, &name).await;
-    let opts = options(Some(&moto), Some(30));
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    let (h, w) = chained(&moto, "deny").await;
 
-    let attrs = w
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&w.queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::Policy)
-        .send()
-        .await
-        .unwrap();
-    let mut policy: Value = serde_json::from_str(
-        &attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::Policy],
-    )
-    .unwrap();
+    let mut policy: Value =
+        serde_json::from_str(&queue_policy(&w.sqs, &w.queue_url).await).unwrap();
     policy["Statement"].as_array_mut().unwrap().push(json!({
         "Sid": "NoEventBridge", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*",
         "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:events:*:*:rule/*"}}
     }));
-    w.sqs
-        .set_queue_attributes()
-        .queue_url(&w.queue_url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::Policy,
-            policy.to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let err = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    set_queue_policy(&w.sqs, &w.queue_url, &policy.to_string()).await;
+    let err = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap_err()
         .to_string();

@@ -1,34 +1,29 @@
 //! The config file loader: the accepted forms and one clear message per mistake.
 
-use gcbridge_core::config::{load_str, Diagnostics};
+use gcbridge_core::config::load_str;
 
-fn errors(text: &str) -> Diagnostics {
-    load_str(text, "gcbridge.toml").expect_err("the config should be rejected")
-}
+use crate::common::{assert_says, destination, line_of, rejected as errors, single_org};
 
+#[track_caller]
 fn one_error(text: &str) -> String {
     let d = errors(text);
     assert_eq!(d.0.len(), 1, "expected one problem, got: {d}");
     d.to_string()
 }
 
-const GOOD: &str = r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod-events"
-description = "all conversation events"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod-events"
-topics = ["v2.users.{id}.presence"]
-event_types = ["conversation"]
-"#;
+/// A good file, which each test below breaks in one way.
+fn good() -> String {
+    single_org(&[destination(
+        "prod-events",
+        "123456789012",
+        "description = \"all conversation events\"\n\
+         topics = [\"v2.users.{id}.presence\"]\nevent_types = [\"conversation\"]",
+    )])
+}
 
 #[test]
 fn single_org_form_loads() {
-    let state = load_str(GOOD, "gcbridge.toml").unwrap();
+    let state = load_str(&good(), "gcbridge.toml").unwrap();
     assert_eq!(state.orgs.len(), 1);
     let org = &state.orgs[0];
     assert_eq!(org.name, "default");
@@ -68,8 +63,10 @@ region = "eu-west-1"
 
 #[test]
 fn unknown_keys_name_the_line_and_suggest() {
-    let msg = one_error(&GOOD.replace("description =", "descripton ="));
-    assert!(msg.starts_with("gcbridge.toml:7:"), "{msg}");
+    let text = good().replace("description =", "descripton =");
+    let msg = one_error(&text);
+    let line = line_of(&text, "descripton =");
+    assert!(msg.starts_with(&format!("gcbridge.toml:{line}:")), "{msg}");
     assert!(
         msg.contains("\"descripton\"") && msg.contains("did you mean \"description\""),
         "{msg}"
@@ -78,7 +75,7 @@ fn unknown_keys_name_the_line_and_suggest() {
 
 #[test]
 fn secrets_in_the_file_are_refused() {
-    let msg = one_error(&GOOD.replace(
+    let msg = one_error(&good().replace(
         "region = \"us-east-1\"\n\n",
         "region = \"us-east-1\"\nclient_secret = \"abc\"\n\n",
     ));
@@ -90,55 +87,57 @@ fn secrets_in_the_file_are_refused() {
 
 #[test]
 fn account_id_as_number_says_to_quote_it() {
-    let msg = one_error(&GOOD.replace("\"123456789012\"", "123456789012"));
-    assert!(
-        msg.contains(":8:") && msg.contains("quoted string"),
-        "{msg}"
-    );
+    let text = good().replace("\"123456789012\"", "123456789012");
+    let msg = one_error(&text);
+    let line = line_of(&text, "aws_account_id =");
+    assert_says(&msg, &[&format!(":{line}:"), "quoted string"]);
 }
 
 #[test]
 fn every_bad_value_is_reported_at_once() {
-    let text = GOOD
+    let text = good()
         .replace("\"123456789012\"", "\"1234\"")
         .replace("aws_region = \"us-east-1\"", "aws_region = \"us-eats-1\"")
         .replace("suffix = \"prod-events\"", "suffix = \"prod events\"");
     let d = errors(&text);
     assert_eq!(d.0.len(), 3, "{d}");
-    let msg = d.to_string();
-    assert!(
-        msg.contains("aws_account_id") && msg.contains("12 digits"),
-        "{msg}"
+    assert_says(
+        &d.to_string(),
+        &[
+            "aws_account_id",
+            "12 digits",
+            "aws_region",
+            "us-eats-1",
+            "event_source_suffix",
+        ],
     );
-    assert!(
-        msg.contains("aws_region") && msg.contains("us-eats-1"),
-        "{msg}"
-    );
-    assert!(msg.contains("event_source_suffix"), "{msg}");
 }
 
 #[test]
 fn duplicates_are_refused() {
-    let dup = format!("{GOOD}\n{}", &GOOD[GOOD.find("[[destination]]").unwrap()..]);
-    let msg = errors(&dup).to_string();
-    assert!(msg.contains("used by another destination"), "{msg}");
-    assert!(
-        msg.contains("is already used for AWS account 123456789012"),
-        "{msg}"
+    let good = good();
+    let dup = format!("{good}\n{}", &good[good.find("[[destination]]").unwrap()..]);
+    assert_says(
+        &errors(&dup).to_string(),
+        &[
+            "used by another destination",
+            "is already used for AWS account 123456789012",
+        ],
     );
 }
 
 #[test]
 fn missing_parts_say_what_to_add() {
     let msg = errors("[[destination]]\nname = \"x\"\n").to_string();
-    for needle in [
-        "aws_account_id",
-        "aws_region",
-        "event_source_suffix",
-        "no topics are selected",
-    ] {
-        assert!(msg.contains(needle), "{needle}: {msg}");
-    }
+    assert_says(
+        &msg,
+        &[
+            "aws_account_id",
+            "aws_region",
+            "event_source_suffix",
+            "no topics are selected",
+        ],
+    );
     let msg = one_error("[[destination]]\naws_region = \"us-east-1\"\n");
     assert!(msg.contains("name"), "{msg}");
 }
@@ -152,9 +151,9 @@ fn broken_toml_points_at_the_line() {
 #[test]
 fn empty_lists_and_both_region_and_api_url_are_refused() {
     let msg =
-        errors(&GOOD.replace("topics = [\"v2.users.{id}.presence\"]", "topics = []")).to_string();
+        errors(&good().replace("topics = [\"v2.users.{id}.presence\"]", "topics = []")).to_string();
     assert!(msg.contains("empty list"), "{msg}");
-    let msg = one_error(&GOOD.replace(
+    let msg = one_error(&good().replace(
         "region = \"us-east-1\"\n\n",
         "region = \"us-east-1\"\napi_url = \"http://127.0.0.1:1\"\n\n",
     ));
@@ -163,7 +162,7 @@ fn empty_lists_and_both_region_and_api_url_are_refused() {
 
 #[test]
 fn arn_and_explicit_fields_conflict() {
-    let text = GOOD.replace(
+    let text = good().replace(
         "aws_region = \"us-east-1\"\nevent_source_suffix",
         "event_bus_arn = \"arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/o/s\"\nevent_source_suffix",
     );

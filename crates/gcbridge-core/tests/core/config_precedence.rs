@@ -8,6 +8,8 @@ use gcbridge_core::config::{
 use gcbridge_core::ConnectionSpec;
 use genesys_client::CredentialSource;
 
+use crate::common::assert_says;
+
 fn env(vars: &[(&str, &str)]) -> Environment {
     Environment::new(
         vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
@@ -96,33 +98,15 @@ fn check_precedence(setting: Setting) {
     );
 }
 
+/// Region, API URL, login URL, client id and secret, each in turn (every message names it): the
+/// flag beats the file (for a credential, the variable the file names), which beats the env.
 #[test]
-fn region_flag_beats_file_beats_env() {
-    check_precedence(Setting::Region);
-}
-
-#[test]
-fn api_url_flag_beats_file_beats_env() {
-    check_precedence(Setting::ApiUrl);
-}
-
-#[test]
-fn login_url_flag_beats_file_beats_env() {
-    check_precedence(Setting::LoginUrl);
-}
-
-#[test]
-fn client_id_flag_beats_file_variable_beats_env() {
-    check_precedence(Setting::ClientId);
-}
-
-#[test]
-fn client_secret_flag_beats_file_variable_beats_env() {
-    check_precedence(Setting::ClientSecret);
-}
-
-#[test]
-fn every_setting_is_covered() {
+fn every_setting_flag_beats_file_beats_env() {
+    use Setting::*;
+    assert_eq!(
+        Setting::ALL,
+        [Region, ApiUrl, LoginUrl, ClientId, ClientSecret]
+    );
     for s in Setting::ALL {
         check_precedence(s);
     }
@@ -322,13 +306,12 @@ fn two_aliases_with_different_values_are_an_error_naming_both_and_where() {
         matches!(err, ConnectionError::AliasConflict { .. }),
         "{msg}"
     );
-    assert!(
-        msg.contains("GENESYS_CLIENT_ID (from the .env file /w/.env)"),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("GENESYSCLOUD_OAUTHCLIENT_ID (from the .env file /w/.env)"),
-        "{msg}"
+    assert_says(
+        &msg,
+        &[
+            "GENESYS_CLIENT_ID (from the .env file /w/.env)",
+            "GENESYSCLOUD_OAUTHCLIENT_ID (from the .env file /w/.env)",
+        ],
     );
     let e = both(
         &[
@@ -340,10 +323,7 @@ fn two_aliases_with_different_values_are_an_error_naming_both_and_where() {
     let msg = resolve(&ConnectionFlags::default(), None, &e)
         .unwrap_err()
         .to_string();
-    assert!(
-        msg.contains("GENESYS_REGION (from the environment)"),
-        "{msg}"
-    );
+    assert_says(&msg, &["GENESYS_REGION (from the environment)"]);
     // The same value twice is no conflict.
     let e = both(
         &[

@@ -4,7 +4,10 @@
 use gcbridge_core::config::write::{write, write_commented, Comments};
 use gcbridge_core::config::{load_str, Origin, DEFAULT_ORG_NAME};
 use gcbridge_core::{AwsSpec, ConnectionSpec, DesiredState, DestinationSpec, OrgSpec};
+use gcbridge_testkit::config_file::rule;
 use proptest::prelude::*;
+
+use crate::common::{associated, destination, single_org};
 
 /// Origins point at lines of the written text; everything else must survive the round trip.
 fn without_origins(mut s: DesiredState) -> DesiredState {
@@ -133,43 +136,29 @@ fn several_orgs_with_env_var_names_and_urls() {
 /// Built by the loader, so target ids are whatever the loader derives from the ARNs.
 #[test]
 fn aws_sections_round_trip() {
-    let file = r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "a"
-aws_account_id = "012345678901"
-aws_region = "us-east-1"
-event_source_suffix = "a"
-event_types = ["conversation"]
-
-[destination.aws]
-associate = true
-archive = { retention_days = 30 }
-
-[[destination.aws.rule]]
-name = "to-queue"
-description = "all of them"
+    let file = single_org(&[
+        destination("a", "012345678901", "event_types = [\"conversation\"]"),
+        associated(
+            "archive = { retention_days = 30 }",
+            &[
+                rule(
+                    "to-queue",
+                    r#"description = "all of them"
 enabled = false
 event_pattern = { "detail-type" = [{ prefix = "v2.detail.events.conversation." }] }
-targets = ["arn:aws:sqs:us-east-1:012345678901:genesys-events"]
-
-[[destination.aws.rule]]
-name = "default-pattern"
-targets = ["arn:aws:sns:us-east-1:012345678901:topic"]
-expect = { matches = ["v2.detail.events.conversation.{id}.customer.start"], ignores = ["v2.users.{id}.presence"] }
-
-[[destination]]
-name = "b"
-aws_account_id = "012345678901"
-aws_region = "us-east-1"
-event_source_suffix = "b"
-topics = ["v2.users.{id}.presence"]
-
-[destination.aws]
-"#;
-    let state = load_str(file, "hand.toml").unwrap();
+targets = ["arn:aws:sqs:us-east-1:012345678901:genesys-events"]"#,
+                ),
+                rule(
+                    "default-pattern",
+                    r#"targets = ["arn:aws:sns:us-east-1:012345678901:topic"]
+expect = { matches = ["v2.detail.events.conversation.{id}.customer.start"], ignores = ["v2.users.{id}.presence"] }"#,
+                ),
+            ],
+        ),
+        destination("b", "012345678901", "topics = [\"v2.users.{id}.presence\"]"),
+        "[destination.aws]".into(),
+    ]);
+    let state = load_str(&file, "hand.toml").unwrap();
     let aws = state.orgs[0].destinations[0].aws.as_ref().unwrap();
     assert_eq!(aws.rules.len(), 2);
     assert_eq!(aws.archive.map(|a| a.retention_days), Some(30));
@@ -181,9 +170,10 @@ topics = ["v2.users.{id}.presence"]
 #[test]
 fn an_archive_round_trips_with_its_default_and_zero_retention() {
     let file = |archive: &str| {
-        format!(
-            "[genesys]\nregion = \"us-east-1\"\n\n[[destination]]\nname = \"a\"\naws_account_id = \"012345678901\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"a\"\nevent_types = [\"conversation\"]\n\n[destination.aws]\nassociate = true\n{archive}\n"
-        )
+        single_org(&[
+            destination("a", "012345678901", "event_types = [\"conversation\"]"),
+            associated(archive, &[]),
+        ])
     };
     for (archive, days) in [
         ("archive = {}", 0),

@@ -4,9 +4,7 @@
 use gcbridge_core::config::{load_str, Diagnostics, Origin};
 use gcbridge_core::topics::Catalogue;
 
-fn errors(text: &str) -> Diagnostics {
-    load_str(text, "gcbridge.toml").expect_err("the config should be rejected")
-}
+use crate::common::{assert_says, destination, line_of, rejected as errors, single_org};
 
 fn lines(d: &Diagnostics) -> Vec<usize> {
     d.0.iter()
@@ -48,40 +46,35 @@ region = "us-east-1"
 fn every_key_and_type_problem_of_every_table_comes_at_once() {
     let d = errors(MANY);
     assert_eq!(lines(&d), vec![3, 7, 11, 14, 20, 21, 23], "{d}");
-    let msg = d.to_string();
-    for needle in [
-        "genesys.client_secret: unknown key",
-        "client_secret_env",
-        "destination \"prod-events\" aws_account_id: expected a string, found an integer",
-        "quoted string",
-        "destination \"prod-events\" enabled: expected true or false",
-        "destination \"prod-events\" aws.associat: unknown key",
-        "did you mean \"associate\"",
-        "destination \"other\" event_source_suffix",
-        "destination \"other\" topics: expected a list, found a string",
-        "genesis: unknown key",
-        "did you mean \"genesys\"",
-    ] {
-        assert!(msg.contains(needle), "{needle:?} missing from:\n{msg}");
-    }
+    assert_says(
+        &d.to_string(),
+        &[
+            "genesys.client_secret: unknown key",
+            "client_secret_env",
+            "destination \"prod-events\" aws_account_id: expected a string, found an integer",
+            "quoted string",
+            "destination \"prod-events\" enabled: expected true or false",
+            "destination \"prod-events\" aws.associat: unknown key",
+            "did you mean \"associate\"",
+            "destination \"other\" event_source_suffix",
+            "destination \"other\" topics: expected a list, found a string",
+            "genesis: unknown key",
+            "did you mean \"genesys\"",
+        ],
+    );
 }
 
 #[test]
 fn a_removed_value_is_not_reported_again_as_missing() {
     // The wrong-typed account and topics are dropped before validation, which must not then say
     // "aws_account_id is required" or "no topics are selected".
-    let text = r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod-events"
-aws_account_id = 123456789012
-aws_region = "us-east-1"
-event_source_suffix = "prod-events"
-topics = [1, 2]
-"#;
-    let d = errors(text);
+    let text = single_org(&[destination(
+        "prod-events",
+        "123456789012",
+        "topics = [1, 2]",
+    )])
+    .replace("\"123456789012\"", "123456789012");
+    let d = errors(&text);
     let msg = d.to_string();
     assert_eq!(d.0.len(), 3, "{msg}");
     assert!(
@@ -110,10 +103,12 @@ name = "d"
     let d = errors(text);
     let msg = d.to_string();
     assert_eq!(lines(&d), vec![2, 9], "{msg}");
-    assert!(msg.contains("org #1 name: is required"), "{msg}");
-    assert!(
-        msg.contains("org \"test\" destination: expected a list of [[destination]] tables"),
-        "{msg}"
+    assert_says(
+        &msg,
+        &[
+            "org #1 name: is required",
+            "org \"test\" destination: expected a list of [[destination]] tables",
+        ],
     );
 }
 
@@ -133,27 +128,23 @@ fn carets_cover_the_whole_value() {
 
 #[test]
 fn a_wrong_family_in_event_types_is_reported_under_event_types() {
-    let text = r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod-events"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod-events"
-topics = ["v2.users.{id}.presence"]
-event_types = ["conversaton"]
-"#;
-    let state = load_str(text, "gcbridge.toml").expect("valid shape and values");
+    let text = single_org(&[destination(
+        "prod-events",
+        "123456789012",
+        "topics = [\"v2.users.{id}.presence\"]\nevent_types = [\"conversaton\"]",
+    )]);
+    let state = load_str(&text, "gcbridge.toml").expect("valid shape and values");
     let specs = &state.orgs[0].destinations;
     let e = gcbridge_core::resolve_destinations(specs, &Catalogue::embedded(), "org")
         .expect_err("an unknown family");
     let msg = e.to_string();
-    assert!(
-        msg.contains("gcbridge.toml:11:")
-            && msg.contains("destination \"prod-events\" event_types"),
-        "{msg}"
+    let line = line_of(&text, "event_types =");
+    assert_says(
+        &msg,
+        &[
+            &format!("gcbridge.toml:{line}:"),
+            "destination \"prod-events\" event_types",
+        ],
     );
     assert!(!msg.contains(" topics:"), "{msg}");
 }

@@ -119,30 +119,61 @@ pub(crate) fn all_ok(outcomes: &[DestinationOutcome]) -> bool {
     outcomes.iter().all(DestinationOutcome::ok)
 }
 
+/// An emulator whose EventBridge partner is moto (with `faults`), its admin client, and one
+/// destination `<prefix>-<hex>` whose AWS half routes to a queue of its own: where the suites
+/// that converge both halves start.
+pub(crate) struct BothHalves {
+    /// Kept for the test's length: the emulator stops when it drops.
+    pub _sim: RunningSim,
+    pub base: String,
+    pub c: GenesysClient,
+    pub name: String,
+    pub d: [Destination; 1],
+    /// moto's endpoint and a 30 s wait for the integration: what [`converged`] converges with.
+    pub opts: ConvergeOptions,
+}
+
+pub(crate) async fn both_halves(moto: &str, prefix: &str, faults: Vec<FaultRule>) -> BothHalves {
+    let sim = sim(Some(moto), faults).await;
+    let base = sim.base_url();
+    let name = unique(prefix);
+    BothHalves {
+        c: client(&base),
+        d: [destination(&name, Some(aws_half(moto, &name).await))],
+        _sim: sim,
+        base,
+        name,
+        opts: options(Some(moto), Some(30)),
+    }
+}
+
+/// [`both_halves`], converged once (waiting up to 30 s for the integration): every outcome ok.
+pub(crate) async fn converged(moto: &str, prefix: &str) -> BothHalves {
+    let h = both_halves(moto, prefix, vec![]).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
+    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    h
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn destroy_removes_the_aws_half_before_the_integration() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = sim(Some(&moto), vec![]).await;
-    let c = client(&sim.base_url());
-    let name = unique("destroy");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &options(Some(&moto), Some(30))).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
-    assert!(bus_exists(&moto, &name).await);
+    let h = converged(&moto, "destroy").await;
+    assert!(bus_exists(&moto, &h.name).await);
 
-    let specs = [spec_of(&d[0])];
-    let (outcomes, log) = run(&c, Desired::Destroy(&specs), &options(Some(&moto), None)).await;
+    let specs = [spec_of(&h.d[0])];
+    let (outcomes, log) = run(&h.c, Desired::Destroy(&specs), &options(Some(&moto), None)).await;
     assert!(all_ok(&outcomes), "{outcomes:#?}");
     let first = |prefix: &str| log.iter().position(|l| l.starts_with(prefix)).unwrap();
     let bus_deleted = first("aws delete the partner event bus");
-    let integration_deleted = first(&format!("genesys {name} Delete"));
+    let integration_deleted = first(&format!("genesys {} Delete", h.name));
     assert!(bus_deleted < integration_deleted, "{log:#?}");
     let halves: Vec<Half> = outcomes.iter().map(DestinationOutcome::half).collect();
     assert_eq!(halves, [Half::Aws, Half::Genesys]);
-    assert!(!bus_exists(&moto, &name).await, "the bus is gone");
-    assert!(gcbridge_core::read_live(&c).await.unwrap().is_empty());
+    assert!(!bus_exists(&moto, &h.name).await, "the bus is gone");
+    assert!(gcbridge_core::read_live(&h.c).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,11 +182,8 @@ async fn the_aws_half_is_skipped_when_its_genesys_half_failed() {
         return;
     };
     let fault = FaultRule::new(FaultKind::Status(400)).on(PUT_CONFIG);
-    let sim = sim(Some(&moto), vec![fault]).await;
-    let c = client(&sim.base_url());
-    let name = unique("skip");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let (outcomes, log) = run(&c, Desired::Converge(&d), &options(Some(&moto), None)).await;
+    let h = both_halves(&moto, "skip", vec![fault]).await;
+    let (outcomes, log) = run(&h.c, Desired::Converge(&h.d), &options(Some(&moto), None)).await;
     let [DestinationOutcome::Genesys(g), DestinationOutcome::Aws(a)] = outcomes.as_slice() else {
         panic!("one outcome per half: {outcomes:#?}");
     };
@@ -172,7 +200,7 @@ async fn the_aws_half_is_skipped_when_its_genesys_half_failed() {
     );
     assert!(!log.iter().any(|l| l.starts_with("aws")), "{log:#?}");
     assert!(
-        !bus_exists(&moto, &name).await,
+        !bus_exists(&moto, &h.name).await,
         "nothing was written in AWS"
     );
 }
@@ -200,25 +228,18 @@ async fn a_reconverge_of_a_converged_org_changes_nothing() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let c = client(&base);
-    let name = unique("again");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let opts = options(Some(&moto), Some(30));
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &opts).await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    let h = converged(&moto, "again").await;
 
-    sim::clear_requests(&base).await;
-    let plan = plan_org(&c, DEFAULT_ORG_ID, Desired::Converge(&d), &opts)
+    sim::clear_requests(&h.base).await;
+    let plan = plan_org(&h.c, DEFAULT_ORG_ID, Desired::Converge(&h.d), &h.opts)
         .await
         .unwrap();
     assert!(!plan.has_changes(), "{plan:#?}");
     assert_eq!(plan.aws_action_count(), 0, "{plan:#?}");
     let opts = options(Some(&moto), None);
-    let outcomes = carry_out(&c, &plan, &opts, &|_| {}).await;
+    let outcomes = carry_out(&h.c, &plan, &opts, &|_| {}).await;
     assert!(outcomes.is_empty(), "{outcomes:#?}");
-    assert_eq!(sim::writes(&base).await, 0);
+    assert_eq!(sim::writes(&h.base).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -226,16 +247,16 @@ async fn outcomes_name_their_half() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = sim(Some(&moto), vec![]).await;
-    let c = client(&sim.base_url());
-    let name = unique("halves");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let (outcomes, _) = run(&c, Desired::Converge(&d), &options(Some(&moto), Some(30))).await;
+    let h = both_halves(&moto, "halves", vec![]).await;
+    let (outcomes, _) = run(&h.c, Desired::Converge(&h.d), &h.opts).await;
     let [genesys, aws] = outcomes.as_slice() else {
         panic!("one outcome per half: {outcomes:#?}");
     };
     assert_eq!((genesys.half(), aws.half()), (Half::Genesys, Half::Aws));
-    assert_eq!((genesys.destination(), aws.destination()), (&*name, &*name));
+    assert_eq!(
+        (genesys.destination(), aws.destination()),
+        (&*h.name, &*h.name)
+    );
     let DestinationOutcome::Aws(a) = aws else {
         unreachable!()
     };
@@ -249,7 +270,7 @@ async fn outcomes_name_their_half() {
     assert_eq!(json[1]["half"], "aws", "{json}");
     assert_eq!(
         json[1]["destination"],
-        Value::String(name.clone()),
+        Value::String(h.name.clone()),
         "{json}"
     );
     assert!(

@@ -6,14 +6,13 @@ use std::time::{Duration, Instant};
 
 use gcbridge_core::events::{event_schema, Origin, Sampler, SchemaFormat};
 use gcbridge_core::topics::Catalogue;
-use gcbridge_core::Desired;
-use gcbridge_testkit::moto::{sdk_config, unique};
+use gcbridge_testkit::moto::sdk_config;
 use gcbridge_testkit::{sim, sqs};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{client, moto, REGION};
-use crate::converge::{all_ok, aws_half, destination, options, run};
+use crate::common::{moto, REGION};
+use crate::converge::{converged, BothHalves};
 
 const REAL: [(&str, &str); 2] = [
     (
@@ -117,17 +116,9 @@ async fn the_emulators_published_events_have_the_samples_envelope_and_body() {
     let Some(moto) = moto() else {
         return;
     };
-    let sim = crate::converge::sim(Some(&moto), vec![]).await;
-    let base = sim.base_url();
-    let name = unique("events");
-    let d = [destination(&name, Some(aws_half(&moto, &name).await))];
-    let (outcomes, _) = run(
-        &client(&base),
-        Desired::Converge(&d),
-        &options(Some(&moto), Some(30)),
-    )
-    .await;
-    assert!(all_ok(&outcomes), "{outcomes:#?}");
+    let BothHalves {
+        _sim, base, name, ..
+    } = converged(&moto, "events").await;
     let start = Instant::now();
     while !sim::integrations(&base)
         .await

@@ -6,11 +6,11 @@
 
 use gcbridge_core::config::Origin;
 use gcbridge_core::{
-    canonical_pattern, test_plan, topic_set, AwsClients, AwsPlan, AwsSpec, Destination, ExpectKind,
-    Expectations, PatternTests, RuleSpec, WarningKind,
+    test_plan, topic_set, AwsClients, AwsPlan, AwsSpec, Destination, ExpectKind, Expectations,
+    PatternTests, RuleSpec, WarningKind,
 };
 
-use crate::common::{moto, ACCOUNT, REGION};
+use crate::common::{moto, rule_to, ACCOUNT, REGION};
 use gcbridge_testkit::moto::unique;
 
 const PRESENCE: &str = "v2.users.{id}.presence";
@@ -18,18 +18,12 @@ const ACTIVITY: &str = "v2.users.{id}.activity";
 const START: &str = "v2.detail.events.conversation.{id}.customer.start";
 
 fn rule(name: &str, pattern: &str, matches: &[&str], ignores: &[&str]) -> RuleSpec {
-    let pattern: serde_json::Value = serde_json::from_str(pattern).unwrap();
     RuleSpec {
-        name: name.into(),
-        description: None,
-        enabled: true,
-        event_pattern: canonical_pattern(&pattern).unwrap(),
-        targets: vec![],
-        retry: None,
         expect: Expectations {
             matches: matches.iter().map(|t| t.to_string()).collect(),
             ignores: ignores.iter().map(|t| t.to_string()).collect(),
         },
+        ..rule_to(name, pattern, vec![])
     }
 }
 
@@ -188,20 +182,17 @@ async fn coverage_warns_about_rules_matching_nothing_and_topics_reaching_no_rule
     );
     let bus = unique("expect-bus");
     let t = tested(&aws, &dest, &bus, false).await;
-    assert_eq!(
-        kinds(&t),
-        vec![
-            (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
-            (WarningKind::TopicReachesNoRule, None, Some(START)),
-            (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)),
-            (
-                WarningKind::ExpectedTopicNotSubscribed,
-                Some("presence-only"),
-                Some("v2.users.{id}.geolocation")
-            ),
-        ],
-        "{t:#?}"
-    );
+    let warned = vec![
+        (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
+        (WarningKind::TopicReachesNoRule, None, Some(START)),
+        (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)),
+        (
+            WarningKind::ExpectedTopicNotSubscribed,
+            Some("presence-only"),
+            Some("v2.users.{id}.geolocation"),
+        ),
+    ];
+    assert_eq!(kinds(&t), warned, "{t:#?}");
     let nothing = &t.warnings[0];
     assert_eq!(
         nothing.pattern.as_deref(),
@@ -240,19 +231,12 @@ async fn coverage_warns_about_rules_matching_nothing_and_topics_reaching_no_rule
             .unwrap();
     }
     let t = tested(&aws, &dest, &bus, true).await;
-    assert_eq!(
-        kinds(&t),
-        vec![
-            (WarningKind::RuleMatchesNoTopic, Some("nothing"), None),
-            (WarningKind::TopicReachesNoRule, None, Some(START)),
-            (
-                WarningKind::ExpectedTopicNotSubscribed,
-                Some("presence-only"),
-                Some("v2.users.{id}.geolocation")
-            ),
-        ],
-        "{t:#?}"
-    );
+    let but_activity: Vec<_> = warned
+        .into_iter()
+        .filter(|w| *w != (WarningKind::TopicReachesNoRule, None, Some(ACTIVITY)))
+        .collect();
+    assert_eq!(but_activity.len(), 3);
+    assert_eq!(kinds(&t), but_activity, "{t:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use gcbridge_core::config::load_str;
 use gcbridge_core::iam_policy::calls::{commands_of, Cmd, CALLS};
 use gcbridge_core::iam_policy::{policy, IamPolicy, Statement};
+use gcbridge_testkit::config_file::rule;
 
-const ACCOUNT: &str = "123456789012";
+use crate::common::{associated, destination, destination_in, single_org, ACCOUNT};
 
 fn of(text: &str) -> IamPolicy {
     policy(&load_str(text, "gcbridge.toml").unwrap_or_else(|d| panic!("{d}")))
@@ -21,39 +22,55 @@ fn statement<'a>(p: &'a IamPolicy, sid: &str) -> &'a Statement {
         .unwrap_or_else(|| panic!("no statement {sid}: {:#?}", p.document))
 }
 
-const ALL_TARGETS: &str = r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod"
-event_types = ["routing"]
-
-[destination.aws]
-associate = true
-archive = { retention_days = 7 }
-
-[[destination.aws.rule]]
-name = "to-queue"
-targets = ["arn:aws:sqs:us-east-1:123456789012:genesys-events", "arn:aws:sns:us-east-1:123456789012:genesys-topic"]
-dead_letter_queue = "arn:aws:sqs:us-east-1:123456789012:genesys-dlq"
-
-[[destination.aws.rule]]
-name = "to-others"
-targets = [
+/// The targets of every type but SQS and SNS, with a role for Firehose's.
+const OTHER_TARGETS: &str = r#"targets = [
   "arn:aws:lambda:us-east-1:123456789012:function:on-event",
   "arn:aws:logs:us-east-1:123456789012:log-group:/genesys/events",
   "arn:aws:kinesis:us-east-1:123456789012:stream/genesys",
   { arn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/genesys", role_arn = "arn:aws:iam::123456789012:role/to-firehose" },
-]
-"#;
+]"#;
+
+/// A destination with a target of every type, a dead-letter queue and an archive.
+fn all_targets() -> String {
+    single_org(&[
+        destination("prod", ACCOUNT, "event_types = [\"routing\"]"),
+        associated(
+            "archive = { retention_days = 7 }",
+            &[
+                rule(
+                    "to-queue",
+                    r#"targets = ["arn:aws:sqs:us-east-1:123456789012:genesys-events", "arn:aws:sns:us-east-1:123456789012:genesys-topic"]
+dead_letter_queue = "arn:aws:sqs:us-east-1:123456789012:genesys-dlq""#,
+                ),
+                rule("to-others", OTHER_TARGETS),
+            ],
+        ),
+    ])
+}
+
+/// Asserts that the statement `sid` of `p` is on `resources` exactly and grants each action of
+/// `grants` and none of `withholds`.
+#[track_caller]
+fn assert_scoped(
+    p: &IamPolicy,
+    sid: &str,
+    resources: &[String],
+    grants: &[&str],
+    withholds: &[&str],
+) {
+    let s = statement(p, sid);
+    assert_eq!(s.resources, resources, "{s:?}");
+    for action in grants {
+        assert!(s.actions.contains(action), "{action} not granted: {s:?}");
+    }
+    for action in withholds {
+        assert!(!s.actions.contains(action), "{action} granted: {s:?}");
+    }
+}
 
 #[test]
 fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_no_resource() {
-    let p = of(ALL_TARGETS);
+    let p = of(&all_targets());
     let doc = serde_json::to_value(&p.document).unwrap();
     assert_eq!(doc["Version"], "2012-10-17");
     let bus = format!(
@@ -78,27 +95,20 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
             "arn:aws:events:us-east-1:{ACCOUNT}:rule/aws.partner/genesys.com/cloud/*/prod/*"
         )]
     );
-    let queues = &statement(&p, "TargetQueues");
-    assert_eq!(
-        queues.resources,
-        [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-events")]
+    assert_scoped(
+        &p,
+        "TargetQueues",
+        &[format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-events")],
+        &["sqs:SetQueueAttributes"],
+        &["sqs:ReceiveMessage"],
     );
-    assert!(
-        queues.actions.contains(&"sqs:SetQueueAttributes"),
-        "{queues:?}"
-    );
-    assert!(
-        !queues.actions.contains(&"sqs:ReceiveMessage"),
-        "{queues:?}"
-    );
-    let dlq = statement(&p, "DeadLetterQueues");
-    assert_eq!(
-        dlq.resources,
-        [format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-dlq")]
-    );
-    assert!(
-        dlq.actions.contains(&"sqs:ReceiveMessage"),
-        "doctor peeks: {dlq:?}"
+    // doctor peeks into a dead-letter queue.
+    assert_scoped(
+        &p,
+        "DeadLetterQueues",
+        &[format!("arn:aws:sqs:us-east-1:{ACCOUNT}:genesys-dlq")],
+        &["sqs:ReceiveMessage"],
+        &[],
     );
     assert_eq!(
         statement(&p, "TargetTopics").actions,
@@ -123,23 +133,21 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
     );
     assert!(temporary.actions.contains(&"sqs:TagQueue"), "{temporary:?}");
     // Kinesis has no role_arn: gcbridge's role, named like role_policy's (the org's hash is `*`).
-    let own = statement(&p, "DeliveryRoles");
-    assert_eq!(
-        own.resources,
-        [format!(
-            "arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-*"
-        )]
+    let own = format!("arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-*");
+    assert_scoped(
+        &p,
+        "DeliveryRoles",
+        std::slice::from_ref(&own),
+        &["iam:CreateRole", "iam:TagRole"],
+        &[],
     );
-    assert!(own.actions.contains(&"iam:CreateRole") && own.actions.contains(&"iam:TagRole"));
-    let roles = statement(&p, "TargetRoles");
-    assert_eq!(
-        roles.resources,
-        [
-            format!("arn:aws:iam::{ACCOUNT}:role/gcbridge-events-prod-*"),
-            format!("arn:aws:iam::{ACCOUNT}:role/to-firehose")
-        ]
+    assert_scoped(
+        &p,
+        "TargetRoles",
+        &[own, format!("arn:aws:iam::{ACCOUNT}:role/to-firehose")],
+        &["iam:PassRole"],
+        &["iam:DeleteRole"],
     );
-    assert!(roles.actions.contains(&"iam:PassRole") && !roles.actions.contains(&"iam:DeleteRole"));
     let archive = statement(&p, "Archives");
     assert_eq!(
         archive.resources,
@@ -182,14 +190,10 @@ fn every_target_type_gets_its_own_scoped_statement_and_star_only_where_aws_has_n
 
 #[test]
 fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
-    let p = of(&ALL_TARGETS.replace("archive = { retention_days = 7 }", "")
+    let p = of(&all_targets()
+        .replace("archive = { retention_days = 7 }", "")
         .replace(
-            r#"targets = [
-  "arn:aws:lambda:us-east-1:123456789012:function:on-event",
-  "arn:aws:logs:us-east-1:123456789012:log-group:/genesys/events",
-  "arn:aws:kinesis:us-east-1:123456789012:stream/genesys",
-  { arn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/genesys", role_arn = "arn:aws:iam::123456789012:role/to-firehose" },
-]"#,
+            OTHER_TARGETS,
             r#"targets = ["arn:aws:sqs:us-east-1:123456789012:other"]"#,
         ));
     let actions = p.document.actions();
@@ -212,20 +216,10 @@ fn a_file_without_targets_of_a_type_gets_none_of_its_actions() {
 fn a_bus_gcbridge_did_not_associate_gets_only_the_temporary_rules_and_no_bus_writes() {
     // Without associate, a destination has no rules of its own (the loader refuses them): tail
     // and doctor --probe still put their temporary rule and queue on the bus made elsewhere.
-    let p = of(r#"
-[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod"
-event_types = ["routing"]
-
-[destination.aws]
-associate = false
-"#);
+    let p = of(&single_org(&[
+        destination("prod", ACCOUNT, "event_types = [\"routing\"]"),
+        "[destination.aws]\nassociate = false".into(),
+    ]));
     let rules = &statement(&p, "BusRules").resources;
     let rule = |n: &str| {
         format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/aws.partner/genesys.com/cloud/*/prod/{n}")
@@ -241,7 +235,7 @@ associate = false
 #[test]
 fn an_event_bus_arn_names_the_org_so_archive_and_role_names_are_exact() {
     let org = "6f7a9c3e-1b2d-4e5f-8a9b-0c1d2e3f4a5b";
-    let text = ALL_TARGETS.replace(
+    let text = all_targets().replace(
         "aws_account_id = \"123456789012\"\naws_region = \"us-east-1\"\nevent_source_suffix = \"prod\"",
         &format!("event_bus_arn = \"arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/genesys.com/cloud/{org}/prod\""),
     );
@@ -266,44 +260,42 @@ fn an_event_bus_arn_names_the_org_so_archive_and_role_names_are_exact() {
 
 #[test]
 fn a_multi_org_file_gets_one_policy_covering_every_org_and_its_secret() {
-    let text = r#"
-[[org]]
-name = "prod"
-region = "eu-west-1"
-client_id_env = "PROD_ID"
-client_secret_from = "aws-secretsmanager:prod/genesys#client_secret"
-
-[[org.destination]]
-name = "prod-events"
-aws_account_id = "111122223333"
-aws_region = "eu-west-1"
-event_source_suffix = "prod-events"
-event_types = ["routing"]
-[org.destination.aws]
-associate = true
-[[org.destination.aws.rule]]
-name = "r"
-targets = ["arn:aws:sqs:eu-west-1:111122223333:prod-q"]
-
-[[org]]
-name = "test"
-region = "us-east-1"
-client_id_env = "TEST_ID"
-client_secret_from = "aws-ssm:/test/genesys/client-secret"
-
-[[org.destination]]
-name = "test-events"
-aws_account_id = "444455556666"
-aws_region = "us-west-2"
-event_source_suffix = "test-events"
-event_types = ["routing"]
-[org.destination.aws]
-associate = true
-[[org.destination.aws.rule]]
-name = "r"
-targets = ["arn:aws:sqs:us-west-2:444455556666:test-q"]
-"#;
-    let p = of(text);
+    // An org of its own region, secret, account and destination region, with one queue.
+    let org = |name: &str, region: &str, secret: &str, account: &str, aws_region: &str| {
+        let queue = format!("arn:aws:sqs:{aws_region}:{account}:{name}-q");
+        format!(
+            "[[org]]\nname = \"{name}\"\nregion = \"{region}\"\n\
+             client_id_env = \"{}_ID\"\nclient_secret_from = \"{secret}\"\n\n{}\
+             [org.destination.aws]\nassociate = true\n\
+             [[org.destination.aws.rule]]\nname = \"r\"\ntargets = [\"{queue}\"]\n",
+            name.to_uppercase(),
+            destination_in(
+                "org.destination",
+                &format!("{name}-events"),
+                account,
+                aws_region,
+                "event_types = [\"routing\"]"
+            ),
+        )
+    };
+    let text = [
+        org(
+            "prod",
+            "eu-west-1",
+            "aws-secretsmanager:prod/genesys#client_secret",
+            "111122223333",
+            "eu-west-1",
+        ),
+        org(
+            "test",
+            "us-east-1",
+            "aws-ssm:/test/genesys/client-secret",
+            "444455556666",
+            "us-west-2",
+        ),
+    ]
+    .join("\n");
+    let p = of(&text);
     assert_eq!(
         p.document
             .statements
@@ -344,18 +336,13 @@ targets = ["arn:aws:sqs:us-west-2:444455556666:test-q"]
 
 #[test]
 fn a_file_without_an_aws_half_needs_only_the_identity_and_its_secret() {
-    let p = of(r#"
-[genesys]
-region = "us-east-1"
-client_secret_from = "aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:gc-AbC123"
-
-[[destination]]
-name = "prod"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod"
-event_types = ["routing"]
-"#);
+    // `[genesys]` (the file's first table) names the secret.
+    let p = of(&single_org(&[destination("prod", ACCOUNT, "event_types = [\"routing\"]")])
+        .replacen(
+            "\n\n",
+            "\nclient_secret_from = \"aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:gc-AbC123\"\n\n",
+            1,
+        ));
     let sids: Vec<&str> = p.document.statements.iter().map(|s| s.sid).collect();
     assert_eq!(sids, ["NoResourceLevelPermissions", "ClientSecrets"]);
     assert_eq!(
@@ -366,7 +353,7 @@ event_types = ["routing"]
 
 #[test]
 fn without_an_action_the_policy_loses_it_and_any_statement_left_empty() {
-    let p = of(ALL_TARGETS);
+    let p = of(&all_targets());
     let doc = p
         .document
         .without("sns:GetTopicAttributes")

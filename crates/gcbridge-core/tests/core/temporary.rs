@@ -98,24 +98,20 @@ async fn destroy_removes_temporary_rules_always_and_every_rule_of_a_bus_it_delet
         .unwrap();
     let delete = |rule: &str| AwsAction::DeleteRule { rule: rule.into() };
 
-    let keep_bus = AwsSpec {
-        associate: false,
-        rules: vec![],
-        archive: None,
+    // The destroy plan of an AWS half without rules, which associated the bus or not.
+    let destroy = |associate: bool| {
+        let spec = AwsSpec {
+            associate,
+            rules: vec![],
+            archive: None,
+        };
+        let (aws, id, suffix, org) = (&aws, &id, &suffix, &w.org.id);
+        async move { plan_aws_destroy(aws, id, suffix, &spec, org).await.unwrap() }
     };
-    let plan = plan_aws_destroy(&aws, &id, &suffix, &keep_bus, &w.org.id)
-        .await
-        .unwrap();
+    let plan = destroy(false).await;
     assert_eq!(plan.actions, vec![delete(&left.rule)], "{plan:#?}");
 
-    let with_bus = AwsSpec {
-        associate: true,
-        rules: vec![],
-        archive: None,
-    };
-    let plan = plan_aws_destroy(&aws, &id, &suffix, &with_bus, &w.org.id)
-        .await
-        .unwrap();
+    let plan = destroy(true).await;
     assert_eq!(plan.actions.len(), 3, "{plan:#?}");
     assert!(plan.actions.contains(&delete(&left.rule)), "{plan:#?}");
     assert!(plan.actions.contains(&delete("unmanaged")), "{plan:#?}");

@@ -10,12 +10,12 @@ use gcbridge_core::terraform::{
     render, AwsExport, IntegrationExport, LambdaPermissionExport, OrgExport, PolicyExport,
     PolicyKind, RuleExport, TerraformExport,
 };
-use gcbridge_core::{canonical_pattern, parse_target, RetrySpec, RuleSpec};
+use gcbridge_core::{parse_target, RetrySpec};
 use gcbridge_testkit::terraform::{self as tf, attr, block, string};
 use serde_json::{json, Value};
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
+use crate::common::{rule_to, ACCOUNT, REGION};
+
 const ORG: &str = "9a1d4c2e-5b7f-4e08-a3c6-2f1e0d9b8a77";
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:genesys-events";
 const DLQ: &str = "arn:aws:sqs:us-east-1:123456789012:genesys-dlq";
@@ -45,15 +45,7 @@ fn rule(name: &str, pattern: Value, targets: &[&str], exists: bool) -> RuleExpor
         BTreeSet::new()
     };
     RuleExport {
-        spec: RuleSpec {
-            name: name.into(),
-            description: None,
-            enabled: true,
-            event_pattern: canonical_pattern(&pattern).unwrap(),
-            targets,
-            retry: None,
-            expect: Default::default(),
-        },
+        spec: rule_to(name, &pattern.to_string(), targets),
         arn: rule_arn("prod-events", name),
         exists,
         live_targets,
@@ -210,6 +202,15 @@ fn the_export_matches_its_golden_file() {
     );
 }
 
+/// The first resource of type `ty` (whatever its name).
+fn first_of<'a>(resources: &'a BTreeMap<(String, String), hcl::Body>, ty: &str) -> &'a hcl::Body {
+    resources
+        .iter()
+        .find(|((t, _), _)| t == ty)
+        .unwrap_or_else(|| panic!("no {ty}"))
+        .1
+}
+
 #[test]
 fn every_resource_and_import_parses_back() {
     let parsed = tf::parse(&text());
@@ -320,11 +321,7 @@ fn every_resource_and_import_parses_back() {
     assert_eq!(attr(retry, "maximum_retry_attempts").to_string(), "10");
 
     // Permissions and policies.
-    let perm = resources
-        .iter()
-        .find(|((t, _), _)| t == "aws_lambda_permission")
-        .unwrap()
-        .1;
+    let perm = first_of(resources, "aws_lambda_permission");
     assert_eq!(string(perm, "function_name"), "on-event");
     assert_eq!(string(perm, "qualifier"), "live");
     assert_eq!(string(perm, "principal"), "events.amazonaws.com");
@@ -341,11 +338,7 @@ fn every_resource_and_import_parses_back() {
         2,
         "the user's statement is kept: {doc}"
     );
-    let logs = resources
-        .iter()
-        .find(|((t, _), _)| t == "aws_cloudwatch_log_resource_policy")
-        .unwrap()
-        .1;
+    let logs = first_of(resources, "aws_cloudwatch_log_resource_policy");
     assert_eq!(string(logs, "policy_name"), "gcbridge-eventbridge-to-logs");
     assert!(decoded(&attr(logs, "policy_document"))["Statement"][0]["Sid"].is_string());
 

@@ -136,42 +136,25 @@ fn the_inline_policy_allows_exactly_the_puts_on_exactly_the_targets() {
 fn a_role_is_judged_on_its_trust_and_all_its_policies() {
     let role = role_arn(ACCOUNT, "r");
     let allow = inline_policy(&[(TargetKind::Kinesis, STREAM.into())]);
+    // The role as the stream's, under `trust` and `policies`.
+    let judged = |trust: Option<&Value>, policies: &[Value]| {
+        judge(trust, policies, TargetKind::Kinesis, STREAM, &role, RULE)
+    };
     let lambda_trust = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let v = judge(
-        Some(&lambda_trust),
-        std::slice::from_ref(&allow),
-        TargetKind::Kinesis,
-        STREAM,
-        &role,
-        RULE,
-    );
+    let v = judged(Some(&lambda_trust), std::slice::from_ref(&allow));
     assert_eq!(v.trust, Verdict::NotAllowed);
     let other_account = trust_policy("210987654321");
-    let v = judge(
-        Some(&other_account),
-        std::slice::from_ref(&allow),
-        TargetKind::Kinesis,
-        STREAM,
-        &role,
-        RULE,
-    );
+    let v = judged(Some(&other_account), std::slice::from_ref(&allow));
     assert_eq!(
         v.trust,
         Verdict::NotAllowed,
         "scoped to another account's rules"
     );
     let deny = json!({"Statement": [{"Sid": "NoKinesis", "Effect": "Deny", "Action": "kinesis:*", "Resource": "*"}]});
-    let v = judge(
-        Some(&trust_policy(ACCOUNT)),
-        &[allow.clone(), deny],
-        TargetKind::Kinesis,
-        STREAM,
-        &role,
-        RULE,
-    );
+    let v = judged(Some(&trust_policy(ACCOUNT)), &[allow.clone(), deny]);
     assert_eq!(v.put, Verdict::Denied("statement NoKinesis".into()));
     let star = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-    let v = judge(None, &[star], TargetKind::Kinesis, STREAM, &role, RULE);
+    let v = judged(None, &[star]);
     assert_eq!(
         (v.trust, v.put),
         (Verdict::NotAllowed, Verdict::Allowed),

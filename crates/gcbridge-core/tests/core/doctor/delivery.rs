@@ -11,6 +11,7 @@ use gcbridge_core::doctor::{CheckId, Status};
 use gcbridge_core::{
     apply_aws, plan_aws, plan_aws_destroy, AwsAction, AwsClients, DEFAULT_PATTERN,
 };
+use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -54,7 +55,7 @@ async fn make_target(w: &World, aws: &AwsClients, kind: Kind) -> Target {
             let (url, arn) = w.queue().await;
             let user = json!({"Version": "2012-10-17", "Statement": [{"Sid": USER_SID, "Effect": "Allow",
                 "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sqs:ReceiveMessage", "Resource": arn}]});
-            set_queue_policy(aws, &url, &user).await;
+            set_queue_policy(&aws.sqs, &url, &user.to_string()).await;
             (t.arn, t.queue_url) = (arn, Some(url));
         }
         Kind::Sns => {
@@ -111,37 +112,10 @@ async fn make_target(w: &World, aws: &AwsClients, kind: Kind) -> Target {
     t
 }
 
-async fn set_queue_policy(aws: &AwsClients, url: &str, doc: &Value) {
-    aws.sqs
-        .set_queue_attributes()
-        .queue_url(url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::Policy,
-            doc.to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-}
-
 /// The target's policy as text (all of the account's resource policies for Logs).
 async fn policy_text(aws: &AwsClients, t: &Target) -> String {
     match t.kind {
-        Kind::Sqs => {
-            let policy = aws_sdk_sqs::types::QueueAttributeName::Policy;
-            let a = aws
-                .sqs
-                .get_queue_attributes()
-                .queue_url(t.queue_url.as_ref().unwrap())
-                .attribute_names(policy.clone())
-                .send()
-                .await
-                .unwrap();
-            a.attributes()
-                .and_then(|a| a.get(&policy))
-                .cloned()
-                .unwrap_or_default()
-        }
+        Kind::Sqs => queue_policy(&aws.sqs, t.queue_url.as_ref().unwrap()).await,
         Kind::Sns => {
             let a = aws
                 .sns
@@ -185,7 +159,7 @@ async fn remove_gcbridge_statement(aws: &AwsClients, t: &Target) {
             );
             doc["Statement"] = Value::Array(kept);
             if t.kind == Kind::Sqs {
-                set_queue_policy(aws, t.queue_url.as_ref().unwrap(), &doc).await;
+                set_queue_policy(&aws.sqs, t.queue_url.as_ref().unwrap(), &doc.to_string()).await;
             } else {
                 aws.sns
                     .set_topic_attributes()

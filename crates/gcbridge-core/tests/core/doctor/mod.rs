@@ -15,6 +15,7 @@ pub(crate) mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
 use gcbridge_core::{read_live, DEFAULT_PATTERN};
+use gcbridge_testkit::moto_reads::set_queue_policy;
 use genesys_client::CreateIntegrationRequest;
 use genesys_sim::SimConfig;
 use world::*;
@@ -237,15 +238,7 @@ async fn a_queue_without_the_policy_fails_its_target_with_apply_as_the_fix() {
     let Some(d) = routed_world(DEFAULT_PATTERN, 0.0).await else {
         return;
     };
-    d.w.aws()
-        .await
-        .sqs
-        .set_queue_attributes()
-        .queue_url(&d.queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, "")
-        .send()
-        .await
-        .unwrap();
+    set_queue_policy(&d.w.aws().await.sqs, &d.queue_url, "").await;
     let reports = d.w.diagnose(&d.suffix, None).await;
     let r = only_integration(&reports);
     assert_eq!(with_status(r, Status::Fail), [CheckId::Target], "{r:#?}");

@@ -10,10 +10,13 @@ use std::time::Duration;
 
 use gcbridge_core::doctor::{CheckId, DiagnoseOptions, Status};
 use gcbridge_core::{
-    apply_aws, canonical_pattern, parse_target, plan_aws, plan_aws_destroy, AwsAction, AwsSpec,
-    RuleSpec, SourceId, DEFAULT_PATTERN,
+    apply_aws, parse_target, plan_aws, plan_aws_destroy, AwsAction, AwsSpec, SourceId,
+    DEFAULT_PATTERN,
 };
-use serde_json::{json, Value};
+use serde_json::json;
+
+use crate::common::rule_to;
+use gcbridge_testkit::moto_reads::{create_role, role_policy, set_trust};
 
 use super::world::{
     destination, fix_of, moto_world, only_integration, unique, World, ACCOUNT, REGION,
@@ -22,7 +25,6 @@ use super::world::{
 const POLICY: &str = "gcbridge-delivery";
 
 fn spec(targets: &[&str], role_arn: Option<&str>) -> AwsSpec {
-    let pattern: Value = serde_json::from_str(DEFAULT_PATTERN).unwrap();
     let mut targets: Vec<_> = targets
         .iter()
         .map(|a| parse_target(a, REGION).unwrap())
@@ -32,15 +34,7 @@ fn spec(targets: &[&str], role_arn: Option<&str>) -> AwsSpec {
     }
     AwsSpec {
         associate: true,
-        rules: vec![RuleSpec {
-            name: "to-streams".into(),
-            description: None,
-            enabled: true,
-            event_pattern: canonical_pattern(&pattern).unwrap(),
-            targets,
-            retry: None,
-            expect: Default::default(),
-        }],
+        rules: vec![rule_to("to-streams", DEFAULT_PATTERN, targets)],
         archive: None,
     }
 }
@@ -77,17 +71,7 @@ fn role_actions(actions: &[AwsAction]) -> Vec<&AwsAction> {
 }
 
 async fn inline_resources(w: &World, role: &str) -> Vec<String> {
-    let out = w
-        .aws()
-        .await
-        .iam
-        .get_role_policy()
-        .role_name(role)
-        .policy_name(POLICY)
-        .send()
-        .await
-        .unwrap();
-    let doc: Value = serde_json::from_str(&percent_decoded(out.policy_document())).unwrap();
+    let doc = role_policy(&w.aws().await.iam, role, POLICY).await;
     let mut all: Vec<String> = doc["Statement"]
         .as_array()
         .unwrap()
@@ -97,23 +81,6 @@ async fn inline_resources(w: &World, role: &str) -> Vec<String> {
         .collect();
     all.sort();
     all
-}
-
-/// IAM answers policy documents URL-encoded (moto too).
-fn percent_decoded(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 async fn role_exists(w: &World, role: &str) -> bool {
@@ -170,15 +137,7 @@ async fn gcbridges_role_follows_its_targets_and_goes_with_the_destination() {
     assert_eq!(inline_resources(&w, &role).await, both);
 
     // A trust policy changed by hand (Lambda's, not EventBridge's) is put back.
-    let lambda = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    clients
-        .iam
-        .update_assume_role_policy()
-        .role_name(&role)
-        .policy_document(lambda.to_string())
-        .send()
-        .await
-        .unwrap();
+    set_trust(&clients.iam, &role, "lambda.amazonaws.com").await;
     let actions = converge(&w, &suffix, spec(&[&s, &f], None)).await;
     assert!(
         matches!(
@@ -242,34 +201,14 @@ async fn a_users_role_is_checked_never_changed_and_a_stranger_of_gcbridges_name_
     );
 
     let name = format!("{suffix}-mine");
-    let lambda = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let mine = clients
-        .iam
-        .create_role()
-        .role_name(&name)
-        .assume_role_policy_document(lambda.to_string())
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_string();
+    let mine = create_role(&clients.iam, &name, "lambda.amazonaws.com").await;
     let err = plan(spec(&[&s], Some(&mine))).await.unwrap_err();
     assert!(
         err.message
             .contains("trust policy does not let events.amazonaws.com assume it"),
         "{err}"
     );
-    let events = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    clients
-        .iam
-        .update_assume_role_policy()
-        .role_name(&name)
-        .policy_document(events.to_string())
-        .send()
-        .await
-        .unwrap();
+    set_trust(&clients.iam, &name, "events.amazonaws.com").await;
     let err = plan(spec(&[&s], Some(&mine))).await.unwrap_err();
     assert!(
         err.message
@@ -296,14 +235,7 @@ async fn a_users_role_is_checked_never_changed_and_a_stranger_of_gcbridges_name_
     else {
         panic!("{:#?}", ours.actions)
     };
-    clients
-        .iam
-        .create_role()
-        .role_name(role)
-        .assume_role_policy_document(events.to_string())
-        .send()
-        .await
-        .unwrap();
+    create_role(&clients.iam, role, "events.amazonaws.com").await;
     let err = plan(spec(&[&s], None)).await.unwrap_err();
     assert!(
         err.message.contains("is not gcbridge's") && err.message.contains("role_arn ="),

@@ -7,30 +7,14 @@
 use std::time::Duration;
 
 use gcbridge_core::{
-    apply_aws, parse_target, plan_aws, plan_aws_destroy, AwsAction, AwsClients, RetrySpec,
-    DEFAULT_PATTERN,
+    apply_aws, parse_target, plan_aws, plan_aws_destroy, AwsAction, RetrySpec, DEFAULT_PATTERN,
 };
 
 use gcbridge_core::doctor::{CheckId, IntegrationReport, Status};
+use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
 
 use super::delivery::publish;
 use super::world::{destination, moto_world, only_integration, routed, unique, REGION};
-
-async fn queue_policy(aws: &AwsClients, url: &str) -> String {
-    let policy = aws_sdk_sqs::types::QueueAttributeName::Policy;
-    let a = aws
-        .sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(policy.clone())
-        .send()
-        .await
-        .unwrap();
-    a.attributes()
-        .and_then(|a| a.get(&policy))
-        .cloned()
-        .unwrap_or_default()
-}
 
 fn described(actions: &[AwsAction]) -> Vec<String> {
     actions.iter().map(AwsAction::describe).collect()
@@ -84,7 +68,7 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
         (Some(10), Some(3600))
     );
     assert!(
-        queue_policy(&aws, &dlq_url).await.contains("gcbridge"),
+        queue_policy(&aws.sqs, &dlq_url).await.contains("gcbridge"),
         "the dead-letter queue lets the rule send to it"
     );
     let again = plan_aws(&aws, &dest, &w.org.id).await.unwrap();
@@ -104,13 +88,7 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
     assert_eq!(check.status, Status::Pass, "{check:?}");
     // The target refuses (its queue policy removed by hand): the event goes to the dead-letter
     // queue (moto patch (n)) and doctor reports it.
-    aws.sqs
-        .set_queue_attributes()
-        .queue_url(&queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, "")
-        .send()
-        .await
-        .unwrap();
+    set_queue_policy(&aws.sqs, &queue_url, "").await;
     publish(&w, &suffix, 1).await;
     let check = dead_letter(&w.diagnose(&suffix, None).await);
     assert_eq!(check.status, Status::Fail, "{check:?}");
@@ -148,7 +126,7 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
         .await
         .unwrap();
     assert!(
-        !queue_policy(&aws, &dlq_url).await.contains("gcbridge"),
+        !queue_policy(&aws.sqs, &dlq_url).await.contains("gcbridge"),
         "destroy removed gcbridge's statement from the dead-letter queue"
     );
 }

@@ -131,20 +131,9 @@ impl World {
 
     /// A new SQS queue: its URL and ARN.
     pub async fn queue(&self) -> (String, String) {
-        let name = unique("doctor-q");
-        let url = self
-            .aws()
-            .await
-            .sqs
-            .create_queue()
-            .queue_name(&name)
-            .send()
-            .await
-            .unwrap()
-            .queue_url()
-            .unwrap()
-            .to_string();
-        (url, format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"))
+        let q =
+            gcbridge_testkit::sqs::create_queue(&self.aws().await.sqs, &unique("doctor-q")).await;
+        (q.url, q.arn)
     }
 }
 
