@@ -152,13 +152,10 @@ struct ChangeWriter<'a> {
 }
 
 impl ChangeWriter<'_> {
+    /// Every step of the change in order, then `--wait`'s watch when the plan asks for it.
     async fn execute(&self, outcome: &mut Outcome) -> Result<(), ChangeError> {
-        let Self {
-            client,
-            change,
-            options,
-            observe,
-        } = *self;
+        let (client, change, options, observe) =
+            (self.client, self.change, self.options, self.observe);
         let name = change.name.as_str();
         let mut id = Target {
             id: change.integration_id.clone(),
