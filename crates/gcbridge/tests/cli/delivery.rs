@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use gcbridge_testkit::{lambda, moto, sqs};
-use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const REGION: &str = "us-east-1";
 
@@ -45,27 +44,14 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let config = moto::sdk_config(&moto, REGION).await;
-    let lambda_client = aws_sdk_lambda::Client::new(&config);
-    let (sns, sqs_client) = (
-        aws_sdk_sns::Client::new(&config),
-        aws_sdk_sqs::Client::new(&config),
-    );
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    let a = AwsWorld::start(&moto, REGION).await;
+    let lambda_client = aws_sdk_lambda::Client::new(&a.config);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&a.config);
     let name = moto::unique("dlv");
     let function = lambda::create_function(&moto, &lambda_client, &name).await;
-    let topic = sns
-        .create_topic()
-        .name(&name)
-        .send()
-        .await
-        .unwrap()
-        .topic_arn()
-        .unwrap()
-        .to_string();
-    let subscriber = sqs::create_queue(&sqs_client, &moto::unique("dlv-sub")).await;
+    let sns = aws_sdk_sns::Client::new(&a.config);
+    let topic = sns_topic(&sns, &name).await;
+    let subscriber = sqs::create_queue(&a.sqs, &moto::unique("dlv-sub")).await;
     sns.subscribe()
         .topic_arn(&topic)
         .protocol("sqs")
@@ -74,36 +60,28 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
         .send()
         .await
         .unwrap();
-    let w = World::new(sim, moto_env(&url));
-    w.write("gcbridge.toml", &file(&url, &name, &[&function, &topic]));
-    let aws = ["--aws-endpoint", moto.as_str()];
-    let doctor: Vec<&str> = ["doctor", name.as_str(), "-f", "gcbridge.toml", "-o", "json"]
-        .into_iter()
-        .chain(aws)
-        .collect();
+    let w = &a.w;
+    w.write("gcbridge.toml", &file(&w.url, &name, &[&function, &topic]));
+    let doctor = a.doctor(&name, &[]);
 
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stdout.contains("lambda:AddPermission") && out.stdout.contains("sns:Publish"),
         "the plan shows both permissions: {out:?}"
     );
-    let out = w.apply("gcbridge.toml", &["--wait", aws[0], aws[1]]).await;
+    let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let out = w.run(&doctor).await;
     assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
-    let publish = |n: usize| {
-        let body = json!({ "suffix": name, "count": n });
-        let url = url.clone();
-        async move { api(Method::POST, &url, "/sim/v1/events", None, Some(&body)).await }
-    };
+    let publish = |n: u32| gcbridge_testkit::sim::publish(&w.url, &name, n);
     publish(2).await;
     assert_eq!(
         invocations(&logs, &name, 2).await,
         2,
         "the function was invoked"
     );
-    let got = sqs::drain(&sqs_client, &subscriber.url, 2, Duration::from_secs(10)).await;
+    let got = sqs::drain(&a.sqs, &subscriber.url, 2, Duration::from_secs(10)).await;
     assert_eq!(got.len(), 2, "the topic published: {got:#?}");
 
     // The function's permission removed by hand: doctor names it, nothing new is invoked.
@@ -145,11 +123,11 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
         "no invocation without the permission"
     );
 
-    let out = w.apply("gcbridge.toml", &aws).await;
+    let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let out = w.run(&doctor).await;
     assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "nothing left to change: {out:?}");
     publish(1).await;
     assert_eq!(
