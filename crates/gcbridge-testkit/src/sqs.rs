@@ -56,6 +56,17 @@ pub async fn allow_eventbridge(sqs: &aws_sdk_sqs::Client, queue: &Queue) {
         .expect("SetQueueAttributes Policy");
 }
 
+/// Replaces the policy of `queue_url` with `policy`: `""` removes it, as someone breaking the
+/// link by hand would (EventBridge may no longer send), or a JSON document of the test's.
+pub async fn set_policy(sqs: &aws_sdk_sqs::Client, queue_url: &str, policy: &str) {
+    sqs.set_queue_attributes()
+        .queue_url(queue_url)
+        .attributes(QueueAttributeName::Policy, policy)
+        .send()
+        .await
+        .expect("SetQueueAttributes Policy");
+}
+
 /// Associates the partner event source `source` with a bus of the same name and routes all its
 /// events (rule `genesys-to-sqs`) to a new queue that allows EventBridge; returns the queue.
 pub async fn partner_bus_to_new_queue(

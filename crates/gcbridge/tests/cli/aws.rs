@@ -114,11 +114,7 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     publish(2).await;
     let out = tail.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}");
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = out.json_lines();
     assert!(!lines.is_empty(), "tail printed events: {out:?}");
     assert!(
         lines
@@ -143,13 +139,7 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     drain(&w, &queue_url, 2).await;
 
     // Broken link: the queue policy is gone.
-    w.sqs
-        .set_queue_attributes()
-        .queue_url(&queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, "")
-        .send()
-        .await
-        .unwrap();
+    sqs::set_policy(&w.sqs, &queue_url, "").await;
     let failed = doctor_fails(&w, &suffix).await;
     assert!(
         failed.len() == 1 && failed[0].contains("policy") && failed[0].contains("gcbridge apply"),

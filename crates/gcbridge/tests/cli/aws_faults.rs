@@ -537,11 +537,7 @@ async fn tail_converges_under_transient_aws_faults() {
     gcbridge_testkit::sim::publish_all(&w.url, 3).await;
     let out = tail.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}\n{:?}", w.proxy.counts());
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = out.json_lines();
     assert!(!lines.is_empty(), "tail printed events: {out:?}");
     assert!(w.proxy.injected() >= 9, "{:?}", w.proxy.counts());
     assert!(w.proxy.delayed() > 0, "{:?}", w.proxy.counts());

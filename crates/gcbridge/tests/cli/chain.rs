@@ -114,9 +114,7 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         out.stdout.contains("re-create the partner event bus") && out.stdout.contains("hand-made"),
         "{out:?}"
     );
-    let out = w.run(&a.doctor(&name, &[])).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.iter().any(|f| f.starts_with("partner event source")
             && f.contains("PENDING")
@@ -131,8 +129,7 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
     let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(source_state(events, &source).await, "ACTIVE");
-    let out = w.run(&a.doctor(&name, &[])).await;
-    assert_eq!(out.code, 0, "{out:?}\n{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
     let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     gcbridge_testkit::sim::publish(url, &name, 2).await;
@@ -151,19 +148,8 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         {"Sid": "NoRules", "Effect": "Deny", "Principal": {"Service": "events.amazonaws.com"},
          "Action": "sqs:SendMessage", "Resource": "*"}
     ]});
-    sqs_client
-        .set_queue_attributes()
-        .queue_url(&queue.url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::Policy,
-            deny.to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let out = w.run(&a.doctor(&name, &[])).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    sqs::set_policy(sqs_client, &queue.url, &deny.to_string()).await;
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with("target")

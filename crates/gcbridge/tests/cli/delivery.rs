@@ -5,10 +5,10 @@
 //! target, naming the missing statement with `gcbridge apply` as the fix, and apply restores it.
 //! Needs moto. (Core's doctor/delivery.rs covers SQS and CloudWatch Logs, and destroy.)
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
-use gcbridge_testkit::{lambda, moto, sqs};
+use gcbridge_testkit::{lambda, moto, sqs, streams};
 use serde_json::Value;
 
 const REGION: &str = "us-east-1";
@@ -21,22 +21,16 @@ fn file(url: &str, name: &str, targets: &[&str]) -> String {
 /// How many invocations moto logged for the function `name`: once `want` are there, or after
 /// 10 s; with `want` 0, after 2 s (to see that nothing more came).
 async fn invocations(logs: &aws_sdk_cloudwatchlogs::Client, name: &str, want: usize) -> usize {
-    let start = Instant::now();
-    loop {
-        let n = logs
-            .filter_log_events()
-            .log_group_name(format!("/aws/lambda/{name}"))
+    let group = format!("/aws/lambda/{name}");
+    let logged = || async {
+        logs.filter_log_events()
+            .log_group_name(&group)
             .send()
             .await
-            .map(|o| o.events().len())
-            .unwrap_or(0);
-        if (want > 0 && n >= want)
-            || start.elapsed() > Duration::from_secs(if want == 0 { 2 } else { 10 })
-        {
-            return n;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .map(|o| o.events().to_vec())
+            .unwrap_or_default()
+    };
+    streams::poll(want, logged).await.len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -62,7 +56,6 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
         .unwrap();
     let w = &a.w;
     w.write("gcbridge.toml", &file(&w.url, &name, &[&function, &topic]));
-    let doctor = a.doctor(&name, &[]);
 
     let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "{out:?}");
@@ -72,8 +65,7 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
     );
     let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
     let publish = |n: u32| gcbridge_testkit::sim::publish(&w.url, &name, n);
     publish(2).await;
     assert_eq!(
@@ -105,9 +97,7 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
         .send()
         .await
         .unwrap();
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with(&format!("target {function}"))
@@ -125,8 +115,7 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
 
     let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
     let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "nothing left to change: {out:?}");
     publish(1).await;

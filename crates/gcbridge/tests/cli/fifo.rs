@@ -41,7 +41,7 @@ async fn receive(
 ) -> Vec<(Value, Option<String>)> {
     let group = MessageSystemAttributeName::MessageGroupId;
     let wait = Duration::from_secs(secs);
-    let got = sqs::drain_messages(sqs, url, want, wait, &[group.clone()]).await;
+    let got = sqs::drain_messages(sqs, url, want, wait, std::slice::from_ref(&group)).await;
     got.iter()
         .map(|m| {
             let id = m.attributes().and_then(|a| a.get(&group)).cloned();
@@ -65,7 +65,6 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         "gcbridge.toml",
         &config_file::aws_destination(&w.url, &name, REGION, &[PRESENCE], "", &rule),
     );
-    let doctor = a.doctor(&name, &[]);
     let bus = partner_bus(&name);
 
     let out = a.plan("gcbridge.toml", &[]).await;
@@ -73,7 +72,7 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
     assert!(out.stdout.contains(&queue), "{out:?}");
     let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
+    let out = w.run(&a.doctor(&name, &[])).await;
     assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
     let fifo_check = format!(
         "FIFO queue {queue}: message group \"genesys\", and the queue deduplicates by content"
@@ -134,19 +133,14 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         out.stdout.contains("message group other -> genesys"),
         "{out:?}"
     );
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
             && failed[0].contains("fix: run gcbridge apply"),
         "{failed:#?}"
     );
-    let out = a.apply("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    let out = a.plan("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "nothing left to change: {out:?}");
+    a.apply_converges("gcbridge.toml").await;
     publish(1).await;
     let got = receive(sqs, &queue_url, 1, 10).await;
     assert_eq!(got.len(), 1, "{got:#?}");
@@ -159,9 +153,7 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         .send()
         .await
         .unwrap();
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].contains("does not deduplicate by content")

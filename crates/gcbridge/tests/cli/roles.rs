@@ -118,8 +118,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
     assert_eq!(out.code, 0, "{out:?}");
     let role = gcbridge_role(&iam, &name).await;
     assert!(role.len() <= 64, "{role}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
 
     let publish = |n: u32| gcbridge_testkit::sim::publish(&w.url, &name, n);
     // What arrived so far in the streams and the bucket (at least `want`), and newly in the other
@@ -163,9 +162,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
         .send()
         .await
         .unwrap();
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert_eq!(failed.len(), 3, "{failed:#?}");
     for target in targets {
         assert!(
@@ -185,10 +182,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
         "only the user's stream got it"
     );
 
-    let out = a.apply("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    let out = a.plan("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "nothing left to change: {out:?}");
+    a.apply_converges("gcbridge.toml").await;
     publish(1).await;
     assert_eq!(
         arrived(3, 1).await,
@@ -210,8 +204,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
     );
     let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
 
     let out = a
         .run(&["destroy", "-f", "gcbridge.toml", "--auto-approve"])

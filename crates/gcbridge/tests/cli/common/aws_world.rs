@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{moto_env, sim_with_moto, Output, World};
+use super::{doctor_checks, moto_env, sim_with_moto, Output, World};
 
 /// The partner event source (and the bus associated with it) of the default org's destination
 /// with event source suffix `suffix`.
@@ -129,5 +129,26 @@ impl AwsWorld {
     /// `plan -f FILE --detailed-exitcode EXTRA... --aws-endpoint MOTO` (exit 0: nothing to do).
     pub async fn plan(&self, file: &str, extra: &[&str]) -> Output {
         self.w.plan(file, &self.with_aws(extra)).await
+    }
+
+    /// [`AwsWorld::doctor`] of `name` is all green (exit 0; the failed checks shown otherwise).
+    pub async fn doctor_passes(&self, name: &str) {
+        let out = self.w.run(&self.doctor(name, &[])).await;
+        assert_eq!(out.code, 0, "{out:?}\n{:#?}", doctor_checks(&out, "fail"));
+    }
+
+    /// [`AwsWorld::doctor`] of `name` fails (exit 1); its failed checks.
+    pub async fn doctor_fails(&self, name: &str) -> Vec<String> {
+        let out = self.w.run(&self.doctor(name, &[])).await;
+        assert_eq!(out.code, 1, "{out:?}");
+        doctor_checks(&out, "fail")
+    }
+
+    /// `apply -f FILE` succeeds and the plan after it has nothing left to change.
+    pub async fn apply_converges(&self, file: &str) {
+        let out = self.apply(file, &[]).await;
+        assert_eq!(out.code, 0, "{out:?}");
+        let out = self.plan(file, &[]).await;
+        assert_eq!(out.code, 0, "nothing left to change: {out:?}");
     }
 }
