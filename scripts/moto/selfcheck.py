@@ -117,6 +117,22 @@ def put_partner(partner_events, batch):
     return [e["EventId"] for e in resp["Entries"]]
 
 
+def route(ev, bus, rule, target):
+    """A rule of the custom `bus` (created on first use) sending every event of source gcbridge.selfcheck to the one
+    `target` (its Id is "t"): the delivery and role checks each route one target this way."""
+    if not ev.list_event_buses(NamePrefix=bus)["EventBuses"]:
+        ev.create_event_bus(Name=bus)
+    ev.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": ["gcbridge.selfcheck"]}))
+    ev.put_targets(Rule=rule, EventBusName=bus, Targets=[dict({"Id": "t"}, **target)])
+
+
+def put_marker(ev, bus, marker):
+    """One event of source gcbridge.selfcheck on `bus`, its detail carrying `marker` (to find it where it arrives)."""
+    resp = ev.put_events(Entries=[{"Source": "gcbridge.selfcheck", "DetailType": "check", "EventBusName": bus,
+                                   "Detail": json.dumps({"marker": marker})}])
+    expect(resp["FailedEntryCount"] == 0, f"PutEvents failed: {resp}")
+
+
 def run(endpoint):
     p_ev = client(endpoint, "events", PARTNER)
     c_ev, c_sqs = client(endpoint, "events", CUSTOMER), client(endpoint, "sqs", CUSTOMER)

@@ -24,16 +24,10 @@ def delivery_steps(step, endpoint, run_id, h):
     rule_arn = lambda rule: f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{bus}/{rule}"
 
     def route(rule, target):
-        """A rule of `bus` sending every event of source gcbridge.selfcheck to the one target."""
-        if not ev.list_event_buses(NamePrefix=bus)["EventBuses"]:
-            ev.create_event_bus(Name=bus)
-        ev.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": ["gcbridge.selfcheck"]}))
-        ev.put_targets(Rule=rule, EventBusName=bus, Targets=[dict({"Id": "t"}, **target)])
+        h.route(ev, bus, rule, target)
 
     def put(marker):
-        resp = ev.put_events(Entries=[{"Source": "gcbridge.selfcheck", "DetailType": "check", "EventBusName": bus,
-                                       "Detail": json.dumps({"marker": marker})}])
-        h.expect(resp["FailedEntryCount"] == 0, f"PutEvents failed: {resp}")
+        h.put_marker(ev, bus, marker)
 
     def unroute(rule):
         ev.remove_targets(Rule=rule, EventBusName=bus, Ids=["t"])

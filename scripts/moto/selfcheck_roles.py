@@ -19,15 +19,10 @@ def role_steps(step, endpoint, run_id, h):
     bus = f"roles-{run_id}"
 
     def route(rule, target):
-        if not ev.list_event_buses(NamePrefix=bus)["EventBuses"]:
-            ev.create_event_bus(Name=bus)
-        ev.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": ["gcbridge.selfcheck"]}))
-        ev.put_targets(Rule=rule, EventBusName=bus, Targets=[dict({"Id": "t"}, **target)])
+        h.route(ev, bus, rule, target)
 
     def put(marker):
-        resp = ev.put_events(Entries=[{"Source": "gcbridge.selfcheck", "DetailType": "check", "EventBusName": bus,
-                                       "Detail": json.dumps({"marker": marker})}])
-        h.expect(resp["FailedEntryCount"] == 0, f"PutEvents failed: {resp}")
+        h.put_marker(ev, bus, marker)
 
     def role(name, trust, actions=None, resource="*"):
         arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]

@@ -44,6 +44,15 @@ impl Output {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
+
+    /// stdout as one JSON document a line (the `-o json` of a stream: `tail`, `events`); panics
+    /// (showing the line) at one that is not.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
 }
 
 impl From<std::process::Output> for Output {

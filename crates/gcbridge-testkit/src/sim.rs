@@ -161,13 +161,25 @@ pub async fn clear_requests(base: &str) {
 /// `POST /sim/v1/events`: the emulator publishes `count` events now for each ACTIVE integration
 /// whose suffix is `suffix` (PutPartnerEvents to its EventBridge endpoint); answers what it put.
 pub async fn publish(base: &str, suffix: &str, count: u32) -> Value {
-    let body = serde_json::json!({ "count": count, "suffix": suffix });
+    post_events(
+        base,
+        &serde_json::json!({ "count": count, "suffix": suffix }),
+    )
+    .await
+}
+
+/// [`publish`] for every ACTIVE integration, whatever its suffix.
+pub async fn publish_all(base: &str, count: u32) -> Value {
+    post_events(base, &serde_json::json!({ "count": count })).await
+}
+
+async fn post_events(base: &str, body: &Value) -> Value {
     let answer = api(
         reqwest::Method::POST,
         base,
         "/sim/v1/events",
         None,
-        Some(&body),
+        Some(body),
     )
     .await;
     answer.json().await.expect("the publish answer is JSON")
@@ -233,4 +245,42 @@ pub async fn integrations_as(base: &str, token: &str) -> Vec<Value> {
 /// Every integration (up to 100) of the default org, as its admin sees them.
 pub async fn integrations(base: &str) -> Vec<Value> {
     integrations_as(base, &admin_token(base).await).await
+}
+
+/// `POST /api/v2/integrations` as the default org's admin: an EventBridge integration `name`
+/// with no config, never enabled, as a run that died right after its create leaves one behind.
+pub async fn create_bare_integration(base: &str, name: &str) {
+    let body =
+        serde_json::json!({"name": name, "integrationType": {"id": "amazon-eventbridge-source"}});
+    let token = admin_token(base).await;
+    let path = "/api/v2/integrations";
+    api(reqwest::Method::POST, base, path, Some(&token), Some(&body)).await;
+}
+
+/// The id of the default org's integration `name`; panics when there is none.
+pub async fn integration_id(base: &str, name: &str) -> String {
+    integrations(base)
+        .await
+        .into_iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no integration {name}"))["id"]
+        .as_str()
+        .expect("an id")
+        .to_string()
+}
+
+/// `PATCH /api/v2/integrations/{id}` `{"intendedState": state}` as the default org's admin, as
+/// someone disabling or enabling it by hand in Genesys Cloud would.
+pub async fn set_intended_state(base: &str, id: &str, state: &str) {
+    let body = serde_json::json!({ "intendedState": state });
+    let token = admin_token(base).await;
+    let path = format!("/api/v2/integrations/{id}");
+    api(
+        reqwest::Method::PATCH,
+        base,
+        &path,
+        Some(&token),
+        Some(&body),
+    )
+    .await;
 }

@@ -1,10 +1,10 @@
 //! SQS in moto for tests: a queue (its URL and ARN), a policy letting EventBridge send to it, a
-//! partner bus routed to a new queue, and the drain loop: receive (and delete) until N messages
-//! arrived or a deadline passed.
+//! rule routing a bus to it, a partner bus routed to a new queue, and the drain loop: receive (and
+//! delete) until N messages arrived or a deadline passed.
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_sqs::types::QueueAttributeName;
+use aws_sdk_sqs::types::{Message, MessageSystemAttributeName, QueueAttributeName};
 use serde_json::{json, Value};
 
 /// A queue: its URL (for SQS calls) and its ARN (for EventBridge targets).
@@ -56,6 +56,17 @@ pub async fn allow_eventbridge(sqs: &aws_sdk_sqs::Client, queue: &Queue) {
         .expect("SetQueueAttributes Policy");
 }
 
+/// Replaces the policy of `queue_url` with `policy`: `""` removes it, as someone breaking the
+/// link by hand would (EventBridge may no longer send), or a JSON document of the test's.
+pub async fn set_policy(sqs: &aws_sdk_sqs::Client, queue_url: &str, policy: &str) {
+    sqs.set_queue_attributes()
+        .queue_url(queue_url)
+        .attributes(QueueAttributeName::Policy, policy)
+        .send()
+        .await
+        .expect("SetQueueAttributes Policy");
+}
+
 /// Associates the partner event source `source` with a bus of the same name and routes all its
 /// events (rule `genesys-to-sqs`) to a new queue that allows EventBridge; returns the queue.
 pub async fn partner_bus_to_new_queue(
@@ -72,29 +83,51 @@ pub async fn partner_bus_to_new_queue(
         .expect("CreateEventBus from the partner source");
     let queue = create_queue(sqs, &crate::moto::unique("q")).await;
     allow_eventbridge(sqs, &queue).await;
+    let pattern = json!({"source": [source]}).to_string();
+    rule_to(
+        events,
+        source,
+        "genesys-to-sqs",
+        &pattern,
+        "queue",
+        &queue.arn,
+    )
+    .await;
+    queue
+}
+
+/// Puts the rule `rule` with `pattern` on `bus` and one target `id` delivering to `arn` (a queue
+/// that lets EventBridge send, in practice), as someone making a rule by hand would.
+pub async fn rule_to(
+    events: &aws_sdk_eventbridge::Client,
+    bus: &str,
+    rule: &str,
+    pattern: &str,
+    id: &str,
+    arn: &str,
+) {
     events
         .put_rule()
-        .name("genesys-to-sqs")
-        .event_bus_name(source)
-        .event_pattern(json!({"source": [source]}).to_string())
+        .name(rule)
+        .event_bus_name(bus)
+        .event_pattern(pattern)
         .send()
         .await
-        .expect("PutRule");
+        .unwrap_or_else(|e| panic!("PutRule {rule}: {e:?}"));
     events
         .put_targets()
-        .rule("genesys-to-sqs")
-        .event_bus_name(source)
+        .rule(rule)
+        .event_bus_name(bus)
         .targets(
             aws_sdk_eventbridge::types::Target::builder()
-                .id("queue")
-                .arn(&queue.arn)
+                .id(id)
+                .arn(arn)
                 .build()
                 .expect("a target"),
         )
         .send()
         .await
-        .expect("PutTargets");
-    queue
+        .unwrap_or_else(|e| panic!("PutTargets {rule}: {e:?}"));
 }
 
 /// Receives (and deletes) messages of `queue_url` until `want` arrived or `wait` passed; returns
@@ -105,6 +138,28 @@ pub async fn drain(
     want: usize,
     wait: Duration,
 ) -> Vec<Value> {
+    drain_messages(sqs, queue_url, want, wait, &[])
+        .await
+        .iter()
+        .map(body)
+        .collect()
+}
+
+/// A message's body as JSON; panics (showing it) when it is not.
+pub fn body(m: &Message) -> Value {
+    let body = m.body().expect("a message body");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("message body is not JSON ({e}): {body}"))
+}
+
+/// [`drain`]'s loop, keeping the messages themselves with the system `attributes` asked for
+/// (a FIFO queue's `MessageGroupId`, say).
+pub async fn drain_messages(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    want: usize,
+    wait: Duration,
+    attributes: &[MessageSystemAttributeName],
+) -> Vec<Message> {
     let deadline = Instant::now() + wait;
     let mut out = Vec::new();
     while out.len() < want && Instant::now() < deadline {
@@ -112,22 +167,22 @@ pub async fn drain(
             .receive_message()
             .queue_url(queue_url)
             .max_number_of_messages(10)
+            // None when there are none: the request is then the same as without attributes.
+            .set_message_system_attribute_names(
+                (!attributes.is_empty()).then(|| attributes.to_vec()),
+            )
             .wait_time_seconds(1)
             .send()
             .await
             .expect("ReceiveMessage");
         for m in got.messages() {
-            let body = m.body().expect("a message body");
-            out.push(
-                serde_json::from_str(body)
-                    .unwrap_or_else(|e| panic!("message body is not JSON ({e}): {body}")),
-            );
             sqs.delete_message()
                 .queue_url(queue_url)
                 .receipt_handle(m.receipt_handle().expect("a receipt handle"))
                 .send()
                 .await
                 .expect("DeleteMessage");
+            out.push(m.clone());
         }
     }
     out

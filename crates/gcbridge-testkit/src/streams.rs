@@ -49,9 +49,20 @@ pub async fn create_stream(moto: &str, account: &str, name: &str) -> String {
 /// The JSON documents of every record in the stream, once `want` arrived or after 10 s (with
 /// `want` 0: after 2 s, to see that nothing came).
 pub async fn stream_records(moto: &str, account: &str, name: &str, want: usize) -> Vec<Value> {
+    poll(want, || read_stream(moto, account, name)).await
+}
+
+/// What `read` answers once it holds `want` items or after 10 s, reading again every 100 ms;
+/// with `want` 0, after 2 s (to see that nothing came). Deliveries are asynchronous: a test
+/// waits for them this way rather than sleeping a fixed time.
+pub async fn poll<T, F, Fut>(want: usize, mut read: F) -> Vec<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<T>>,
+{
     let start = Instant::now();
     loop {
-        let got = read_stream(moto, account, name).await;
+        let got = read().await;
         let waited = start.elapsed() > Duration::from_secs(if want == 0 { 2 } else { 10 });
         if (want > 0 && got.len() >= want) || waited {
             return got;
@@ -123,15 +134,7 @@ pub async fn create_delivery_stream(moto: &str, account: &str, name: &str) -> St
 /// The JSON documents Firehose wrote to the bucket `name` (one object per record here), once
 /// `want` arrived or after 10 s (with `want` 0: after 2 s).
 pub async fn bucket_records(moto: &str, account: &str, name: &str, want: usize) -> Vec<Value> {
-    let start = Instant::now();
-    loop {
-        let got = read_bucket(moto, account, name).await;
-        let waited = start.elapsed() > Duration::from_secs(if want == 0 { 2 } else { 10 });
-        if (want > 0 && got.len() >= want) || waited {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    poll(want, || read_bucket(moto, account, name)).await
 }
 
 async fn read_bucket(moto: &str, account: &str, name: &str) -> Vec<Value> {

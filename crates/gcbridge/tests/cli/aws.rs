@@ -9,71 +9,33 @@ use std::time::Duration;
 
 use crate::common::*;
 use gcbridge_testkit::{moto, sqs};
-use reqwest::Method;
 use serde_json::Value;
 
 /// moto's account for plain credentials: gcbridge (the customer) acts as this account.
 const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 
-struct World {
-    _sim: genesys_sim::RunningSim,
-    url: String,
-    moto: String,
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
+/// `apply -f gcbridge.toml --auto-approve` succeeds.
+async fn apply(w: &AwsWorld) {
+    let out = w.apply("gcbridge.toml", &[]).await;
+    assert_eq!(out.code, 0, "{out:?}");
 }
 
-impl World {
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--aws-endpoint", self.moto.as_str()]);
-        let env: Vec<(&str, &str)> = self
-            .env
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        gcbridge(self.dir.path(), &env, &all).await
-    }
+/// A broken link repaired: apply succeeds, then doctor `name` is all green.
+async fn repair(w: &AwsWorld, name: &str) {
+    apply(w).await;
+    let out = w.run(&["doctor", name]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+}
 
-    async fn publish(&self, count: u32) -> Value {
-        reqwest::Client::new()
-            .post(format!("{}/sim/v1/events", self.url))
-            .json(&serde_json::json!({ "count": count }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
+/// doctor `name` fails (exit 1); returns the failed checks.
+async fn doctor_fails(w: &AwsWorld, name: &str) -> Vec<String> {
+    let out = w.run(&["doctor", name, "-o", "json"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    failed_checks(&out)
+}
 
-    /// `apply -f gcbridge.toml --auto-approve` succeeds.
-    async fn apply(&self) {
-        let out = self
-            .run(&["apply", "-f", "gcbridge.toml", "--auto-approve"])
-            .await;
-        assert_eq!(out.code, 0, "{out:?}");
-    }
-
-    /// A broken link repaired: apply succeeds, then doctor `name` is all green.
-    async fn repair(&self, name: &str) {
-        self.apply().await;
-        let out = self.run(&["doctor", name]).await;
-        assert_eq!(out.code, 0, "{out:?}");
-    }
-
-    /// doctor `name` fails (exit 1); returns the failed checks.
-    async fn doctor_fails(&self, name: &str) -> Vec<String> {
-        let out = self.run(&["doctor", name, "-o", "json"]).await;
-        assert_eq!(out.code, 1, "{out:?}");
-        failed_checks(&out)
-    }
-
-    async fn drain(&self, queue_url: &str, want: usize) -> Vec<Value> {
-        sqs::drain(&self.sqs, queue_url, want, Duration::from_secs(10)).await
-    }
+async fn drain(w: &AwsWorld, queue_url: &str, want: usize) -> Vec<Value> {
+    sqs::drain(&w.sqs, queue_url, want, Duration::from_secs(10)).await
 }
 
 fn failed_checks(out: &Output) -> Vec<String> {
@@ -85,53 +47,21 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let config = moto::sdk_config(&moto, "us-east-1").await;
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let events = aws_sdk_eventbridge::Client::new(&config);
+    let w = AwsWorld::start(&moto, "us-east-1").await;
+    let url = w.w.url.clone();
     let suffix = moto::unique("e2e");
     let queue_name = moto::unique("genesys-events");
-    let queue = sqs::create_queue(&sqs, &queue_name).await;
+    let queue = sqs::create_queue(&w.sqs, &queue_name).await;
     let (queue_url, queue_arn) = (queue.url, queue.arn);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("gcbridge.toml"),
-        format!(
-            r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{suffix}"
-aws_account_id = "{ACCOUNT}"
-aws_region = "us-east-1"
-event_source_suffix = "{suffix}"
-topics = ["v2.users.{{id}}.presence", "v2.detail.events.conversation.{{id}}.customer.start"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-queue"
-event_pattern = {{ source = [{{ prefix = "aws.partner/genesys.com" }}] }}
-targets = ["{queue_arn}"]
-"#
-        ),
-    )
-    .unwrap();
-    let env = moto_env(&url);
-    let w = World {
-        _sim: sim,
-        url: url.clone(),
-        moto: moto.clone(),
-        dir,
-        env,
-        events,
-        sqs,
-    };
-    let org = genesys_sim::DEFAULT_ORG_ID;
-    let source = format!("aws.partner/genesys.com/cloud/{org}/{suffix}");
+    let topics = [
+        PRESENCE,
+        "v2.detail.events.conversation.{id}.customer.start",
+    ];
+    let rule = config_file::partner_rule("to-queue", &[&queue_arn]);
+    let file = config_file::aws_destination(&url, &suffix, "us-east-1", &topics, "", &rule);
+    w.w.write("gcbridge.toml", &file);
+    let source = partner_bus(&suffix);
+    let publish = |count: u32| gcbridge_testkit::sim::publish_all(&url, count);
 
     // apply: both halves.
     let out = w.run(&["plan", "-f", "gcbridge.toml"]).await;
@@ -158,9 +88,9 @@ targets = ["{queue_arn}"]
     crate::json_docs::assert_documented("doctor", &out);
 
     // Events arrive in the queue with the real envelope.
-    let published = w.publish(3).await;
+    let published = publish(3).await;
     assert!(published.to_string().contains(&suffix), "{published}");
-    let got = w.drain(&queue_url, 3).await;
+    let got = drain(&w, &queue_url, 3).await;
     assert_eq!(got.len(), 3, "{got:#?}");
     for e in &got {
         assert_eq!(e["source"], Value::String(source.clone()));
@@ -179,40 +109,12 @@ targets = ["{queue_arn}"]
     }
 
     // tail shows them, and cleans up after itself.
-    let tail = {
-        let dir = w.dir.path().to_path_buf();
-        let env = w.env.clone();
-        let moto = moto.clone();
-        let name = suffix.clone();
-        tokio::spawn(async move {
-            let env: Vec<(&str, &str)> =
-                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            gcbridge(
-                &dir,
-                &env,
-                &[
-                    "tail",
-                    &name,
-                    "--for",
-                    "10",
-                    "-o",
-                    "json",
-                    "--aws-endpoint",
-                    &moto,
-                ],
-            )
-            .await
-        })
-    };
+    let tail = w.spawn(&["tail", &suffix, "--for", "10", "-o", "json"]);
     tokio::time::sleep(Duration::from_secs(4)).await;
-    w.publish(2).await;
+    publish(2).await;
     let out = tail.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}");
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = out.json_lines();
     assert!(!lines.is_empty(), "tail printed events: {out:?}");
     assert!(
         lines
@@ -234,22 +136,16 @@ targets = ["{queue_arn}"]
         "tail removed its queue: {:?}",
         queues.queue_urls()
     );
-    w.drain(&queue_url, 2).await;
+    drain(&w, &queue_url, 2).await;
 
     // Broken link: the queue policy is gone.
-    w.sqs
-        .set_queue_attributes()
-        .queue_url(&queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, "")
-        .send()
-        .await
-        .unwrap();
-    let failed = w.doctor_fails(&suffix).await;
+    sqs::set_policy(&w.sqs, &queue_url, "").await;
+    let failed = doctor_fails(&w, &suffix).await;
     assert!(
         failed.len() == 1 && failed[0].contains("policy") && failed[0].contains("gcbridge apply"),
         "{failed:#?}"
     );
-    w.repair(&suffix).await;
+    repair(&w, &suffix).await;
 
     // Broken link: the rule's pattern matches nothing.
     w.events
@@ -260,7 +156,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let failed = w.doctor_fails(&suffix).await;
+    let failed = doctor_fails(&w, &suffix).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with("rule to-queue")
@@ -272,7 +168,7 @@ targets = ["{queue_arn}"]
         .await;
     assert_eq!(out.code, 2, "the pattern drift shows in plan: {out:?}");
     assert!(out.stdout.contains("update rule to-queue"), "{out:?}");
-    w.repair(&suffix).await;
+    repair(&w, &suffix).await;
 
     // Broken link: not associated (rules and bus removed by hand).
     w.events
@@ -296,7 +192,7 @@ targets = ["{queue_arn}"]
         .send()
         .await
         .unwrap();
-    let failed = w.doctor_fails(&suffix).await;
+    let failed = doctor_fails(&w, &suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("partner event source")
             && f.contains("PENDING")
@@ -307,7 +203,7 @@ targets = ["{queue_arn}"]
         failed.iter().any(|f| f.starts_with("event bus associated")),
         "{failed:#?}"
     );
-    w.apply().await;
+    apply(&w).await;
     let out = w
         .run(&["doctor", &suffix, "--probe", "3", "-o", "json"])
         .await;
@@ -319,7 +215,7 @@ targets = ["{queue_arn}"]
     );
 
     // Broken link: the wrong AWS account (credentials are for 123456789012).
-    let wrong = std::fs::read_to_string(w.dir.path().join("gcbridge.toml"))
+    let wrong = std::fs::read_to_string(w.w.dir.path().join("gcbridge.toml"))
         .unwrap()
         .replace(
             &format!("aws_account_id = \"{ACCOUNT}\""),
@@ -337,7 +233,7 @@ targets = ["{queue_arn}"]
             &format!(":{ACCOUNT}:{queue_name}"),
             &format!(":999999999999:{queue_name}"),
         );
-    std::fs::write(w.dir.path().join("wrong.toml"), wrong).unwrap();
+    std::fs::write(w.w.dir.path().join("wrong.toml"), wrong).unwrap();
     let before = writes(&url).await;
     let out = w
         .run(&["apply", "-f", "wrong.toml", "--auto-approve"])
@@ -350,20 +246,10 @@ targets = ["{queue_arn}"]
     assert_eq!(writes(&url).await, before, "nothing written on either side");
 
     // Broken link: the integration disabled.
-    let token = admin_token(&url).await;
-    let id = integrations(&url)
-        .await
-        .into_iter()
-        .find(|i| i["name"] == Value::String(suffix.clone()))
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let disable = serde_json::json!({"intendedState": "DISABLED"});
-    let path = format!("/api/v2/integrations/{id}");
-    api(Method::PATCH, &url, &path, Some(&token), Some(&disable)).await;
+    let id = gcbridge_testkit::sim::integration_id(&url, &suffix).await;
+    gcbridge_testkit::sim::set_intended_state(&url, &id, "DISABLED").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let failed = w.doctor_fails(&suffix).await;
+    let failed = doctor_fails(&w, &suffix).await;
     assert!(
         failed.iter().any(|f| f.starts_with("integration enabled")),
         "{failed:#?}"

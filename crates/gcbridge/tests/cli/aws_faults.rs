@@ -89,10 +89,7 @@ impl Faulty {
         let url = &self.url;
         let mut targets = vec![queue.arn.as_str()];
         targets.extend(target);
-        let body = format!(
-            "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = {targets:?}"
-        );
-        let rule = config_file::rule("to-queue", &body);
+        let rule = config_file::partner_rule("to-queue", &targets);
         let toml = config_file::aws_destination(url, &name, self.region, &[PRESENCE], aws, &rule);
         std::fs::write(self.dir.path().join(&file), toml).unwrap();
         let org = genesys_sim::DEFAULT_ORG_ID;
@@ -215,41 +212,46 @@ pub(crate) fn first(fault: AwsFault, action: &str, n: u64) -> AwsRule {
     AwsRule::new(fault).action(action).first(n)
 }
 
+/// `fault` on the first `n` requests of each of `actions`.
+pub(crate) fn first_of_each(fault: AwsFault, n: u64, actions: &[&str]) -> Vec<AwsRule> {
+    actions.iter().map(|a| first(fault.clone(), a, n)).collect()
+}
+
 fn transient_cells() -> Vec<Cell> {
     use AwsFault::*;
     let slow = Delay(Duration::from_millis(400));
     vec![
         Cell {
             label: "throttle the first 3 PutRule, 3 ListRules, 3 GetCallerIdentity",
-            rules: vec![
-                first(Throttle, "events:PutRule", 3),
-                first(Throttle, "events:ListRules", 3),
-                first(Throttle, "sts:GetCallerIdentity", 3),
-            ],
+            rules: first_of_each(
+                Throttle,
+                3,
+                &["events:PutRule", "events:ListRules", "sts:GetCallerIdentity"],
+            ),
         },
         Cell {
             label: "throttle the first 2 PutTargets, 2 SetQueueAttributes, 2 GetQueueAttributes",
-            rules: vec![
-                first(Throttle, "events:PutTargets", 2),
-                first(Throttle, "sqs:SetQueueAttributes", 2),
-                first(Throttle, "sqs:GetQueueAttributes", 2),
-            ],
+            rules: first_of_each(
+                Throttle,
+                2,
+                &["events:PutTargets", "sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
+            ),
         },
         Cell {
             label: "500 InternalFailure on the first 2 CreateEventBus, DescribeEventSource, TestEventPattern",
-            rules: vec![
-                first(InternalFailure, "events:CreateEventBus", 2),
-                first(InternalFailure, "events:DescribeEventSource", 2),
-                first(InternalFailure, "events:TestEventPattern", 2),
-            ],
+            rules: first_of_each(
+                InternalFailure,
+                2,
+                &["events:CreateEventBus", "events:DescribeEventSource", "events:TestEventPattern"],
+            ),
         },
         Cell {
             label: "dropped connection on the first 2 PutTargets, DescribeEventBus, ListTargetsByRule",
-            rules: vec![
-                first(Drop, "events:PutTargets", 2),
-                first(Drop, "events:DescribeEventBus", 2),
-                first(Drop, "events:ListTargetsByRule", 2),
-            ],
+            rules: first_of_each(
+                Drop,
+                2,
+                &["events:PutTargets", "events:DescribeEventBus", "events:ListTargetsByRule"],
+            ),
         },
         Cell {
             label: "every answer 400 ms late",
@@ -277,9 +279,12 @@ async fn apply_and_doctor_converge_under_transient_aws_faults() {
         return;
     };
     let w = Faulty::start(&moto).await;
-    let mut table = String::from(
-        "\n| AWS faults injected | apply: requests / faults / s | doctor: requests / faults / s | outcome |\n|---|---|---|---|\n",
-    );
+    let mut table = figures_table(&[
+        "AWS faults injected",
+        "apply: requests / faults / s",
+        "doctor: requests / faults / s",
+        "outcome",
+    ]);
     for cell in transient_cells() {
         let d = w.destination("faults").await;
         let mut figures = Vec::new();
@@ -508,32 +513,18 @@ async fn tail_converges_under_transient_aws_faults() {
         AwsRule::new(Delay(Duration::from_millis(200))),
     ]);
     w.proxy.reset_counts();
-    let tail = {
-        let dir = w.dir.path().to_path_buf();
-        let env = w.env.clone();
-        let endpoint = w.proxy.url();
-        let name = d.name.clone();
-        tokio::spawn(async move {
-            let env: Vec<(&str, &str)> =
-                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            gcbridge_within(
-                &dir,
-                &env,
-                &[
-                    "tail",
-                    &name,
-                    "--for",
-                    "20",
-                    "-o",
-                    "json",
-                    "--aws-endpoint",
-                    &endpoint,
-                ],
-                Duration::from_secs(120),
-            )
-            .await
-        })
-    };
+    let endpoint = w.proxy.url();
+    let args = [
+        "tail",
+        &d.name,
+        "--for",
+        "20",
+        "-o",
+        "json",
+        "--aws-endpoint",
+        &endpoint,
+    ];
+    let tail = spawn_gcbridge(w.dir.path(), &w.env, &args, Duration::from_secs(120));
     // Publish once tail's rule has its target (the queue's policy came before the rule).
     let started = Instant::now();
     while !tail_has_target(&w, &d).await {
@@ -543,19 +534,10 @@ async fn tail_converges_under_transient_aws_faults() {
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    reqwest::Client::new()
-        .post(format!("{}/sim/v1/events", w.url))
-        .json(&serde_json::json!({ "count": 3 }))
-        .send()
-        .await
-        .unwrap();
+    gcbridge_testkit::sim::publish_all(&w.url, 3).await;
     let out = tail.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}\n{:?}", w.proxy.counts());
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = out.json_lines();
     assert!(!lines.is_empty(), "tail printed events: {out:?}");
     assert!(w.proxy.injected() >= 9, "{:?}", w.proxy.counts());
     assert!(w.proxy.delayed() > 0, "{:?}", w.proxy.counts());
@@ -572,17 +554,7 @@ async fn tail_converges_under_transient_aws_faults() {
 
 /// Whether a temporary rule of tail's on `d`'s bus has its target.
 async fn tail_has_target(w: &Faulty, d: &Dest) -> bool {
-    let rules = w
-        .events
-        .list_rules()
-        .event_bus_name(&d.bus)
-        .send()
-        .await
-        .unwrap();
-    for name in rules.rules().iter().filter_map(|r| r.name()) {
-        if !name.starts_with("gcbridge-") {
-            continue;
-        }
+    for name in rules_named(&w.events, &d.bus, "gcbridge-").await {
         let targets = w
             .events
             .list_targets_by_rule()

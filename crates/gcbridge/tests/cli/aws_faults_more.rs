@@ -11,30 +11,14 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use crate::aws_faults::{failure_lines, first, rule_label, Dest, Faulty};
+use crate::aws_faults::{failure_lines, first_of_each, rule_label, Dest, Faulty};
 use crate::common::*;
 use gcbridge_testkit::aws_faults::{AwsFault, FaultRule as AwsRule};
 use gcbridge_testkit::{moto, sqs, streams};
-use serde_json::Value;
 
 /// Replays run in a region of their own: their counting queue is region-wide, and other suites
 /// list the temporary queues of theirs.
 const REPLAY_REGION: &str = "ap-northeast-1";
-
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
-}
-
-fn correlation_ids(events: &[Value]) -> Vec<String> {
-    let mut ids: Vec<String> = events
-        .iter()
-        .map(|e| e["detail"]["metadata"]["CorrelationId"].to_string())
-        .collect();
-    ids.sort();
-    ids
-}
 
 /// `replay NAME --from --to -o json` through the proxy, with `extra` env.
 async fn replay(w: &Faulty, d: &Dest, window: (&str, &str), extra: &[(&str, &str)]) -> Output {
@@ -49,20 +33,7 @@ async fn replay(w: &Faulty, d: &Dest, window: (&str, &str), extra: &[(&str, &str
 
 /// The temporary rules of gcbridge's left on the bus.
 async fn temporary_rules(w: &Faulty, d: &Dest) -> Vec<String> {
-    let rules = w
-        .events
-        .list_rules()
-        .event_bus_name(&d.bus)
-        .send()
-        .await
-        .unwrap();
-    rules
-        .rules()
-        .iter()
-        .filter_map(|r| r.name())
-        .filter(|n| n.starts_with("gcbridge-tmp-"))
-        .map(String::from)
-        .collect()
+    rules_named(&w.events, &d.bus, "gcbridge-tmp-").await
 }
 
 fn replay_cells() -> Vec<(&'static str, Vec<AwsRule>)> {
@@ -70,27 +41,35 @@ fn replay_cells() -> Vec<(&'static str, Vec<AwsRule>)> {
     vec![
         (
             "throttle the first 2 StartReplay, DescribeReplay, CreateQueue",
-            vec![
-                first(Throttle, "events:StartReplay", 2),
-                first(Throttle, "events:DescribeReplay", 2),
-                first(Throttle, "sqs:CreateQueue", 2),
-            ],
+            first_of_each(
+                Throttle,
+                2,
+                &[
+                    "events:StartReplay",
+                    "events:DescribeReplay",
+                    "sqs:CreateQueue",
+                ],
+            ),
         ),
         (
             "500 InternalFailure on the first 2 DescribeArchive, DescribeReplay, ReceiveMessage",
-            vec![
-                first(InternalFailure, "events:DescribeArchive", 2),
-                first(InternalFailure, "events:DescribeReplay", 2),
-                first(InternalFailure, "sqs:ReceiveMessage", 2),
-            ],
+            first_of_each(
+                InternalFailure,
+                2,
+                &[
+                    "events:DescribeArchive",
+                    "events:DescribeReplay",
+                    "sqs:ReceiveMessage",
+                ],
+            ),
         ),
         (
             "dropped connection on the first 2 StartReplay, PutTargets, DeleteQueue",
-            vec![
-                first(Drop, "events:StartReplay", 2),
-                first(Drop, "events:PutTargets", 2),
-                first(Drop, "sqs:DeleteQueue", 2),
-            ],
+            first_of_each(
+                Drop,
+                2,
+                &["events:StartReplay", "events:PutTargets", "sqs:DeleteQueue"],
+            ),
         ),
         (
             "every answer 300 ms late",
@@ -127,12 +106,12 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
     gcbridge_testkit::sim::publish(&w.url, &d.name, 1).await;
     assert_eq!(drain(1, 10).await.len(), 1);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let from = now();
+    let from = replay_time_now();
     gcbridge_testkit::sim::publish(&w.url, &d.name, 4).await;
     let window_events = correlation_ids(&drain(4, 10).await);
     assert_eq!(window_events.len(), 4);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let to = now();
+    let to = replay_time_now();
 
     w.proxy.reset_counts();
     let started = Instant::now();
@@ -141,8 +120,15 @@ async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
     let baseline = out.json()["events_replayed"].clone();
     assert_eq!(baseline, 4, "{}", out.stdout);
     assert_eq!(correlation_ids(&drain(5, 3).await), window_events);
-    let mut table = format!(
-        "\n| AWS faults injected (replay of {baseline} events) | requests / faults | s | outcome |\n|---|---|---|---|\n| none | {} / 0 | {:.1} | {baseline} replayed |\n",
+    let mut table = figures_table(&[
+        &format!("AWS faults injected (replay of {baseline} events)"),
+        "requests / faults",
+        "s",
+        "outcome",
+    ]);
+    let _ = writeln!(
+        table,
+        "| none | {} / 0 | {:.1} | {baseline} replayed |",
         w.proxy.requests(),
         started.elapsed().as_secs_f64()
     );
@@ -252,9 +238,12 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
         return;
     };
     let w = Faulty::start(&moto).await;
-    let mut table = String::from(
-        "\n| PutTargets after apply created its role | PutTargets sent | s | outcome |\n|---|---|---|---|\n",
-    );
+    let mut table = figures_table(&[
+        "PutTargets after apply created its role",
+        "PutTargets sent",
+        "s",
+        "outcome",
+    ]);
     for kind in [
         "not yet assumable",
         "not yet assumable, as a failed entry",

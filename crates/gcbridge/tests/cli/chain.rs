@@ -8,16 +8,12 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use gcbridge_testkit::{moto, sqs};
-use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const REGION: &str = "us-east-1";
 
 fn file(url: &str, name: &str, queue_arn: &str) -> String {
-    let body = format!(
-        "event_pattern = {{ source = [{{ prefix = \"aws.partner/genesys.com\" }}] }}\ntargets = [\"{queue_arn}\"]"
-    );
-    let rule = config_file::rule("to-queue", &body);
+    let rule = config_file::partner_rule("to-queue", &[queue_arn]);
     config_file::aws_destination(url, name, REGION, &[PRESENCE], "", &rule)
 }
 
@@ -44,28 +40,8 @@ async fn wait_state(events: &aws_sdk_eventbridge::Client, source: &str, want: &s
 }
 
 async fn hand_made_rule(events: &aws_sdk_eventbridge::Client, bus: &str, rule: &str, arn: &str) {
-    events
-        .put_rule()
-        .name(rule)
-        .event_bus_name(bus)
-        .event_pattern(json!({"source": [bus]}).to_string())
-        .send()
-        .await
-        .unwrap();
-    events
-        .put_targets()
-        .rule(rule)
-        .event_bus_name(bus)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("mine")
-                .arn(arn)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let pattern = json!({"source": [bus]}).to_string();
+    sqs::rule_to(events, bus, rule, &pattern, "mine", arn).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -73,38 +49,22 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let config = moto::sdk_config(&moto, REGION).await;
-    let (events, sqs_client) = (
-        aws_sdk_eventbridge::Client::new(&config),
-        aws_sdk_sqs::Client::new(&config),
-    );
+    let a = AwsWorld::start(&moto, REGION).await;
+    let (w, url, events, sqs_client) = (&a.w, &a.w.url, &a.events, &a.sqs);
     let name = moto::unique("chain");
-    let queue = sqs::create_queue(&sqs_client, &moto::unique("chain-q")).await;
-    let w = World::new(sim, moto_env(&url));
-    w.write("gcbridge.toml", &file(&url, &name, &queue.arn));
-    let aws = ["--aws-endpoint", moto.as_str()];
-    let doctor = |extra: &'static [&'static str]| {
-        let mut args = vec!["doctor", name.as_str(), "-f", "gcbridge.toml", "-o", "json"];
-        args.extend(aws);
-        args.extend(extra);
-        args
-    };
-    let source = format!(
-        "aws.partner/genesys.com/cloud/{}/{name}",
-        genesys_sim::DEFAULT_ORG_ID
-    );
-    let out = w.apply("gcbridge.toml", &["--wait", aws[0], aws[1]]).await;
+    let queue = sqs::create_queue(sqs_client, &moto::unique("chain-q")).await;
+    w.write("gcbridge.toml", &file(url, &name, &queue.arn));
+    let source = partner_bus(&name);
+    let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
 
     // A rule made by hand is unmanaged (a warning, with a fix that is not "run apply");
     // gcbridge's temporary rules are not reported.
-    let other = sqs::create_queue(&sqs_client, &moto::unique("mine")).await;
-    sqs::allow_eventbridge(&sqs_client, &other).await;
-    hand_made_rule(&events, &source, "hand-made", &other.arn).await;
-    hand_made_rule(&events, &source, "gcbridge-tail-0badcafe", &other.arn).await;
-    let out = w.run(&doctor(&[])).await;
+    let other = sqs::create_queue(sqs_client, &moto::unique("mine")).await;
+    sqs::allow_eventbridge(sqs_client, &other).await;
+    hand_made_rule(events, &source, "hand-made", &other.arn).await;
+    hand_made_rule(events, &source, "gcbridge-tail-0badcafe", &other.arn).await;
+    let out = w.run(&a.doctor(&name, &[])).await;
     let warned = doctor_checks(&out, "warn");
     let unmanaged: Vec<&String> = warned
         .iter()
@@ -135,27 +95,17 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         .unwrap();
 
     // Disabled and enabled again by hand: a new PENDING source behind the old bus.
-    let token = admin_token(&url).await;
-    let id = integrations(&url)
-        .await
-        .into_iter()
-        .find(|i| i["name"] == Value::String(name.clone()))
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let path = format!("/api/v2/integrations/{id}");
+    let id = gcbridge_testkit::sim::integration_id(url, &name).await;
     for state in ["DISABLED", "ENABLED"] {
-        let body = json!({ "intendedState": state });
-        api(Method::PATCH, &url, &path, Some(&token), Some(&body)).await;
+        gcbridge_testkit::sim::set_intended_state(url, &id, state).await;
         let want = if state == "DISABLED" {
             "DELETED"
         } else {
             "PENDING"
         };
-        wait_state(&events, &source, want).await;
+        wait_state(events, &source, want).await;
     }
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(
         out.code, 2,
         "the plan sees the PENDING source behind the bus: {out:?}"
@@ -164,9 +114,7 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         out.stdout.contains("re-create the partner event bus") && out.stdout.contains("hand-made"),
         "{out:?}"
     );
-    let out = w.run(&doctor(&[])).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.iter().any(|f| f.starts_with("partner event source")
             && f.contains("PENDING")
@@ -178,18 +126,16 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         "{failed:#?}"
     );
 
-    let out = w.apply("gcbridge.toml", &aws).await;
+    let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(source_state(&events, &source).await, "ACTIVE");
-    let out = w.run(&doctor(&[])).await;
-    assert_eq!(out.code, 0, "{out:?}\n{:#?}", doctor_checks(&out, "fail"));
-    let out = w.plan("gcbridge.toml", &aws).await;
+    assert_eq!(source_state(events, &source).await, "ACTIVE");
+    a.doctor_passes(&name).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let body = json!({ "suffix": name, "count": 2 });
-    api(Method::POST, &url, "/sim/v1/events", None, Some(&body)).await;
-    let got = sqs::drain(&sqs_client, &queue.url, 2, Duration::from_secs(10)).await;
+    gcbridge_testkit::sim::publish(url, &name, 2).await;
+    let got = sqs::drain(sqs_client, &queue.url, 2, Duration::from_secs(10)).await;
     assert_eq!(got.len(), 2, "events flow again: {got:#?}");
-    let mine = sqs::drain(&sqs_client, &other.url, 2, Duration::from_secs(10)).await;
+    let mine = sqs::drain(sqs_client, &other.url, 2, Duration::from_secs(10)).await;
     assert_eq!(
         mine.len(),
         2,
@@ -202,19 +148,8 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         {"Sid": "NoRules", "Effect": "Deny", "Principal": {"Service": "events.amazonaws.com"},
          "Action": "sqs:SendMessage", "Resource": "*"}
     ]});
-    sqs_client
-        .set_queue_attributes()
-        .queue_url(&queue.url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::Policy,
-            deny.to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let out = w.run(&doctor(&[])).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    sqs::set_policy(sqs_client, &queue.url, &deny.to_string()).await;
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with("target")
@@ -223,7 +158,7 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
             && failed[0].contains("remove or narrow"),
         "{failed:#?}"
     );
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("cannot fix it"), "{out:?}");
 }

@@ -5,18 +5,11 @@
 use std::time::Duration;
 
 use gcbridge_testkit::{moto, sqs};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::*;
 
 const TOPIC: &str = "v2.users.{id}.presence";
-
-fn lines(out: &gcbridge_testkit::cli::Output) -> Vec<Value> {
-    out.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON document per line"))
-        .collect()
-}
 
 #[tokio::test]
 async fn seeded_samples_repeat_and_bad_topics_or_sources_exit_2() {
@@ -24,9 +17,9 @@ async fn seeded_samples_repeat_and_bad_topics_or_sources_exit_2() {
     let args = ["events", "sample", TOPIC, "--count", "3", "--seed", "5"];
     let a = gcbridge(dir.path(), &[], &args).await;
     assert!(a.code == 0, "{}", a.stderr);
-    let events = lines(&a);
+    let events = a.json_lines();
     assert_eq!(events.len(), 3);
-    assert_eq!(events, lines(&gcbridge(dir.path(), &[], &args).await));
+    assert_eq!(events, gcbridge(dir.path(), &[], &args).await.json_lines());
     assert!(events.iter().all(|e| e["detail-type"] == TOPIC));
     let bad = gcbridge(
         dir.path(),

@@ -9,13 +9,11 @@ use crate::common::*;
 use gcbridge_testkit::{moto, sqs};
 use serde_json::Value;
 
-const ACCOUNT: &str = moto::DEFAULT_ACCOUNT;
 const ACTIVITY: &str = "v2.users.{id}.activity";
 const PATTERN: &str = r#"{"detail-type":["v2.users.{id}.presence"]}"#;
 
 struct Setup {
-    w: World,
-    moto: String,
+    a: AwsWorld,
     suffix: String,
     queue_arn: String,
 }
@@ -23,14 +21,10 @@ struct Setup {
 impl Setup {
     async fn new() -> Option<Setup> {
         let moto = moto::endpoint()?;
-        let sim = sim_with_moto(&moto).await;
-        let env = moto_env(&sim.base_url());
-        let config = moto::sdk_config(&moto, "us-east-1").await;
-        let queue =
-            sqs::create_queue(&aws_sdk_sqs::Client::new(&config), &moto::unique("expect")).await;
+        let a = AwsWorld::start(&moto, "us-east-1").await;
+        let queue = sqs::create_queue(&a.sqs, &moto::unique("expect")).await;
         Some(Setup {
-            w: World::new(sim, env),
-            moto,
+            a,
             suffix: moto::unique("expect"),
             queue_arn: queue.arn,
         })
@@ -39,38 +33,17 @@ impl Setup {
     /// gcbridge.toml: the destination subscribing `topics`, its rule `presence-only` (detail-type
     /// presence, to the queue) with `expect`, then `more` (other rules).
     fn config(&self, topics: &[&str], expect: &str, more: &str) -> String {
-        let topics: Vec<String> = topics.iter().map(|t| format!("{t:?}")).collect();
-        format!(
-            r#"[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{suffix}"
-aws_account_id = "{ACCOUNT}"
-aws_region = "us-east-1"
-event_source_suffix = "{suffix}"
-topics = [{topics}]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "presence-only"
-event_pattern = {{ "detail-type" = ["v2.users.{{id}}.presence"] }}
-targets = ["{queue}"]
-{expect}
-{more}"#,
-            url = self.w.url,
-            suffix = self.suffix,
-            topics = topics.join(", "),
-            queue = self.queue_arn,
-        )
+        let body = format!(
+            "event_pattern = {{ \"detail-type\" = [\"v2.users.{{id}}.presence\"] }}\ntargets = [\"{}\"]\n{expect}",
+            self.queue_arn
+        );
+        let rules = config_file::rule("presence-only", &body) + more;
+        let url = &self.a.w.url;
+        config_file::aws_destination(url, &self.suffix, "us-east-1", topics, "", &rules)
     }
 
     async fn run(&self, args: &[&str]) -> Output {
-        let mut all = args.to_vec();
-        all.extend(["--aws-endpoint", self.moto.as_str()]);
-        self.w.run(&all).await
+        self.a.run(args).await
     }
 }
 
@@ -99,7 +72,7 @@ fn row(rule: &str, topic: &str, expect: &str, held: bool) -> (String, String, St
 async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
     let Some(s) = Setup::new().await else { return };
     let holds = r#"expect = { matches = ["v2.users.{id}.presence"], ignores = ["v2.users.{id}.activity"] }"#;
-    s.w.write("good.toml", &s.config(&[PRESENCE], holds, ""));
+    s.a.w.write("good.toml", &s.config(&[PRESENCE], holds, ""));
 
     let out = s.run(&["plan", "-f", "good.toml"]).await;
     assert_eq!(out.code, 0, "{out:?}");
@@ -135,7 +108,7 @@ async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
 
     // A matches the pattern misses, and an ignores it catches: each named with rule, topic, pattern.
     let misses = r#"expect = { matches = ["v2.users.{id}.activity"], ignores = ["v2.users.{id}.presence"] }"#;
-    s.w.write("bad.toml", &s.config(&[PRESENCE], misses, ""));
+    s.a.w.write("bad.toml", &s.config(&[PRESENCE], misses, ""));
     let out = s.run(&["plan", "-f", "bad.toml"]).await;
     assert_eq!(out.code, 1, "{out:?}");
     let matches_line = format!("error: expectation does not hold: rule presence-only: expect.matches {ACTIVITY}, but its pattern {PATTERN} matches 0 of 3 sample events of that topic");
@@ -164,7 +137,7 @@ async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
 
     // apply refuses the plan, changing nothing (the good file's plan is still clean after it).
     let wider = s.config(&[PRESENCE, ACTIVITY], misses, "");
-    s.w.write("bad-wider.toml", &wider);
+    s.a.w.write("bad-wider.toml", &wider);
     let out = s
         .run(&["apply", "-f", "bad-wider.toml", "--auto-approve"])
         .await;
@@ -212,11 +185,13 @@ async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_warns_about_a_rule_matching_nothing_and_a_topic_reaching_no_rule() {
     let Some(s) = Setup::new().await else { return };
-    let nothing = format!(
-        "\n[[destination.aws.rule]]\nname = \"nothing\"\nevent_pattern = {{ \"detail-type\" = [\"v2.nope\"] }}\ntargets = [\"{}\"]\n",
+    let body = format!(
+        "event_pattern = {{ \"detail-type\" = [\"v2.nope\"] }}\ntargets = [\"{}\"]",
         s.queue_arn
     );
-    s.w.write("warn.toml", &s.config(&[PRESENCE, ACTIVITY], "", &nothing));
+    let nothing = config_file::rule("nothing", &body);
+    s.a.w
+        .write("warn.toml", &s.config(&[PRESENCE, ACTIVITY], "", &nothing));
     let out = s.run(&["plan", "-f", "warn.toml"]).await;
     assert_eq!(out.code, 0, "warnings leave the exit code alone: {out:?}");
     assert!(

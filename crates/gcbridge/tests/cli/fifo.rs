@@ -5,13 +5,12 @@
 //! fails at, and apply puts right; a queue whose deduplication is switched off makes doctor fail
 //! with the command that fixes it. Needs moto.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use gcbridge_testkit::moto;
-use reqwest::Method;
-use serde_json::{json, Value};
+use gcbridge_testkit::{moto, sqs};
+use serde_json::Value;
 
 const REGION: &str = "us-east-1";
 const RULE: &str = "to-fifo";
@@ -40,33 +39,15 @@ async fn receive(
     want: usize,
     secs: u64,
 ) -> Vec<(Value, Option<String>)> {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut got = Vec::new();
-    while got.len() < want && Instant::now() < deadline {
-        let out = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
-        for m in out.messages() {
-            let group = m
-                .attributes()
-                .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
-                .cloned();
-            got.push((serde_json::from_str(m.body().unwrap()).unwrap(), group));
-            sqs.delete_message()
-                .queue_url(url)
-                .receipt_handle(m.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
-    got
+    let group = MessageSystemAttributeName::MessageGroupId;
+    let wait = Duration::from_secs(secs);
+    let got = sqs::drain_messages(sqs, url, want, wait, std::slice::from_ref(&group)).await;
+    got.iter()
+        .map(|m| {
+            let id = m.attributes().and_then(|a| a.get(&group)).cloned();
+            (sqs::body(m), id)
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -74,38 +55,24 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let config = moto::sdk_config(&moto, REGION).await;
-    let (sqs, events) = (
-        aws_sdk_sqs::Client::new(&config),
-        aws_sdk_eventbridge::Client::new(&config),
-    );
+    let a = AwsWorld::start(&moto, REGION).await;
+    let (w, sqs, events) = (&a.w, &a.sqs, &a.events);
     let name = moto::unique("fifo");
-    let (queue_url, queue) = fifo_queue(&sqs, &name).await;
+    let (queue_url, queue) = fifo_queue(sqs, &name).await;
     let body = format!("targets = [{{ arn = \"{queue}\", message_group_id = \"genesys\" }}]");
     let rule = config_file::rule(RULE, &body);
-    let w = World::new(sim, moto_env(&url));
     w.write(
         "gcbridge.toml",
-        &config_file::aws_destination(&url, &name, REGION, &[PRESENCE], "", &rule),
+        &config_file::aws_destination(&w.url, &name, REGION, &[PRESENCE], "", &rule),
     );
-    let aws = ["--aws-endpoint", moto.as_str()];
-    let doctor: Vec<&str> = ["doctor", name.as_str(), "-f", "gcbridge.toml", "-o", "json"]
-        .into_iter()
-        .chain(aws)
-        .collect();
-    let bus = format!(
-        "aws.partner/genesys.com/cloud/{}/{name}",
-        genesys_sim::DEFAULT_ORG_ID
-    );
+    let bus = partner_bus(&name);
 
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.contains(&queue), "{out:?}");
-    let out = w.apply("gcbridge.toml", &["--wait", aws[0], aws[1]]).await;
+    let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
+    let out = w.run(&a.doctor(&name, &[])).await;
     assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
     let fifo_check = format!(
         "FIFO queue {queue}: message group \"genesys\", and the queue deduplicates by content"
@@ -118,13 +85,9 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         doctor_checks(&out, "pass")
     );
 
-    let publish = |n: usize| {
-        let body = json!({ "suffix": name, "count": n });
-        let url = url.clone();
-        async move { api(Method::POST, &url, "/sim/v1/events", None, Some(&body)).await }
-    };
+    let publish = |n: u32| gcbridge_testkit::sim::publish(&w.url, &name, n);
     publish(2).await;
-    let got = receive(&sqs, &queue_url, 2, 10).await;
+    let got = receive(sqs, &queue_url, 2, 10).await;
     assert_eq!(got.len(), 2, "{got:#?}");
     assert!(
         got.iter().all(|(e, g)| g.as_deref() == Some("genesys")
@@ -164,27 +127,22 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         .send()
         .await
         .unwrap();
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
         out.stdout.contains("message group other -> genesys"),
         "{out:?}"
     );
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
             && failed[0].contains("fix: run gcbridge apply"),
         "{failed:#?}"
     );
-    let out = w.apply("gcbridge.toml", &aws).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    let out = w.plan("gcbridge.toml", &aws).await;
-    assert_eq!(out.code, 0, "nothing left to change: {out:?}");
+    a.apply_converges("gcbridge.toml").await;
     publish(1).await;
-    let got = receive(&sqs, &queue_url, 1, 10).await;
+    let got = receive(sqs, &queue_url, 1, 10).await;
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].1.as_deref(), Some("genesys"), "{got:#?}");
 
@@ -195,9 +153,7 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         .send()
         .await
         .unwrap();
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert!(
         failed.len() == 1
             && failed[0].contains("does not deduplicate by content")

@@ -6,23 +6,12 @@
 use crate::common::*;
 use serde_json::Value;
 
-const FILE: &str = r#"[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod"
-event_types = ["routing"]
-
-[destination.aws]
-associate = true
-
-[[destination.aws.rule]]
-name = "to-queue"
-targets = ["arn:aws:sqs:us-east-1:123456789012:genesys-events"]
-"#;
+/// One destination on a region, associated, with one rule to an SQS queue.
+fn file() -> String {
+    let queue = "targets = [\"arn:aws:sqs:us-east-1:123456789012:genesys-events\"]";
+    let aws = config_file::aws_table("", &config_file::rule("to-queue", queue));
+    config_file::offline_destination("prod", "123456789012", &["routing"], &aws)
+}
 
 async fn run(file: &str, args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
@@ -35,7 +24,7 @@ async fn run(file: &str, args: &[&str]) -> Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_policy_alone_is_stdout_and_the_header_names_the_genesys_permissions() {
-    let out = run(FILE, &[]).await;
+    let out = run(&file(), &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let policy: Value =
         serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
@@ -76,7 +65,7 @@ async fn the_policy_alone_is_stdout_and_the_header_names_the_genesys_permissions
 
 #[tokio::test(flavor = "multi_thread")]
 async fn json_output_is_the_documented_document() {
-    let out = run(FILE, &["-o", "json"]).await;
+    let out = run(&file(), &["-o", "json"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     crate::json_docs::assert_documented("iam-policy", &out);
     let doc = out.json();
@@ -88,7 +77,7 @@ async fn json_output_is_the_documented_document() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_file_is_its_diagnostics_and_exit_2() {
     let out = run(
-        &FILE.replace(
+        &file().replace(
             "aws_account_id = \"123456789012\"",
             "aws_account_id = \"12345\"",
         ),

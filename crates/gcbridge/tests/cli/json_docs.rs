@@ -58,22 +58,14 @@ fn check(docs: &BTreeMap<String, Vec<String>>, section: &str, out: &Output) {
     );
 }
 
-const VALID: &str = r#"[genesys]
-region = "us-east-1"
-
-[[destination]]
-name = "prod-events"
-aws_account_id = "123456789012"
-aws_region = "us-east-1"
-event_source_suffix = "prod-events"
-event_types = ["routing"]
-"#;
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_command_document_has_the_keys_docs_json_md_lists() {
     let docs = documented();
     let w = World::as_client(ADMIN).await;
-    w.write("gcbridge.toml", VALID);
+    w.write(
+        "gcbridge.toml",
+        &config_file::offline_destination("prod-events", "123456789012", &["routing"], ""),
+    );
     let runs: Vec<(&str, Vec<&str>)> = vec![
         ("whoami", vec!["whoami"]),
         ("api-check", vec!["api-check"]),

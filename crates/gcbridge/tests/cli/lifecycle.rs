@@ -2,7 +2,6 @@
 //! delete, against the emulator on loopback.
 
 use crate::common::*;
-use reqwest::Method;
 use serde_json::Value;
 
 fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
@@ -172,16 +171,7 @@ async fn an_unfinished_create_is_resumed_without_a_duplicate() {
     let w = World::as_client(ADMIN).await;
     let url = w.url.clone();
     // An earlier run died right after POST /api/v2/integrations.
-    let token = admin_token(&url).await;
-    let body = serde_json::json!({"name": "prod-events", "integrationType": {"id": "amazon-eventbridge-source"}});
-    api(
-        Method::POST,
-        &url,
-        "/api/v2/integrations",
-        Some(&token),
-        Some(&body),
-    )
-    .await;
+    gcbridge_testkit::sim::create_bare_integration(&url, "prod-events").await;
     let out = w.run(&with(&["apply", "--auto-approve"], DEST)).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("resumes an earlier run"), "{out:?}");

@@ -15,62 +15,53 @@ use serde_json::Value;
 const REGION: &str = "sa-east-1";
 
 struct R {
-    w: World,
-    moto: String,
+    a: AwsWorld,
     name: String,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
     queue_url: String,
 }
 
 impl R {
     async fn new() -> Option<R> {
         let moto = moto::endpoint()?;
-        let sim = sim_with_moto(&moto).await;
-        let config = moto::sdk_config(&moto, REGION).await;
-        let sqs = aws_sdk_sqs::Client::new(&config);
-        let events = aws_sdk_eventbridge::Client::new(&config);
+        let mut a = AwsWorld::start(&moto, REGION).await;
         let name = moto::unique("replay");
-        let queue = sqs::create_queue(&sqs, &moto::unique("replayed")).await;
-        let url = sim.base_url();
-        let mut w = World::new(sim, moto_env(&url));
-        w.limit = Duration::from_secs(90);
-        w.write("gcbridge.toml", &config_file(&w.url, &name, &queue.arn, 7));
+        let queue = sqs::create_queue(&a.sqs, &moto::unique("replayed")).await;
+        a.w.limit = Duration::from_secs(90);
+        a.w.write(
+            "gcbridge.toml",
+            &config_file(&a.w.url, &name, &queue.arn, 7),
+        );
         Some(R {
-            w,
-            moto,
+            a,
             name,
-            events,
-            sqs,
             queue_url: queue.url,
         })
     }
 
     async fn run(&self, args: &[&str]) -> Output {
-        let mut all = args.to_vec();
-        all.extend(["--aws-endpoint", self.moto.as_str()]);
-        self.w.run(&all).await
+        self.a.run(args).await
     }
 
     /// Publishes `n` events now and waits until they reached the queue; their correlation ids.
     async fn publish(&self, n: u32) -> Vec<String> {
-        gcbridge_testkit::sim::publish(&self.w.url, &self.name, n).await;
+        gcbridge_testkit::sim::publish(&self.a.w.url, &self.name, n).await;
         let got = self.drain(n as usize, 10).await;
         assert_eq!(got.len(), n as usize, "published {n}, got {got:#?}");
-        ids(&got)
+        correlation_ids(&got)
     }
 
     async fn drain(&self, want: usize, secs: u64) -> Vec<Value> {
-        sqs::drain(&self.sqs, &self.queue_url, want, Duration::from_secs(secs)).await
+        sqs::drain(
+            &self.a.sqs,
+            &self.queue_url,
+            want,
+            Duration::from_secs(secs),
+        )
+        .await
     }
 
     fn archive_name(&self) -> String {
-        let source = format!(
-            "aws.partner/genesys.com/cloud/{}/{}",
-            genesys_sim::DEFAULT_ORG_ID,
-            self.name
-        );
-        gcbridge_core::archive_name(&source)
+        gcbridge_core::archive_name(&partner_bus(&self.name))
     }
 }
 
@@ -78,21 +69,6 @@ fn config_file(url: &str, name: &str, queue_arn: &str, days: i32) -> String {
     let archive = format!("archive = {{ retention_days = {days} }}");
     let rule = config_file::rule("to-queue", &format!("targets = [\"{queue_arn}\"]"));
     config_file::aws_destination(url, name, REGION, &[PRESENCE], &archive, &rule)
-}
-
-fn ids(events: &[Value]) -> Vec<String> {
-    let mut ids: Vec<String> = events
-        .iter()
-        .map(|e| e["detail"]["metadata"]["CorrelationId"].to_string())
-        .collect();
-    ids.sort();
-    ids
-}
-
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -120,10 +96,10 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
     // Three batches; the window [from, to) holds the middle one.
     r.publish(2).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let from = now();
+    let from = replay_time_now();
     let middle = r.publish(3).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let to = now();
+    let to = replay_time_now();
     tokio::time::sleep(Duration::from_millis(300)).await;
     r.publish(2).await;
 
@@ -141,7 +117,7 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
     assert_eq!(doc["archive_event_count"], 7, "{doc:#}");
     let replayed = r.drain(4, 3).await;
     assert_eq!(
-        ids(&replayed),
+        correlation_ids(&replayed),
         middle,
         "exactly the window's events: {replayed:#?}"
     );
@@ -157,7 +133,7 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
         out.stdout.contains("COMPLETED: 3 event(s) replayed"),
         "{out:?}"
     );
-    assert_eq!(ids(&r.drain(4, 3).await), middle);
+    assert_eq!(correlation_ids(&r.drain(4, 3).await), middle);
 
     bad_input_is_refused_before_any_request(&r, &from, &to).await;
     ctrl_c_cancels_the_replay(&r).await;
@@ -177,17 +153,17 @@ async fn replay_redelivers_exactly_its_window_cancels_on_ctrl_c_and_destroy_remo
         .run(&["destroy", "-f", "gcbridge.toml", "--auto-approve"])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
-    let gone = r
-        .events
-        .describe_archive()
-        .archive_name(&archive)
-        .send()
-        .await;
+    let gone =
+        r.a.events
+            .describe_archive()
+            .archive_name(&archive)
+            .send()
+            .await;
     assert!(gone.is_err(), "the archive is still there");
 }
 
 async fn bad_input_is_refused_before_any_request(r: &R, from: &str, to: &str) {
-    clear_requests(&r.w.url).await;
+    clear_requests(&r.a.w.url).await;
     let cases: [(&[&str], &str); 4] = [
         (
             &["--from", "yesterday", "--to", to],
@@ -207,16 +183,16 @@ async fn bad_input_is_refused_before_any_request(r: &R, from: &str, to: &str) {
         assert_eq!(out.code, 2, "{args:?}: {out:?}");
         assert!(out.stderr.contains(want), "{args:?}: {out:?}");
     }
-    assert_eq!(requests(&r.w.url).await["total"], 0, "a request was sent");
+    assert_eq!(requests(&r.a.w.url).await["total"], 0, "a request was sent");
 }
 
 async fn ctrl_c_cancels_the_replay(r: &R) {
-    let from = now();
+    let from = replay_time_now();
     r.publish(100).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let mut cmd = command(r.w.dir.path(), r.w.env.iter().map(|(k, v)| (k, v)));
+    let mut cmd = command(r.a.w.dir.path(), r.a.w.env.iter().map(|(k, v)| (k, v)));
     cmd.args(["replay", &r.name, "--from", &from, "--to", "now"])
-        .args(["--aws-endpoint", &r.moto]);
+        .args(["--aws-endpoint", &r.a.moto]);
     let replay = Running::start(cmd, false);
     replay.wait_for("replay: started ").await;
     replay.signal("INT");
@@ -229,13 +205,13 @@ async fn ctrl_c_cancels_the_replay(r: &R) {
         .and_then(|s| s.split_whitespace().next())
         .unwrap()
         .to_string();
-    let state = r
-        .events
-        .describe_replay()
-        .replay_name(&name)
-        .send()
-        .await
-        .unwrap();
+    let state =
+        r.a.events
+            .describe_replay()
+            .replay_name(&name)
+            .send()
+            .await
+            .unwrap();
     let state = state.state().unwrap().as_str().to_string();
     assert!(
         state == "CANCELLED" || state == "CANCELLING",
@@ -245,24 +221,7 @@ async fn ctrl_c_cancels_the_replay(r: &R) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let replayed = r.drain(100, 2).await.len();
     assert!(replayed < 100, "{replayed} of 100 replayed after Ctrl-C");
-    let source = format!(
-        "aws.partner/genesys.com/cloud/{}/{}",
-        genesys_sim::DEFAULT_ORG_ID,
-        r.name
-    );
-    let rules = r
-        .events
-        .list_rules()
-        .event_bus_name(&source)
-        .send()
-        .await
-        .unwrap();
-    let temporary: Vec<&str> = rules
-        .rules()
-        .iter()
-        .filter_map(|x| x.name())
-        .filter(|n| n.starts_with("gcbridge-tmp-"))
-        .collect();
+    let temporary = rules_named(&r.a.events, &partner_bus(&r.name), "gcbridge-tmp-").await;
     assert!(temporary.is_empty(), "{temporary:?}");
     // Its counting queue is gone (by name: other suites' replays share the region).
     let counter = stderr
@@ -270,7 +229,7 @@ async fn ctrl_c_cancels_the_replay(r: &R) {
         .nth(1)
         .and_then(|s| s.split(')').next())
         .unwrap();
-    let queue = r.sqs.get_queue_url().queue_name(counter).send().await;
+    let queue = r.a.sqs.get_queue_url().queue_name(counter).send().await;
     assert!(
         queue.is_err(),
         "the counting queue {counter} is still there"

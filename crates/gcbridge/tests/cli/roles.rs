@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use crate::common::*;
 use gcbridge_testkit::{moto, sqs, streams};
-use reqwest::Method;
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
@@ -76,28 +75,8 @@ async fn remote_bus(moto: &str, other: &str, name: &str) -> (String, aws_sdk_sqs
         .unwrap();
     let queue = sqs::create_queue(&sqs_client, name).await;
     sqs::allow_eventbridge(&sqs_client, &queue).await;
-    events
-        .put_rule()
-        .name("all")
-        .event_bus_name(name)
-        .event_pattern(r#"{"source": [{"prefix": "aws.partner/"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    events
-        .put_targets()
-        .rule("all")
-        .event_bus_name(name)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("q")
-                .arn(&queue.arn)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let pattern = r#"{"source": [{"prefix": "aws.partner/"}]}"#;
+    sqs::rule_to(&events, name, "all", pattern, "q", &queue.arn).await;
     (bus, sqs_client, queue.url)
 }
 
@@ -107,9 +86,8 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let iam = aws_sdk_iam::Client::new(&moto::sdk_config(&moto, REGION).await);
+    let a = AwsWorld::start(&moto, REGION).await;
+    let iam = aws_sdk_iam::Client::new(&a.config);
     let name = moto::unique("roles");
     let stream = streams::create_stream(&moto, ACCOUNT, &name).await;
     let firehose = streams::create_delivery_stream(&moto, ACCOUNT, &name).await;
@@ -118,19 +96,15 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
     let user_stream = streams::create_stream(&moto, ACCOUNT, &user_stream_name).await;
     let mine = user_role(&iam, &format!("{name}-mine"), &user_stream).await;
 
-    let w = World::new(sim, moto_env(&url));
+    let w = &a.w;
     let targets = [stream.as_str(), firehose.as_str(), bus.as_str()];
     w.write(
         "gcbridge.toml",
-        &file(&url, &name, &targets, &user_stream, &mine),
+        &file(&w.url, &name, &targets, &user_stream, &mine),
     );
-    let aws = ["--aws-endpoint", moto.as_str()];
-    let doctor: Vec<&str> = ["doctor", name.as_str(), "-f", "gcbridge.toml", "-o", "json"]
-        .into_iter()
-        .chain(aws)
-        .collect();
+    let doctor = a.doctor(&name, &[]);
 
-    let out = w.plan("gcbridge.toml", &aws).await;
+    let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 2, "{out:?}");
     for needle in [
         "create IAM role gcbridge-events-",
@@ -140,18 +114,13 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
     ] {
         assert!(out.stdout.contains(needle), "plan shows {needle}: {out:?}");
     }
-    let out = w.apply("gcbridge.toml", &["--wait", aws[0], aws[1]]).await;
+    let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
     let role = gcbridge_role(&iam, &name).await;
     assert!(role.len() <= 64, "{role}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
 
-    let publish = |n: usize| {
-        let body = json!({ "suffix": name, "count": n });
-        let url = url.clone();
-        async move { api(Method::POST, &url, "/sim/v1/events", None, Some(&body)).await }
-    };
+    let publish = |n: u32| gcbridge_testkit::sim::publish(&w.url, &name, n);
     // What arrived so far in the streams and the bucket (at least `want`), and newly in the other
     // account's queue (`new`; 0: none within 2 s).
     let arrived = |want: usize, new: usize| {
@@ -193,9 +162,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
         .send()
         .await
         .unwrap();
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 1, "{out:?}");
-    let failed = doctor_checks(&out, "fail");
+    let failed = a.doctor_fails(&name).await;
     assert_eq!(failed.len(), 3, "{failed:#?}");
     for target in targets {
         assert!(
@@ -215,10 +182,7 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
         "only the user's stream got it"
     );
 
-    let out = w.apply("gcbridge.toml", &aws).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    let out = w.plan("gcbridge.toml", &aws).await;
-    assert_eq!(out.code, 0, "nothing left to change: {out:?}");
+    a.apply_converges("gcbridge.toml").await;
     publish(1).await;
     assert_eq!(
         arrived(3, 1).await,
@@ -238,20 +202,12 @@ async fn kinesis_firehose_and_another_accounts_bus_get_gcbridges_role_and_doctor
                 .all(|f| f.contains("does not exist") && f.contains("fix: run gcbridge apply")),
         "{failed:#?}"
     );
-    let out = w.apply("gcbridge.toml", &aws).await;
+    let out = a.apply("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w.run(&doctor).await;
-    assert_eq!(out.code, 0, "{:#?}", doctor_checks(&out, "fail"));
+    a.doctor_passes(&name).await;
 
-    let out = w
-        .run(&[
-            "destroy",
-            "-f",
-            "gcbridge.toml",
-            "--auto-approve",
-            aws[0],
-            aws[1],
-        ])
+    let out = a
+        .run(&["destroy", "-f", "gcbridge.toml", "--auto-approve"])
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(

@@ -10,59 +10,27 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use gcbridge_testkit::moto;
 use gcbridge_testkit::running::Running;
-use genesys_sim::SimConfig;
 use serde_json::Value;
 
 const TTL_VAR: &str = "GCBRIDGE_TEMPORARY_TTL_SECS";
 
 struct T {
-    _sim: genesys_sim::RunningSim,
-    url: String,
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
-    moto: String,
+    /// Its env is its own: the admin's credentials and the test's region.
+    a: AwsWorld,
     name: String,
     bus: String,
-    events: aws_sdk_eventbridge::Client,
-    sqs: aws_sdk_sqs::Client,
 }
 
 impl T {
     /// An applied destination with an associated bus (no rules) in `region`, or None (skipped).
     async fn new(region: &str) -> Option<T> {
         let moto = moto::endpoint()?;
-        let sim = sim_with(SimConfig {
-            activation_delay: Duration::from_millis(100),
-            eventbridge_endpoint: Some(moto.clone()),
-            ..SimConfig::default()
-        })
-        .await;
-        let url = sim.base_url();
-        let config = moto::sdk_config(&moto, region).await;
+        let mut a = AwsWorld::start(&moto, region).await;
         let name = moto::unique("tmp");
-        let dir = tempfile::tempdir().unwrap();
-        let account = moto::DEFAULT_ACCOUNT;
-        std::fs::write(
-            dir.path().join("gcbridge.toml"),
-            format!(
-                r#"
-[genesys]
-api_url = "{url}"
-
-[[destination]]
-name = "{name}"
-aws_account_id = "{account}"
-aws_region = "{region}"
-event_source_suffix = "{name}"
-topics = ["v2.users.{{id}}.presence"]
-
-[destination.aws]
-associate = true
-"#
-            ),
-        )
-        .unwrap();
-        let env = [
+        let url = a.w.url.clone();
+        let file = config_file::aws_destination(&url, &name, region, &[PRESENCE], "", "");
+        a.w.write("gcbridge.toml", &file);
+        a.w.env = [
             ("GENESYS_API_URL", url.as_str()),
             ("GENESYS_CLIENT_ID", ADMIN),
             ("GENESYS_CLIENT_SECRET", SECRET),
@@ -71,17 +39,10 @@ associate = true
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .to_vec();
-        let org = genesys_sim::DEFAULT_ORG_ID;
         let t = T {
-            _sim: sim,
-            url,
-            dir,
-            env,
-            moto,
-            bus: format!("aws.partner/genesys.com/cloud/{org}/{name}"),
+            a,
+            bus: partner_bus(&name),
             name,
-            events: aws_sdk_eventbridge::Client::new(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
         };
         let out = t
             .run(
@@ -95,12 +56,14 @@ associate = true
 
     fn command(&self, extra_env: &[(&str, &str)], args: &[&str]) -> tokio::process::Command {
         let env = self
+            .a
+            .w
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain(extra_env.iter().copied());
-        let mut cmd = command(self.dir.path(), env);
-        cmd.args(args).args(["--aws-endpoint", self.moto.as_str()]);
+        let mut cmd = command(self.a.w.dir.path(), env);
+        cmd.args(self.a.with_aws(args));
         cmd
     }
 
@@ -128,29 +91,16 @@ associate = true
 
     /// The temporary rules on the bus and the temporary queues of the region.
     async fn leftovers(&self) -> (Vec<String>, Vec<String>) {
-        let rules = self
-            .events
-            .list_rules()
-            .event_bus_name(&self.bus)
-            .send()
-            .await
-            .unwrap();
+        let rules = rules_named(&self.a.events, &self.bus, "gcbridge-").await;
         let queues = self
+            .a
             .sqs
             .list_queues()
             .queue_name_prefix("gcbridge-")
             .send()
             .await
             .unwrap();
-        (
-            rules
-                .rules()
-                .iter()
-                .map(|r| r.name().unwrap().to_string())
-                .filter(|n| n.starts_with("gcbridge-"))
-                .collect(),
-            queues.queue_urls().to_vec(),
-        )
+        (rules, queues.queue_urls().to_vec())
     }
 
     async fn assert_clean(&self, context: &str) {
@@ -171,11 +121,7 @@ associate = true
     }
 
     async fn publish(&self) {
-        let _ = reqwest::Client::new()
-            .post(format!("{}/sim/v1/events", self.url))
-            .json(&serde_json::json!({ "count": 2 }))
-            .send()
-            .await;
+        gcbridge_testkit::sim::publish_all(&self.a.w.url, 2).await;
     }
 }
 
@@ -308,7 +254,7 @@ async fn doctor_reports_a_leftover_and_destroy_removes_it_and_the_unmanaged_rule
         "doctor leaves one that has not expired"
     );
 
-    t.events
+    t.a.events
         .put_rule()
         .name("made-by-hand")
         .event_bus_name(&t.bus)
@@ -321,7 +267,7 @@ async fn doctor_reports_a_leftover_and_destroy_removes_it_and_the_unmanaged_rule
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        t.events
+        t.a.events
             .describe_event_bus()
             .name(&t.bus)
             .send()
@@ -329,12 +275,12 @@ async fn doctor_reports_a_leftover_and_destroy_removes_it_and_the_unmanaged_rule
             .is_err(),
         "the bus is gone: {out:?}"
     );
-    let queues = t
-        .sqs
-        .list_queues()
-        .queue_name_prefix("gcbridge-")
-        .send()
-        .await;
+    let queues =
+        t.a.sqs
+            .list_queues()
+            .queue_name_prefix("gcbridge-")
+            .send()
+            .await;
     assert!(
         queues.unwrap().queue_urls().is_empty(),
         "the queue is gone: {out:?}"

@@ -24,26 +24,15 @@ async fn the_terraform_export_imports_every_live_resource_by_its_id() {
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let sim = sim_with_moto(&moto).await;
-    let url = sim.base_url();
-    let config = moto::sdk_config(&moto, REGION).await;
-    let sqs_client = aws_sdk_sqs::Client::new(&config);
-    let sns = aws_sdk_sns::Client::new(&config);
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
-    let events = aws_sdk_eventbridge::Client::new(&config);
+    let a = AwsWorld::start(&moto, REGION).await;
+    let (w, events) = (&a.w, &a.events);
+    let sns = aws_sdk_sns::Client::new(&a.config);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&a.config);
     let name = moto::unique("tf");
-    let queue = sqs::create_queue(&sqs_client, &name).await;
-    let topic = sns
-        .create_topic()
-        .name(&name)
-        .send()
-        .await
-        .unwrap()
-        .topic_arn()
-        .unwrap()
-        .to_string();
+    let queue = sqs::create_queue(&a.sqs, &name).await;
+    let topic = sns_topic(&sns, &name).await;
     let function =
-        lambda::create_function(&moto, &aws_sdk_lambda::Client::new(&config), &name).await;
+        lambda::create_function(&moto, &aws_sdk_lambda::Client::new(&a.config), &name).await;
     let group = format!("/aws/events/{name}");
     logs.create_log_group()
         .log_group_name(&group)
@@ -55,18 +44,13 @@ async fn the_terraform_export_imports_every_live_resource_by_its_id() {
         moto::DEFAULT_ACCOUNT
     );
 
-    let w = World::new(sim, moto_env(&url));
     w.write(
         "gcbridge.toml",
-        &file(&url, &name, &[&queue.arn, &topic, &function, &group_arn]),
+        &file(&w.url, &name, &[&queue.arn, &topic, &function, &group_arn]),
     );
-    let aws = ["--aws-endpoint", moto.as_str()];
-    let out = w.apply("gcbridge.toml", &["--wait", aws[0], aws[1]]).await;
+    let out = a.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let export: Vec<&str> = ["export", "-f", "gcbridge.toml", "--format", "terraform"]
-        .into_iter()
-        .chain(aws)
-        .collect();
+    let export = a.with_aws(&["export", "-f", "gcbridge.toml", "--format", "terraform"]);
     let out = w.run(&export).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
@@ -80,7 +64,7 @@ async fn the_terraform_export_imports_every_live_resource_by_its_id() {
     let p = tf::parse(&out.stdout);
 
     // The integration, imported by its id, its topics sorted.
-    let live = integrations(&url).await;
+    let live = integrations(&w.url).await;
     let live = live.iter().find(|i| i["name"] == name.as_str()).unwrap();
     let id = live["id"].as_str().unwrap();
     let integration = p.resource("genesyscloud_integration", &name);

@@ -7,9 +7,8 @@
 use std::sync::atomic::Ordering;
 
 use gcbridge_testkit::listeners::{counting_proxy, silent_listener};
-use reqwest::Method;
 
-use crate::common::{admin_token, api, env_for, gcbridge, sim, ADMIN, SECRET};
+use crate::common::{env_for, gcbridge, sim, ADMIN, SECRET};
 
 const CANARY: &str = "hunter2-canary-5e1f";
 
@@ -171,20 +170,23 @@ async fn urls_are_never_echoed_with_userinfo_or_query_and_secret_names_are_check
 async fn a_secret_on_the_command_line_is_warned_about_once() {
     let s = sim().await;
     let url = s.base_url();
-    let out = gcbridge(
-        dir().path(),
-        &[],
-        &[
-            "whoami",
-            "--api-url",
-            &url,
-            "--client-id",
-            ADMIN,
-            "--client-secret",
-            SECRET,
-        ],
-    )
-    .await;
+    // whoami with the credentials on the command line, `secret` as the secret.
+    let whoami = |secret: &'static str| {
+        let url = url.clone();
+        async move {
+            let args = [
+                "whoami",
+                "--api-url",
+                &url,
+                "--client-id",
+                ADMIN,
+                "--client-secret",
+                secret,
+            ];
+            gcbridge(dir().path(), &[], &args).await
+        }
+    };
+    let out = whoami(SECRET).await;
     assert_eq!(out.code, 0, "{out:?}");
     let warnings = out
         .stderr
@@ -194,20 +196,7 @@ async fn a_secret_on_the_command_line_is_warned_about_once() {
     assert_eq!(warnings, 1, "{out:?}");
     let out = gcbridge(dir().path(), &env_for(&url, ADMIN), &["whoami"]).await;
     assert!(!out.stderr.contains("--client-secret"), "{out:?}");
-    let out = gcbridge(
-        dir().path(),
-        &[],
-        &[
-            "whoami",
-            "--api-url",
-            &url,
-            "--client-id",
-            ADMIN,
-            "--client-secret",
-            "",
-        ],
-    )
-    .await;
+    let out = whoami("").await;
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("--client-secret is empty"), "{out:?}");
 }
@@ -216,18 +205,8 @@ async fn a_secret_on_the_command_line_is_warned_about_once() {
 async fn names_from_the_org_cannot_inject_terminal_escapes() {
     let s = sim().await;
     let url = s.base_url();
-    let token = admin_token(&url).await;
     let evil = "ok\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\nFAKE LINE\u{202e}";
-    let body =
-        serde_json::json!({"name": evil, "integrationType": {"id": "amazon-eventbridge-source"}});
-    api(
-        Method::POST,
-        &url,
-        "/api/v2/integrations",
-        Some(&token),
-        Some(&body),
-    )
-    .await;
+    gcbridge_testkit::sim::create_bare_integration(&url, evil).await;
     let env = env_for(&url, ADMIN);
     for args in [
         vec!["status"],

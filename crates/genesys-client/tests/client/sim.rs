@@ -121,12 +121,7 @@ async fn viewer_gets_forbidden_naming_the_permission() {
         .create_integration(&CreateIntegrationRequest::eventbridge("nope"))
         .await
         .unwrap_err();
-    match &err {
-        Error::Forbidden { permission, .. } => {
-            assert_eq!(permission.as_deref(), Some("integrations:integration:add"))
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_forbidden(&err, "integrations:integration:add");
     let msg = err.to_string();
     assert!(msg.contains("POST /api/v2/integrations"), "{msg}");
     assert!(msg.contains("integrations:integration:add"), "{msg}");

@@ -14,6 +14,18 @@ use genesys_client::{
 };
 use genesys_sim::{RunningSim, DEFAULT_SECRET};
 
+/// `err` is a 403 `Forbidden` naming the missing `permission` (what gcbridge tells the user to
+/// grant).
+#[track_caller]
+pub fn assert_forbidden(err: &genesys_client::Error, permission: &str) {
+    match err {
+        genesys_client::Error::Forbidden { permission: p, .. } => {
+            assert_eq!(p.as_deref(), Some(permission))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 pub fn env_source() -> CredentialSource {
     CredentialSource::Env {
         id_var: "GENESYS_CLIENT_ID".into(),

@@ -49,12 +49,7 @@ async fn a_403_with_null_details_keeps_code_context_and_permission() {
         .create_integration(&CreateIntegrationRequest::eventbridge("n"))
         .await
         .unwrap_err();
-    match &err {
-        Error::Forbidden { permission, .. } => {
-            assert_eq!(permission.as_deref(), Some("integrations:integration:add"))
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_forbidden(&err, "integrations:integration:add");
     assert_eq!(err.context_id(), Some("ctx-403"));
     assert_eq!(err.api_error().unwrap().code, "missing.permissions");
 }

@@ -1,10 +1,12 @@
 //! The CLI suite's own harness on top of gcbridge-testkit: the gcbridge binary with its
-//! defaults (clean environment, 60 s limit), the emulator with a quick activation, and the env
-//! that points gcbridge at an emulator. Everything else (tokens, counters, faults, the
-//! subprocess rules) is gcbridge-testkit's, re-exported here.
+//! defaults (clean environment, 60 s limit), the emulator with a quick activation, the env
+//! that points gcbridge at an emulator, and (in [`aws_world`]) the AWS half's world against moto.
+//! Everything else (tokens, counters, faults, the subprocess rules) is gcbridge-testkit's,
+//! re-exported here.
 
 #![allow(dead_code)]
 
+pub mod aws_world;
 pub mod fleet;
 
 use std::path::Path;
@@ -12,11 +14,14 @@ use std::time::Duration;
 
 use genesys_sim::RunningSim;
 
+pub use aws_world::{
+    correlation_ids, partner_bus, replay_time_now, rules_named, sns_topic, AwsWorld,
+};
 pub use gcbridge_testkit::cli::Output;
 pub use gcbridge_testkit::config_file;
 pub use gcbridge_testkit::sim::{
-    admin_token, api, clear_faults, clear_requests, integrations, requests, set_faults,
-    start as sim_with, token, writes, ADMIN, SECRET, VIEWER,
+    api, clear_faults, clear_requests, integrations, requests, set_faults, start as sim_with,
+    token, writes, ADMIN, SECRET, VIEWER,
 };
 
 /// The topic most AWS-half tests subscribe to.
@@ -55,6 +60,34 @@ pub async fn gcbridge_within(
     limit: Duration,
 ) -> Output {
     gcbridge_testkit::cli::run(BIN, dir, env.iter().copied(), args, limit).await
+}
+
+/// gcbridge in `dir` with `env` as a background task, for a test that acts while it runs
+/// (publishes to a running `tail`, say); the handle gives its output.
+pub fn spawn_gcbridge(
+    dir: &Path,
+    env: &[(String, String)],
+    args: &[&str],
+    limit: Duration,
+) -> tokio::task::JoinHandle<Output> {
+    let dir = dir.to_path_buf();
+    let env = env.to_vec();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::spawn(async move {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        gcbridge_within(&dir, &env, &args, limit).await
+    })
+}
+
+/// The head of a Markdown table of figures with `columns` (the fault suites print theirs for
+/// docs/RELIABILITY.md); rows are written after it.
+pub fn figures_table(columns: &[&str]) -> String {
+    format!(
+        "\n| {} |\n|{}\n",
+        columns.join(" | "),
+        "---|".repeat(columns.len())
+    )
 }
 
 /// The env that points gcbridge at the emulator at `url` as `client`.
@@ -170,6 +203,12 @@ impl World {
         self.run_with(&self.env, args).await
     }
 
+    /// gcbridge in the working directory with the world's env, in the background
+    /// ([`spawn_gcbridge`]).
+    pub fn spawn(&self, args: &[&str]) -> tokio::task::JoinHandle<Output> {
+        spawn_gcbridge(self.dir.path(), &self.env, args, self.limit)
+    }
+
     /// `apply -f FILE --auto-approve EXTRA...`.
     pub async fn apply(&self, file: &str, extra: &[&str]) -> Output {
         let mut args = vec!["apply", "-f", file, "--auto-approve"];
@@ -201,17 +240,6 @@ pub const DEST: &[&str] = &[
 
 /// No rule of gcbridge's (temporary ones are named `gcbridge-...`) is left on `bus` after `tail`.
 pub async fn assert_tail_removed_its_rule(events: &aws_sdk_eventbridge::Client, bus: &str) {
-    let rules = events
-        .list_rules()
-        .event_bus_name(bus)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        rules
-            .rules()
-            .iter()
-            .all(|r| !r.name().unwrap().starts_with("gcbridge-")),
-        "tail removed its rule"
-    );
+    let left = rules_named(events, bus, "gcbridge-").await;
+    assert!(left.is_empty(), "tail removed its rule: {left:?}");
 }
