@@ -20,17 +20,6 @@ pub async fn queue_policy(sqs: &aws_sdk_sqs::Client, url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Sets the `Policy` attribute of the queue at `url` to `policy` ("" removes it), as a user does
-/// by hand.
-pub async fn set_queue_policy(sqs: &aws_sdk_sqs::Client, url: &str, policy: &str) {
-    sqs.set_queue_attributes()
-        .queue_url(url)
-        .attributes(QueueAttributeName::Policy, policy)
-        .send()
-        .await
-        .unwrap();
-}
-
 /// A trust policy that lets the AWS `service` (`events.amazonaws.com`) assume a role.
 pub fn trust(service: &str) -> Value {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",

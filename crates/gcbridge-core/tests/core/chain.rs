@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use gcbridge_core::{plan_org, AwsAction, Desired};
 use gcbridge_testkit::moto::sdk_config;
-use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
+use gcbridge_testkit::moto_reads::queue_policy;
+use gcbridge_testkit::sqs::set_policy as set_queue_policy;
 use gcbridge_testkit::{sim, sqs};
 use genesys_sim::DEFAULT_ORG_ID;
 use reqwest::Method;

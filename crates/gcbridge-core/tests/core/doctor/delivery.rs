@@ -11,7 +11,8 @@ use gcbridge_core::doctor::{CheckId, Status};
 use gcbridge_core::{
     apply_aws, plan_aws, plan_aws_destroy, AwsAction, AwsClients, DEFAULT_PATTERN,
 };
-use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
+use gcbridge_testkit::moto_reads::queue_policy;
+use gcbridge_testkit::sqs::set_policy as set_queue_policy;
 use reqwest::Method;
 use serde_json::{json, Value};
 

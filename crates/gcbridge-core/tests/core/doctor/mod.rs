@@ -15,7 +15,7 @@ pub(crate) mod world;
 
 use gcbridge_core::doctor::{self, CheckId, Grant, IntegrationReport, Report, Status};
 use gcbridge_core::{read_live, DEFAULT_PATTERN};
-use gcbridge_testkit::moto_reads::set_queue_policy;
+use gcbridge_testkit::sqs::set_policy as set_queue_policy;
 use genesys_client::CreateIntegrationRequest;
 use genesys_sim::SimConfig;
 use world::*;

@@ -11,7 +11,8 @@ use gcbridge_core::{
 };
 
 use gcbridge_core::doctor::{CheckId, IntegrationReport, Status};
-use gcbridge_testkit::moto_reads::{queue_policy, set_queue_policy};
+use gcbridge_testkit::moto_reads::queue_policy;
+use gcbridge_testkit::sqs::set_policy as set_queue_policy;
 
 use super::delivery::publish;
 use super::world::{destination, moto_world, only_integration, routed, unique, REGION};
