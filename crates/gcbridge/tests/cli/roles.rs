@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use crate::common::*;
-use gcbridge_testkit::{moto, sqs, streams};
+use gcbridge_testkit::{moto, moto_reads, sqs, streams};
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
@@ -28,18 +28,7 @@ fn file(url: &str, name: &str, targets: &[&str], user_stream: &str, user_role: &
 
 /// The user's own role: trusts EventBridge, allows kinesis:PutRecord on `stream`.
 async fn user_role(iam: &aws_sdk_iam::Client, name: &str, stream: &str) -> String {
-    let trust = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let arn = iam
-        .create_role()
-        .role_name(name)
-        .assume_role_policy_document(trust.to_string())
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_string();
+    let arn = moto_reads::create_role(iam, name, "events.amazonaws.com").await;
     let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kinesis:PutRecord", "Resource": stream}]});
     iam.put_role_policy()
         .role_name(name)
