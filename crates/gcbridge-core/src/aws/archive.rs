@@ -10,7 +10,7 @@ use aws_sdk_eventbridge::error::ProvideErrorMetadata;
 use super::action::AwsAction;
 use super::clients::AwsClients;
 use super::delivery::hash8;
-use super::error::AwsError;
+use super::error::{unless_missing, AwsError};
 use crate::desired::ArchiveSpec;
 
 /// AWS's longest archive name (CreateArchive: 1 to 48 of letters, digits, `.`, `-`, `_`).
@@ -41,31 +41,29 @@ pub struct LiveArchive {
 
 /// The archive of that name, if there is one.
 pub async fn describe(aws: &AwsClients, name: &str) -> Result<Option<LiveArchive>, AwsError> {
-    match aws
+    let sent = aws
         .events
         .describe_archive()
         .archive_name(name)
         .send()
-        .await
-    {
-        Ok(out) => Ok(Some(LiveArchive {
-            name: name.to_string(),
-            arn: out.archive_arn().unwrap_or_default().to_string(),
-            source_arn: out.event_source_arn().unwrap_or_default().to_string(),
-            retention_days: out.retention_days().unwrap_or(0),
-            state: out
-                .state()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            event_count: out.event_count(),
-            size_bytes: out.size_bytes(),
-        })),
-        Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
-        Err(e) => Err(AwsError::from_sdk(
-            &format!("events:DescribeArchive {name}"),
-            e,
-        )),
-    }
+        .await;
+    let found = unless_missing(
+        sent,
+        |e| e.code() == Some("ResourceNotFoundException"),
+        || format!("events:DescribeArchive {name}"),
+    )?;
+    Ok(found.map(|out| LiveArchive {
+        name: name.to_string(),
+        arn: out.archive_arn().unwrap_or_default().to_string(),
+        source_arn: out.event_source_arn().unwrap_or_default().to_string(),
+        retention_days: out.retention_days().unwrap_or(0),
+        state: out
+            .state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        event_count: out.event_count(),
+        size_bytes: out.size_bytes(),
+    }))
 }
 
 /// What makes the archive of `bus` (named `name`, its ARN `bus_arn` when the bus exists) match
