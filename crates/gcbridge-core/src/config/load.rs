@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::ctx::Ctx;
 use super::destination_input::{DestinationInput, Field};
 use super::labels::{Key, Labels};
-use super::raw::{RawConnection, RawDestination, RawFile, RawOrg};
+use super::raw::{RawDestination, RawFile, RawOrg};
 use super::schema::json_schema;
 use super::shape::{Checker, Shape};
 use super::stdin;
@@ -228,12 +228,7 @@ impl Ctx<'_> {
     ) -> OrgSpec {
         let RawOrg {
             name,
-            region,
-            api_url,
-            login_url,
-            client_id_env,
-            client_secret_env,
-            client_secret_from,
+            connection,
             destination,
         } = org.get_ref();
         if name.get_ref().trim().is_empty() {
@@ -255,17 +250,9 @@ impl Ctx<'_> {
                 Some("give each [[org]] its own name".into()),
             ));
         }
-        let conn = RawConnection {
-            region: region.clone(),
-            api_url: api_url.clone(),
-            login_url: login_url.clone(),
-            client_id_env: client_id_env.clone(),
-            client_secret_env: client_secret_env.clone(),
-            client_secret_from: client_secret_from.clone(),
-        };
         OrgSpec {
             name: name.get_ref().clone(),
-            connection: self.connection(&conn, errors),
+            connection: self.connection(connection, errors),
             destinations: self.destinations(destination, "org.destination", errors),
             origin: self.origin(org.span().start),
         }

@@ -11,6 +11,7 @@ pub mod from_live;
 pub mod labels;
 pub mod load;
 pub mod raw;
+mod raw_org;
 mod resolved;
 pub mod schema;
 mod shape;

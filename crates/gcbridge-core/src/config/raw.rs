@@ -57,33 +57,18 @@ pub struct RawConnection {
 }
 
 /// `[[org]]`: one org, its connection and its destinations.
-#[derive(Debug, Deserialize, JsonSchema)]
+// The connection keys stand beside `name` in the same table. serde's `flatten` cannot carry them
+// (it buffers values, which loses `Spanned`, and refuses `deny_unknown_fields`), so `Deserialize`
+// is written in `raw_org.rs`; the schema flattens them as the file writes them.
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Org")]
 pub struct RawOrg {
     /// The org's name in this file (for --org and messages).
     #[schemars(with = "String")]
     pub name: Spanned<String>,
-    /// Genesys Cloud region: "us-east-1", "eu_west_1", "mypurecloud.ie" or an API URL.
-    #[schemars(with = "Option<String>")]
-    pub region: Option<Spanned<String>>,
-    /// API base URL instead of region (the emulator, a proxy).
-    #[schemars(with = "Option<String>")]
-    pub api_url: Option<Spanned<String>>,
-    /// Login base URL for the token endpoint.
-    #[schemars(with = "Option<String>")]
-    pub login_url: Option<Spanned<String>>,
-    /// The name of the environment variable holding the OAuth client id.
-    #[schemars(with = "Option<String>")]
-    pub client_id_env: Option<Spanned<String>>,
-    /// The name of the environment variable holding the OAuth client secret (never the secret).
-    #[schemars(with = "Option<String>")]
-    pub client_secret_env: Option<Spanned<String>>,
-    /// Where in AWS the OAuth client secret is kept, instead of client_secret_env:
-    /// "aws-secretsmanager:NAME_OR_ARN" ("...#KEY" for one key of a JSON secret) or
-    /// "aws-ssm:/PARAMETER" (a SecureString).
-    #[schemars(with = "Option<String>")]
-    pub client_secret_from: Option<Spanned<String>>,
+    #[serde(flatten)]
+    pub connection: RawConnection,
     /// The org's destinations, one `[[org.destination]]` table each.
     #[serde(default)]
     #[schemars(with = "Vec<RawDestination>")]

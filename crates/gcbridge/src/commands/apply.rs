@@ -9,7 +9,6 @@ use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::desired_input::desired_state;
 use crate::failure::{CmdResult, Failure};
 use crate::fleet;
-use crate::output::note;
 
 pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
     if args.detailed_exitcode {
@@ -27,18 +26,6 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         concurrency: usize::from(args.concurrency),
         aws_endpoint: global.aws_endpoint.clone(),
     };
-    let parallel = usize::from(args.parallel);
-    let planned = fleet::plan_all_locked(&targets, parallel, Mode::Converge, &options).await;
-    for p in planned.iter().flatten() {
-        for line in p.plan.sweep_expired_temporary().await {
-            note(line);
-        }
-    }
-    let how = How {
-        started,
-        auto_approve: args.auto_approve,
-        parallel,
-        verb: "Apply",
-    };
-    carry_out(global, &targets, planned, &options, how).await
+    let how = How::new(started, Mode::Converge, args.auto_approve, args.parallel);
+    carry_out(global, &targets, &options, how).await
 }

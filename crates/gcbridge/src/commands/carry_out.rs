@@ -1,19 +1,19 @@
-//! What `apply` and `destroy` share after planning: show the plans, stop on bad input and on rule
-//! expectations that do not hold, confirm, let core carry out each org (several at a time, one
-//! progress bar each) and report.
+//! What `apply` and `destroy` share once they know their orgs: plan them (holding each org's lock),
+//! show the plans, stop on bad input and on rule expectations that do not hold, confirm, let core
+//! carry out each org (several at a time, one progress bar each) and report.
 
 use std::time::Instant;
 
 use futures_util::StreamExt;
 use gcbridge_core::{
-    step_label, ApplyEvent, ConvergeEvent, ConvergeOptions, DestinationOutcome, EXPECT_FIX,
+    step_label, ApplyEvent, ConvergeEvent, ConvergeOptions, DestinationOutcome, Mode, EXPECT_FIX,
 };
 
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::confirm::confirm;
 use crate::failure::{CmdResult, Failure, EXIT_FAILURE, EXIT_USAGE};
-use crate::fleet::{any_usage_error, OrgPlanned, OrgTarget};
-use crate::output::print_json;
+use crate::fleet::{self, any_usage_error, OrgPlanned, OrgTarget};
+use crate::output::{note, print_json};
 use crate::progress::{Bars, Progress};
 use crate::render_outcomes::Report;
 use crate::render_plan;
@@ -22,62 +22,76 @@ use crate::render_plan;
 pub struct How {
     /// When the command began reading the orgs: the summary's time is the whole run's, not only
     /// the writes' (with many orgs, reading and planning them is most of it).
-    pub started: Instant,
-    pub auto_approve: bool,
-    /// Orgs in flight at once.
-    pub parallel: usize,
-    pub verb: &'static str,
+    started: Instant,
+    mode: Mode,
+    auto_approve: bool,
+    /// Orgs in flight at once (planning and carrying out).
+    parallel: u16,
+}
+
+impl How {
+    pub fn new(started: Instant, mode: Mode, auto_approve: bool, parallel: u16) -> How {
+        How {
+            started,
+            mode,
+            auto_approve,
+            parallel,
+        }
+    }
+
+    fn verb(&self) -> &'static str {
+        match self.mode {
+            Mode::Converge => "Apply",
+            Mode::Destroy => "Destroy",
+        }
+    }
 }
 
 pub async fn carry_out(
     global: &GlobalArgs,
     targets: &[OrgTarget],
-    planned: Vec<Result<OrgPlanned, Failure>>,
     options: &ConvergeOptions,
     how: How,
 ) -> CmdResult {
+    let parallel = usize::from(how.parallel);
+    let planned = plan(targets, options, &how).await;
     let json = global.output == OutputFormat::Json;
     if !json {
         render_plan::show(targets, &planned);
     }
-    let changes = render_plan::any_changes(&planned);
-    if any_usage_error(&planned) {
-        // Bad input in any org: change nothing anywhere.
+    // Each early stop below changes nothing; in JSON it still prints the plans and what failed.
+    let unchanged = |failed: usize| {
         if json {
             let orgs = render_plan::plan_json(targets, &planned);
-            let failed = planned.iter().filter(|r| r.is_err()).count();
             print_json(&serde_json::json!({ "orgs": orgs, "changed": false, "failed": failed }));
         }
+    };
+    let changes = render_plan::any_changes(&planned);
+    let plan_failures = planned.iter().filter(|r| r.is_err()).count();
+    if any_usage_error(&planned) {
+        // Bad input in any org: change nothing anywhere.
+        unchanged(plan_failures);
         return Err(Failure::exit(EXIT_USAGE));
     }
     let failed_expectations = render_plan::failed_expectations(&planned);
     if failed_expectations > 0 {
         // The file says what its rules must match: a plan that breaks that is not carried out.
+        unchanged(failed_expectations);
         if json {
-            let orgs = render_plan::plan_json(targets, &planned);
-            print_json(
-                &serde_json::json!({ "orgs": orgs, "changed": false, "failed": failed_expectations }),
-            );
             return Err(Failure::exit(EXIT_FAILURE));
         }
         return Err(Failure::failed(format!(
             "{failed_expectations} rule expectation(s) do not hold (see the plan above); nothing was changed: {EXPECT_FIX}"
         )));
     }
-    let plan_failures = planned.iter().filter(|r| r.is_err()).count();
     if !changes && options.wait.is_none() {
-        if json {
-            let orgs = render_plan::plan_json(targets, &planned);
-            print_json(
-                &serde_json::json!({ "orgs": orgs, "changed": false, "failed": plan_failures }),
-            );
-        }
+        unchanged(plan_failures);
         return match plan_failures {
             0 => Ok(()),
             _ => Err(Failure::exit(EXIT_FAILURE)),
         };
     }
-    let verb = how.verb;
+    let verb = how.verb();
     let asked = Instant::now();
     if changes
         && !how.auto_approve
@@ -91,7 +105,7 @@ pub async fn carry_out(
     // The time spent waiting for a person's answer is not the run's.
     let answering = asked.elapsed();
     let started = Instant::now();
-    let results = execute(targets, &planned, options, how.parallel).await;
+    let results = execute(targets, &planned, options, parallel).await;
     let report = Report {
         targets,
         planned: &planned,
@@ -107,6 +121,25 @@ pub async fn carry_out(
         0 => Ok(()),
         _ => Err(Failure::exit(EXIT_FAILURE)),
     }
+}
+
+/// Every org planned under its lock; before an apply, what core's sweep removed of expired
+/// temporary resources is said.
+async fn plan(
+    targets: &[OrgTarget],
+    options: &ConvergeOptions,
+    how: &How,
+) -> Vec<Result<OrgPlanned, Failure>> {
+    let parallel = usize::from(how.parallel);
+    let planned = fleet::plan_all_locked(targets, parallel, how.mode, options).await;
+    if how.mode == Mode::Converge {
+        for p in planned.iter().flatten() {
+            for line in p.plan.sweep_expired_temporary().await {
+                note(line);
+            }
+        }
+    }
+    planned
 }
 
 /// Every org that could be planned, carried out by core; results in the targets' order.

@@ -17,13 +17,6 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> CmdResult {
         aws_endpoint: global.aws_endpoint.clone(),
         ..ConvergeOptions::default()
     };
-    let parallel = usize::from(args.parallel);
-    let planned = fleet::plan_all_locked(&targets, parallel, Mode::Destroy, &options).await;
-    let how = How {
-        started,
-        auto_approve: args.auto_approve,
-        parallel,
-        verb: "Destroy",
-    };
-    carry_out(global, &targets, planned, &options, how).await
+    let how = How::new(started, Mode::Destroy, args.auto_approve, args.parallel);
+    carry_out(global, &targets, &options, how).await
 }
