@@ -235,6 +235,11 @@ def fmt_t(xs):
     return f"{m:.2f} s ({lo:.2f}-{hi:.2f})"
 
 
+def fmt_med(xs):
+    """The median alone, as fmt_t writes it: the headline bullets leave the spread to the tables."""
+    return fmt_t(xs).split(" (")[0]
+
+
 def fmt_mem(xs):
     return f"{med(xs):.1f} MiB"
 
@@ -579,21 +584,28 @@ def headline(raw, build):
 
     def walls(rs):
         return [x["wall"] for x in rs]
+
+    def rss(rs):
+        return [x["rss"] for x in rs]
+
+    def runs(scenario):
+        """A scenario's (gcbridge runs, baseline runs)."""
+        return scenario["gcbridge"], scenario["baseline"]
     if "0" in raw:
         f, a = raw["0"]["first"], raw["0"]["again"]
         out.append(f"- the critical path at 50 ms per request: a first apply in **{f[0]['round_trips']} dependent round "
                    f"trips** (the bound is 5; {fmt_t(walls(f))}), a re-apply in **{a[0]['round_trips']}** (bound 2; "
                    f"{fmt_t(walls(a))});")
     if "1" in raw and 50 in raw["1"]:
-        g, b = raw["1"][50]["gcbridge"], raw["1"][50]["baseline"]
+        g, b = runs(raw["1"][50])
         out.append(f"- one destination, first apply: **{ratio(walls(b), walls(g))} faster** at 50 ms per request "
-                   f"({fmt_t(walls(g)).split(' (')[0]} against {fmt_t(walls(b)).split(' (')[0]}), in "
-                   f"**{ratio([x['rss'] for x in b], [x['rss'] for x in g])} less memory** "
-                   f"({fmt_mem([x['rss'] for x in g])} against {fmt_mem([x['rss'] for x in b])});")
+                   f"({fmt_med(walls(g))} against {fmt_med(walls(b))}), in "
+                   f"**{ratio(rss(b), rss(g))} less memory** "
+                   f"({fmt_mem(rss(g))} against {fmt_mem(rss(b))});")
     if "2" in raw and 50 in raw["2"]:
-        g, b = raw["2"][50]["gcbridge"], raw["2"][50]["baseline"]
+        g, b = runs(raw["2"][50])
         out.append(f"- re-applied unchanged: **{max(x['writes'] for x in g)} writes** ({g[0]['reads']} reads, "
-                   f"{fmt_t(walls(g)).split(' (')[0]}), where the script leaves {b[0]['integrations']} integrations "
+                   f"{fmt_med(walls(g))}), where the script leaves {b[0]['integrations']} integrations "
                    f"and exits {b[0]['rc']};")
     if "4" in raw:
         r = raw["4"]
@@ -601,17 +613,17 @@ def headline(raw, build):
         runs_g = {k: v for k, v in r.items() if k.startswith("gcbridge")}
         best = min(runs_g, key=lambda k: med(walls(runs_g[k])))
         base = walls(r["baseline, org by org"])
-        out.append(f"- a fleet of 20 orgs x 5 destinations at 20 ms: **{fmt_t(walls(runs_g[best])).split(' (')[0]} with "
+        out.append(f"- a fleet of 20 orgs x 5 destinations at 20 ms: **{fmt_med(walls(runs_g[best]))} with "
                    f"`{best.replace('gcbridge ', '')}`, {med(base) / med(walls(runs_g[best])):.0f}x faster** than the script "
-                   f"org by org ({fmt_t(base).split(' (')[0]}), {max(x['429'] for x in runs_g[best])} 429s, "
+                   f"org by org ({fmt_med(base)}), {max(x['429'] for x in runs_g[best])} 429s, "
                    f"{med(walls(runs_g[best])) / bound['rate']:.2f}x the steady-rate bound;" if bound else "")
     for key, limit, window, text in (("5", 1200, 60, "200 destinations in one org at 1,200 requests/min"),
                                      ("5b", 200, 10, "the same when the limit binds (200 requests per 10 s window)")):
         if key in raw:
-            g, b = raw[key]["gcbridge"], raw[key]["baseline"]
+            g, b = runs(raw[key])
             b_rate, _ = bounds(g[0]["total"], limit, 20, window)
-            out.append(f"- {text}: **{fmt_t(walls(g)).split(' (')[0]}, {med(walls(g)) / b_rate:.2f}x the bound**, "
-                       f"{max(x['429'] for x in g)} 429s; the script {fmt_t(walls(b)).split(' (')[0]} with "
+            out.append(f"- {text}: **{fmt_med(walls(g))}, {med(walls(g)) / b_rate:.2f}x the bound**, "
+                       f"{max(x['429'] for x in g)} 429s; the script {fmt_med(walls(b))} with "
                        f"{max(x['429'] for x in b)} 429s;")
     if "8" in raw:
         for par, r in raw["8"].items():
@@ -622,8 +634,8 @@ def headline(raw, build):
                    f"page**, as with none ({raw['7'][0][0]['pages']});")
     if "3" in raw:
         ks = list(raw["3"])
-        out.append(f"- start-up: `gcbridge --version` {fmt_t([x[0] for x in raw['3'][ks[0]]]).split(' (')[0]} against "
-                   f"{fmt_t([x[0] for x in raw['3'][ks[1]]]).split(' (')[0]} for importing the SDK;")
+        out.append(f"- start-up: `gcbridge --version` {fmt_med([x[0] for x in raw['3'][ks[0]]])} against "
+                   f"{fmt_med([x[0] for x in raw['3'][ks[1]]])} for importing the SDK;")
     if build:
         out.append(f"- the release binary: {build['size_bytes'] / 1e6:.1f} MB stripped.")
     return "\n".join(x for x in out if x) + "\n"

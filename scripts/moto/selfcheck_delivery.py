@@ -36,6 +36,14 @@ def delivery_steps(step, endpoint, run_id, h):
     def markers(bodies):
         return [b.get("detail", {}).get("marker") for b in bodies]
 
+    def put_and_receive(marker, url, where):
+        """Puts the event `marker` and expects it, and only it, in the queue at `url` (`where` names the place in a
+        failure); returns the bodies received. How the SQS, SNS and dead-letter checks end once delivery is allowed."""
+        put(marker)
+        got = h.drain(sqs, url, 1)
+        h.expect(markers(got) == [marker], f"want only the {marker} event {where}, got {got}")
+        return got
+
     @step("j: an SQS target receives only what its queue policy allows for the rule (none, Deny, another rule: no)")
     def _():
         url, arn = h.new_queue(sqs, f"gcb-enforce-{run_id}")
@@ -53,9 +61,7 @@ def delivery_steps(step, endpoint, run_id, h):
         anyone = dict(h.statement("sqs:SendMessage", arn, Condition={"ArnEquals": {"aws:SourceArn": rule_arn("to-sqs")}}),
                       Principal="*")
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Statement": [anyone]})})
-        put("allowed")
-        got = h.drain(sqs, url, 1)
-        h.expect(markers(got) == ["allowed"], f"want only the allowed event, got {markers(got)}")
+        put_and_receive("allowed", url, "in the queue")
         unroute("to-sqs")
 
     @step("k: an SNS target gets the event (its SQS subscriber receives it) once the topic policy allows the rule")
@@ -70,9 +76,7 @@ def delivery_steps(step, endpoint, run_id, h):
         policy["Statement"].append(h.statement("sns:Publish", topic, Sid="events",
                                                Condition={"ArnEquals": {"aws:SourceArn": rule_arn("to-sns")}}))
         sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(policy))
-        put("allowed")
-        got = h.drain(sqs, url, 1)
-        h.expect(markers(got) == ["allowed"], f"want the allowed event through SNS, got {got}")
+        got = put_and_receive("allowed", url, "through SNS")
         h.expect(got[0].get("account") == ACCOUNT and got[0].get("detail-type") == "check", f"envelope: {got[0]}")
         unroute("to-sns")
 
@@ -127,9 +131,7 @@ def delivery_steps(step, endpoint, run_id, h):
         url, arn = h.open_queue(sqs, f"gcb-dlq-{run_id}")
         topic = sns.create_topic(Name=f"gcb-refuses-{run_id}")["TopicArn"]  # default policy: refuses EventBridge
         route("to-dlq", {"Arn": topic, "DeadLetterConfig": {"Arn": arn}})
-        put("refused")
-        got = h.drain(sqs, url, 1)
-        h.expect(markers(got) == ["refused"], f"want the refused event in the dead-letter queue, got {got}")
+        put_and_receive("refused", url, "in the dead-letter queue")
         unroute("to-dlq")
 
     @step("o: PutTargets of a Kinesis or Firehose target without a RoleArn is a ValidationException")

@@ -206,17 +206,42 @@ impl std::error::Error for EndpointError {}
 mod tests {
     use super::*;
 
+    /// Checks that `from_api_url(api, login)` derives the token URL `expected`, and returns the
+    /// endpoint for any further checks.
+    #[track_caller]
+    fn assert_token_url(api: &str, login: Option<&str>, expected: &str) -> Endpoint {
+        let e = Endpoint::from_api_url(api, login).unwrap_or_else(|e| panic!("{api}: {e}"));
+        assert_eq!(e.token_url.as_str(), expected, "{api} with login {login:?}");
+        e
+    }
+
     #[test]
     fn region_endpoint() {
+        // (region as written, API base, token URL)
+        for (region, api_base, token_url) in [
+            (
+                "eu-central-1",
+                "https://api.mypurecloud.de/",
+                "https://login.mypurecloud.de/oauth/token",
+            ),
+            (
+                "eusc_de_east_1",
+                "https://api.edee1.eusc-pure.cloud/",
+                "https://login.edee1.eusc-pure.cloud/oauth/token",
+            ),
+        ] {
+            let e = Endpoint::for_region(&Region::parse(region).unwrap());
+            assert_eq!(e.api_base.as_str(), api_base, "{region}");
+            assert_eq!(e.token_url.as_str(), token_url, "{region}");
+        }
         let e = Endpoint::for_region(&Region::parse("eu-central-1").unwrap());
-        assert_eq!(e.api_base.as_str(), "https://api.mypurecloud.de/");
-        assert_eq!(
-            e.token_url.as_str(),
-            "https://login.mypurecloud.de/oauth/token"
-        );
         assert_eq!(
             e.api_url("/api/v2/integrations").as_str(),
             "https://api.mypurecloud.de/api/v2/integrations"
+        );
+        assert_eq!(
+            Region::parse("eusc_de_east_1").unwrap().code(),
+            "eusc-de-east-1"
         );
     }
 
@@ -232,8 +257,11 @@ mod tests {
             let e = Endpoint::from_api_url(api, None).unwrap_or_else(|e| panic!("{api}: {e}"));
             assert!(e.token_url.path().ends_with("/oauth/token"), "{api}");
         }
-        let e = Endpoint::from_api_url("http://127.0.0.1:8080", None).unwrap();
-        assert_eq!(e.token_url.as_str(), "http://127.0.0.1:8080/oauth/token");
+        assert_token_url(
+            "http://127.0.0.1:8080",
+            None,
+            "http://127.0.0.1:8080/oauth/token",
+        );
     }
 
     #[test]
@@ -257,36 +285,23 @@ mod tests {
 
     #[test]
     fn an_api_host_gives_its_login_host() {
-        let token = |api: &str| {
-            Endpoint::from_api_url(api, None)
-                .unwrap()
-                .token_url
-                .to_string()
-        };
-        assert_eq!(
-            token("https://api.edee1.eusc-pure.cloud"),
-            "https://login.edee1.eusc-pure.cloud/oauth/token"
-        );
-        assert_eq!(
-            token("api.mypurecloud.ie/"),
-            "https://login.mypurecloud.ie/oauth/token"
-        );
-        assert_eq!(
-            token("https://proxy.example.com/genesys"),
-            "https://proxy.example.com/genesys/oauth/token"
-        );
-        assert_eq!(
-            token("http://127.0.0.1:9000"),
-            "http://127.0.0.1:9000/oauth/token"
-        );
-        let r = Region::parse("eusc_de_east_1").unwrap();
-        assert_eq!(r.code(), "eusc-de-east-1");
-        let e = Endpoint::for_region(&r);
-        assert_eq!(e.api_base.as_str(), "https://api.edee1.eusc-pure.cloud/");
-        assert_eq!(
-            e.token_url.as_str(),
-            "https://login.edee1.eusc-pure.cloud/oauth/token"
-        );
+        for (api, token_url) in [
+            (
+                "https://api.edee1.eusc-pure.cloud",
+                "https://login.edee1.eusc-pure.cloud/oauth/token",
+            ),
+            (
+                "api.mypurecloud.ie/",
+                "https://login.mypurecloud.ie/oauth/token",
+            ),
+            (
+                "https://proxy.example.com/genesys",
+                "https://proxy.example.com/genesys/oauth/token",
+            ),
+            ("http://127.0.0.1:9000", "http://127.0.0.1:9000/oauth/token"),
+        ] {
+            assert_token_url(api, None, token_url);
+        }
     }
 
     #[test]
@@ -320,35 +335,27 @@ mod tests {
 
     #[test]
     fn login_url_rules() {
-        let e = Endpoint::from_api_url(
+        assert_token_url(
             "https://api.mypurecloud.com",
             Some("https://login.mypurecloud.com"),
-        )
-        .unwrap();
-        assert_eq!(
-            e.token_url.as_str(),
-            "https://login.mypurecloud.com/oauth/token"
+            "https://login.mypurecloud.com/oauth/token",
         );
-        let e = Endpoint::from_api_url(
+        let e = assert_token_url(
             "https://proxy.example.com/genesys/",
             Some("https://auth.example.com/custom/token"),
-        )
-        .unwrap();
-        assert_eq!(
-            e.token_url.as_str(),
-            "https://auth.example.com/custom/token"
+            "https://auth.example.com/custom/token",
         );
         assert_eq!(
             e.api_url("/api/v2/organizations/me").as_str(),
             "https://proxy.example.com/genesys/api/v2/organizations/me"
         );
-        let e = Endpoint::from_api_url("api.mypurecloud.jp", None).unwrap();
-        assert_eq!(e.api_base.scheme(), "https");
-        assert_eq!(
-            e.token_url.as_str(),
+        // The login host, as the SDKs derive it.
+        let e = assert_token_url(
+            "api.mypurecloud.jp",
+            None,
             "https://login.mypurecloud.jp/oauth/token",
-            "the login host, as the SDKs derive it"
         );
+        assert_eq!(e.api_base.scheme(), "https");
     }
 
     #[test]

@@ -342,41 +342,37 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_earliest_reset_reading_of_a_window_is_the_estimate() {
+    /// A fresh state fed these readings of a 200-request limit, each `(count, reset in, received
+    /// this long after t0)`, and that t0: the window tests differ only in their readings.
+    fn after_readings(readings: &[(u32, Duration, Duration)]) -> (State, Instant) {
         let t0 = Instant::now();
         let mut s = State::default();
+        for &(count, reset_in, received_after) in readings {
+            s.observe(200, count, reset_in, t0 + received_after);
+        }
+        (s, t0)
+    }
+
+    #[test]
+    fn the_earliest_reset_reading_of_a_window_is_the_estimate() {
         // A 10 s window that began just before t0, read as whole seconds rounded up.
-        s.observe(200, 1, Duration::from_secs(10), t0);
-        s.observe(
-            200,
-            2,
-            Duration::from_secs(10),
-            t0 + Duration::from_millis(300),
-        );
-        s.observe(
-            200,
-            3,
-            Duration::from_secs(9),
-            t0 + Duration::from_millis(1200),
-        );
+        let (s, t0) = after_readings(&[
+            (1, Duration::from_secs(10), Duration::ZERO),
+            (2, Duration::from_secs(10), Duration::from_millis(300)),
+            (3, Duration::from_secs(9), Duration::from_millis(1200)),
+        ]);
         assert_eq!(s.window.unwrap().reset_at, t0 + Duration::from_secs(10));
         assert_eq!(s.window.unwrap().count, 3);
     }
 
     #[test]
     fn a_late_answer_from_a_window_that_reset_is_ignored() {
-        let t0 = Instant::now();
-        let mut s = State::default();
-        s.observe(200, 1, Duration::from_secs(10), t0);
-        // Sent just before the previous window's reset, answered after it: count near the limit,
-        // reset a second away, while the new window has nine seconds to go.
-        s.observe(
-            200,
-            199,
-            Duration::from_secs(1),
-            t0 + Duration::from_millis(100),
-        );
+        // The second was sent just before the previous window's reset and answered after it:
+        // count near the limit, reset a second away, while the new window has nine seconds to go.
+        let (s, t0) = after_readings(&[
+            (1, Duration::from_secs(10), Duration::ZERO),
+            (199, Duration::from_secs(1), Duration::from_millis(100)),
+        ]);
         let w = s.window.unwrap();
         assert_eq!((w.count, w.reset_at), (1, t0 + Duration::from_secs(10)));
     }
@@ -400,11 +396,8 @@ mod tests {
         p.observe(&headers("3", "2", "0.3"));
         let start = Instant::now();
         let permit = p.acquire().await;
-        assert!(
-            start.elapsed() >= Duration::from_millis(250),
-            "{:?}",
-            start.elapsed()
-        );
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(250), "{waited:?}");
         assert_eq!(p.waits(), 1);
         drop(permit);
         // Unknown window after the reset: a second permit waits for the first to finish.

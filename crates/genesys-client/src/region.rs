@@ -236,22 +236,16 @@ mod tests {
         assert_eq!(r.domain(), "mypurecloud.ie");
         assert_eq!(r.api_base().as_str(), "https://api.mypurecloud.ie/");
         assert_eq!(r.login_base().as_str(), "https://login.mypurecloud.ie/");
-        assert_eq!(
-            Region::parse("https://api.mypurecloud.ie").unwrap().code(),
-            "eu-west-1"
-        );
-        assert_eq!(
-            Region::parse("usw2.pure.cloud").unwrap().code(),
-            "us-west-2"
-        );
-        assert_eq!(
-            Region::parse("US_EAST_2").unwrap().domain(),
-            "use2.us-gov-pure.cloud"
-        );
-        assert_eq!(
-            Region::parse("mypurecloud.com.au").unwrap().code(),
-            "ap-southeast-2"
-        );
+        // (as written, region code, domain)
+        for (input, code, domain) in [
+            ("https://api.mypurecloud.ie", "eu-west-1", "mypurecloud.ie"),
+            ("usw2.pure.cloud", "us-west-2", "usw2.pure.cloud"),
+            ("US_EAST_2", "us-east-2", "use2.us-gov-pure.cloud"),
+            ("mypurecloud.com.au", "ap-southeast-2", "mypurecloud.com.au"),
+        ] {
+            let r = Region::parse(input).unwrap();
+            assert_eq!((r.code(), r.domain()), (code, domain), "{input}");
+        }
     }
 
     #[test]

@@ -5,15 +5,12 @@
 use std::time::Duration;
 
 use gcbridge_testkit::listeners::silent_listener;
-use genesys_client::{ClientConfig, Credentials, Endpoint, Error, GenesysClient, HttpPolicy};
+use genesys_client::{Error, GenesysClient, HttpPolicy};
 
-use crate::support::env_source;
+use crate::support::{client_with, refused_connection};
 
 fn client(base: &str, policy: HttpPolicy) -> GenesysClient {
-    let endpoint = Endpoint::from_api_url(base, None).unwrap();
-    let mut cfg = ClientConfig::new(endpoint, Credentials::new("id", "s3cret", env_source()));
-    cfg.policy = policy;
-    GenesysClient::new(cfg).unwrap()
+    client_with(base, "id", "s3cret", policy)
 }
 
 /// The "in N.Ns" figure of an effort text.
@@ -47,11 +44,7 @@ async fn a_host_that_never_answers_fails_at_the_deadline_saying_the_real_time() 
 
 #[tokio::test]
 async fn a_refused_loopback_port_is_tried_twice_not_eight_times() {
-    let port = gcbridge_testkit::listeners::free_port();
-    let c = client(&format!("http://127.0.0.1:{port}"), HttpPolicy::default());
-    let err = c.organization_me().await.unwrap_err();
-    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
-    let msg = err.to_string();
+    let (msg, c) = refused_connection(HttpPolicy::default()).await;
     assert!(msg.contains("gave up after 2 attempts in "), "{msg}");
     assert!(msg.contains("(deadline 60s)"), "{msg}");
     assert_eq!(c.stats().retries, 1);

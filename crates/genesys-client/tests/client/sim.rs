@@ -1,14 +1,34 @@
 //! The client against the real emulator, started in-process on a free port: OAuth, token
 //! renewal, permission and version errors, rate limiting and pagination.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
 use genesys_client::{
-    CreateIntegrationRequest, Error, IntegrationConfiguration, EVENTBRIDGE_TYPE_ID,
+    CreateIntegrationRequest, Error, GenesysClient, Integration, IntegrationConfiguration,
+    EVENTBRIDGE_TYPE_ID,
 };
 use genesys_sim::{SimConfig, ADMIN_CLIENT_ID, DEFAULT_ORG_ID, VIEWER_CLIENT_ID};
 use serde_json::json;
+
+/// The emulator of the pacing tests: a budget of 5 requests per `window` (the budget is named
+/// per minute; the tests shorten the window so that it resets within a test).
+fn five_per(window: Duration) -> SimConfig {
+    SimConfig {
+        rate_limit_per_minute: 5,
+        rate_limit_window: window,
+        ..SimConfig::default()
+    }
+}
+
+/// Creates an EventBridge integration named `name`, which must succeed.
+async fn create_eventbridge(client: &GenesysClient, name: &str) -> Integration {
+    client
+        .create_integration(&CreateIntegrationRequest::eventbridge(name))
+        .await
+        .unwrap()
+}
 
 fn props(suffix: &str) -> serde_json::Map<String, serde_json::Value> {
     json!({
@@ -24,8 +44,7 @@ fn props(suffix: &str) -> serde_json::Map<String, serde_json::Value> {
 
 #[tokio::test]
 async fn authenticates_and_reads_the_org_and_catalogue() {
-    let sim = start_sim(SimConfig::default()).await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
+    let (sim, client) = sim_with_admin(SimConfig::default()).await;
     let expiry = client.token_expiry().await.unwrap();
     assert!(expiry > std::time::SystemTime::now() + Duration::from_secs(3600));
     let org = client.organization_me().await.unwrap();
@@ -73,12 +92,11 @@ async fn invalid_client_says_where_the_credentials_came_from() {
 
 #[tokio::test]
 async fn token_is_renewed_when_it_expires() {
-    let sim = start_sim(SimConfig {
+    let (sim, client) = sim_with_admin(SimConfig {
         token_ttl: Duration::from_secs(2),
         ..SimConfig::default()
     })
     .await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
     client.organization_me().await.unwrap();
     client.organization_me().await.unwrap();
     assert_eq!(client.stats().token_fetches, 1);
@@ -92,8 +110,7 @@ async fn token_is_renewed_when_it_expires() {
 
 #[tokio::test]
 async fn a_401_renews_the_token_once_and_retries() {
-    let sim = start_sim(SimConfig::default()).await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
+    let (sim, client) = sim_with_admin(SimConfig::default()).await;
     client.organization_me().await.unwrap();
     gcbridge_testkit::sim::revoke_tokens(&sim.base_url()).await;
     // Concurrent callers all hit the 401 but share one renewal.
@@ -132,12 +149,8 @@ async fn viewer_gets_forbidden_naming_the_permission() {
 
 #[tokio::test]
 async fn integration_lifecycle_and_stale_version_conflict() {
-    let sim = start_sim(SimConfig::default()).await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
-    let created = client
-        .create_integration(&CreateIntegrationRequest::eventbridge("prod-events"))
-        .await
-        .unwrap();
+    let (sim, client) = sim_with_admin(SimConfig::default()).await;
+    let created = create_eventbridge(&client, "prod-events").await;
     assert_eq!(created.integration_type.id, EVENTBRIDGE_TYPE_ID);
     assert!(!created.is_enabled());
 
@@ -191,12 +204,8 @@ async fn integration_lifecycle_and_stale_version_conflict() {
 
 #[tokio::test]
 async fn bad_property_is_a_bad_request_naming_the_field() {
-    let sim = start_sim(SimConfig::default()).await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
-    let created = client
-        .create_integration(&CreateIntegrationRequest::eventbridge("bad"))
-        .await
-        .unwrap();
+    let (sim, client) = sim_with_admin(SimConfig::default()).await;
+    let created = create_eventbridge(&client, "bad").await;
     let current = client.get_integration_config(&created.id).await.unwrap();
     let mut properties = props("bad");
     properties.insert("awsAccountId".into(), json!("12345"));
@@ -219,12 +228,7 @@ async fn bad_property_is_a_bad_request_naming_the_field() {
 
 #[tokio::test]
 async fn a_429_waits_for_retry_after_and_every_call_succeeds() {
-    let sim = start_sim(SimConfig {
-        rate_limit_per_minute: 5,
-        rate_limit_window: Duration::from_secs(2),
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = start_sim(five_per(Duration::from_secs(2))).await;
     // Another user of the same OAuth client spends the whole window's budget first, so the
     // client's first call meets a 429 and must wait out its Retry-After.
     let http = reqwest::Client::new();
@@ -246,13 +250,7 @@ async fn a_429_waits_for_retry_after_and_every_call_succeeds() {
     }
     let client = sim_client(&sim, ADMIN_CLIENT_ID);
     let started = Instant::now();
-    let calls = (0..12).map(|_| {
-        let c = client.clone();
-        async move { c.organization_me().await }
-    });
-    for r in futures_join_all(calls).await {
-        r.unwrap();
-    }
+    all_succeed(&client, 12, |c, _| async move { c.organization_me().await }).await;
     let elapsed = started.elapsed();
     let stats = client.stats();
     assert!(stats.rate_limited_429 >= 1, "{stats:?}");
@@ -273,20 +271,8 @@ async fn a_429_waits_for_retry_after_and_every_call_succeeds() {
 
 #[tokio::test]
 async fn a_lone_client_paces_itself_without_429s() {
-    let sim = start_sim(SimConfig {
-        rate_limit_per_minute: 5,
-        rate_limit_window: Duration::from_secs(1),
-        ..SimConfig::default()
-    })
-    .await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
-    let calls = (0..10).map(|_| {
-        let c = client.clone();
-        async move { c.organization_me().await }
-    });
-    for r in futures_join_all(calls).await {
-        r.unwrap();
-    }
+    let (sim, client) = sim_with_admin(five_per(Duration::from_secs(1))).await;
+    all_succeed(&client, 10, |c, _| async move { c.organization_me().await }).await;
     let stats = client.stats();
     assert_eq!(stats.rate_limited_429, 0, "{stats:?}");
     assert!(stats.paced_waits > 0, "{stats:?}");
@@ -297,14 +283,11 @@ async fn a_lone_client_paces_itself_without_429s() {
 async fn a_lone_client_adapts_to_a_reset_that_rounds_down() {
     // Read literally, a rounded-down reset says the window is over up to a second early; after
     // the first 429 the pacer allows for it, so the 429s stay within that first window.
-    let sim = start_sim(SimConfig {
-        rate_limit_per_minute: 5,
-        rate_limit_window: Duration::from_secs(2),
+    let (sim, client) = sim_with_admin(SimConfig {
         quirks: genesys_sim::Quirks::from_names(&["reset-rounds-down"]).unwrap(),
-        ..SimConfig::default()
+        ..five_per(Duration::from_secs(2))
     })
     .await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
     for _ in 0..16 {
         client.organization_me().await.unwrap();
     }
@@ -314,41 +297,35 @@ async fn a_lone_client_adapts_to_a_reset_that_rounds_down() {
     sim.shutdown().await;
 }
 
-/// Runs futures concurrently without pulling in the futures crate.
-async fn futures_join_all<F: std::future::Future + Send + 'static>(
-    futs: impl Iterator<Item = F>,
-) -> Vec<F::Output>
+/// Runs `count` calls at once, call `n` being `call(a clone of the client, n)`, and fails the
+/// test on any error: how the rate-limit and paging tests load the emulator (spawned tasks, so
+/// without pulling in the futures crate).
+async fn all_succeed<F, Fut, T>(client: &GenesysClient, count: usize, call: F)
 where
-    F::Output: Send + 'static,
+    F: Fn(GenesysClient, usize) -> Fut,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
 {
-    let handles: Vec<_> = futs.map(tokio::spawn).collect();
-    let mut out = Vec::new();
+    let handles: Vec<_> = (0..count)
+        .map(|n| tokio::spawn(call(client.clone(), n)))
+        .collect();
     for h in handles {
-        out.push(h.await.unwrap());
+        h.await.unwrap().unwrap();
     }
-    out
 }
 
 #[tokio::test]
 async fn lists_250_integrations_in_3_pages() {
-    let sim = start_sim(SimConfig {
+    let (sim, client) = sim_with_admin(SimConfig {
         rate_limit_per_minute: 100_000,
         ..SimConfig::default()
     })
     .await;
-    let client = sim_client(&sim, ADMIN_CLIENT_ID);
-    let creates = (0..250).map(|n| {
-        let c = client.clone();
-        async move {
-            c.create_integration(&CreateIntegrationRequest::eventbridge(format!(
-                "dest-{n:03}"
-            )))
-            .await
-        }
-    });
-    for r in futures_join_all(creates).await {
-        r.unwrap();
-    }
+    all_succeed(&client, 250, |c, n| async move {
+        let req = CreateIntegrationRequest::eventbridge(format!("dest-{n:03}"));
+        c.create_integration(&req).await
+    })
+    .await;
     gcbridge_testkit::sim::clear_requests(&sim.base_url()).await;
     let all = client.list_integrations(true).await.unwrap();
     assert_eq!(all.len(), 250);
@@ -372,28 +349,21 @@ async fn lists_250_integrations_in_3_pages() {
 #[tokio::test]
 async fn other_integrations_cost_the_filtered_listing_no_page() {
     for quirks in ["", "no-type-filter"] {
-        let sim = start_sim(SimConfig {
+        let (sim, client) = sim_with_admin(SimConfig {
             rate_limit_per_minute: 100_000,
             quirks: genesys_sim::Quirks::from_names(&[quirks]).unwrap(),
             ..SimConfig::default()
         })
         .await;
-        let client = sim_client(&sim, ADMIN_CLIENT_ID);
         let other = |n: usize| CreateIntegrationRequest {
             name: format!("hook-{n:04}"),
             integration_type: genesys_client::IntegrationTypeRef::new("webhooks"),
         };
-        let creates = (0..2000).map(|n| {
-            let (c, req) = (client.clone(), other(n));
-            async move { c.create_integration(&req).await }
-        });
-        for r in futures_join_all(creates).await {
-            r.unwrap();
-        }
-        client
-            .create_integration(&CreateIntegrationRequest::eventbridge("mine"))
-            .await
-            .unwrap();
+        all_succeed(&client, 2000, |c, n| async move {
+            c.create_integration(&other(n)).await
+        })
+        .await;
+        create_eventbridge(&client, "mine").await;
         gcbridge_testkit::sim::clear_requests(&sim.base_url()).await;
         let mine = client
             .list_integrations_of_type(EVENTBRIDGE_TYPE_ID, true)

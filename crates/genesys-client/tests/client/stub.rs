@@ -4,10 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use genesys_client::{
-    ClientConfig, CreateIntegrationRequest, Credentials, Endpoint, Error, GenesysClient,
-    HttpPolicy, IntendedState,
-};
+use genesys_client::{CreateIntegrationRequest, Error, GenesysClient, HttpPolicy, IntendedState};
 use serde_json::json;
 
 const SECRET: &str = "super-secret-value-123";
@@ -91,11 +88,8 @@ async fn post_is_retried_on_429_after_retry_after() {
         .create_integration(&CreateIntegrationRequest::eventbridge("n"))
         .await
         .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "{:?}",
-        started.elapsed()
-    );
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(950), "{waited:?}");
     assert_eq!(stub.api_requests().len(), 2);
     let stats = client.stats();
     assert_eq!((stats.rate_limited_429, stats.retries), (1, 1));
@@ -155,14 +149,12 @@ async fn token_call_sends_basic_auth_and_form_and_secrets_stay_out_of_errors() {
 #[tokio::test]
 async fn slow_response_is_a_timeout() {
     let stub = Stub::start(vec![integration().delayed(Duration::from_secs(5))]).await;
-    let endpoint = Endpoint::from_api_url(&stub.base_url(), None).unwrap();
-    let mut cfg = ClientConfig::new(endpoint, Credentials::new("stub-id", SECRET, env_source()));
-    cfg.policy = HttpPolicy {
+    let policy = HttpPolicy {
         request_timeout: Duration::from_millis(300),
         max_attempts: 2,
         ..fast_policy()
     };
-    let client = GenesysClient::new(cfg).unwrap();
+    let client = client_with(&stub.base_url(), "stub-id", SECRET, policy);
     // A POST that timed out may have been processed: it is not repeated.
     let err = client
         .create_integration(&CreateIntegrationRequest::eventbridge("n"))
@@ -183,18 +175,11 @@ async fn slow_response_is_a_timeout() {
 
 #[tokio::test]
 async fn refused_connection_is_a_connect_error() {
-    // Bind then drop, so the port is (very likely) closed.
-    let port = gcbridge_testkit::listeners::free_port();
-    let endpoint = Endpoint::from_api_url(&format!("http://127.0.0.1:{port}"), None).unwrap();
-    let mut cfg = ClientConfig::new(endpoint, Credentials::new("id", SECRET, env_source()));
-    cfg.policy = HttpPolicy {
+    let policy = HttpPolicy {
         max_attempts: 2,
         ..fast_policy()
     };
-    let client = GenesysClient::new(cfg).unwrap();
-    let err = client.organization_me().await.unwrap_err();
-    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
-    let msg = err.to_string();
+    let (msg, client) = refused_connection(policy).await;
     assert!(msg.contains("POST /oauth/token"), "{msg}");
     assert!(msg.contains("127.0.0.1"), "{msg}");
     assert!(client.stats().retries >= 1);
@@ -202,10 +187,7 @@ async fn refused_connection_is_a_connect_error() {
 
 #[tokio::test]
 async fn unknown_host_is_a_dns_error_and_not_retried() {
-    let endpoint = Endpoint::from_api_url("https://api.gcbridge-test.invalid", None).unwrap();
-    let mut cfg = ClientConfig::new(endpoint, Credentials::new("id", SECRET, env_source()));
-    cfg.policy = fast_policy();
-    let client = GenesysClient::new(cfg).unwrap();
+    let client = client_for("https://api.gcbridge-test.invalid", "id", SECRET);
     let err = client.organization_me().await.unwrap_err();
     assert!(matches!(err, Error::Dns { .. }), "{err:?}");
     let msg = err.to_string();

@@ -12,7 +12,7 @@ use gcbridge_testkit::http_stub::{HttpStub, StubRequest, StubResponse};
 use genesys_client::{
     ClientConfig, CredentialSource, Credentials, Endpoint, GenesysClient, HttpPolicy,
 };
-use genesys_sim::{RunningSim, DEFAULT_SECRET};
+use genesys_sim::{RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
 
 /// `err` is a 403 `Forbidden` naming the missing `permission` (what gcbridge tells the user to
 /// grant).
@@ -47,17 +47,45 @@ pub fn fast_policy() -> HttpPolicy {
     }
 }
 
+/// A client of `base_url` with the [`fast_policy`].
 pub fn client_for(base_url: &str, id: &str, secret: &str) -> GenesysClient {
-    let endpoint = Endpoint::from_api_url(base_url, None).expect("loopback URL");
+    client_with(base_url, id, secret, fast_policy())
+}
+
+/// A client of `base_url` with credentials from the environment-variable source and this retry
+/// `policy`: the one way every test builds a client, whether it tunes the policy or not.
+pub fn client_with(base_url: &str, id: &str, secret: &str, policy: HttpPolicy) -> GenesysClient {
+    let endpoint = Endpoint::from_api_url(base_url, None).expect("a usable API URL");
     let mut cfg = ClientConfig::new(endpoint, Credentials::new(id, secret, env_source()));
-    cfg.policy = fast_policy();
+    cfg.policy = policy;
     GenesysClient::new(cfg).expect("client builds")
+}
+
+/// The connect error of an `organization_me` call to a closed loopback port (the port is bound
+/// then dropped, so it is very likely closed), as text, and the client, for its stats.
+pub async fn refused_connection(policy: HttpPolicy) -> (String, GenesysClient) {
+    let port = gcbridge_testkit::listeners::free_port();
+    let client = client_with(&format!("http://127.0.0.1:{port}"), "id", "s3cret", policy);
+    let err = client.organization_me().await.unwrap_err();
+    assert!(
+        matches!(err, genesys_client::Error::Connect { .. }),
+        "{err:?}"
+    );
+    (err.to_string(), client)
 }
 
 pub use gcbridge_testkit::sim::start as start_sim;
 
 pub fn sim_client(sim: &RunningSim, id: &str) -> GenesysClient {
     client_for(&sim.base_url(), id, DEFAULT_SECRET)
+}
+
+/// The emulator started with `config`, and a client of its admin OAuth client: how most emulator
+/// tests begin.
+pub async fn sim_with_admin(config: SimConfig) -> (RunningSim, GenesysClient) {
+    let sim = start_sim(config).await;
+    let client = sim_client(&sim, ADMIN_CLIENT_ID);
+    (sim, client)
 }
 
 /// `GET /sim/v1/requests`.
