@@ -132,24 +132,16 @@ pub async fn plan_org(
     Ok(OrgPlanned { session, plan })
 }
 
-/// Plans every target, at most `parallel` orgs at a time, changing nothing (`plan`).
+/// Plans every target, at most `parallel` orgs at a time, changing nothing. `locked` holds each
+/// org's lock from here on, for a run that will write (`apply`, `destroy`); `plan` takes none.
 pub async fn plan_all(
     targets: &[OrgTarget],
     parallel: usize,
     mode: Mode,
     options: &ConvergeOptions,
+    locked: bool,
 ) -> Vec<Result<OrgPlanned, Failure>> {
-    for_each(targets, parallel, |t| plan_org(t, mode, options, false)).await
-}
-
-/// [`plan_all`] for a run that will write (`apply`, `destroy`): each org under its lock.
-pub async fn plan_all_locked(
-    targets: &[OrgTarget],
-    parallel: usize,
-    mode: Mode,
-    options: &ConvergeOptions,
-) -> Vec<Result<OrgPlanned, Failure>> {
-    for_each(targets, parallel, |t| plan_org(t, mode, options, true)).await
+    for_each(targets, parallel, |t| plan_org(t, mode, options, locked)).await
 }
 
 /// The warnings the input raised (e.g. a deprecated key), each naming its org and destination.

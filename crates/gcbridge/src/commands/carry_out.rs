@@ -131,7 +131,7 @@ async fn plan(
     how: &How,
 ) -> Vec<Result<OrgPlanned, Failure>> {
     let parallel = usize::from(how.parallel);
-    let planned = fleet::plan_all_locked(targets, parallel, how.mode, options).await;
+    let planned = fleet::plan_all(targets, parallel, how.mode, options, true).await;
     if how.mode == Mode::Converge {
         for p in planned.iter().flatten() {
             for line in p.plan.sweep_expired_temporary().await {

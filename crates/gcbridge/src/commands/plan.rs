@@ -22,13 +22,8 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> CmdResult {
         aws_endpoint: global.aws_endpoint.clone(),
         ..ConvergeOptions::default()
     };
-    let planned = fleet::plan_all(
-        &targets,
-        usize::from(args.parallel),
-        Mode::Converge,
-        &options,
-    )
-    .await;
+    let parallel = usize::from(args.parallel);
+    let planned = fleet::plan_all(&targets, parallel, Mode::Converge, &options, false).await;
     let changes = render_plan::any_changes(&planned);
     let failed_expectations = render_plan::failed_expectations(&planned);
     match global.output {
