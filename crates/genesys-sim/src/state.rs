@@ -6,9 +6,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::http::StatusCode;
+use time::OffsetDateTime;
 
 use crate::aws_partner::PartnerAws;
 use crate::backend::auth::{Directory, Grant, TokenStore};
+use crate::backend::integrations::OrgIntegrations;
 use crate::backend::lifecycle::{BoxFuture, LifecycleHook};
 use crate::backend::model::{HookCall, Integration};
 use crate::backend::ratelimit::RateLimiter;
@@ -129,19 +131,36 @@ impl Sim {
         self.change_then(f, |_, out| out)
     }
 
-    /// [`Sim::change`] for a change that returns the integration it changed: the returned
-    /// copy shows the lifecycle as stored after the hook was set up.
+    /// One integration of `org_id` as a GET sees it: deleted ones still visible while the
+    /// deleted-linger quirk keeps them, else a 404.
+    pub fn read_visible<T>(
+        &self,
+        org_id: &str,
+        id: &str,
+        now: OffsetDateTime,
+        f: impl FnOnce(&Integration) -> T,
+    ) -> Result<T, ApiError> {
+        let linger = self.config.quirks.deleted_linger;
+        self.read(|b| Ok(f(b.org(org_id)?.get_visible(id, now, linger)?)))
+    }
+
+    /// [`Sim::change`] for a change to one integration of `org_id`: `f` gets the org's
+    /// integrations and returns the integration it changed, and the returned copy shows the
+    /// lifecycle as stored after the hook was set up.
     pub fn change_integration(
         self: &Arc<Self>,
         org_id: &str,
-        f: impl FnOnce(&mut Backend) -> Result<(Integration, Option<HookCall>), ApiError>,
+        f: impl FnOnce(&mut OrgIntegrations) -> Result<(Integration, Option<HookCall>), ApiError>,
     ) -> Result<Integration, ApiError> {
-        self.change_then(f, |b, mut it| {
-            if let Ok(stored) = b.org(org_id).and_then(|o| o.get(&it.id)) {
-                it.lifecycle = stored.lifecycle.clone();
-            }
-            it
-        })
+        self.change_then(
+            |b| f(b.org_mut(org_id)?),
+            |b, mut it| {
+                if let Ok(stored) = b.org(org_id).and_then(|o| o.get(&it.id)) {
+                    it.lifecycle = stored.lifecycle.clone();
+                }
+                it
+            },
+        )
     }
 
     fn change_then<T, R>(

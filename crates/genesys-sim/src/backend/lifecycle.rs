@@ -243,38 +243,42 @@ impl Lifecycle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
+    use crate::backend::T0;
 
     const D: Duration = Duration::from_millis(500);
 
+    /// A lifecycle created and activated at T0 (a complete config), and that activation's
+    /// generation: where the hook-verdict tests start.
+    fn activated() -> (Lifecycle, u64) {
+        let mut l = Lifecycle::new(T0);
+        l.activate(Ok(()), T0);
+        let g = l.generation;
+        (l, g)
+    }
+
     #[test]
     fn activating_becomes_active_after_delay() {
-        let t0 = datetime!(2024-01-01 00:00:00 UTC);
-        let mut l = Lifecycle::new(t0);
-        assert!(l.activate(Ok(()), t0));
-        assert_eq!(l.observe(t0, D).phase, Phase::Activating);
-        let o = l.observe(t0 + Duration::from_millis(600), D);
+        let mut l = Lifecycle::new(T0);
+        assert!(l.activate(Ok(()), T0));
+        assert_eq!(l.observe(T0, D).phase, Phase::Activating);
+        let o = l.observe(T0 + Duration::from_millis(600), D);
         assert_eq!(o.phase, Phase::Active);
-        assert_eq!(o.last_updated, t0 + D);
+        assert_eq!(o.last_updated, T0 + D);
     }
 
     #[test]
     fn incomplete_config_errors() {
-        let t0 = datetime!(2024-01-01 00:00:00 UTC);
-        let mut l = Lifecycle::new(t0);
-        assert!(!l.activate(Err("incomplete".into()), t0));
-        let o = l.observe(t0 + D * 3, D);
+        let mut l = Lifecycle::new(T0);
+        assert!(!l.activate(Err("incomplete".into()), T0));
+        let o = l.observe(T0 + D * 3, D);
         assert_eq!(o.phase, Phase::Error);
         assert_eq!(o.error.unwrap().message, "incomplete");
     }
 
     #[test]
     fn deactivation_and_stale_hook_results() {
-        let t0 = datetime!(2024-01-01 00:00:00 UTC);
-        let mut l = Lifecycle::new(t0);
-        l.activate(Ok(()), t0);
-        let g = l.generation;
-        let t1 = t0 + D * 2;
+        let (mut l, g) = activated();
+        let t1 = T0 + D * 2;
         assert!(l.deactivate(t1, D));
         assert_eq!(l.observe(t1, D).phase, Phase::Deactivating);
         assert_eq!(l.observe(t1 + D, D).phase, Phase::Inactive);
@@ -288,14 +292,11 @@ mod tests {
 
     #[test]
     fn gated_activation_waits_for_the_hook() {
-        let t0 = datetime!(2024-01-01 00:00:00 UTC);
-        let mut l = Lifecycle::new(t0);
-        l.activate(Ok(()), t0);
-        let g = l.generation;
+        let (mut l, g) = activated();
         assert!(l.await_hook(g));
-        assert_eq!(l.observe(t0 + D * 10, D).phase, Phase::Activating);
-        assert!(!l.hook_succeeded(g + 1, t0));
-        let t1 = t0 + D * 3;
+        assert_eq!(l.observe(T0 + D * 10, D).phase, Phase::Activating);
+        assert!(!l.hook_succeeded(g + 1, T0));
+        let t1 = T0 + D * 3;
         assert!(l.hook_succeeded(g, t1));
         let o = l.observe(t1, D);
         assert_eq!((o.phase, o.last_updated), (Phase::Active, t1));
@@ -310,6 +311,6 @@ mod tests {
             r#"{"phase":"ACTIVATING","since":"2024-01-01T00:00:00Z","error":null,"generation":3}"#;
         let l: Lifecycle = serde_json::from_str(old).unwrap();
         assert!(!l.awaiting_hook && l.hook_done.is_none());
-        assert_eq!(l.observe(t0 + D, D).phase, Phase::Active);
+        assert_eq!(l.observe(T0 + D, D).phase, Phase::Active);
     }
 }

@@ -102,13 +102,12 @@ mod tests {
     use super::*;
     use crate::backend::integration_types::EVENTBRIDGE_TYPE_ID;
     use crate::backend::integrations::CreateRequest;
-    use time::macros::datetime;
+    use crate::backend::T0;
 
     const D: Duration = Duration::from_millis(100);
 
     #[test]
     fn deleted_lingers_then_goes_and_filters_narrow() {
-        let t0 = datetime!(2024-01-01 00:00:00 UTC);
         let mut o = OrgIntegrations::default();
         let mk = |o: &mut OrgIntegrations, t: &str| {
             o.create(
@@ -116,30 +115,30 @@ mod tests {
                     name: Some("n".into()),
                     type_id: Some(t.into()),
                 },
-                t0,
+                T0,
             )
             .unwrap()
         };
         let a = mk(&mut o, EVENTBRIDGE_TYPE_ID);
         let b = mk(&mut o, "webhooks");
         let linger = Some(Duration::from_secs(3));
-        o.delete("org", &a.id, t0, D, linger).unwrap();
-        let seen = o.get_visible(&a.id, t0, linger).unwrap();
+        o.delete("org", &a.id, T0, D, linger).unwrap();
+        let seen = o.get_visible(&a.id, T0, linger).unwrap();
         assert_eq!(seen.intended, Intended::Deleted);
         assert!(o.get(&a.id).is_err(), "writes do not see it");
-        let later = t0 + Duration::from_secs(3);
+        let later = T0 + Duration::from_secs(3);
         assert!(o.get_visible(&a.id, later, linger).is_err());
-        assert_eq!(o.visible(t0, linger).count(), 2);
+        assert_eq!(o.visible(T0, linger).count(), 2);
         let filter = ListFilter {
             type_ids: vec!["webhooks".into()],
             reported: vec!["inactive".into()],
             ids: vec![b.id.clone(), a.id.clone()],
         };
-        let listed: Vec<_> = o.listed(&filter, t0, D, linger).map(|i| &i.id).collect();
+        let listed: Vec<_> = o.listed(&filter, T0, D, linger).map(|i| &i.id).collect();
         assert_eq!(listed, [&b.id]);
         let mut none = OrgIntegrations::default();
         let c = mk(&mut none, "webhooks");
-        none.delete("org", &c.id, t0, D, None).unwrap();
+        none.delete("org", &c.id, T0, D, None).unwrap();
         assert!(none.deleted.is_empty());
     }
 }

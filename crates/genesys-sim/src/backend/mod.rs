@@ -23,6 +23,10 @@ use serde::{Deserialize, Serialize};
 use crate::errors::ApiError;
 use integrations::OrgIntegrations;
 
+/// The instant the backend's unit tests start their clocks at.
+#[cfg(test)]
+pub(crate) const T0: time::OffsetDateTime = time::macros::datetime!(2024-01-01 00:00:00 UTC);
+
 /// Every org's integrations, keyed by org id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Backend {

@@ -12,7 +12,7 @@ use crate::backend::integrations::ConfigUpdate;
 use crate::backend::permissions::{self, EDIT, VIEW};
 use crate::clock;
 use crate::errors::ApiError;
-use crate::routes::extract::{opt_object, opt_string, Body};
+use crate::routes::extract::{opt_object, opt_string, opt_u64, Body};
 use crate::state::Sim;
 use crate::views;
 
@@ -22,23 +22,14 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     permissions::require(&caller.permissions, VIEW)?;
-    let (now, linger) = (clock::now(), sim.config.quirks.deleted_linger);
-    sim.read(|b| {
-        let i = b.org(&caller.org_id)?.get_visible(&id, now, linger)?;
-        Ok(Json(views::config(i)))
+    sim.read_visible(&caller.org_id, &id, clock::now(), |i| {
+        Json(views::config(i))
     })
 }
 
 fn config_update(body: &Map<String, Value>) -> Result<ConfigUpdate, ApiError> {
-    let version = match body.get("version") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            ApiError::bad_field(
-                "version",
-                format!("The field version must be a non-negative integer; got {v}."),
-            )
-        })?),
-    };
+    // Checked first: a body wrong in several fields gets the 400 about its version.
+    let version = opt_u64(body, "version")?;
     Ok(ConfigUpdate {
         name: opt_string(body, "name")?,
         notes: opt_string(body, "notes")?,
@@ -58,11 +49,8 @@ pub async fn put(
     permissions::require(&caller.permissions, EDIT)?;
     let update = config_update(&body.json_object()?)?;
     let now = clock::now();
-    let org_id = caller.org_id.clone();
+    let org_id = &caller.org_id;
     let lag = sim.config.quirks.consistency_lag;
-    let it = sim.change_integration(&org_id, |b| {
-        b.org_mut(&org_id)?
-            .put_config(&org_id, &id, update, now, lag)
-    })?;
+    let it = sim.change_integration(org_id, |org| org.put_config(org_id, &id, update, now, lag))?;
     Ok(Json(views::config(&it)))
 }

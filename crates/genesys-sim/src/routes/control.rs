@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::backend::quirks::QUIRKS;
 use crate::errors::ApiError;
 use crate::faults::{rules_from_json, FaultRule, FaultRuleError};
+use crate::routes::extract::opt_u64;
 use crate::state::Sim;
 use crate::sync::lock;
 
@@ -74,15 +75,7 @@ pub async fn replace_faults(
             }
             let rules =
                 rules_from_json(o.get("rules").unwrap_or(&Value::Null)).map_err(rule_error)?;
-            let seed = match o.get("seed") {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(v.as_u64().ok_or_else(|| {
-                    ApiError::bad_field(
-                        "seed",
-                        format!("The field seed must be a non-negative integer; got {v}."),
-                    )
-                })?),
-            };
+            let seed = opt_u64(o, "seed")?;
             (rules, seed)
         }
         other => {

@@ -117,19 +117,32 @@ impl Body {
     }
 }
 
+/// A field of a body that must hold one JSON type when it is there: absent or null is None,
+/// a value `take` refuses is a 400 naming the field and what it must be (`must_be`). Every
+/// typed field of a request body is read this way, so their 400s read alike.
+fn opt_field<T>(
+    body: &serde_json::Map<String, Value>,
+    field: &str,
+    must_be: &str,
+    take: impl FnOnce(&Value) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => take(v).map(Some).ok_or_else(|| {
+            ApiError::bad_field(
+                field,
+                format!("The field {field} must be {must_be}; got {v}."),
+            )
+        }),
+    }
+}
+
 /// A string field of a body: absent or null is None, another type is a 400 naming it.
 pub fn opt_string(
     body: &serde_json::Map<String, Value>,
     field: &str,
 ) -> Result<Option<String>, ApiError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(ApiError::bad_field(
-            field,
-            format!("The field {field} must be a string; got {other}."),
-        )),
-    }
+    opt_field(body, field, "a string", |v| v.as_str().map(str::to_string))
 }
 
 /// An object field of a body: absent or null is None, another type is a 400 naming it.
@@ -137,12 +150,14 @@ pub fn opt_object(
     body: &serde_json::Map<String, Value>,
     field: &str,
 ) -> Result<Option<serde_json::Map<String, Value>>, ApiError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o.clone())),
-        Some(other) => Err(ApiError::bad_field(
-            field,
-            format!("The field {field} must be an object; got {other}."),
-        )),
-    }
+    opt_field(body, field, "an object", |v| v.as_object().cloned())
+}
+
+/// A non-negative integer field of a body (a config `version`, a fault `seed`): absent or
+/// null is None, anything else is a 400 naming it.
+pub fn opt_u64(
+    body: &serde_json::Map<String, Value>,
+    field: &str,
+) -> Result<Option<u64>, ApiError> {
+    opt_field(body, field, "a non-negative integer", Value::as_u64)
 }

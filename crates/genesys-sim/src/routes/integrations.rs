@@ -179,10 +179,8 @@ pub async fn get(
     let now = clock::now();
     let delay = sim.config.activation_delay;
     let expand = wants_config(&query);
-    let linger = sim.config.quirks.deleted_linger;
-    sim.read(|b| {
-        let i = b.org(&caller.org_id)?.get_visible(&id, now, linger)?;
-        Ok(Json(views::integration(i, now, delay, expand)))
+    sim.read_visible(&caller.org_id, &id, now, |i| {
+        Json(views::integration(i, now, delay, expand))
     })
 }
 
@@ -208,10 +206,9 @@ pub async fn patch(
     })?;
     let now = clock::now();
     let delay = sim.config.activation_delay;
-    let org_id = caller.org_id.clone();
-    let it = sim.change_integration(&org_id, |b| {
-        b.org_mut(&org_id)?
-            .set_intended(&org_id, &id, intended, now, delay)
+    let org_id = &caller.org_id;
+    let it = sim.change_integration(org_id, |org| {
+        org.set_intended(org_id, &id, intended, now, delay)
     })?;
     Ok(Json(views::integration(&it, now, delay, false)))
 }

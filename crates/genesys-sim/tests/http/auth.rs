@@ -36,8 +36,7 @@ async fn bad_client_credentials_are_invalid_client() {
     // No Basic header at all.
     let r = h
         .send(
-            h.http
-                .post(format!("{}/oauth/token", h.base))
+            h.request(Method::POST, "/oauth/token")
                 .form(&[("grant_type", "client_credentials")]),
         )
         .await;
@@ -51,8 +50,7 @@ async fn wrong_or_missing_grant_type_is_unsupported() {
     for form in [vec![("grant_type", "password")], vec![]] {
         let r = h
             .send(
-                h.http
-                    .post(format!("{}/oauth/token", h.base))
+                h.request(Method::POST, "/oauth/token")
                     .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET))
                     .form(&form),
             )
@@ -74,8 +72,7 @@ async fn api_needs_a_bearer_token() {
     );
     let r = h
         .send(
-            h.http
-                .get(format!("{}/api/v2/integrations", h.base))
+            h.request(Method::GET, "/api/v2/integrations")
                 .bearer_auth("not-a-token"),
         )
         .await;
@@ -84,8 +81,7 @@ async fn api_needs_a_bearer_token() {
     // Basic credentials are not accepted by the API.
     let r = h
         .send(
-            h.http
-                .get(format!("{}/api/v2/integrations", h.base))
+            h.request(Method::GET, "/api/v2/integrations")
                 .basic_auth(ADMIN_CLIENT_ID, Some(DEFAULT_SECRET)),
         )
         .await;
@@ -111,8 +107,7 @@ async fn tokens_expire() {
 
 #[tokio::test]
 async fn revoked_tokens_are_rejected() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     assert_eq!(api.get("/api/v2/integrations").await.status, 200);
     let r = h.raw(Method::POST, "/sim/v1/tokens/revoke").await;
     assert_eq!(r.status, 200);

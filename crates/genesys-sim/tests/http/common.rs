@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use genesys_sim::{RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET};
+use genesys_sim::{RunningSim, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECRET, NOBODY_CLIENT_ID};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -110,10 +110,21 @@ impl Harness {
         self.api(ADMIN_CLIENT_ID).await
     }
 
-    /// The start of most tests: an emulator, the admin client, and one EventBridge integration named `name`.
-    pub async fn with_integration(name: &str) -> (Self, Api, String) {
+    /// A client that holds no permission at all (for what any client may read).
+    pub async fn nobody(&self) -> Api {
+        self.api(NOBODY_CLIENT_ID).await
+    }
+
+    /// The start of most tests: an emulator with the quick config, and its admin client.
+    pub async fn with_admin() -> (Self, Api) {
         let h = Self::start().await;
         let api = h.admin().await;
+        (h, api)
+    }
+
+    /// [`Harness::with_admin`] and one EventBridge integration named `name`.
+    pub async fn with_integration(name: &str) -> (Self, Api, String) {
+        let (h, api) = Self::with_admin().await;
         let id = api.create(name, EB).await;
         (h, api, id)
     }
@@ -123,15 +134,30 @@ impl Harness {
         reply(request.send().await.unwrap()).await
     }
 
-    pub async fn raw(&self, method: Method, path: &str) -> Reply {
-        let r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        reply(r).await
+    /// A request to `path` without a token: the `/sim/v1` test routes, the token endpoint, or
+    /// an API call with no (or a wrong kind of) credentials.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
     }
+
+    /// [`Harness::request`] with `body` as JSON when given, sent and read.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        send_json(self.request(method, path), body).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str) -> Reply {
+        self.call(method, path, None).await
+    }
+}
+
+/// Sends `request`, with `body` as its JSON when given, and reads the reply: the one way the
+/// harness and every [`Api`] call send a JSON body.
+async fn send_json(request: reqwest::RequestBuilder, body: Option<Value>) -> Reply {
+    let request = match body {
+        Some(b) => request.json(&b),
+        None => request,
+    };
+    reply(request.send().await.unwrap()).await
 }
 
 pub async fn reply(r: reqwest::Response) -> Reply {
@@ -168,11 +194,7 @@ impl Api {
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        let mut req = self.request(method, path);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        reply(req.send().await.unwrap()).await
+        send_json(self.request(method, path), body).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -205,6 +227,18 @@ impl Api {
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.body["id"].as_str().unwrap().to_string()
+    }
+
+    /// PATCHes `intendedState` (ENABLED or DISABLED), asserts the 200, returns the integration.
+    pub async fn set_intended(&self, id: &str, intended: &str) -> Value {
+        let r = self
+            .patch(
+                &format!("/api/v2/integrations/{id}"),
+                json!({"intendedState": intended}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
     }
 
     /// Puts a complete EventBridge config at `version`.

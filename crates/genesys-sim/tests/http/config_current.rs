@@ -161,8 +161,7 @@ async fn every_property_rule_is_a_400_naming_it() {
 
 #[tokio::test]
 async fn other_types_accept_free_properties() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let id = api.create("hooks", "webhooks").await;
     let r = api
         .put(

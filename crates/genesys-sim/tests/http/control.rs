@@ -17,7 +17,7 @@ async fn counters_by_route_status_and_client() {
         json!({"intendedState": "BAD"}),
     )
     .await;
-    let nobody = h.api(NOBODY_CLIENT_ID).await;
+    let nobody = h.nobody().await;
     nobody.delete(&format!("/api/v2/integrations/{id}")).await;
     h.raw(Method::GET, "/api/v2/integrations").await;
     api.get("/api/v2/does/not/exist").await;
@@ -68,8 +68,7 @@ async fn counters_by_route_status_and_client() {
 
 #[tokio::test]
 async fn reset_clears_integrations_tokens_and_counters() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     api.create("x", EB).await;
     assert_eq!(h.raw(Method::POST, "/sim/v1/reset").await.status, 204);
     assert_eq!(

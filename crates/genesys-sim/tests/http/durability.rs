@@ -29,6 +29,18 @@ async fn start_error(config: SimConfig) -> StartError {
         .expect("start must be refused")
 }
 
+/// Starts on the state file `file` expecting a refusal because of it; asserts the refusal
+/// names the file, and returns the state-file error and the refusal's text.
+async fn state_file_refused(file: &Path) -> (PersistError, String) {
+    let err = start_error(with_state(file)).await;
+    let text = err.to_string();
+    assert!(text.contains(&file.display().to_string()), "{text}");
+    match err {
+        StartError::StateFile(e) => (e, text),
+        other => panic!("refused for another reason than the state file: {other}"),
+    }
+}
+
 fn is_root() -> bool {
     std::fs::metadata("/proc/self")
         .map(|m| m.uid() == 0)
@@ -64,13 +76,8 @@ async fn start_is_refused_when_the_state_file_cannot_be_written() {
     let not_a_dir = dir.path().join("plain-file");
     std::fs::write(&not_a_dir, "x").unwrap();
     let file = not_a_dir.join("state.json");
-    let err = start_error(with_state(&file)).await;
-    assert!(
-        matches!(err, StartError::StateFile(PersistError::Unwritable { .. })),
-        "{err}"
-    );
-    let text = err.to_string();
-    assert!(text.contains(&file.display().to_string()), "{text}");
+    let (err, text) = state_file_refused(&file).await;
+    assert!(matches!(err, PersistError::Unwritable { .. }), "{text}");
 
     if !is_root() {
         let locked = dir.path().join("ro");
@@ -146,13 +153,8 @@ async fn a_second_emulator_on_the_same_state_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("shared.json");
     let first = Harness::with(with_state(&file)).await;
-    let err = start_error(with_state(&file)).await;
-    assert!(
-        matches!(err, StartError::StateFile(PersistError::InUse { .. })),
-        "{err}"
-    );
-    let text = err.to_string();
-    assert!(text.contains(&file.display().to_string()), "{text}");
+    let (err, text) = state_file_refused(&file).await;
+    assert!(matches!(err, PersistError::InUse { .. }), "{text}");
     assert!(
         text.contains(&format!("pid {}", std::process::id())),
         "names the holder: {text}"

@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::common::{quick_config, Api, Harness, EB, TOPIC};
+use crate::common::{quick_config, Api, Harness, Reply, EB, TOPIC};
+use reqwest::Method;
 
 const REGION: &str = "eu-west-1";
 const SECOND_TOPIC: &str = "v2.audits.entitytype.{id}.entityid.{id}";
@@ -90,6 +91,21 @@ fn aws_config(endpoint: &str) -> SimConfig {
     }
 }
 
+/// The start of a moto test: moto's endpoint, a customer account, and an emulator playing the
+/// partner against that endpoint with its admin client; None (the test skips) without moto.
+async fn partner_on_moto() -> Option<(String, Customer, Harness, Api)> {
+    let endpoint = moto::endpoint()?;
+    let customer = Customer::new(&endpoint);
+    let h = Harness::with(aws_config(&endpoint)).await;
+    let api = h.admin().await;
+    Some((endpoint, customer, h, api))
+}
+
+/// `POST /sim/v1/events` (the test route that publishes), with `body` as JSON when given.
+async fn publish(h: &Harness, body: Option<Value>) -> Reply {
+    h.call(Method::POST, "/sim/v1/events", body).await
+}
+
 fn properties(account: &str, suffix: &str) -> Value {
     json!({
         "awsAccountId": account,
@@ -106,16 +122,6 @@ async fn put_config(api: &Api, id: &str, props: Value) {
         .put(
             &path,
             json!({"version": version, "properties": props, "advanced": {}, "credentials": {}}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-}
-
-async fn set_intended(api: &Api, id: &str, state: &str) {
-    let r = api
-        .patch(
-            &format!("/api/v2/integrations/{id}"),
-            json!({"intendedState": state}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -139,7 +145,7 @@ async fn settle(api: &Api, id: &str) -> Value {
 async fn active_integration(api: &Api, account: &str, suffix: &str) -> String {
     let id = api.create(&format!("eb-{suffix}"), EB).await;
     put_config(api, &id, properties(account, suffix)).await;
-    set_intended(api, &id, "ENABLED").await;
+    api.set_intended(&id, "ENABLED").await;
     let state = settle(api, &id).await;
     assert_eq!(state["code"], "ACTIVE", "{state}");
     id
@@ -151,18 +157,15 @@ fn source(suffix: &str) -> String {
 
 #[tokio::test]
 async fn partner_event_source_follows_the_integration() {
-    let Some(endpoint) = moto::endpoint() else {
+    let Some((endpoint, customer, h, api)) = partner_on_moto().await else {
         return;
     };
-    let customer = Customer::new(&endpoint);
-    let h = Harness::with(aws_config(&endpoint)).await;
-    let api = h.admin().await;
 
     // ACTIVE means the source exists, PENDING until the customer associates a bus.
     let id = api.create("eb", EB).await;
     put_config(&api, &id, properties(&customer.account, "first")).await;
     assert_eq!(customer.source_state(&source("first")).await, None);
-    set_intended(&api, &id, "ENABLED").await;
+    api.set_intended(&id, "ENABLED").await;
     let state = settle(&api, &id).await;
     assert_eq!(state["code"], "ACTIVE", "{state}");
     assert_eq!(
@@ -181,9 +184,9 @@ async fn partner_event_source_follows_the_integration() {
     customer.wait_deleted(&source("first")).await;
 
     // Disabling deletes it; enabling again brings it back; deleting deletes it.
-    set_intended(&api, &id, "DISABLED").await;
+    api.set_intended(&id, "DISABLED").await;
     customer.wait_deleted(&source("second")).await;
-    set_intended(&api, &id, "ENABLED").await;
+    api.set_intended(&id, "ENABLED").await;
     assert_eq!(settle(&api, &id).await["code"], "ACTIVE");
     assert_eq!(
         customer.source_state(&source("second")).await,
@@ -213,7 +216,7 @@ async fn an_aws_failure_puts_the_integration_in_error() {
     let api = h.admin().await;
     let id = api.create("eb", EB).await;
     put_config(&api, &id, properties("210987654321", "refused")).await;
-    set_intended(&api, &id, "ENABLED").await;
+    api.set_intended(&id, "ENABLED").await;
     let state = settle(&api, &id).await;
     assert_eq!(state["code"], "ERROR", "{state}");
     let message = state["detail"]["message"].as_str().unwrap();
@@ -222,27 +225,15 @@ async fn an_aws_failure_puts_the_integration_in_error() {
         "{message}"
     );
     // Publishing finds no ACTIVE integration.
-    let r = h
-        .http
-        .post(format!("{}/sim/v1/events", h.base))
-        .json(&json!({"integrationId": id}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    let r = publish(&h, Some(json!({"integrationId": id}))).await;
+    assert_eq!(r.status, 404);
     h.sim.shutdown().await;
 }
 
 #[tokio::test]
 async fn publishing_needs_an_endpoint_and_valid_fields() {
     let h = Harness::start().await;
-    let post = |body: Value| {
-        h.http
-            .post(format!("{}/sim/v1/events", h.base))
-            .json(&body)
-            .send()
-    };
-    let r = crate::common::reply(post(json!({})).await.unwrap()).await;
+    let r = publish(&h, Some(json!({}))).await;
     r.assert_error(409, "eventbridge.not.configured");
     h.sim.shutdown().await;
 
@@ -253,24 +244,12 @@ async fn publishing_needs_an_endpoint_and_valid_fields() {
         (json!({"eventBody": [1]}), "eventBody"),
         (json!({"colour": "red"}), "colour"),
     ] {
-        let r = h
-            .http
-            .post(format!("{}/sim/v1/events", h.base))
-            .json(&body)
-            .send()
+        publish(&h, Some(body))
             .await
-            .unwrap();
-        let r = crate::common::reply(r).await;
-        r.assert_bad_request_naming(what);
+            .assert_bad_request_naming(what);
     }
     // No ACTIVE integration and no filter: nothing to publish, and that is fine.
-    let r = h
-        .http
-        .post(format!("{}/sim/v1/events", h.base))
-        .send()
-        .await
-        .unwrap();
-    let r = crate::common::reply(r).await;
+    let r = publish(&h, None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["published"], 0);
     h.sim.shutdown().await;
@@ -352,12 +331,9 @@ fn check_event(event: &Value, customer: &Customer, suffix: &str) {
 
 #[tokio::test]
 async fn published_events_reach_the_customer_queue() {
-    let Some(endpoint) = moto::endpoint() else {
+    let Some((_, customer, h, api)) = partner_on_moto().await else {
         return;
     };
-    let customer = Customer::new(&endpoint);
-    let h = Harness::with(aws_config(&endpoint)).await;
-    let api = h.admin().await;
     let id = active_integration(&api, &customer.account, "to-sqs").await;
     let queue = customer.bus_to_queue(&source("to-sqs")).await;
     assert_eq!(
@@ -365,14 +341,7 @@ async fn published_events_reach_the_customer_queue() {
         Some(EventSourceState::Active)
     );
 
-    let r = h
-        .http
-        .post(format!("{}/sim/v1/events", h.base))
-        .json(&json!({"integrationId": id, "count": 3}))
-        .send()
-        .await
-        .unwrap();
-    let r = crate::common::reply(r).await;
+    let r = publish(&h, Some(json!({"integrationId": id, "count": 3}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["published"], 3, "{}", r.body);
     assert_eq!(r.body["failed"], 0);
@@ -405,16 +374,9 @@ async fn published_events_reach_the_customer_queue() {
     assert_eq!(sent, got);
 
     // A given body and topic are sent as they are.
-    let r = h
-        .http
-        .post(format!("{}/sim/v1/events", h.base))
-        .json(
-            &json!({"suffix": "to-sqs", "topic": SECOND_TOPIC, "eventBody": {"action": "Update"}}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let body =
+        json!({"suffix": "to-sqs", "topic": SECOND_TOPIC, "eventBody": {"action": "Update"}});
+    assert_eq!(publish(&h, Some(body)).await.status, 200);
     let events = customer.receive(&queue, 1, Duration::from_secs(20)).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["detail-type"], SECOND_TOPIC);

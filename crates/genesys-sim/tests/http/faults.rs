@@ -7,20 +7,14 @@ use genesys_sim::{FaultKind, FaultRule, SimConfig, ADMIN_CLIENT_ID, DEFAULT_SECR
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{quick_config, reply, Harness, Reply, EB};
+use crate::common::{quick_config, Api, Harness, Reply, EB};
 
 const LIST: &str = "/api/v2/integrations";
 
 impl Harness {
     /// Calls `/sim/v1/faults` with an optional JSON body.
     async fn faults(&self, method: Method, body: Option<Value>) -> Reply {
-        let mut req = self
-            .http
-            .request(method, format!("{}/sim/v1/faults", self.base));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        reply(req.send().await.unwrap()).await
+        self.call(method, "/sim/v1/faults", body).await
     }
 
     async fn set_faults(&self, rules: Value) {
@@ -33,18 +27,32 @@ impl Harness {
 
     /// A GET with a bearer token that returns reqwest's own result.
     async fn try_get(&self, token: &str, path: &str) -> reqwest::Result<reqwest::Response> {
-        self.http
-            .get(format!("{}{path}", self.base))
+        self.request(Method::GET, path)
             .bearer_auth(token)
             .send()
             .await
     }
 }
 
+/// Asserts that at least `ms` milliseconds passed since `start` (a delaying fault held the call).
+#[track_caller]
+fn assert_took_at_least(start: Instant, ms: u64) {
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(ms), "{took:?}");
+}
+
+/// POSTs a create whose response a fault keeps from the client; the client's error.
+async fn create_without_answer(api: &Api, name: &str) -> reqwest::Error {
+    api.request(Method::POST, LIST)
+        .json(&json!({"name": name, "integrationType": {"id": EB}}))
+        .send()
+        .await
+        .expect_err("no response expected: the fault cuts it")
+}
+
 #[tokio::test]
 async fn status_faults_answer_with_a_genesys_error() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     for (status, code) in [
         (500, "internal.server.error"),
         (502, "bad.gateway"),
@@ -67,8 +75,7 @@ async fn status_faults_answer_with_a_genesys_error() {
 
 #[tokio::test]
 async fn rate_limit_storm_with_and_without_retry_after() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     h.set_faults(json!([{"kind": "rate-limit", "retry_after_secs": 3}]))
         .await;
     let r = api.get(LIST).await;
@@ -92,35 +99,24 @@ async fn rate_limit_storm_with_and_without_retry_after() {
 
 #[tokio::test]
 async fn latency_delays_the_request() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     h.set_faults(json!([{"kind": "latency", "ms": 150, "route": "/api/v2/integrations"}]))
         .await;
     let t = Instant::now();
     let r = api.get(LIST).await;
-    assert!(
-        t.elapsed() >= Duration::from_millis(150),
-        "{:?}",
-        t.elapsed()
-    );
+    assert_took_at_least(t, 150);
     assert_eq!(r.status, 200, "then handled normally");
     assert_eq!(h.counters().await["faultsInjected"]["latency"], 1);
 }
 
 #[tokio::test]
 async fn close_connection_gives_the_client_no_response() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     h.set_faults(
         json!([{"kind": "close-connection", "route": "POST /api/v2/integrations", "count": 1}]),
     )
     .await;
-    let e = api
-        .request(Method::POST, LIST)
-        .json(&json!({"name": "x", "integrationType": {"id": EB}}))
-        .send()
-        .await
-        .expect_err("no response expected");
+    let e = create_without_answer(&api, "x").await;
     assert!(!e.is_status(), "{e:?}");
     assert!(e.status().is_none());
     // Nothing was handled, and the server carries on.
@@ -134,8 +130,7 @@ async fn close_connection_gives_the_client_no_response() {
 
 #[tokio::test]
 async fn truncated_body_is_a_body_error() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     api.create("x", EB).await;
     h.set_faults(
         json!([{"kind": "truncated-body", "route": "GET /api/v2/integrations", "count": 1}]),
@@ -160,11 +155,7 @@ async fn slow_token_delays_only_the_token_endpoint() {
         .await;
     let t = Instant::now();
     let api = h.admin().await;
-    assert!(
-        t.elapsed() >= Duration::from_millis(150),
-        "{:?}",
-        t.elapsed()
-    );
+    assert_took_at_least(t, 150);
     assert_eq!(api.get(LIST).await.status, 200);
     let doc = h.faults(Method::GET, None).await.body;
     assert_eq!(doc["rules"][0]["injected"], 1, "not on API routes: {doc}");
@@ -180,8 +171,7 @@ async fn slow_token_delays_only_the_token_endpoint() {
 
 #[tokio::test]
 async fn revoked_token_gets_401_and_a_new_token_works() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     assert_eq!(api.get(LIST).await.status, 200);
     h.set_faults(json!([{"kind": "revoke-token", "count": 1}]))
         .await;
@@ -217,16 +207,10 @@ async fn concurrent_edit_makes_the_read_version_stale() {
 
 #[tokio::test]
 async fn lose_response_processes_then_drops_the_answer() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     h.set_faults(json!([{"route": "POST /api/v2/integrations", "kind": "lose-response", "rate": 1.0, "count": 1}]))
         .await;
-    let e = api
-        .request(Method::POST, LIST)
-        .json(&json!({"name": "lost", "integrationType": {"id": EB}}))
-        .send()
-        .await
-        .expect_err("the response is lost");
+    let e = create_without_answer(&api, "lost").await;
     assert!(e.status().is_none(), "{e:?}");
     let list = api.get(LIST).await.body;
     assert_eq!(list["total"], 1, "created anyway: {list}");
@@ -238,8 +222,7 @@ async fn lose_response_processes_then_drops_the_answer() {
 
 #[tokio::test]
 async fn rate_zero_never_one_always_and_count_limits() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     h.set_faults(json!([{"kind": "status", "status": 500, "rate": 0.0}]))
         .await;
     for _ in 0..20 {
@@ -270,8 +253,7 @@ async fn list_statuses(api: &crate::common::Api, n: usize) -> Vec<u16> {
 
 #[tokio::test]
 async fn runtime_rules_put_post_delete_and_validation() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     let empty = h.faults(Method::GET, None).await;
     assert_eq!(empty.status, 200);
     assert_eq!(empty.body["rules"], json!([]));
@@ -339,11 +321,7 @@ async fn runtime_rules_put_post_delete_and_validation() {
         assert_eq!(r.body["messageParams"]["field"], field, "{body}");
     }
     let r = h
-        .send(
-            h.http
-                .post(format!("{}/sim/v1/faults", h.base))
-                .body("{not json"),
-        )
+        .send(h.request(Method::POST, "/sim/v1/faults").body("{not json"))
         .await;
     r.assert_bad_request_naming("not valid JSON");
     assert_eq!(
@@ -385,8 +363,7 @@ async fn seeded_rates_are_deterministic() {
     assert!(a.contains(&503) && a.contains(&200), "{a:?}");
 
     // Reseeding at run time replays the same sequence.
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     let rules = json!({"rules": [{"kind": "status", "status": 503, "rate": 0.5, "route": "GET /api/v2/integrations"}], "seed": 11});
     let mut runs = Vec::new();
     for _ in 0..2 {
@@ -421,8 +398,7 @@ async fn start_config_faults_and_reset_restores_them() {
 
 #[tokio::test]
 async fn keeps_serving_through_every_kind_at_once() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     api.create("x", EB).await;
     let kinds = [
         json!({"kind": "status", "status": 500, "rate": 0.2}),
@@ -477,8 +453,7 @@ async fn raw_exchange(h: &Harness, request: String) -> Vec<u8> {
 
 #[tokio::test]
 async fn on_the_wire_close_sends_nothing_and_truncate_sends_half() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     let get = format!(
         "GET {LIST} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\r\n",
         api.token

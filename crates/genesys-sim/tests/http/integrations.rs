@@ -1,7 +1,7 @@
 //! `/api/v2/integrations`: create, get, list (pagination), patch, delete, permissions,
 //! malformed requests and unknown routes.
 
-use genesys_sim::{NOBODY_CLIENT_ID, VIEWER_CLIENT_ID};
+use genesys_sim::VIEWER_CLIENT_ID;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -10,8 +10,7 @@ use crate::common::{reply, Harness, EB};
 
 #[tokio::test]
 async fn create_returns_a_disabled_inactive_integration() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let r = api
         .post(
             "/api/v2/integrations",
@@ -79,8 +78,7 @@ async fn create_returns_a_disabled_inactive_integration() {
 
 #[tokio::test]
 async fn create_rejects_bad_bodies() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let cases = [
         (json!({"name": "", "integrationType": {"id": EB}}), "name"),
         (json!({"name": 5, "integrationType": {"id": EB}}), "name"),
@@ -121,8 +119,7 @@ async fn create_rejects_bad_bodies() {
 
 #[tokio::test]
 async fn create_without_a_name_gets_the_type_name() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     for body in [
         json!({"integrationType": {"id": EB}}),
         json!({"name": null, "integrationType": {"id": EB}}),
@@ -142,8 +139,7 @@ async fn create_without_a_name_gets_the_type_name() {
 
 #[tokio::test]
 async fn unknown_ids_are_not_found() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let path = "/api/v2/integrations/00000000-0000-0000-0000-000000000000";
     api.get(path).await.assert_error(404, "not.found");
     api.delete(path).await.assert_error(404, "not.found");
@@ -196,7 +192,7 @@ async fn permissions_are_enforced_per_call() {
     let one = format!("/api/v2/integrations/{id}");
     let cfg = format!("{one}/config/current");
     let viewer = h.api(VIEWER_CLIENT_ID).await;
-    let nobody = h.api(NOBODY_CLIENT_ID).await;
+    let nobody = h.nobody().await;
 
     let create = json!({"name": "y", "integrationType": {"id": EB}});
     let writes: Vec<(Method, &str, Option<Value>, &str)> = vec![
@@ -259,8 +255,7 @@ async fn permissions_are_enforced_per_call() {
 
 #[tokio::test]
 async fn pagination_over_250_integrations() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let mut ids = Vec::new();
     for n in 0..250 {
         ids.push(api.create(&format!("i{n:03}"), "webhooks").await);
@@ -340,8 +335,7 @@ async fn pagination_over_250_integrations() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_get_genesys_bodies() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     api.get("/api/v2/nothing/here")
         .await
         .assert_error(404, "not.found");
@@ -357,14 +351,16 @@ async fn unknown_routes_and_methods_get_genesys_bodies() {
 
 #[tokio::test]
 async fn odd_inputs_never_panic() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
-    api.get("/api/v2/integrations?pageSize=100&pageNumber=18446744073709551615")
-        .await
-        .assert_bad_request_naming("pageNumber");
-    api.get("/api/v2/integrations?pageNumber=99999999999999999999999")
-        .await
-        .assert_bad_request_naming("pageNumber");
+    let (_h, api) = Harness::with_admin().await;
+    // Page numbers past u64 and past what a page can start at.
+    for query in [
+        "pageSize=100&pageNumber=18446744073709551615",
+        "pageNumber=99999999999999999999999",
+    ] {
+        api.get(&format!("/api/v2/integrations?{query}"))
+            .await
+            .assert_bad_request_naming("pageNumber");
+    }
     let id = api.create("x", EB).await;
     api.patch(&format!("/api/v2/integrations/{id}"), Value::Null)
         .await
@@ -405,36 +401,27 @@ async fn list_filters_by_type_reported_state_and_ids() {
         r.body["nextUri"],
         format!("/api/v2/integrations?pageSize=1&pageNumber=2&integrationType={EB}")
     );
-    let r = api
-        .get("/api/v2/integrations?integrationType=webhooks")
-        .await;
-    assert_eq!(names(&r), ["w"]);
-    let r = api.get(&format!("/api/v2/integrations?ids={a},{w}")).await;
-    assert_eq!(names(&r), ["a", "w"]);
-    let r = api
-        .get(&format!(
-            "/api/v2/integrations?ids={b}&integrationType=webhooks"
-        ))
-        .await;
-    assert_eq!(r.body["total"], 0);
-    assert_eq!(
-        api.get("/api/v2/integrations?reportedState=ACTIVE")
-            .await
-            .body["total"],
-        0
-    );
-    assert_eq!(
-        api.get("/api/v2/integrations?reportedState=INACTIVE")
-            .await
-            .body["total"],
-        3
-    );
+    for (query, want) in [
+        ("integrationType=webhooks".to_string(), vec!["w"]),
+        (format!("ids={a},{w}"), vec!["a", "w"]),
+    ] {
+        let r = api.get(&format!("/api/v2/integrations?{query}")).await;
+        assert_eq!(names(&r), want, "{query}");
+    }
+    // How many each filter finds (the three are INACTIVE).
+    for (query, total) in [
+        (format!("ids={b}&integrationType=webhooks"), 0),
+        ("reportedState=ACTIVE".to_string(), 0),
+        ("reportedState=INACTIVE".to_string(), 3),
+    ] {
+        let r = api.get(&format!("/api/v2/integrations?{query}")).await;
+        assert_eq!(r.body["total"], total, "{query}");
+    }
 }
 
 #[tokio::test]
 async fn every_response_carries_a_correlation_id_the_error_context_id() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (h, api) = Harness::with_admin().await;
     let ok = api.get("/api/v2/integrations").await;
     let first = ok.header("inin-correlation-id").to_string();
     assert!(uuid::Uuid::parse_str(&first).is_ok(), "{first}");

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use genesys_sim::lifecycle::{BoxFuture, HookRequest, LifecycleHook};
 use genesys_sim::{start_with_hook, DEFAULT_ORG_ID};
-use serde_json::json;
 
 use crate::common::{quick_config, Api, Harness, EB};
 
@@ -15,15 +14,9 @@ async fn state(api: &Api, id: &str) -> serde_json::Value {
 }
 
 async fn patch(api: &Api, id: &str, intended: &str) -> serde_json::Value {
-    let r = api
-        .patch(
-            &format!("/api/v2/integrations/{id}"),
-            json!({"intendedState": intended}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body["intendedState"], intended);
-    r.body
+    let i = api.set_intended(id, intended).await;
+    assert_eq!(i["intendedState"], intended);
+    i
 }
 
 const SETTLE: Duration = Duration::from_millis(300);

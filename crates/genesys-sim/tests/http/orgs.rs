@@ -1,19 +1,13 @@
 //! organizations/me and several orgs on one server, isolated from each other.
 
-use genesys_sim::{
-    ClientSpec, OrgSpec, SimConfig, DEFAULT_ORG_ID, DEFAULT_ORG_NAME, NOBODY_CLIENT_ID,
-};
+use genesys_sim::{ClientSpec, OrgSpec, SimConfig, DEFAULT_ORG_ID, DEFAULT_ORG_NAME};
 
 use crate::common::{quick_config, Harness, EB};
 
 #[tokio::test]
 async fn organizations_me() {
     let h = Harness::start().await;
-    let r = h
-        .api(NOBODY_CLIENT_ID)
-        .await
-        .get("/api/v2/organizations/me")
-        .await;
+    let r = h.nobody().await.get("/api/v2/organizations/me").await;
     assert_eq!(r.status, 200, "any client may read it");
     let o = &r.body;
     assert_eq!(o["id"], DEFAULT_ORG_ID);

@@ -114,8 +114,7 @@ async fn extra_fields_everywhere_but_in_data() {
     let me = api.get("/api/v2/organizations/me").await;
     assert_eq!(me.body["x-sim-extra"], 1);
     // Not without the quirk.
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     api.create("events", EB).await;
     let list = api.get("/api/v2/integrations").await;
     assert!(list.body.get("x-sim-extra").is_none());

@@ -1,6 +1,5 @@
 //! Notification topics, integration types and their config schemas.
 
-use genesys_sim::NOBODY_CLIENT_ID;
 use serde_json::json;
 
 use crate::common::{Harness, EB, TOPIC};
@@ -9,7 +8,7 @@ use crate::common::{Harness, EB, TOPIC};
 async fn topics_without_expand_are_ids_only() {
     let h = Harness::start().await;
     let r = h
-        .api(NOBODY_CLIENT_ID)
+        .nobody()
         .await
         .get("/api/v2/notifications/availabletopics")
         .await;
@@ -29,8 +28,7 @@ async fn topics_without_expand_are_ids_only() {
 
 #[tokio::test]
 async fn topics_expanded() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let r = api
         .get("/api/v2/notifications/availabletopics?expand=description,requiresPermissions,schema,transports,publicApiTemplateUriPaths&includePreview=true")
         .await;
@@ -70,8 +68,7 @@ async fn topics_expanded() {
 
 #[tokio::test]
 async fn integration_type_and_schema() {
-    let h = Harness::start().await;
-    let api = h.admin().await;
+    let (_h, api) = Harness::with_admin().await;
     let r = api.get(&format!("/api/v2/integrations/types/{EB}")).await;
     assert_eq!(r.status, 200);
     let t = &r.body;

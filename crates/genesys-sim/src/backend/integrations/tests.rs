@@ -3,15 +3,11 @@
 use super::*;
 use crate::backend::integration_types::EVENTBRIDGE_TYPE_ID;
 use crate::backend::lifecycle::Phase;
+use crate::backend::T0;
 use serde_json::json;
-use time::macros::datetime;
 
 const ORG: &str = "org";
 const D: Duration = Duration::from_millis(100);
-
-fn t0() -> OffsetDateTime {
-    datetime!(2024-01-01 00:00:00 UTC)
-}
 
 fn create(o: &mut OrgIntegrations, name: &str) -> Integration {
     o.create(
@@ -19,7 +15,7 @@ fn create(o: &mut OrgIntegrations, name: &str) -> Integration {
             name: Some(name.into()),
             type_id: Some(EVENTBRIDGE_TYPE_ID.into()),
         },
-        t0(),
+        T0,
     )
     .unwrap()
 }
@@ -52,7 +48,7 @@ fn put(
             credentials: Some(Map::new()),
             ..Default::default()
         },
-        t0(),
+        T0,
         None,
     )
     .map(|(i, _)| i)
@@ -67,7 +63,7 @@ fn create_validates_name_and_type() {
                 name: Some(" ".into()),
                 type_id: Some(EVENTBRIDGE_TYPE_ID.into()),
             },
-            t0(),
+            T0,
         )
         .unwrap_err();
     assert_eq!(e.message_params["field"], "name");
@@ -77,7 +73,7 @@ fn create_validates_name_and_type() {
                 name: Some("x".into()),
                 type_id: Some("nope".into()),
             },
-            t0(),
+            T0,
         )
         .unwrap_err();
     assert!(e.message.contains("integrationType.id"));
@@ -87,7 +83,7 @@ fn create_validates_name_and_type() {
                 name: None,
                 type_id: Some(EVENTBRIDGE_TYPE_ID.into()),
             },
-            t0(),
+            T0,
         )
         .unwrap();
     assert_eq!(unnamed.name, "Amazon EventBridge Source");
@@ -102,7 +98,7 @@ fn put_config_versions_and_conflicts() {
     let mut o = OrgIntegrations::default();
     let i = create(&mut o, "a");
     let e = o
-        .put_config(ORG, &i.id, ConfigUpdate::default(), t0(), None)
+        .put_config(ORG, &i.id, ConfigUpdate::default(), T0, None)
         .unwrap_err();
     assert_eq!(e.status.as_u16(), 400);
     let updated = put(&mut o, &i.id, 1, "s1").unwrap();
@@ -127,10 +123,10 @@ fn enable_incomplete_errors_then_config_activates() {
     let mut o = OrgIntegrations::default();
     let i = create(&mut o, "a");
     let (it, hook) = o
-        .set_intended(ORG, &i.id, Intended::Enabled, t0(), D)
+        .set_intended(ORG, &i.id, Intended::Enabled, T0, D)
         .unwrap();
     assert!(hook.is_none());
-    let obs = it.lifecycle.observe(t0() + D, D);
+    let obs = it.lifecycle.observe(T0 + D, D);
     assert_eq!(obs.phase, Phase::Error);
     assert_eq!(
         obs.error.unwrap().message,
@@ -147,19 +143,19 @@ fn enable_incomplete_errors_then_config_activates() {
                 credentials: Some(Map::new()),
                 ..Default::default()
             },
-            t0(),
+            T0,
             None,
         )
         .unwrap();
     assert!(matches!(hook, Some(HookCall::Activate(_))));
-    assert_eq!(it.lifecycle.observe(t0(), D).phase, Phase::Activating);
-    assert_eq!(it.lifecycle.observe(t0() + D, D).phase, Phase::Active);
+    assert_eq!(it.lifecycle.observe(T0, D).phase, Phase::Activating);
+    assert_eq!(it.lifecycle.observe(T0 + D, D).phase, Phase::Active);
     let (it, hook) = o
-        .set_intended(ORG, &i.id, Intended::Disabled, t0() + D, D)
+        .set_intended(ORG, &i.id, Intended::Disabled, T0 + D, D)
         .unwrap();
     assert!(matches!(hook, Some(HookCall::Deactivate(_))));
-    assert_eq!(it.lifecycle.observe(t0() + D, D).phase, Phase::Deactivating);
-    assert_eq!(it.lifecycle.observe(t0() + D * 2, D).phase, Phase::Inactive);
+    assert_eq!(it.lifecycle.observe(T0 + D, D).phase, Phase::Deactivating);
+    assert_eq!(it.lifecycle.observe(T0 + D * 2, D).phase, Phase::Inactive);
 }
 
 #[test]
@@ -168,13 +164,13 @@ fn hook_failure_sets_error() {
     let i = create(&mut o, "a");
     put(&mut o, &i.id, 1, "s").unwrap();
     let (_, hook) = o
-        .set_intended(ORG, &i.id, Intended::Enabled, t0(), D)
+        .set_intended(ORG, &i.id, Intended::Enabled, T0, D)
         .unwrap();
     let Some(HookCall::Activate(req)) = hook else {
         panic!("expected activation")
     };
-    assert!(o.hook_failed(&i.id, req.generation, "AccessDenied".into(), t0()));
-    let obs = o.get(&i.id).unwrap().lifecycle.observe(t0() + D, D);
+    assert!(o.hook_failed(&i.id, req.generation, "AccessDenied".into(), T0));
+    let obs = o.get(&i.id).unwrap().lifecycle.observe(T0 + D, D);
     assert_eq!(obs.phase, Phase::Error);
 }
 
@@ -182,10 +178,10 @@ fn hook_failure_sets_error() {
 fn delete_and_not_found() {
     let mut o = OrgIntegrations::default();
     let i = create(&mut o, "a");
-    assert_eq!(o.delete(ORG, &i.id, t0(), D, None).unwrap().0.id, i.id);
+    assert_eq!(o.delete(ORG, &i.id, T0, D, None).unwrap().0.id, i.id);
     assert_eq!(o.get(&i.id).unwrap_err().code, "not.found");
     assert_eq!(
-        o.delete(ORG, &i.id, t0(), D, None)
+        o.delete(ORG, &i.id, T0, D, None)
             .unwrap_err()
             .status
             .as_u16(),
@@ -206,13 +202,7 @@ fn consistency_lag_refuses_a_put_right_after_the_create() {
         ..Default::default()
     };
     let e = o
-        .put_config(
-            ORG,
-            &i.id,
-            update(1),
-            t0() + Duration::from_millis(1499),
-            lag,
-        )
+        .put_config(ORG, &i.id, update(1), T0 + Duration::from_millis(1499), lag)
         .unwrap_err();
     assert_eq!(e.status.as_u16(), 409);
     assert!(
@@ -220,12 +210,6 @@ fn consistency_lag_refuses_a_put_right_after_the_create() {
         "{}",
         e.message
     );
-    o.put_config(
-        ORG,
-        &i.id,
-        update(1),
-        t0() + Duration::from_millis(1500),
-        lag,
-    )
-    .unwrap();
+    o.put_config(ORG, &i.id, update(1), T0 + Duration::from_millis(1500), lag)
+        .unwrap();
 }
