@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::clients::AwsClients;
 use super::delivery::sid_for;
 use super::error::{unless_missing, AwsError};
-use super::policy_eval::{as_list, evaluate, SendRequest, Verdict};
+use super::policy_eval::as_list;
 
 /// (account, name) of a queue ARN.
 pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
@@ -55,23 +55,6 @@ pub(crate) async fn queue_attribute(
 pub(crate) async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>, AwsError> {
     let text = queue_attribute(aws, url, QueueAttributeName::Policy).await?;
     Ok(text.and_then(|p| serde_json::from_str(&p).ok()))
-}
-
-/// What the queue's policy decides for EventBridge sending the rule's events to it.
-pub async fn verdict(
-    aws: &AwsClients,
-    queue_url: &str,
-    queue_arn: &str,
-    rule_arn: &str,
-) -> Result<Verdict, AwsError> {
-    let doc = policy(aws, queue_url).await?;
-    Ok(evaluate(
-        doc.as_ref(),
-        SendRequest {
-            queue_arn,
-            rule_arn,
-        },
-    ))
 }
 
 /// gcbridge's statement for the rule: send to this queue, only from this rule.
