@@ -5,7 +5,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
 use super::clients::AwsClients;
-use super::delivery::sid_for;
+use super::delivery::{sid_for, with_statement};
 use super::error::{unless_missing, AwsError};
 use super::policy_eval::as_list;
 
@@ -76,14 +76,10 @@ pub async fn allow(
     queue_arn: &str,
     rule_arn: &str,
 ) -> Result<(), AwsError> {
-    let mut doc = policy(aws, queue_url)
-        .await?
-        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
-    let sid = sid_for(rule_arn);
-    let mut statements: Vec<Value> = as_list(&doc["Statement"]).into_iter().cloned().collect();
-    statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
-    statements.push(statement(queue_arn, rule_arn));
-    doc["Statement"] = Value::Array(statements);
+    let doc = with_statement(
+        policy(aws, queue_url).await?,
+        statement(queue_arn, rule_arn),
+    );
     set_policy(aws, queue_url, &doc).await
 }
 
