@@ -54,11 +54,14 @@ pub(super) fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsA
 
 /// The targets to add, remove, and put again with other settings.
 fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
+    // A wanted target's live copy has its id and its ARN: a new ARN under an old id is a new
+    // target (added; PutTargets replaces the old one whole), else its settings are compared.
+    let live_copy = |t: &TargetSpec| l.targets.iter().find(|lt| lt.id == t.id && lt.arn == t.arn);
     let mut actions = Vec::new();
     let add: Vec<String> = rule
         .targets
         .iter()
-        .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
+        .filter(|t| live_copy(t).is_none())
         .map(|t| t.arn.clone())
         .collect();
     if !add.is_empty() {
@@ -83,11 +86,7 @@ fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
         .targets
         .iter()
         .filter_map(|t| {
-            let lt = l
-                .targets
-                .iter()
-                .find(|lt| lt.id == t.id && lt.arn == t.arn)?;
-            let changed = setting_changes(t, rule.retry, lt);
+            let changed = setting_changes(t, rule.retry, live_copy(t)?);
             (!changed.is_empty()).then(|| format!("{} {}", t.id, changed.join(", ")))
         })
         .collect();
