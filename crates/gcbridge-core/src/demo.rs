@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_sqs::types::QueueAttributeName;
 
 use crate::aws::partner::{self, SourceState};
+use crate::aws::rules;
 use crate::aws::{AwsClients, AwsError};
 
 /// The demo's targets, by name and ARN.
@@ -107,46 +108,11 @@ pub async fn log_event_count(aws: &AwsClients, log_group: &str) -> Result<usize,
 
 /// Deletes the partner event bus (its rules first, as EventBridge requires), as someone cleaning
 /// up by hand would: the source goes back to PENDING and its events are dropped. The source's
-/// state afterwards.
+/// state afterwards. Each rule goes with its targets first (`rules::delete_rule`).
 pub async fn break_association(aws: &AwsClients, source: &str) -> Result<SourceState, AwsError> {
-    let rules = aws
-        .events
-        .list_rules()
-        .event_bus_name(source)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("events:ListRules", e))?;
-    for rule in rules.rules().iter().filter_map(|r| r.name()) {
-        let targets = aws
-            .events
-            .list_targets_by_rule()
-            .rule(rule)
-            .event_bus_name(source)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("events:ListTargetsByRule", e))?;
-        let ids: Vec<String> = targets
-            .targets()
-            .iter()
-            .map(|t| t.id().to_string())
-            .collect();
-        if !ids.is_empty() {
-            aws.events
-                .remove_targets()
-                .rule(rule)
-                .event_bus_name(source)
-                .set_ids(Some(ids))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("events:RemoveTargets", e))?;
-        }
-        aws.events
-            .delete_rule()
-            .name(rule)
-            .event_bus_name(source)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("events:DeleteRule", e))?;
+    let on_bus = rules::sdk_rules(aws, source).await?;
+    for rule in on_bus.iter().filter_map(|r| r.name()) {
+        rules::delete_rule(aws, source, rule).await?;
     }
     partner::delete_bus(aws, source).await?;
     partner::source_state(aws, source).await

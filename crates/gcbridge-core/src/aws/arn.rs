@@ -96,16 +96,27 @@ pub enum ArnError {
     NoAccount { arn: String },
 }
 
+/// An ARN's five fields after `arn:`: partition, service, region, account and resource (which
+/// keeps any further `:`); `None` when the text is not `arn:` and five fields. Partner ARNs and
+/// target ARNs are split alike; what each field must hold is the caller's to check.
+pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 5]> {
+    let mut fields = arn.strip_prefix("arn:")?.splitn(5, ':');
+    Some([
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    ])
+}
+
 /// Parses a partner event bus / event source ARN. Errors say which part is wrong and what the ARN
 /// should look like.
 pub fn parse_partner_arn(arn: &str) -> Result<PartnerArn, ArnError> {
     let owned = || arn.to_string();
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" {
+    let Some([partition, service, region, account, resource]) = arn_fields(arn) else {
         return Err(ArnError::NotAnArn { arn: owned() });
-    }
-    let (partition, service, region, account, resource) =
-        (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    };
     let partition_error = |error| ArnError::Partition {
         arn: owned(),
         error,

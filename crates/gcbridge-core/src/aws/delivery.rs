@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::clients::AwsClients;
 use super::error::AwsError;
-use super::policy_eval::{self, as_list, Verdict};
+use super::policy_eval::{self, as_list, decide, Request, Verdict};
 use super::{lambda_permission, logs_policy, sns_policy, sqs_policy};
 use crate::desired::TargetKind;
 
@@ -80,28 +80,40 @@ pub fn grant(kind: TargetKind, target: &str, rule_arn: &str) -> String {
     }
 }
 
-/// What the target's policy decides for the rule's deliveries.
+/// What the target's policy decides for the rule's deliveries. SQS, SNS and Lambda are one
+/// check: read the target's own policy (`None`: no such target; `Some(None)`: no policy, which
+/// allows nothing), then decide EventBridge's [`action`] on the target for the rule. CloudWatch
+/// Logs decides over the account's policies and two writes (`logs_policy::verdict`).
 pub async fn check(
     aws: &AwsClients,
     kind: TargetKind,
     target: &str,
     rule_arn: &str,
 ) -> Result<Access, AwsError> {
-    let verdict = match kind {
+    let read = match kind {
         TargetKind::Sqs => match sqs_policy::queue_url(aws, target).await? {
-            Some(url) => Some(sqs_policy::verdict(aws, &url, target, rule_arn).await?),
+            Some(url) => Some(sqs_policy::policy(aws, &url).await?),
             None => None,
         },
-        TargetKind::Sns => sns_policy::verdict(aws, target, rule_arn).await?,
-        TargetKind::Lambda => lambda_permission::verdict(aws, target, rule_arn).await?,
-        TargetKind::Logs => logs_policy::verdict(aws, target, rule_arn).await?,
+        TargetKind::Sns => sns_policy::policy(aws, target).await?,
+        TargetKind::Lambda => lambda_permission::policy(aws, target).await?,
+        TargetKind::Logs => return Ok(access(logs_policy::verdict(aws, target, rule_arn).await?)),
         _ => {
             return Err(AwsError::new(format!(
                 "internal: {target}: not a managed target type"
             )))
         }
     };
-    Ok(verdict.map_or(Access::NoTarget, Access::Decided))
+    let request = Request {
+        action: action(kind),
+        resource: target,
+        rule_arn,
+    };
+    Ok(access(read.map(|doc| decide(doc.as_ref(), request))))
+}
+
+fn access(verdict: Option<Verdict>) -> Access {
+    verdict.map_or(Access::NoTarget, Access::Decided)
 }
 
 /// Adds gcbridge's statement for the rule to the target's policy.

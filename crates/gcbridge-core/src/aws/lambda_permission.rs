@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::clients::AwsClients;
 use super::delivery::sid_for;
 use super::error::{unless_missing, AwsError};
-use super::policy_eval::{as_list, decide, Request, Verdict, EVENTS_SERVICE};
+use super::policy_eval::{as_list, EVENTS_SERVICE};
 
 pub const INVOKE: &str = "lambda:InvokeFunction";
 
@@ -38,24 +38,6 @@ pub(crate) async fn policy(
         || format!("lambda:GetFunction {function}"),
     )?;
     Ok(exists.map(|_| None))
-}
-
-/// What the function's policy decides for the rule; `None` when the function does not exist.
-pub async fn verdict(
-    aws: &AwsClients,
-    function: &str,
-    rule_arn: &str,
-) -> Result<Option<Verdict>, AwsError> {
-    Ok(policy(aws, function).await?.map(|doc| {
-        decide(
-            doc.as_ref(),
-            Request {
-                action: INVOKE,
-                resource: function,
-                rule_arn,
-            },
-        )
-    }))
 }
 
 /// Adds gcbridge's permission for the rule (replacing a statement of that id, which AWS would

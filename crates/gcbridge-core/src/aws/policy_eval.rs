@@ -13,13 +13,6 @@ use serde_json::Value;
 
 use crate::topics::glob;
 
-/// The request EventBridge makes when a rule delivers to an SQS target.
-#[derive(Debug, Clone, Copy)]
-pub struct SendRequest<'a> {
-    pub queue_arn: &'a str,
-    pub rule_arn: &'a str,
-}
-
 pub const EVENTS_SERVICE: &str = "events.amazonaws.com";
 pub const SEND_ACTION: &str = "sqs:SendMessage";
 
@@ -29,16 +22,6 @@ pub struct Request<'a> {
     pub action: &'a str,
     pub resource: &'a str,
     pub rule_arn: &'a str,
-}
-
-impl<'a> From<SendRequest<'a>> for Request<'a> {
-    fn from(r: SendRequest<'a>) -> Request<'a> {
-        Request {
-            action: SEND_ACTION,
-            resource: r.queue_arn,
-            rule_arn: r.rule_arn,
-        }
-    }
 }
 
 /// The policy's decision.
@@ -79,11 +62,6 @@ impl Applies {
             _ => Applies::Yes,
         }
     }
-}
-
-/// The queue policy's decision for SQS delivery (`None`: the queue has no policy).
-pub fn evaluate(policy: Option<&Value>, req: SendRequest<'_>) -> Verdict {
-    decide(policy, req.into())
 }
 
 /// The policy document's decision for the request (`None`: the resource has no policy).

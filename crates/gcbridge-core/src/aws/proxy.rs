@@ -138,52 +138,65 @@ mod tests {
         proxy_from(target, &get).map(|p| (p.var, p.url))
     }
 
+    /// Why, the environment, the endpoint, and the variable and URL the SDK uses (`None`: no proxy).
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        Option<(&'static str, &'static str)>,
+    );
+
     #[test]
     fn the_variable_the_sdk_uses_for_the_scheme_without_userinfo() {
         let sts = "https://sts.us-east-1.amazonaws.com";
-        assert_eq!(
-            with(&[("HTTPS_PROXY", "http://user:pw@10.0.0.1:3128/")], sts),
-            Some(("HTTPS_PROXY", "http://10.0.0.1:3128".into()))
-        );
-        // HTTP_PROXY is for http endpoints only; ALL_PROXY is the fallback for both.
-        assert_eq!(with(&[("HTTP_PROXY", "http://p:1")], sts), None);
-        assert_eq!(
-            with(
+        let cases: [Case; 7] = [
+            (
+                "HTTPS_PROXY for https, without its userinfo and path",
+                &[("HTTPS_PROXY", "http://user:pw@10.0.0.1:3128/")],
+                sts,
+                Some(("HTTPS_PROXY", "http://10.0.0.1:3128")),
+            ),
+            (
+                "HTTP_PROXY is for http endpoints only",
+                &[("HTTP_PROXY", "http://p:1")],
+                sts,
+                None,
+            ),
+            (
+                "ALL_PROXY is the fallback for both",
                 &[("HTTP_PROXY", "http://p:1"), ("all_proxy", "corp:3128")],
-                sts
+                sts,
+                Some(("all_proxy", "http://corp:3128")),
             ),
-            Some(("all_proxy", "http://corp:3128".into()))
-        );
-        assert_eq!(
-            with(
+            (
+                "loopback is not bypassed by itself",
                 &[("HTTP_PROXY", "http://127.0.0.1:9")],
-                "http://127.0.0.1:5000"
+                "http://127.0.0.1:5000",
+                Some(("HTTP_PROXY", "http://127.0.0.1:9")),
             ),
-            Some(("HTTP_PROXY", "http://127.0.0.1:9".into())),
-            "loopback is not bypassed by itself"
-        );
-        // The upper-case name wins; an unusable value falls back to ALL_PROXY.
-        assert_eq!(
-            with(
+            (
+                "the upper-case name wins",
                 &[("HTTPS_PROXY", "http://a:1"), ("https_proxy", "http://b:1")],
-                sts
+                sts,
+                Some(("HTTPS_PROXY", "http://a:1")),
             ),
-            Some(("HTTPS_PROXY", "http://a:1".into()))
-        );
-        assert_eq!(
-            with(
+            (
+                "an unusable value falls back to ALL_PROXY",
                 &[("HTTPS_PROXY", "ftp://a:1"), ("ALL_PROXY", "http://c:1")],
-                sts
+                sts,
+                Some(("ALL_PROXY", "http://c:1")),
             ),
-            Some(("ALL_PROXY", "http://c:1".into()))
-        );
-        assert_eq!(
-            with(
+            (
+                "no proxy at all when REQUEST_METHOD is set (CGI)",
                 &[("HTTPS_PROXY", "http://a:1"), ("REQUEST_METHOD", "GET")],
-                sts
+                sts,
+                None,
             ),
-            None
-        );
+        ];
+        for (why, vars, endpoint, want) in cases {
+            let want = want.map(|(var, url)| (var, url.to_string()));
+            assert_eq!(with(vars, endpoint), want, "{why}");
+        }
     }
 
     #[test]

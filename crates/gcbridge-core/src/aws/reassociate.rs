@@ -53,21 +53,7 @@ async fn put_back(aws: &AwsClients, bus: &str, s: &Saved) -> Result<(), AwsError
         .map_err(|e| AwsError::from_sdk(&format!("events:PutRule {name}"), e))?;
     // PutTargets takes at most 10 targets per call.
     for chunk in s.targets.chunks(10) {
-        let out = aws
-            .events
-            .put_targets()
-            .rule(name)
-            .event_bus_name(bus)
-            .set_targets(Some(chunk.to_vec()))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(&format!("events:PutTargets on {name}"), e))?;
-        if out.failed_entry_count() > 0 {
-            return Err(AwsError::new(format!(
-                "events:PutTargets on {name}: {} target(s) failed",
-                out.failed_entry_count()
-            )));
-        }
+        rules::send_targets(aws, bus, name, chunk.to_vec()).await?;
     }
     Ok(())
 }

@@ -14,12 +14,8 @@ pub(super) fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsA
             actions.push(AwsAction::CreateRule {
                 rule: rule.name.clone(),
             });
-            if !rule.targets.is_empty() {
-                actions.push(AwsAction::AddTargets {
-                    rule: rule.name.clone(),
-                    targets: rule.targets.iter().map(|t| t.arn.clone()).collect(),
-                });
-            }
+            // A new rule has no live targets: every target is added.
+            actions.extend(target_actions(rule, &[]));
         }
         Some(l) => {
             let mut changes = Vec::new();
@@ -46,19 +42,22 @@ pub(super) fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsA
                     changes,
                 });
             }
-            actions.extend(target_actions(rule, l));
+            actions.extend(target_actions(rule, &l.targets));
         }
     }
     actions
 }
 
-/// The targets to add, remove, and put again with other settings.
-fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
+/// The targets to add, remove, and put again with other settings, against the rule's live ones.
+fn target_actions(rule: &RuleSpec, live: &[LiveTarget]) -> Vec<AwsAction> {
+    // A wanted target's live copy has its id and its ARN: a new ARN under an old id is a new
+    // target (added; PutTargets replaces the old one whole), else its settings are compared.
+    let live_copy = |t: &TargetSpec| live.iter().find(|lt| lt.id == t.id && lt.arn == t.arn);
     let mut actions = Vec::new();
     let add: Vec<String> = rule
         .targets
         .iter()
-        .filter(|t| !l.targets.iter().any(|lt| lt.id == t.id && lt.arn == t.arn))
+        .filter(|t| live_copy(t).is_none())
         .map(|t| t.arn.clone())
         .collect();
     if !add.is_empty() {
@@ -67,8 +66,7 @@ fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
             targets: add,
         });
     }
-    let remove: Vec<String> = l
-        .targets
+    let remove: Vec<String> = live
         .iter()
         .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
         .map(|lt| lt.id.clone())
@@ -83,11 +81,7 @@ fn target_actions(rule: &RuleSpec, l: &LiveRule) -> Vec<AwsAction> {
         .targets
         .iter()
         .filter_map(|t| {
-            let lt = l
-                .targets
-                .iter()
-                .find(|lt| lt.id == t.id && lt.arn == t.arn)?;
-            let changed = setting_changes(t, rule.retry, lt);
+            let changed = setting_changes(t, rule.retry, live_copy(t)?);
             (!changed.is_empty()).then(|| format!("{} {}", t.id, changed.join(", ")))
         })
         .collect();

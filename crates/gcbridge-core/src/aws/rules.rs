@@ -172,15 +172,29 @@ pub async fn put_rule(aws: &AwsClients, bus: &str, rule: &RuleSpec) -> Result<St
 /// group) and the
 /// rule's retry policy; PutTargets replaces a target of the same id whole.
 pub async fn put_targets(aws: &AwsClients, bus: &str, spec: &RuleSpec) -> Result<(), AwsError> {
-    let rule = spec.name.as_str();
     if spec.targets.is_empty() {
         return Ok(());
     }
-    let mut req = aws.events.put_targets().rule(rule).event_bus_name(bus);
-    for t in &spec.targets {
-        req = req.targets(sdk_target(t, spec.retry)?);
-    }
+    let targets = spec
+        .targets
+        .iter()
+        .map(|t| sdk_target(t, spec.retry))
+        .collect::<Result<Vec<_>, _>>()?;
+    send_targets(aws, bus, &spec.name, targets).await
+}
+
+/// One PutTargets of SDK targets (as built from a spec, or as read back from a bus). AWS answers
+/// a target it refuses as a failed entry of a successful call: any makes this fail, with each
+/// refused target's id and AWS's reason (`role::refuses_new_role` reads them).
+pub(crate) async fn send_targets(
+    aws: &AwsClients,
+    bus: &str,
+    rule: &str,
+    targets: Vec<Target>,
+) -> Result<(), AwsError> {
+    let req = aws.events.put_targets().rule(rule).event_bus_name(bus);
     let out = req
+        .set_targets(Some(targets))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(&format!("events:PutTargets on {rule}"), e))?;

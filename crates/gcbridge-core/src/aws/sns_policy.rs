@@ -7,7 +7,6 @@ use serde_json::Value;
 use super::clients::AwsClients;
 use super::delivery::{sid_for, with_statement, without_statement};
 use super::error::{unless_missing, AwsError};
-use super::policy_eval::{decide, Request, Verdict};
 
 pub const PUBLISH: &str = "sns:Publish";
 
@@ -25,24 +24,6 @@ pub(crate) async fn policy(
         o.attributes()
             .and_then(|a| a.get("Policy"))
             .and_then(|p| serde_json::from_str(p).ok())
-    }))
-}
-
-/// What the topic's policy decides for the rule; `None` when the topic does not exist.
-pub async fn verdict(
-    aws: &AwsClients,
-    topic: &str,
-    rule_arn: &str,
-) -> Result<Option<Verdict>, AwsError> {
-    Ok(policy(aws, topic).await?.map(|doc| {
-        decide(
-            doc.as_ref(),
-            Request {
-                action: PUBLISH,
-                resource: topic,
-                rule_arn,
-            },
-        )
     }))
 }
 

@@ -5,9 +5,9 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
 use super::clients::AwsClients;
-use super::delivery::sid_for;
+use super::delivery::{sid_for, with_statement};
 use super::error::{unless_missing, AwsError};
-use super::policy_eval::{as_list, evaluate, SendRequest, Verdict};
+use super::policy_eval::as_list;
 
 /// (account, name) of a queue ARN.
 pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
@@ -57,23 +57,6 @@ pub(crate) async fn policy(aws: &AwsClients, url: &str) -> Result<Option<Value>,
     Ok(text.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
-/// What the queue's policy decides for EventBridge sending the rule's events to it.
-pub async fn verdict(
-    aws: &AwsClients,
-    queue_url: &str,
-    queue_arn: &str,
-    rule_arn: &str,
-) -> Result<Verdict, AwsError> {
-    let doc = policy(aws, queue_url).await?;
-    Ok(evaluate(
-        doc.as_ref(),
-        SendRequest {
-            queue_arn,
-            rule_arn,
-        },
-    ))
-}
-
 /// gcbridge's statement for the rule: send to this queue, only from this rule.
 pub fn statement(queue_arn: &str, rule_arn: &str) -> Value {
     json!({
@@ -93,14 +76,10 @@ pub async fn allow(
     queue_arn: &str,
     rule_arn: &str,
 ) -> Result<(), AwsError> {
-    let mut doc = policy(aws, queue_url)
-        .await?
-        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
-    let sid = sid_for(rule_arn);
-    let mut statements: Vec<Value> = as_list(&doc["Statement"]).into_iter().cloned().collect();
-    statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
-    statements.push(statement(queue_arn, rule_arn));
-    doc["Statement"] = Value::Array(statements);
+    let doc = with_statement(
+        policy(aws, queue_url).await?,
+        statement(queue_arn, rule_arn),
+    );
     set_policy(aws, queue_url, &doc).await
 }
 

@@ -1,5 +1,6 @@
 //! Rule targets as a user writes them: target ARNs checked and classified, rule names checked.
 
+use super::arn::arn_fields;
 use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
 use crate::desired::{TargetKind, TargetSpec};
 use crate::partition::{check_fits, check_supported, PartitionError};
@@ -69,13 +70,12 @@ fn service_kind(service: &str) -> Option<(TargetKind, &'static str)> {
 /// Parses a target ARN; `bus_region` is the region of the partner bus (targets other than buses
 /// must be in it).
 pub fn parse_target(arn: &str, bus_region: &str) -> Result<TargetSpec, TargetError> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let owned = || arn.to_string();
-    if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() {
+    let Some([partition, service, region, account, resource]) =
+        arn_fields(arn).filter(|[partition, ..]| !partition.is_empty())
+    else {
         return Err(TargetError::NotAnArn { arn: owned() });
-    }
-    let (partition, service, region, account, resource) =
-        (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    };
     let partition_error = |error| TargetError::Partition {
         arn: owned(),
         error,

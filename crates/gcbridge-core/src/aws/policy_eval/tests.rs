@@ -6,8 +6,10 @@ use serde_json::json;
 const Q: &str = "arn:aws:sqs:us-east-1:123456789012:q";
 const R: &str = "arn:aws:events:us-east-1:123456789012:rule/aws.partner/genesys.com/cloud/o/s/r";
 const OTHER_RULE: &str = "arn:aws:events:us-east-1:123456789012:rule/other/x";
-const REQ: SendRequest<'static> = SendRequest {
-    queue_arn: Q,
+/// EventBridge delivering the rule's events to the queue.
+const REQ: Request<'static> = Request {
+    action: SEND_ACTION,
+    resource: Q,
     rule_arn: R,
 };
 
@@ -25,8 +27,14 @@ fn deny(extra: Value) -> Value {
     s
 }
 
+/// An Allow of exactly the request, then `statement`: any verdict but Allowed is that
+/// statement's doing.
+fn open_allow_then(statement: Value) -> Vec<Value> {
+    vec![allow(json!({})), statement]
+}
+
 fn verdict(statements: Vec<Value>) -> Verdict {
-    evaluate(
+    decide(
         Some(&json!({"Version": "2012-10-17", "Statement": statements})),
         REQ,
     )
@@ -144,37 +152,25 @@ fn allows() {
         ),
         (
             "a Deny for another rule",
-            vec![
-                allow(json!({})),
-                deny(cond("ArnEquals", "aws:SourceArn", json!(OTHER_RULE))),
-            ],
+            open_allow_then(deny(cond("ArnEquals", "aws:SourceArn", json!(OTHER_RULE)))),
         ),
         (
             "a Deny of another action",
-            vec![
-                allow(json!({})),
-                deny(json!({"Action": "sqs:DeleteMessage"})),
-            ],
+            open_allow_then(deny(json!({"Action": "sqs:DeleteMessage"}))),
         ),
         (
             "a Deny for other principals",
-            vec![
-                allow(json!({})),
-                deny(json!({"Principal": {"AWS": "arn:aws:iam::1:root"}})),
-            ],
+            open_allow_then(deny(json!({"Principal": {"AWS": "arn:aws:iam::1:root"}}))),
         ),
         (
             "a Deny of other sources",
-            vec![
-                allow(json!({})),
-                deny(cond("ArnNotEquals", "aws:SourceArn", json!(R))),
-            ],
+            open_allow_then(deny(cond("ArnNotEquals", "aws:SourceArn", json!(R)))),
         ),
         ("a single statement object", vec![]),
     ];
     for (what, statements) in cases {
         let got = if statements.is_empty() {
-            evaluate(Some(&json!({"Statement": allow(json!({}))})), REQ)
+            decide(Some(&json!({"Statement": allow(json!({}))})), REQ)
         } else {
             verdict(statements)
         };
@@ -187,61 +183,52 @@ fn denies_explicitly() {
     let cases: Vec<(&str, Vec<Value>)> = vec![
         (
             "Deny wins over Allow",
-            vec![allow(json!({})), deny(json!({"Sid": "NoEvents"}))],
+            open_allow_then(deny(json!({"Sid": "NoEvents"}))),
         ),
         (
             "Deny * *",
-            vec![
-                allow(json!({})),
+            open_allow_then(
                 json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}),
-            ],
+            ),
         ),
         (
             "Deny sqs:Send*",
-            vec![
-                allow(json!({})),
-                deny(json!({"Action": "sqs:Send*", "Principal": {"AWS": "*"}})),
-            ],
+            open_allow_then(deny(
+                json!({"Action": "sqs:Send*", "Principal": {"AWS": "*"}}),
+            )),
         ),
         (
             "Deny this rule",
-            vec![
-                allow(json!({})),
-                deny(cond("ArnEquals", "aws:SourceArn", json!(R))),
-            ],
+            open_allow_then(deny(cond("ArnEquals", "aws:SourceArn", json!(R)))),
         ),
         (
             "Deny everything but another rule",
-            vec![
-                allow(json!({})),
-                deny(cond("ArnNotEquals", "aws:SourceArn", json!(OTHER_RULE))),
-            ],
+            open_allow_then(deny(cond(
+                "ArnNotEquals",
+                "aws:SourceArn",
+                json!(OTHER_RULE),
+            ))),
         ),
         (
             "Deny NotPrincipal someone else",
-            vec![
-                allow(json!({})),
-                deny(json!({"Principal": null, "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}})),
-            ],
+            open_allow_then(deny(
+                json!({"Principal": null, "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}}),
+            )),
         ),
         (
             "Deny NotAction",
-            vec![
-                allow(json!({})),
-                deny(json!({"Action": null, "NotAction": "sqs:ReceiveMessage"})),
-            ],
+            open_allow_then(deny(
+                json!({"Action": null, "NotAction": "sqs:ReceiveMessage"}),
+            )),
         ),
         ("Deny before Allow", vec![deny(json!({})), allow(json!({}))]),
         (
             "Deny without SourceAccount of ours",
-            vec![
-                allow(json!({})),
-                deny(cond(
-                    "StringNotEquals",
-                    "aws:SourceAccount",
-                    json!("999999999999"),
-                )),
-            ],
+            open_allow_then(deny(cond(
+                "StringNotEquals",
+                "aws:SourceAccount",
+                json!("999999999999"),
+            ))),
         ),
     ];
     for (what, statements) in cases {
@@ -330,11 +317,7 @@ fn does_not_allow() {
         ),
     ];
     for (what, policy) in cases {
-        assert_eq!(
-            evaluate(policy.as_ref(), REQ),
-            Verdict::NotAllowed,
-            "{what}"
-        );
+        assert_eq!(decide(policy.as_ref(), REQ), Verdict::NotAllowed, "{what}");
     }
 }
 
@@ -355,21 +338,15 @@ fn unknown_is_not_a_pass() {
         ),
         (
             "unknown operator on a Deny",
-            vec![
-                allow(json!({})),
-                deny(cond(
-                    "DateGreaterThan",
-                    "aws:CurrentTime",
-                    json!("2020-01-01T00:00:00Z"),
-                )),
-            ],
+            open_allow_then(deny(cond(
+                "DateGreaterThan",
+                "aws:CurrentTime",
+                json!("2020-01-01T00:00:00Z"),
+            ))),
         ),
         (
             "unknown Effect",
-            vec![
-                allow(json!({})),
-                json!({"Effect": "Maybe", "Principal": "*", "Action": "*"}),
-            ],
+            open_allow_then(json!({"Effect": "Maybe", "Principal": "*", "Action": "*"})),
         ),
         ("malformed principal", vec![allow(json!({"Principal": 7}))]),
         (
