@@ -77,19 +77,8 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sim_command_prints_its_url_first_and_serves() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--activation-delay-ms",
-            "10",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    let args = ["--listen", "127.0.0.1:0", "--activation-delay-ms", "10"];
+    let (mut child, url) = spawn_sim(dir.path(), &args, std::process::Stdio::null()).await;
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
@@ -194,14 +183,13 @@ async fn sim_banner_names_the_configured_clients_never_their_secret() {
         "[[org]]\nname = \"prod\"\n[[org.client]]\nid = \"prod-admin\"\nsecret = \"s3cr3t-of-prod\"\npermissions = [\"integrations:integration:view\"]\n",
     )
     .unwrap();
-    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args(["sim", "--listen", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let (mut child, _url) = spawn_sim(dir.path(), &args, std::process::Stdio::piped()).await;
     // The banner follows the URL line on stderr, ending with how to stop: read up to there.
     let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let mut stderr = String::new();
@@ -251,13 +239,7 @@ async fn sim_refuses_a_state_file_it_cannot_keep() {
     let shared = dir.path().join("shared.json");
     let shared = shared.to_str().unwrap();
     let args = ["sim", "--listen", "127.0.0.1:0", "--state-file", shared];
-    let mut first = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    gcbridge_testkit::cli::sim_url(&mut first).await;
+    let (mut first, _) = spawn_sim(dir.path(), &args[1..], std::process::Stdio::null()).await;
     let out = gcbridge(dir.path(), &[], &args).await;
     assert_eq!(out.code, 1, "{out:?}");
     let pid = first.id().unwrap();
