@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use gcbridge_testkit::{moto, sqs};
+use gcbridge_testkit::{moto, moto_reads, sqs};
 use serde_json::Value;
 
 const REGION: &str = "us-east-1";
@@ -96,14 +96,7 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
     );
 
     // The group changed by hand: drift.
-    let live = events
-        .list_targets_by_rule()
-        .rule(RULE)
-        .event_bus_name(&bus)
-        .send()
-        .await
-        .unwrap();
-    let target = live.targets()[0].clone();
+    let target = moto_reads::rule_targets(events, &bus, RULE).await[0].clone();
     assert_eq!(
         target.sqs_parameters().and_then(|p| p.message_group_id()),
         Some("genesys"),
