@@ -35,18 +35,23 @@ async fn missing_credentials_and_region_are_usage_errors() {
     );
 }
 
+/// `whoami -vvv` with the admin client and `secret` under the Terraform provider's names, from a
+/// `.env` file in the world's directory.
+async fn whoami_with_dotenv(w: &World, secret: &str) -> Output {
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
+    );
+    w.run(&["whoami", "-vvv"]).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     let sim = sim().await;
     let env = vec![("GENESYS_API_URL".to_string(), sim.base_url())];
     let w = World::new(sim, env);
     let secret = "s3cr3t-value-that-must-not-leak";
-    // Terraform provider names, from a .env file.
-    w.write(
-        ".env",
-        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
-    );
-    let out = w.run(&["whoami", "-vvv"]).await;
+    let out = whoami_with_dotenv(&w, secret).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"),
@@ -62,11 +67,7 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     );
 
     // The right secret from .env works.
-    w.write(
-        ".env",
-        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
-    );
-    let out = w.run(&["whoami", "-vvv"]).await;
+    let out = whoami_with_dotenv(&w, SECRET).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         !out.stderr.contains(SECRET),

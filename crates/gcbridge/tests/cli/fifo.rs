@@ -126,12 +126,11 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         out.stdout.contains("message group other -> genesys"),
         "{out:?}"
     );
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
-            && failed[0].contains("fix: run gcbridge apply"),
-        "{failed:#?}"
+        failed.starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
+            && failed.contains("fix: run gcbridge apply"),
+        "{failed}"
     );
     a.apply_converges("gcbridge.toml").await;
     publish(1).await;
@@ -146,13 +145,12 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         .send()
         .await
         .unwrap();
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].contains("does not deduplicate by content")
-            && failed[0].contains(&format!(
+        failed.contains("does not deduplicate by content")
+            && failed.contains(&format!(
                 "fix: aws sqs set-queue-attributes --queue-url {queue_url} --attributes ContentBasedDeduplication=true"
             )),
-        "{failed:#?}"
+        "{failed}"
     );
 }
