@@ -283,7 +283,9 @@ async fn fleet_of_20_orgs_by_5_destinations_with_latency() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_commands_take_the_connection_of_one_org_from_the_file() {
-    let f = fleet::applied(2, 2).await;
+    let f = fleet::start(fleet_config(2), 2, 2, "gcbridge.toml").await;
+    let out = f.apply("gcbridge.toml", &[]).await;
+    assert_eq!(out.code, 0, "{out:?}");
     // The summary's time is the whole run's (reading and planning both orgs included), of which
     // the changes are a part.
     let summary = out
