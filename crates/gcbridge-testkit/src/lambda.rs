@@ -1,10 +1,6 @@
 //! Lambda in moto for tests: a function that exists (moto wants its role to exist in IAM, and a
 //! zip for its code; nothing ever runs it: moto patch (l) logs each invocation instead).
 
-use serde_json::json;
-
-use crate::moto::DEFAULT_ACCOUNT as ACCOUNT;
-
 /// Creates the function `name` (and its role, also `name`); returns the function's ARN.
 pub async fn create_function(moto: &str, lambda: &aws_sdk_lambda::Client, name: &str) -> String {
     let role = create_role(moto, name).await;
@@ -27,42 +23,11 @@ pub async fn create_function(moto: &str, lambda: &aws_sdk_lambda::Client, name: 
         .to_string()
 }
 
-/// An IAM role for the function (moto checks it exists), through IAM's query API: gcbridge has
-/// no IAM client, and its tests do not need one more SDK crate for this.
+/// The IAM role `name` that Lambda may assume (moto checks a function's role exists), made in
+/// moto's default account by [`crate::moto_reads::create_role`]; its ARN.
 pub async fn create_role(moto: &str, name: &str) -> String {
-    let trust = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let body = format!(
-        "Action=CreateRole&Version=2010-05-08&RoleName={name}&AssumeRolePolicyDocument={}",
-        urlencode(&trust.to_string())
-    );
-    let r = reqwest::Client::new()
-        .post(format!("{moto}/"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header(
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.status().is_success(),
-        "CreateRole: {}",
-        r.text().await.unwrap()
-    );
-    format!("arn:aws:iam::{ACCOUNT}:role/{name}")
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    let iam = aws_sdk_iam::Client::new(&crate::moto::sdk_config(moto, "us-east-1").await);
+    crate::moto_reads::create_role(&iam, name, "lambda.amazonaws.com").await
 }
 
 /// A zip archive with one empty file (moto stores the code; nothing runs it).

@@ -115,28 +115,32 @@ impl Intercept for MotoAccount {
     }
 }
 
+/// What every client of one moto account shares (the test keys, `endpoint`, `region`), built
+/// without the async default chain so a client can be made anywhere; each client adds the
+/// account's [`MotoAccount`] header.
+fn account_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .credentials_provider(aws_sdk_eventbridge::config::SharedCredentialsProvider::new(
+            credentials(),
+        ))
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .build()
+}
+
 /// An EventBridge client of moto's `account` in `region`.
 pub fn events_client(endpoint: &str, region: &str, account: &str) -> aws_sdk_eventbridge::Client {
-    aws_sdk_eventbridge::Client::from_conf(
-        aws_sdk_eventbridge::config::Builder::new()
-            .behavior_version_latest()
-            .credentials_provider(credentials())
-            .endpoint_url(endpoint)
-            .region(aws_sdk_eventbridge::config::Region::new(region.to_string()))
-            .interceptor(MotoAccount(account.to_string()))
-            .build(),
-    )
+    let config = aws_sdk_eventbridge::config::Builder::from(&account_config(endpoint, region))
+        .interceptor(MotoAccount(account.to_string()))
+        .build();
+    aws_sdk_eventbridge::Client::from_conf(config)
 }
 
 /// An SQS client of moto's `account` in `region`.
 pub fn sqs_client(endpoint: &str, region: &str, account: &str) -> aws_sdk_sqs::Client {
-    aws_sdk_sqs::Client::from_conf(
-        aws_sdk_sqs::config::Builder::new()
-            .behavior_version_latest()
-            .credentials_provider(credentials())
-            .endpoint_url(endpoint)
-            .region(aws_sdk_sqs::config::Region::new(region.to_string()))
-            .interceptor(MotoAccount(account.to_string()))
-            .build(),
-    )
+    let config = aws_sdk_sqs::config::Builder::from(&account_config(endpoint, region))
+        .interceptor(MotoAccount(account.to_string()))
+        .build();
+    aws_sdk_sqs::Client::from_conf(config)
 }

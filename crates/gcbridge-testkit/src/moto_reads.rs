@@ -1,6 +1,6 @@
 //! What a test reads back from moto to see what a command did, and the hand edits it makes to the
-//! same attributes to break a setup on purpose, each written once: a queue's policy, a role's
-//! trust policy and inline policies.
+//! same attributes to break a setup on purpose, each written once: a queue's policy, a rule's
+//! targets, a role's trust policy and inline policies.
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::Value;
@@ -18,6 +18,23 @@ pub async fn queue_policy(sqs: &aws_sdk_sqs::Client, url: &str) -> String {
         .and_then(|a| a.get(&QueueAttributeName::Policy))
         .cloned()
         .unwrap_or_default()
+}
+
+/// The targets of `rule` on `bus` as EventBridge lists them; panics when the rule cannot be read.
+pub async fn rule_targets(
+    events: &aws_sdk_eventbridge::Client,
+    bus: &str,
+    rule: &str,
+) -> Vec<aws_sdk_eventbridge::types::Target> {
+    events
+        .list_targets_by_rule()
+        .rule(rule)
+        .event_bus_name(bus)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("ListTargetsByRule {rule} on {bus}: {e:?}"))
+        .targets()
+        .to_vec()
 }
 
 /// A trust policy that lets the AWS `service` (`events.amazonaws.com`) assume a role.

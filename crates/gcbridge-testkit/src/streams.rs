@@ -138,31 +138,27 @@ pub async fn bucket_records(moto: &str, account: &str, name: &str, want: usize) 
 }
 
 async fn read_bucket(moto: &str, account: &str, name: &str) -> Vec<Value> {
-    let get = |path: String| {
+    // The body of one S3 GET of the account's `path`.
+    let get = |path: String| async move {
         reqwest::Client::new()
             .get(format!("{moto}/{path}"))
             .header(genesys_sim::MOTO_ACCOUNT_HEADER, account)
             .header("Authorization", auth("s3"))
             .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
     };
-    let listing = get(format!("{name}?list-type=2"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listing = String::from_utf8_lossy(&get(format!("{name}?list-type=2")).await).into_owned();
     let mut out = Vec::new();
     for key in listing
         .split("<Key>")
         .skip(1)
         .filter_map(|s| s.split("</Key>").next())
     {
-        let body = get(format!("{name}/{key}"))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let body = get(format!("{name}/{key}")).await;
         if let Ok(doc) = serde_json::from_slice(&body) {
             out.push(doc);
         }

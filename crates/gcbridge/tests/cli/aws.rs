@@ -72,13 +72,9 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
         "{out:?}"
     );
     assert!(out.stdout.contains("add the policy statement"), "{out:?}");
-    let out = w
-        .run(&["apply", "-f", "gcbridge.toml", "--auto-approve", "--wait"])
-        .await;
+    let out = w.apply("gcbridge.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = w
-        .run(&["plan", "-f", "gcbridge.toml", "--detailed-exitcode"])
-        .await;
+    let out = w.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 0, "both halves converged: {out:?}");
 
     // doctor: all green.

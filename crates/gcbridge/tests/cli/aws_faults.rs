@@ -18,12 +18,14 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use gcbridge_testkit::aws_faults::{AwsFault, AwsFaultProxy, FaultRule as AwsRule, Which};
-use gcbridge_testkit::{moto, sqs};
+use gcbridge_testkit::{moto, moto_reads, sqs};
 use serde_json::Value;
 
 /// The emulator against moto, the fault proxy in front of moto, and a working directory.
 pub(crate) struct Faulty {
     _sim: genesys_sim::RunningSim,
+    /// moto's endpoint (the proxy's upstream), for what a test makes there itself.
+    pub(crate) moto: String,
     pub(crate) url: String,
     pub(crate) proxy: AwsFaultProxy,
     pub(crate) dir: tempfile::TempDir,
@@ -44,12 +46,15 @@ pub(crate) struct Dest {
 }
 
 impl Faulty {
-    pub(crate) async fn start(moto: &str) -> Faulty {
-        Faulty::start_in(moto, "us-east-1").await
+    /// The world in us-east-1 ([`Faulty::start_in`]).
+    pub(crate) async fn start() -> Option<Faulty> {
+        Faulty::start_in("us-east-1").await
     }
 
-    /// The world with its destinations and clients in `region`.
-    pub(crate) async fn start_in(moto: &str, region: &'static str) -> Faulty {
+    /// The world with its destinations and clients in `region`, or `None` without moto
+    /// ([`moto::endpoint`] says the test is skipped, or fails it when moto is required).
+    pub(crate) async fn start_in(region: &'static str) -> Option<Faulty> {
+        let moto = &moto::endpoint()?;
         let sim = sim_with_moto(moto).await;
         let url = sim.base_url();
         let config = moto::sdk_config(moto, region).await;
@@ -58,8 +63,9 @@ impl Faulty {
             .into_iter()
             .filter(|(k, _)| k != "AWS_MAX_ATTEMPTS")
             .collect();
-        Faulty {
+        Some(Faulty {
             _sim: sim,
+            moto: moto.clone(),
             url,
             proxy: AwsFaultProxy::start(moto, Vec::new(), 7).await,
             dir: tempfile::tempdir().unwrap(),
@@ -67,12 +73,20 @@ impl Faulty {
             events: aws_sdk_eventbridge::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             region,
-        }
+        })
     }
 
     /// A new destination `prefix-...` with one SQS rule, written to its own file.
     async fn destination(&self, prefix: &str) -> Dest {
         self.destination_with(prefix, "", None).await
+    }
+
+    /// A new [`Faulty::destination`], applied (exit 0) before the test sets any fault.
+    async fn applied(&self, prefix: &str) -> Dest {
+        let d = self.destination(prefix).await;
+        let out = self.apply(&d).await;
+        assert_eq!(out.code, 0, "{out:?}");
+        d
     }
 
     /// A new destination `prefix-...` with `aws` in its `[destination.aws]` (an archive) and one
@@ -169,21 +183,13 @@ impl Faulty {
     }
 }
 
+/// The statement ids of the queue's policy (none without a policy).
 async fn policy_sids(sqs: &aws_sdk_sqs::Client, queue_url: &str) -> Vec<String> {
-    let attrs = sqs
-        .get_queue_attributes()
-        .queue_url(queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::Policy)
-        .send()
-        .await
-        .unwrap();
-    let Some(policy) = attrs
-        .attributes()
-        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::Policy))
-    else {
+    let policy = moto_reads::queue_policy(sqs, queue_url).await;
+    if policy.is_empty() {
         return Vec::new();
-    };
-    let doc: Value = serde_json::from_str(policy).unwrap();
+    }
+    let doc: Value = serde_json::from_str(&policy).unwrap();
     doc["Statement"]
         .as_array()
         .into_iter()
@@ -275,10 +281,9 @@ fn transient_cells() -> Vec<Cell> {
 /// counted afresh) is all green, and with the faults gone plan has nothing to do.
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_and_doctor_converge_under_transient_aws_faults() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
     let mut table = figures_table(&[
         "AWS faults injected",
         "apply: requests / faults / s",
@@ -340,10 +345,9 @@ async fn apply_and_doctor_converge_under_transient_aws_faults() {
 /// repeats nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_under_a_persistent_aws_fault_fails_clearly_and_a_rerun_converges() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
     let cases: Vec<(AwsRule, &str, &str, Option<&str>, u64)> = vec![
         // (rule, action, code the message names, AWS_MAX_ATTEMPTS, attempts expected)
         (
@@ -426,13 +430,10 @@ pub(crate) fn rule_label(w: &Faulty) -> String {
 /// to run again, not a permission; the chain's other checks are unaffected.
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_under_a_persistent_aws_fault_names_it_not_a_permission() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
-    let d = w.destination("doctor").await;
-    let out = w.apply(&d).await;
-    assert_eq!(out.code, 0, "{out:?}");
+    let d = w.applied("doctor").await;
     let cases = [
         (
             "sqs:GetQueueAttributes",
@@ -494,13 +495,10 @@ async fn doctor_under_a_persistent_aws_fault_names_it_not_a_permission() {
 /// cleanup): it shows the events and removes its queue and rule.
 #[tokio::test(flavor = "multi_thread")]
 async fn tail_converges_under_transient_aws_faults() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
-    let d = w.destination("tail").await;
-    let out = w.apply(&d).await;
-    assert_eq!(out.code, 0, "{out:?}");
+    let d = w.applied("tail").await;
     use AwsFault::*;
     w.proxy.set_rules(vec![
         first(Throttle, "sqs:CreateQueue", 2),
@@ -574,10 +572,9 @@ async fn tail_has_target(w: &Faulty, d: &Dest) -> bool {
 /// fails at once, naming the endpoint.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_loopback_endpoint_is_not_retried() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
     let d = w.destination("refused").await;
     let closed = gcbridge_testkit::listeners::closed_url();
     let env: Vec<(&str, &str)> = w

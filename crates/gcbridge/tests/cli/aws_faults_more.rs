@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::aws_faults::{failure_lines, first_of_each, rule_label, Dest, Faulty};
 use crate::common::*;
 use gcbridge_testkit::aws_faults::{AwsFault, FaultRule as AwsRule};
-use gcbridge_testkit::{moto, sqs, streams};
+use gcbridge_testkit::{moto, moto_reads, sqs, streams};
 
 /// Replays run in a region of their own: their counting queue is region-wide, and other suites
 /// list the temporary queues of theirs.
@@ -88,10 +88,9 @@ fn replay_cells() -> Vec<(&'static str, Vec<AwsRule>)> {
 /// permission, nothing left behind).
 #[tokio::test(flavor = "multi_thread")]
 async fn aws_faults_replay_converges_to_the_same_count_or_fails_clearly() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start_in(REPLAY_REGION).await else {
         return;
     };
-    let w = Faulty::start_in(&moto, REPLAY_REGION).await;
     let d = w
         .destination_with("replayf", "archive = { retention_days = 1 }", None)
         .await;
@@ -234,10 +233,9 @@ fn planned_role(plan: &Output) -> String {
 /// parameter) is not retried: exit 1 after one PutTargets, named; the re-run converges.
 #[tokio::test(flavor = "multi_thread")]
 async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
-    let Some(moto) = moto::endpoint() else {
+    let Some(w) = Faulty::start().await else {
         return;
     };
-    let w = Faulty::start(&moto).await;
     let mut table = figures_table(&[
         "PutTargets after apply created its role",
         "PutTargets sent",
@@ -251,7 +249,7 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
     ] {
         let retried = kind != "a missing parameter";
         let name = moto::unique("fresh-role");
-        let stream = streams::create_stream(&moto, moto::DEFAULT_ACCOUNT, &name).await;
+        let stream = streams::create_stream(&w.moto, moto::DEFAULT_ACCOUNT, &name).await;
         let d = w.destination_with("roleprop", "", Some(&stream)).await;
         let plan = w.run(&["plan", "-f", &d.file]).await;
         let role = planned_role(&plan);
@@ -291,19 +289,8 @@ async fn aws_faults_put_targets_is_retried_while_a_fresh_role_propagates() {
             let again = w.apply(&d).await;
             assert_eq!(again.code, 0, "the re-run converges: {again:?}");
         }
-        let targets = w
-            .events
-            .list_targets_by_rule()
-            .rule("to-queue")
-            .event_bus_name(&d.bus)
-            .send()
-            .await
-            .unwrap();
-        let on_stream: Vec<_> = targets
-            .targets()
-            .iter()
-            .filter(|t| t.arn() == stream)
-            .collect();
+        let targets = moto_reads::rule_targets(&w.events, &d.bus, "to-queue").await;
+        let on_stream: Vec<_> = targets.iter().filter(|t| t.arn() == stream).collect();
         assert!(
             on_stream.len() == 1 && on_stream[0].role_arn() == Some(role.as_str()),
             "{kind}: the stream target with gcbridge's role: {targets:?}"

@@ -35,18 +35,23 @@ async fn missing_credentials_and_region_are_usage_errors() {
     );
 }
 
+/// `whoami -vvv` with the admin client and `secret` under the Terraform provider's names, from a
+/// `.env` file in the world's directory.
+async fn whoami_with_dotenv(w: &World, secret: &str) -> Output {
+    w.write(
+        ".env",
+        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
+    );
+    w.run(&["whoami", "-vvv"]).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     let sim = sim().await;
     let env = vec![("GENESYS_API_URL".to_string(), sim.base_url())];
     let w = World::new(sim, env);
     let secret = "s3cr3t-value-that-must-not-leak";
-    // Terraform provider names, from a .env file.
-    w.write(
-        ".env",
-        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={secret}\n"),
-    );
-    let out = w.run(&["whoami", "-vvv"]).await;
+    let out = whoami_with_dotenv(&w, secret).await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_SECRET"),
@@ -62,11 +67,7 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
     );
 
     // The right secret from .env works.
-    w.write(
-        ".env",
-        &format!("GENESYSCLOUD_OAUTHCLIENT_ID={ADMIN}\nGENESYSCLOUD_OAUTHCLIENT_SECRET={SECRET}\n"),
-    );
-    let out = w.run(&["whoami", "-vvv"]).await;
+    let out = whoami_with_dotenv(&w, SECRET).await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         !out.stderr.contains(SECRET),
@@ -77,19 +78,8 @@ async fn wrong_secret_says_where_it_came_from_and_never_prints_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sim_command_prints_its_url_first_and_serves() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--activation-delay-ms",
-            "10",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    let args = ["--listen", "127.0.0.1:0", "--activation-delay-ms", "10"];
+    let (mut child, url) = spawn_sim(dir.path(), &args, std::process::Stdio::null()).await;
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
@@ -194,14 +184,13 @@ async fn sim_banner_names_the_configured_clients_never_their_secret() {
         "[[org]]\nname = \"prod\"\n[[org.client]]\nid = \"prod-admin\"\nsecret = \"s3cr3t-of-prod\"\npermissions = [\"integrations:integration:view\"]\n",
     )
     .unwrap();
-    let mut child = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args(["sim", "--listen", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let (mut child, _url) = spawn_sim(dir.path(), &args, std::process::Stdio::piped()).await;
     // The banner follows the URL line on stderr, ending with how to stop: read up to there.
     let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let mut stderr = String::new();
@@ -251,13 +240,7 @@ async fn sim_refuses_a_state_file_it_cannot_keep() {
     let shared = dir.path().join("shared.json");
     let shared = shared.to_str().unwrap();
     let args = ["sim", "--listen", "127.0.0.1:0", "--state-file", shared];
-    let mut first = command(dir.path(), std::iter::empty::<(&str, &str)>())
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    gcbridge_testkit::cli::sim_url(&mut first).await;
+    let (mut first, _) = spawn_sim(dir.path(), &args[1..], std::process::Stdio::null()).await;
     let out = gcbridge(dir.path(), &[], &args).await;
     assert_eq!(out.code, 1, "{out:?}");
     let pid = first.id().unwrap();

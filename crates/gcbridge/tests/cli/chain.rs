@@ -149,14 +149,13 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
          "Action": "sqs:SendMessage", "Resource": "*"}
     ]});
     sqs::set_policy(sqs_client, &queue.url, &deny.to_string()).await;
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].starts_with("target")
-            && failed[0].contains("statement NoRules")
-            && failed[0].contains("explicitly denies")
-            && failed[0].contains("remove or narrow"),
-        "{failed:#?}"
+        failed.starts_with("target")
+            && failed.contains("statement NoRules")
+            && failed.contains("explicitly denies")
+            && failed.contains("remove or narrow"),
+        "{failed}"
     );
     let out = a.plan("gcbridge.toml", &[]).await;
     assert_eq!(out.code, 1, "{out:?}");

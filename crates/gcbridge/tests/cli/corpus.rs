@@ -39,6 +39,18 @@ fn valid_head() -> String {
     "[genesys]\napi_url = \"{API_URL}\"\n\n[[destination]]\nname = \"prod-events\"\n".to_string()
 }
 
+/// The valid head, then on line 6 a `description` holding `raw` as it is (bytes TOML or UTF-8
+/// refuse), then `rest` and the event types.
+fn with_raw_description(raw: &[u8], rest: &str) -> Vec<u8> {
+    let mut out = valid_head().into_bytes();
+    out.extend_from_slice(b"description = \"");
+    out.extend_from_slice(raw);
+    out.extend_from_slice(b"\"\n");
+    out.extend_from_slice(rest.as_bytes());
+    out.extend_from_slice(b"event_types = [\"routing\"]\n");
+    out
+}
+
 fn generate(spec: &str) -> Vec<u8> {
     let mut words = spec.split_whitespace();
     let kind = words.next().unwrap_or_default();
@@ -72,13 +84,7 @@ fn generate(spec: &str) -> Vec<u8> {
             s.into_bytes()
         }
         // A Latin-1 'é' (0xE9) in the description on line 6.
-        "non-utf8" => {
-            let mut out = valid_head().into_bytes();
-            out.extend_from_slice(b"description = \"donn\xe9es\"\n");
-            out.extend_from_slice(rest.as_bytes());
-            out.extend_from_slice(b"event_types = [\"routing\"]\n");
-            out
-        }
+        "non-utf8" => with_raw_description(b"donn\xe9es", rest),
         // The whole file saved as UTF-16LE with a byte order mark.
         "utf16" => {
             let text = format!("{}{rest}event_types = [\"routing\"]\n", valid_head());
@@ -89,13 +95,7 @@ fn generate(spec: &str) -> Vec<u8> {
             out
         }
         // NUL bytes inside a string on line 6 (valid UTF-8, invalid TOML).
-        "nul-bytes" => {
-            let mut out = valid_head().into_bytes();
-            out.extend_from_slice(b"description = \"a\0\0b\"\n");
-            out.extend_from_slice(rest.as_bytes());
-            out.extend_from_slice(b"event_types = [\"routing\"]\n");
-            out
-        }
+        "nul-bytes" => with_raw_description(b"a\0\0b", rest),
         other => panic!("unknown generator {other:?}"),
     }
 }

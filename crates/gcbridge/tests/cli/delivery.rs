@@ -97,14 +97,13 @@ async fn lambda_and_sns_targets_get_their_permissions_and_doctor_names_a_missing
         .send()
         .await
         .unwrap();
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].starts_with(&format!("target {function}"))
-            && failed[0].contains("missing: lambda:AddPermission for events.amazonaws.com")
-            && failed[0].contains(&sid)
-            && failed[0].contains("fix: run gcbridge apply"),
-        "{failed:#?}"
+        failed.starts_with(&format!("target {function}"))
+            && failed.contains("missing: lambda:AddPermission for events.amazonaws.com")
+            && failed.contains(&sid)
+            && failed.contains("fix: run gcbridge apply"),
+        "{failed}"
     );
     publish(1).await;
     assert_eq!(

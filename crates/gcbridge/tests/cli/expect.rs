@@ -45,6 +45,12 @@ impl Setup {
     async fn run(&self, args: &[&str]) -> Output {
         self.a.run(args).await
     }
+
+    /// `doctor SUFFIX -f FILE -o json`: the destination checked against `file`'s expectations.
+    async fn doctor(&self, file: &str) -> Output {
+        self.run(&["doctor", &self.suffix, "-f", file, "-o", "json"])
+            .await
+    }
 }
 
 /// The expectations of the plan's one AWS half, as (rule, topic, expect, held).
@@ -92,13 +98,9 @@ async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
     );
     assert_eq!(doc["orgs"][0]["aws"][0]["warnings"], serde_json::json!([]));
 
-    let out = s
-        .run(&["apply", "-f", "good.toml", "--auto-approve", "--wait"])
-        .await;
+    let out = s.a.apply("good.toml", &["--wait"]).await;
     assert_eq!(out.code, 0, "{out:?}");
-    let out = s
-        .run(&["doctor", &s.suffix, "-f", "good.toml", "-o", "json"])
-        .await;
+    let out = s.doctor("good.toml").await;
     assert_eq!(out.code, 0, "{out:?}");
     let passed = doctor_checks(&out, "pass");
     assert!(
@@ -143,14 +145,10 @@ async fn expectations_pass_and_fail_in_plan_apply_and_doctor() {
         .await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("nothing was changed"), "{out:?}");
-    let out = s
-        .run(&["plan", "-f", "good.toml", "--detailed-exitcode"])
-        .await;
+    let out = s.a.plan("good.toml", &[]).await;
     assert_eq!(out.code, 0, "still no changes: {out:?}");
 
-    let out = s
-        .run(&["doctor", &s.suffix, "-f", "bad.toml", "-o", "json"])
-        .await;
+    let out = s.doctor("bad.toml").await;
     assert_eq!(out.code, 1, "{out:?}");
     let failed = doctor_checks(&out, "fail");
     assert_eq!(failed.len(), 1, "{failed:#?}");
@@ -206,9 +204,7 @@ async fn plan_warns_about_a_rule_matching_nothing_and_a_topic_reaching_no_rule()
         !out.stdout.contains("expectations:"),
         "no expect, nothing tested: {out:?}"
     );
-    let out = s
-        .run(&["plan", "-f", "warn.toml", "--detailed-exitcode"])
-        .await;
+    let out = s.a.plan("warn.toml", &[]).await;
     assert_eq!(out.code, 2, "changes, not an error: {out:?}");
     let doc = s
         .run(&["plan", "-f", "warn.toml", "-o", "json"])

@@ -357,25 +357,20 @@ async fn a_permanent_fault_fails_clearly_and_a_rerun_finishes() {
 
 /// Starts `gcbridge sim` on `port` with `sim.toml` and `--state-file`; waits for its first line.
 async fn start_sim_process(dir: &Path, port: u16, state: &Path) -> tokio::process::Child {
-    let mut child = crate::common::command(dir, std::iter::empty::<(&str, &str)>())
-        .args([
-            "sim",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--config",
-            "sim.toml",
-            "--state-file",
-            state.to_str().unwrap(),
-            "--latency-ms",
-            "100",
-            "--activation-delay-ms",
-            "50",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    let listen = format!("127.0.0.1:{port}");
+    let args = [
+        "--listen",
+        &listen,
+        "--config",
+        "sim.toml",
+        "--state-file",
+        state.to_str().unwrap(),
+        "--latency-ms",
+        "100",
+        "--activation-delay-ms",
+        "50",
+    ];
+    let (child, url) = crate::common::spawn_sim(dir, &args, std::process::Stdio::null()).await;
     assert_eq!(url, format!("http://127.0.0.1:{port}"));
     child
 }

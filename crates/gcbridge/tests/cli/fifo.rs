@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use gcbridge_testkit::{moto, sqs};
+use gcbridge_testkit::{moto, moto_reads, sqs};
 use serde_json::Value;
 
 const REGION: &str = "us-east-1";
@@ -96,14 +96,7 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
     );
 
     // The group changed by hand: drift.
-    let live = events
-        .list_targets_by_rule()
-        .rule(RULE)
-        .event_bus_name(&bus)
-        .send()
-        .await
-        .unwrap();
-    let target = live.targets()[0].clone();
+    let target = moto_reads::rule_targets(events, &bus, RULE).await[0].clone();
     assert_eq!(
         target.sqs_parameters().and_then(|p| p.message_group_id()),
         Some("genesys"),
@@ -133,12 +126,11 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         out.stdout.contains("message group other -> genesys"),
         "{out:?}"
     );
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
-            && failed[0].contains("fix: run gcbridge apply"),
-        "{failed:#?}"
+        failed.starts_with(&format!("FIFO queue {queue}: the target's message group is \"other\", the file says \"genesys\""))
+            && failed.contains("fix: run gcbridge apply"),
+        "{failed}"
     );
     a.apply_converges("gcbridge.toml").await;
     publish(1).await;
@@ -153,13 +145,12 @@ async fn a_fifo_target_gets_its_message_group_and_a_changed_group_is_put_right()
         .send()
         .await
         .unwrap();
-    let failed = a.doctor_fails(&name).await;
+    let failed = a.doctor_fails_one(&name).await;
     assert!(
-        failed.len() == 1
-            && failed[0].contains("does not deduplicate by content")
-            && failed[0].contains(&format!(
+        failed.contains("does not deduplicate by content")
+            && failed.contains(&format!(
                 "fix: aws sqs set-queue-attributes --queue-url {queue_url} --attributes ContentBasedDeduplication=true"
             )),
-        "{failed:#?}"
+        "{failed}"
     );
 }

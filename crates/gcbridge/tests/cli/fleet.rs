@@ -12,10 +12,8 @@ use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_round_trip_drift_and_repair() {
-    let f = fleet::start(fleet_config(2), 2, 2, "gcbridge.toml").await;
+    let f = fleet::applied(2, 2).await;
     let url = f.url.clone();
-    let out = f.apply("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "{out:?}");
 
     // export -> plan = unchanged, for the whole file and for one org.
     let out = f.run(&["export", "-f", "gcbridge.toml"]).await;
@@ -351,10 +349,8 @@ async fn read_commands_take_the_connection_of_one_org_from_the_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn prune_of_an_org_without_destinations_takes_allow_empty() {
-    let f = fleet::start(fleet_config(2), 2, 1, "gcbridge.toml").await;
+    let f = fleet::applied(2, 1).await;
     let url = f.url.clone();
-    let out = f.apply("gcbridge.toml", &[]).await;
-    assert_eq!(out.code, 0, "{out:?}");
     // org-0 keeps its destination, org-1 lists none.
     let one = fleet_file(&url, 1, 1);
     let empty_org = fleet_file(&url, 2, 0);

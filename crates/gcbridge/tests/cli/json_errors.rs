@@ -38,6 +38,11 @@ fn error_doc(out: &Output, code: i32, kind: &str) -> Value {
     error.clone()
 }
 
+/// The message of an [`error_doc`] (which checked it is a string, not empty).
+fn message(error: &Value) -> &str {
+    error["message"].as_str().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn clap_usage_errors_give_the_document_under_every_spelling() {
     let dir = tempfile::tempdir().unwrap();
@@ -51,7 +56,7 @@ async fn clap_usage_errors_give_the_document_under_every_spelling() {
         let out = gcbridge(dir.path(), &[], args).await;
         let error = error_doc(&out, 2, "usage");
         assert!(
-            !error["message"].as_str().unwrap().starts_with("error:"),
+            !message(&error).starts_with("error:"),
             "{args:?}: {error:#}"
         );
         assert!(
@@ -89,10 +94,7 @@ async fn bad_config_and_missing_credentials_are_usage_documents() {
         .await;
         let error = error_doc(&out, 2, "usage");
         assert!(
-            error["message"]
-                .as_str()
-                .unwrap()
-                .contains("GENESYS_CLIENT_ID"),
+            message(&error).contains("GENESYS_CLIENT_ID"),
             "{command}: {error:#}"
         );
     }
@@ -125,13 +127,7 @@ async fn forbidden_and_not_found_have_their_kinds() {
         .run(&["delete", "no-such-integration", "--yes", "-o", "json"])
         .await;
     let error = error_doc(&out, 1, "not_found");
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("no-such-integration"),
-        "{error:#}"
-    );
+    assert!(message(&error).contains("no-such-integration"), "{error:#}");
     set_faults(
         &w.url,
         &serde_json::json!([{"kind": "status", "status": 403, "route": "GET /api/v2/organizations/me"}]),

@@ -9,7 +9,7 @@
 
 use crate::common::*;
 use gcbridge_testkit::terraform::{self as tf, attr, block, string};
-use gcbridge_testkit::{lambda, moto, sqs};
+use gcbridge_testkit::{lambda, moto, moto_reads, sqs};
 
 const REGION: &str = "us-east-1";
 
@@ -111,16 +111,10 @@ async fn the_terraform_export_imports_every_live_resource_by_its_id() {
         p.imports[&format!("aws_cloudwatch_event_rule.{rule}")],
         format!("{bus}/to-all")
     );
-    let live_targets = events
-        .list_targets_by_rule()
-        .event_bus_name(&bus)
-        .rule("to-all")
-        .send()
-        .await
-        .unwrap();
+    let live_targets = moto_reads::rule_targets(events, &bus, "to-all").await;
     let targets = p.names("aws_cloudwatch_event_target");
     assert_eq!(targets.len(), 4, "{targets:?}");
-    for t in live_targets.targets() {
+    for t in &live_targets {
         let address = format!("{rule}__{}", t.id());
         let body = p.resource("aws_cloudwatch_event_target", &address);
         assert_eq!(string(body, "arn"), t.arn());
@@ -169,11 +163,7 @@ async fn the_terraform_export_imports_every_live_resource_by_its_id() {
     assert!(!out.stdout.contains(SECRET), "no secret in the export");
 
     // The rule deleted by hand: still written (Terraform creates it), no longer imported.
-    let ids: Vec<String> = live_targets
-        .targets()
-        .iter()
-        .map(|t| t.id().to_string())
-        .collect();
+    let ids: Vec<String> = live_targets.iter().map(|t| t.id().to_string()).collect();
     events
         .remove_targets()
         .event_bus_name(&bus)

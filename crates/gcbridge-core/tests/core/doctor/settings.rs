@@ -11,7 +11,7 @@ use gcbridge_core::{
 };
 
 use gcbridge_core::doctor::{CheckId, IntegrationReport, Status};
-use gcbridge_testkit::moto_reads::queue_policy;
+use gcbridge_testkit::moto_reads::{queue_policy, rule_targets};
 use gcbridge_testkit::sqs::set_policy as set_queue_policy;
 
 use super::delivery::publish;
@@ -47,15 +47,8 @@ async fn dead_letter_queue_and_retry_are_applied_kept_and_removed() {
     w.apply(&dest).await;
 
     let bus = plan.source.clone();
-    let live = aws
-        .events
-        .list_targets_by_rule()
-        .rule("to-queue")
-        .event_bus_name(&bus)
-        .send()
-        .await
-        .unwrap();
-    let t = &live.targets()[0];
+    let live = rule_targets(&aws.events, &bus, "to-queue").await;
+    let t = &live[0];
     assert_eq!(
         t.dead_letter_config().and_then(|d| d.arn()),
         Some(dlq_arn.as_str())

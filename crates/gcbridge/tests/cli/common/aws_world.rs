@@ -144,6 +144,14 @@ impl AwsWorld {
         doctor_checks(&out, "fail")
     }
 
+    /// [`AwsWorld::doctor_fails`] with exactly one failed check (all of them shown otherwise):
+    /// the check a broken link names, alone.
+    pub async fn doctor_fails_one(&self, name: &str) -> String {
+        let failed = self.doctor_fails(name).await;
+        assert_eq!(failed.len(), 1, "exactly one failed check: {failed:#?}");
+        failed.into_iter().next().unwrap()
+    }
+
     /// `apply -f FILE` succeeds and the plan after it has nothing left to change.
     pub async fn apply_converges(&self, file: &str) {
         let out = self.apply(file, &[]).await;

@@ -90,3 +90,12 @@ pub async fn start(config: SimConfig, orgs: usize, dests: usize, file: &str) -> 
     w.write(file, &fleet_file(&w.url, orgs, dests));
     w
 }
+
+/// The fleet of `orgs` orgs ([`fleet_config`]) with `dests` destinations each in gcbridge.toml
+/// ([`start`]), applied (exit 0): where a test of what follows an apply starts.
+pub async fn applied(orgs: usize, dests: usize) -> World {
+    let f = start(fleet_config(orgs), orgs, dests, "gcbridge.toml").await;
+    let out = f.apply("gcbridge.toml", &[]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    f
+}

@@ -46,6 +46,25 @@ pub fn command<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
     gcbridge_testkit::cli::command(BIN, dir, env)
 }
 
+/// `gcbridge sim ARGS...` started in `dir` (clean env) and its URL once it listens
+/// ([`gcbridge_testkit::cli::sim_url`]); `stderr` as the test wants it (piped to read the banner,
+/// or null). The emulator is killed when the child is dropped.
+pub async fn spawn_sim(
+    dir: &Path,
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> (tokio::process::Child, String) {
+    let mut child = command(dir, std::iter::empty::<(&str, &str)>())
+        .arg("sim")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let url = gcbridge_testkit::cli::sim_url(&mut child).await;
+    (child, url)
+}
+
 /// Runs gcbridge in `dir` with only the given env vars (plus PATH and the test-safe AWS
 /// defaults), stdin closed (not a terminal).
 pub async fn gcbridge(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {

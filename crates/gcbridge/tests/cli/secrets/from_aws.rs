@@ -65,6 +65,27 @@ fn env(region: Option<&str>) -> Vec<(&str, &str)> {
     env
 }
 
+/// What every test here starts from: moto, the canary emulator (running while this lives) at
+/// `url`, and an empty working directory.
+struct Start {
+    m: String,
+    _sim: genesys_sim::RunningSim,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+/// [`Start`], or `None` without moto ([`moto::endpoint`] says the test is skipped).
+async fn start() -> Option<Start> {
+    let m = moto::endpoint()?;
+    let sim = canary_sim().await;
+    Some(Start {
+        m,
+        url: sim.base_url(),
+        _sim: sim,
+        dir: tempfile::tempdir().unwrap(),
+    })
+}
+
 async fn gcbridge(dir: &Path, env: &[(&str, &str)], m: &str, args: &[&str]) -> Output {
     let mut all = vec!["-vvv", "--aws-endpoint", m];
     all.extend(args);
@@ -73,10 +94,9 @@ async fn gcbridge(dir: &Path, env: &[(&str, &str)], m: &str, args: &[&str]) -> O
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_secret_from_secrets_manager_or_ssm_works_for_whoami_plan_and_export() {
-    let Some(m) = moto::endpoint() else { return };
-    let sim = canary_sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
+    let Some(Start { m, _sim, url, dir }) = start().await else {
+        return;
+    };
     let d = dir.path();
     let env = env(Some("us-east-1"));
     let mut outputs = Vec::new();
@@ -108,9 +128,10 @@ async fn a_secret_from_secrets_manager_or_ssm_works_for_whoami_plan_and_export()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fleet_reads_the_secrets_of_the_orgs_it_uses_only() {
-    let Some(m) = moto::endpoint() else { return };
-    let sim = canary_sim().await;
-    let url = sim.base_url();
+    let Some(Start { m, _sim, url, dir }) = start().await else {
+        return;
+    };
+    let d = dir.path();
     let refs = stored(&m).await;
     let missing = moto::unique("gcbridge-cli/missing");
     let mut file = String::new();
@@ -122,8 +143,6 @@ async fn a_fleet_reads_the_secrets_of_the_orgs_it_uses_only() {
         file += &format!("[[org]]\nname = \"{name}\"\n{}\n", org_keys(&url, &from));
         file += &format!("[[org.destination]]\n{DESTINATION}\n");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
     std::fs::write(d.join("fleet.toml"), file).unwrap();
     let env = env(Some("us-east-1"));
     let mut outputs = Vec::new();
@@ -148,10 +167,9 @@ async fn a_fleet_reads_the_secrets_of_the_orgs_it_uses_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() {
-    let Some(m) = moto::endpoint() else { return };
-    let sim = canary_sim().await;
-    let url = sim.base_url();
-    let dir = tempfile::tempdir().unwrap();
+    let Some(Start { m, _sim, url, dir }) = start().await else {
+        return;
+    };
     let d = dir.path();
     let in_eu = moto::unique("gcbridge-cli/eu");
     put_secret(&m, "eu-west-1", &in_eu, CANARY).await;
@@ -216,12 +234,11 @@ async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
     use gcbridge_testkit::aws_faults::{AwsFault, AwsFaultProxy, FaultRule};
-    let Some(m) = moto::endpoint() else { return };
-    let sim = canary_sim().await;
-    let url = sim.base_url();
-    let refs = stored(&m).await;
-    let dir = tempfile::tempdir().unwrap();
+    let Some(Start { m, _sim, url, dir }) = start().await else {
+        return;
+    };
     let d = dir.path();
+    let refs = stored(&m).await;
     let env = env(Some("us-east-1"));
     let mut outputs = Vec::new();
     for (from, action) in [
