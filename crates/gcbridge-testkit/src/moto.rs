@@ -10,9 +10,6 @@
 
 use std::io::Write as _;
 
-use aws_sdk_eventbridge::config::interceptors::BeforeTransmitInterceptorContextMut;
-use aws_sdk_eventbridge::config::{ConfigBag, Intercept, RuntimeComponents};
-
 /// The variable `scripts/with-moto` sets to moto's `http://127.0.0.1:PORT`.
 pub const ENDPOINT_VAR: &str = "GCBRIDGE_TEST_MOTO_ENDPOINT";
 /// Set (by `scripts/with-moto`, or by hand) when a missing moto must fail the moto tests.
@@ -92,28 +89,8 @@ pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
         .await
 }
 
-/// Adds `x-moto-account-id: <account>` to every request: moto's server acts as that account.
-#[derive(Debug)]
-pub struct MotoAccount(pub String);
-
-impl Intercept for MotoAccount {
-    fn name(&self) -> &'static str {
-        "MotoAccount"
-    }
-
-    fn modify_before_signing(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        context
-            .request_mut()
-            .headers_mut()
-            .insert(genesys_sim::MOTO_ACCOUNT_HEADER, self.0.clone());
-        Ok(())
-    }
-}
+/// The emulator's partner-account header is the one the test clients use too.
+pub use genesys_sim::MotoAccount;
 
 /// What every client of one moto account shares (the test keys, `endpoint`, `region`), built
 /// without the async default chain so a client can be made anywhere; each client adds the

@@ -74,13 +74,14 @@ pub struct PartnerAws {
     clients: Mutex<HashMap<String, Client>>,
 }
 
-/// Adds `x-moto-account-id` to every request.
+/// Adds `x-moto-account-id: <account>` to every request: moto's server acts as that account (the
+/// partner's here; the test suites' clients use it for the customer's).
 #[derive(Debug)]
-struct AccountHeader(String);
+pub struct MotoAccount(pub String);
 
-impl Intercept for AccountHeader {
+impl Intercept for MotoAccount {
     fn name(&self) -> &'static str {
-        "GenesysSimPartnerAccountHeader"
+        "MotoAccount"
     }
 
     fn modify_before_signing(
@@ -142,7 +143,7 @@ impl PartnerAws {
                     .operation_timeout(Duration::from_secs(30))
                     .build(),
             )
-            .interceptor(AccountHeader(self.account.clone()))
+            .interceptor(MotoAccount(self.account.clone()))
             .build();
         let client = Client::from_conf(config);
         clients.insert(region.to_string(), client.clone());

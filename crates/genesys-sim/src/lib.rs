@@ -65,7 +65,7 @@ mod state_guard;
 mod sync;
 mod views;
 
-pub use aws_partner::{source_name, MOTO_ACCOUNT_HEADER};
+pub use aws_partner::{source_name, MotoAccount, MOTO_ACCOUNT_HEADER};
 /// The lifecycle hook seam, reachable at `genesys_sim::lifecycle` as before the backend
 /// folder held it.
 pub use backend::lifecycle;
