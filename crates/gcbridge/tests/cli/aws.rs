@@ -42,12 +42,16 @@ fn failed_checks(out: &Output) -> Vec<String> {
     doctor_checks(out, "fail")
 }
 
+/// This test's own region: it checks that no `gcbridge-tmp-` queue is left there, while other tests
+/// (the AWS fault cells) run tails of their own in us-east-1 on the same moto.
+const REGION: &str = "eu-north-1";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_doctor_events_tail_broken_links_destroy() {
     let Some(moto) = moto::endpoint() else {
         return;
     };
-    let w = AwsWorld::start(&moto, "us-east-1").await;
+    let w = AwsWorld::start(&moto, REGION).await;
     let url = w.w.url.clone();
     let suffix = moto::unique("e2e");
     let queue_name = moto::unique("genesys-events");
@@ -58,7 +62,7 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
         "v2.detail.events.conversation.{id}.customer.start",
     ];
     let rule = config_file::partner_rule("to-queue", &[&queue_arn]);
-    let file = config_file::aws_destination(&url, &suffix, "us-east-1", &topics, "", &rule);
+    let file = config_file::aws_destination(&url, &suffix, REGION, &topics, "", &rule);
     w.w.write("gcbridge.toml", &file);
     let source = partner_bus(&suffix);
     let publish = |count: u32| gcbridge_testkit::sim::publish_all(&url, count);
@@ -91,7 +95,7 @@ async fn apply_doctor_events_tail_broken_links_destroy() {
     for e in &got {
         assert_eq!(e["source"], Value::String(source.clone()));
         assert_eq!(e["account"], ACCOUNT);
-        assert_eq!(e["region"], "us-east-1");
+        assert_eq!(e["region"], REGION);
         let template = e["detail-type"].as_str().unwrap();
         assert!(template.contains("{id}"), "{e}");
         let concrete = e["detail"]["topicName"].as_str().unwrap();
