@@ -45,7 +45,9 @@ pub async fn create_targets(aws: &AwsClients, name: &str) -> Result<DemoTargets,
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(&format!("logs:CreateLogGroup {log_group}"), e))?;
-    let account = queue_arn.split(':').nth(4).unwrap_or_default();
+    let account = crate::aws::sqs_policy::queue_of_arn(&queue_arn)
+        .map(|(account, _)| account)
+        .unwrap_or_default();
     let log_group_arn = format!(
         "arn:aws:logs:{}:{account}:log-group:{log_group}",
         aws.region

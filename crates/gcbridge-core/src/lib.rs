@@ -9,6 +9,7 @@
 //!
 //! The modules are private; this file is the surface the binary and the tests use.
 
+mod arn_fields;
 mod aws;
 pub mod config;
 mod converge;

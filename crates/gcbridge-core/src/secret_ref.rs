@@ -105,9 +105,9 @@ impl fmt::Display for SecretRef {
     }
 }
 
+/// Field `n` of an ARN counted from its `arn` (2: the service, 3: the region).
 fn arn_field(arn: &str, n: usize) -> Option<&str> {
-    arn.strip_prefix("arn:")?;
-    arn.split(':').nth(n)
+    crate::arn_fields::arn_fields(arn).map(|fields| fields[n - 1])
 }
 
 /// Secrets Manager names allow letters, digits and /_+=.@-; an ARN adds ':'.

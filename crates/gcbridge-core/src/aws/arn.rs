@@ -7,6 +7,7 @@
 //! values from it.
 
 use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
+use crate::arn_fields::arn_fields;
 use crate::genesys::{check_event_source_suffix, SuffixError};
 use crate::partition::{check_fits, check_supported, partition_of, PartitionError};
 use crate::source_id::PARTNER_PREFIX;
@@ -94,20 +95,6 @@ pub enum ArnError {
     /// An event bus ARN (only source ARNs may leave the account out) with no account.
     #[error("\"{arn}\" has no account id; {}", SHAPE)]
     NoAccount { arn: String },
-}
-
-/// An ARN's five fields after `arn:`: partition, service, region, account and resource (which
-/// keeps any further `:`); `None` when the text is not `arn:` and five fields. Partner ARNs and
-/// target ARNs are split alike; what each field must hold is the caller's to check.
-pub(crate) fn arn_fields(arn: &str) -> Option<[&str; 5]> {
-    let mut fields = arn.strip_prefix("arn:")?.splitn(5, ':');
-    Some([
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-    ])
 }
 
 /// Parses a partner event bus / event source ARN. Errors say which part is wrong and what the ARN

@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 
+use crate::arn_fields::arn_fields;
 use crate::topics::glob;
 
 pub const EVENTS_SERVICE: &str = "events.amazonaws.com";
@@ -176,7 +177,9 @@ fn principal(s: &Value) -> Applies {
 fn context_value(key: &str, req: Request<'_>) -> Result<Option<String>, String> {
     match key.to_ascii_lowercase().as_str() {
         "aws:sourcearn" => Ok(Some(req.rule_arn.to_string())),
-        "aws:sourceaccount" => Ok(req.rule_arn.split(':').nth(4).map(String::from)),
+        "aws:sourceaccount" => {
+            Ok(arn_fields(req.rule_arn).map(|[.., account, _]| account.to_string()))
+        }
         // EventBridge is a service principal: no principal account, org or IP of the caller's.
         "aws:principalaccount" | "aws:principalorgid" | "aws:sourceip" | "aws:sourcevpce" => {
             Ok(None)

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::delivery::hash8;
 use super::policy_eval::{as_list, decide, Request, Verdict, EVENTS_SERVICE};
+use crate::arn_fields::arn_fields;
 use crate::desired::{RuleSpec, TargetKind, TargetSpec};
 
 /// The inline policy gcbridge writes into its role (and removes before deleting the role).
@@ -24,8 +25,9 @@ pub fn needs_role(kind: TargetKind, target: &str, account: &str, region: &str) -
     match kind {
         TargetKind::Kinesis | TargetKind::Firehose => true,
         TargetKind::EventBus => {
-            let parts: Vec<&str> = target.splitn(6, ':').collect();
-            parts.len() == 6 && (parts[4] != account || parts[3] != region)
+            arn_fields(target).is_some_and(|[_, _, bus_region, bus_account, _]| {
+                bus_account != account || bus_region != region
+            })
         }
         _ => false,
     }
@@ -63,12 +65,12 @@ pub fn role_arn(account: &str, name: &str) -> String {
 
 /// The role's name in its ARN (`arn:aws:iam::ACCOUNT:role/PATH/NAME`), and its account.
 pub fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[2] != "iam" {
+    let [_, service, _, account, resource] = arn_fields(arn)?;
+    if service != "iam" {
         return None;
     }
-    let name = parts[5].strip_prefix("role/")?.rsplit('/').next()?;
-    (!name.is_empty()).then_some((name, parts[4]))
+    let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
+    (!name.is_empty()).then_some((name, account))
 }
 
 /// Who provides a target's role.

@@ -8,11 +8,12 @@ use super::clients::AwsClients;
 use super::delivery::{sid_for, with_statement};
 use super::error::{unless_missing, AwsError};
 use super::policy_eval::as_list;
+use crate::arn_fields::arn_fields;
 
 /// (account, name) of a queue ARN.
 pub fn queue_of_arn(arn: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    (parts.len() == 6 && parts[2] == "sqs").then(|| (parts[4].to_string(), parts[5].to_string()))
+    let [_, service, _, account, name] = arn_fields(arn)?;
+    (service == "sqs").then(|| (account.to_string(), name.to_string()))
 }
 
 /// The queue's URL; `None` when the queue does not exist.

@@ -1,7 +1,7 @@
 //! Rule targets as a user writes them: target ARNs checked and classified, rule names checked.
 
-use super::arn::arn_fields;
 use super::ids::{check_aws_account_id, check_aws_region, AccountIdError, AwsRegionError};
+use crate::arn_fields::arn_fields;
 use crate::desired::{TargetKind, TargetSpec};
 use crate::partition::{check_fits, check_supported, PartitionError};
 

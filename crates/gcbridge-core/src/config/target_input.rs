@@ -223,15 +223,15 @@ impl Ctx<'_> {
 
 /// An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`.
 fn check_role_arn(arn: &str) -> Result<(), String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[2] == "iam"
-        && parts[3].is_empty()
-        && crate::aws::check_aws_account_id(parts[4]).is_ok()
-        && parts[5]
-            .strip_prefix("role/")
-            .is_some_and(|n| !n.is_empty() && !n.ends_with('/'));
+    let ok =
+        crate::arn_fields::arn_fields(arn).is_some_and(|[_, service, region, account, resource]| {
+            service == "iam"
+                && region.is_empty()
+                && crate::aws::check_aws_account_id(account).is_ok()
+                && resource
+                    .strip_prefix("role/")
+                    .is_some_and(|n| !n.is_empty() && !n.ends_with('/'))
+        });
     if ok {
         Ok(())
     } else {

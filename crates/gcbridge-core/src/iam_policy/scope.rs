@@ -193,12 +193,11 @@ impl Dest<'_> {
 /// `arn:P:logs:R:A:log-group:*` of a log group target's account and region: DescribeLogGroups
 /// lists the groups of an account and region, it names none.
 fn account_log_groups(target: &str) -> String {
-    let parts: Vec<&str> = target.splitn(6, ':').collect();
-    match parts.as_slice() {
-        [_, part, _, region, account, _] => {
+    match crate::arn_fields::arn_fields(target) {
+        Some([part, _, region, account, _]) => {
             format!("arn:{part}:logs:{region}:{account}:log-group:*")
         }
-        _ => target.to_string(),
+        None => target.to_string(),
     }
 }
 

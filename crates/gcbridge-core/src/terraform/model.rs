@@ -137,10 +137,11 @@ pub fn target_import_id(bus: &str, rule: &str, target: &str) -> String {
 /// (function name, qualifier) of a Lambda function ARN
 /// (`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`); a bare name is itself.
 pub fn lambda_function(arn: &str) -> (String, Option<String>) {
-    let parts: Vec<&str> = arn.split(':').collect();
+    let resource = crate::arn_fields::arn_fields(arn).map(|[.., resource]| resource);
+    let parts: Vec<&str> = resource.map(|r| r.split(':').collect()).unwrap_or_default();
     match parts.as_slice() {
-        [_, _, _, _, _, "function", name] => (name.to_string(), None),
-        [_, _, _, _, _, "function", name, q] => (name.to_string(), Some(q.to_string())),
+        ["function", name] => (name.to_string(), None),
+        ["function", name, q] => (name.to_string(), Some(q.to_string())),
         _ => (arn.to_string(), None),
     }
 }
