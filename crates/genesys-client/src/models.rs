@@ -203,23 +203,19 @@ impl fmt::Display for IntendedState {
 /// `/api/v2/integrations/{id}/config/current`. A PUT must carry the `version` last read.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct IntegrationConfiguration {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     #[serde(deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     #[serde(deserialize_with = "null_as_default")]
     pub version: u64,
-    #[serde(default, deserialize_with = "null_as_map")]
+    #[serde(deserialize_with = "null_as_default")]
     pub properties: Map<String, Value>,
-    #[serde(default = "empty_object", deserialize_with = "null_as_object")]
+    #[serde(deserialize_with = "null_as_object")]
     pub advanced: Value,
-    #[serde(default = "empty_object", deserialize_with = "null_as_object")]
+    #[serde(deserialize_with = "null_as_object")]
     pub credentials: Value,
 }
 
@@ -252,10 +248,6 @@ fn empty_object() -> Value {
 fn null_as_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(if v.is_null() { empty_object() } else { v })
-}
-
-fn null_as_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
-    Ok(Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `GET /api/v2/integrations/types/{typeId}`.
@@ -358,6 +350,7 @@ mod tests {
         let empty: IntegrationConfiguration =
             serde_json::from_value(json!({"name": "n", "version": 1, "properties": null})).unwrap();
         assert!(empty.properties.is_empty());
+        assert_eq!((empty.advanced, empty.credentials), (json!({}), json!({})));
         assert!(minimal.config.is_none());
     }
 
