@@ -36,12 +36,10 @@ pub(super) fn rule_actions(rule: &RuleSpec, live: Option<&LiveRule>) -> Vec<AwsA
             if l.description.as_deref().unwrap_or("") != rule.description.as_deref().unwrap_or("") {
                 changes.push("description".into());
             }
-            if !changes.is_empty() {
-                actions.push(AwsAction::UpdateRule {
-                    rule: rule.name.clone(),
-                    changes,
-                });
-            }
+            actions.extend(unless_empty(changes, |changes| AwsAction::UpdateRule {
+                rule: rule.name.clone(),
+                changes,
+            }));
             actions.extend(target_actions(rule, &l.targets));
         }
     }
@@ -53,30 +51,17 @@ fn target_actions(rule: &RuleSpec, live: &[LiveTarget]) -> Vec<AwsAction> {
     // A wanted target's live copy has its id and its ARN: a new ARN under an old id is a new
     // target (added; PutTargets replaces the old one whole), else its settings are compared.
     let live_copy = |t: &TargetSpec| live.iter().find(|lt| lt.id == t.id && lt.arn == t.arn);
-    let mut actions = Vec::new();
     let add: Vec<String> = rule
         .targets
         .iter()
         .filter(|t| live_copy(t).is_none())
         .map(|t| t.arn.clone())
         .collect();
-    if !add.is_empty() {
-        actions.push(AwsAction::AddTargets {
-            rule: rule.name.clone(),
-            targets: add,
-        });
-    }
     let remove: Vec<String> = live
         .iter()
         .filter(|lt| !rule.targets.iter().any(|t| t.id == lt.id))
         .map(|lt| lt.id.clone())
         .collect();
-    if !remove.is_empty() {
-        actions.push(AwsAction::RemoveTargets {
-            rule: rule.name.clone(),
-            ids: remove,
-        });
-    }
     let changes: Vec<String> = rule
         .targets
         .iter()
@@ -85,13 +70,29 @@ fn target_actions(rule: &RuleSpec, live: &[LiveTarget]) -> Vec<AwsAction> {
             (!changed.is_empty()).then(|| format!("{} {}", t.id, changed.join(", ")))
         })
         .collect();
-    if !changes.is_empty() {
-        actions.push(AwsAction::UpdateTargets {
-            rule: rule.name.clone(),
+    let name = || rule.name.clone();
+    [
+        unless_empty(add, |targets| AwsAction::AddTargets {
+            rule: name(),
+            targets,
+        }),
+        unless_empty(remove, |ids| AwsAction::RemoveTargets { rule: name(), ids }),
+        unless_empty(changes, |changes| AwsAction::UpdateTargets {
+            rule: name(),
             changes,
-        });
-    }
-    actions
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The action `make` builds from `items`, unless there are none: a plan lists no empty change.
+fn unless_empty(
+    items: Vec<String>,
+    make: impl FnOnce(Vec<String>) -> AwsAction,
+) -> Option<AwsAction> {
+    (!items.is_empty()).then(|| make(items))
 }
 
 /// The rule's dead-letter queues that are not also its SQS targets, once each: each needs the
@@ -181,6 +182,69 @@ mod tests {
         }
     }
 
+    fn rule(targets: Vec<TargetSpec>) -> RuleSpec {
+        RuleSpec {
+            name: "r".into(),
+            description: None,
+            enabled: true,
+            event_pattern: "{}".into(),
+            targets,
+            retry: None,
+            expect: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_rule_in_line_needs_nothing_and_each_difference_is_its_own_action() {
+        let q = parse_target(Q, "us-east-1").unwrap();
+        let on_bus = |enabled, targets| LiveRule {
+            name: "r".into(),
+            arn: "arn:aws:events:us-east-1:123456789012:rule/r".into(),
+            event_pattern: Some("{}".into()),
+            enabled,
+            description: None,
+            targets,
+        };
+        let wanted = rule(vec![q.clone()]);
+        assert_eq!(
+            rule_actions(&wanted, Some(&on_bus(true, vec![live(&q, None)]))),
+            []
+        );
+        assert_eq!(
+            rule_actions(&wanted, None),
+            [
+                AwsAction::CreateRule { rule: "r".into() },
+                AwsAction::AddTargets {
+                    rule: "r".into(),
+                    targets: vec![Q.into()],
+                },
+            ]
+        );
+        let mut with_dlq = q.clone();
+        with_dlq.settings.dead_letter_queue = Some(DLQ.into());
+        let stale = live(&parse_target(DLQ, "us-east-1").unwrap(), None);
+        assert_eq!(
+            rule_actions(
+                &rule(vec![with_dlq]),
+                Some(&on_bus(false, vec![live(&q, None), stale]))
+            ),
+            [
+                AwsAction::UpdateRule {
+                    rule: "r".into(),
+                    changes: vec!["DISABLED -> ENABLED".into()],
+                },
+                AwsAction::RemoveTargets {
+                    rule: "r".into(),
+                    ids: vec!["sqs-dlq".into()],
+                },
+                AwsAction::UpdateTargets {
+                    rule: "r".into(),
+                    changes: vec![format!("sqs-q dead-letter queue (none) -> {DLQ}")],
+                },
+            ]
+        );
+    }
+
     #[test]
     fn settings_differences_are_named_and_the_default_retry_is_no_retry() {
         let mut t = parse_target(Q, "us-east-1").unwrap();
@@ -207,15 +271,6 @@ mod tests {
         a.settings.dead_letter_queue = Some(DLQ.into());
         let mut b = parse_target(DLQ, "us-east-1").unwrap();
         b.settings.dead_letter_queue = Some(Q.into());
-        let rule = |targets| RuleSpec {
-            name: "r".into(),
-            description: None,
-            enabled: true,
-            event_pattern: "{}".into(),
-            targets,
-            retry: None,
-            expect: Default::default(),
-        };
         assert_eq!(dead_letter_queues(&rule(vec![a.clone()])), [DLQ]);
         assert!(dead_letter_queues(&rule(vec![a, b])).is_empty());
     }
