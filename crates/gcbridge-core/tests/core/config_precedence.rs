@@ -30,30 +30,19 @@ fn layers(
     let mut file = ConnectionSpec::default();
     let default_var = setting.env_vars()[0];
     let mut vars = vec![(default_var, "from-env")];
-    let flag = Some("from-flag".to_string());
-    match setting {
-        Setting::Region => {
-            flags.region = flag;
-            file.region = Some("from-file".into());
-        }
-        Setting::ApiUrl => {
-            flags.api_url = flag;
-            file.api_url = Some("from-file".into());
-        }
-        Setting::LoginUrl => {
-            flags.login_url = flag;
-            file.login_url = Some("from-file".into());
-        }
-        Setting::ClientId => {
-            flags.client_id = flag;
-            file.client_id_env = Some("FILE_VAR".into());
-            vars.push(("FILE_VAR", "from-file"));
-        }
-        Setting::ClientSecret => {
-            flags.client_secret = flag;
-            file.client_secret_env = Some("FILE_VAR".into());
-            vars.push(("FILE_VAR", "from-file"));
-        }
+    let (flag, in_file, names_a_var) = match setting {
+        Setting::Region => (&mut flags.region, &mut file.region, false),
+        Setting::ApiUrl => (&mut flags.api_url, &mut file.api_url, false),
+        Setting::LoginUrl => (&mut flags.login_url, &mut file.login_url, false),
+        Setting::ClientId => (&mut flags.client_id, &mut file.client_id_env, true),
+        Setting::ClientSecret => (&mut flags.client_secret, &mut file.client_secret_env, true),
+    };
+    *flag = Some("from-flag".into());
+    if names_a_var {
+        *in_file = Some("FILE_VAR".into());
+        vars.push(("FILE_VAR", "from-file"));
+    } else {
+        *in_file = Some("from-file".into());
     }
     (flags, file, vars)
 }

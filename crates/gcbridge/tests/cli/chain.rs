@@ -115,15 +115,9 @@ async fn a_hand_re_enabled_integration_shows_in_plan_and_doctor_and_apply_repair
         "{out:?}"
     );
     let failed = a.doctor_fails(&name).await;
-    assert!(
-        failed.iter().any(|f| f.starts_with("partner event source")
-            && f.contains("PENDING")
-            && f.contains("fix: run gcbridge apply: with associate = true it re-creates the bus")),
-        "{failed:#?}"
-    );
-    assert!(
-        failed.iter().any(|f| f.starts_with("event bus associated")),
-        "{failed:#?}"
+    assert_source_pending_without_its_bus(
+        &failed,
+        "fix: run gcbridge apply: with associate = true it re-creates the bus",
     );
 
     let out = a.apply("gcbridge.toml", &[]).await;

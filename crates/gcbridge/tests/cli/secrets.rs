@@ -151,6 +151,27 @@ fn files_under(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// How a run of the leak test must end (whatever the end, its output is searched).
+#[derive(Clone, Copy)]
+enum Ends {
+    Any,
+    Code(i32),
+    Fails,
+}
+
+/// The environment a run of the leak test has.
+#[derive(Clone, Copy, Debug)]
+enum With {
+    /// The credentials in `GENESYS_*`.
+    Env,
+    /// The variables the config file names.
+    FileVars,
+    /// A wrong secret in `GENESYS_CLIENT_SECRET`.
+    WrongSecret,
+    /// [`With::Env`], and gcbridge aborts after its first write (as a SIGKILL would leave it).
+    Aborting,
+}
+
 /// The emulator with one org whose only client is `CLIENT`, its secret `CANARY`.
 async fn canary_sim() -> genesys_sim::RunningSim {
     crate::common::sim_with(SimConfig {
@@ -205,120 +226,69 @@ async fn no_command_prints_logs_or_writes_the_secret_or_a_token() {
     )
     .unwrap();
     let file_env = [("CANARY_ID", CLIENT), ("CANARY_SECRET", CANARY)];
-    let dest = [
-        "--name",
-        "flags-dest",
-        "--aws-account-id",
-        "123456789012",
-        "--aws-region",
-        "us-east-1",
-        "--suffix",
-        "flags-dest",
-        "--event-types",
-        "routing",
-    ];
-
-    let mut outputs: Vec<(String, Output)> = Vec::new();
-    let mut go = |label: &str, out: Output| outputs.push((label.to_string(), out));
-    let v = "-vvv";
-    go("whoami", run(d, &env, &["whoami", v]).await);
-    go(
-        "whoami json",
-        run(d, &env, &["whoami", v, "-o", "json"]).await,
-    );
-    go(
-        "topics",
-        run(d, &env, &["topics", v, "--family", "user"]).await,
-    );
-    let mut args = vec!["plan", v];
-    args.extend(dest);
-    go("plan", run(d, &env, &args).await);
-    let mut args = vec!["apply", v, "--auto-approve", "--wait"];
-    args.extend(dest);
-    let out = run(d, &env, &args).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    go("apply", out);
-    go(
-        "apply -f",
-        run(
-            d,
-            &file_env,
-            &["apply", v, "-f", "gcbridge.toml", "--auto-approve"],
-        )
-        .await,
-    );
-    go("status", run(d, &env, &["status", v]).await);
-    go(
-        "status json",
-        run(d, &env, &["status", v, "-o", "json"]).await,
-    );
-    let out = run(d, &env, &["export", v]).await;
-    assert_eq!(out.code, 0, "{out:?}");
-    std::fs::write(d.join("exported.toml"), &out.stdout).unwrap();
-    go("export", out);
-    go(
-        "validate --online",
-        run(
-            d,
-            &file_env,
-            &["validate", v, "-f", "gcbridge.toml", "--online"],
-        )
-        .await,
-    );
-    go(
-        "doctor (no AWS)",
-        run(d, &env, &["doctor", v, "flags-dest"]).await,
-    );
-    go(
-        "delete",
-        run(d, &env, &["delete", v, "flags-dest", "--yes"]).await,
-    );
-    go(
-        "destroy",
-        run(
-            d,
-            &file_env,
-            &["destroy", v, "-f", "gcbridge.toml", "--auto-approve"],
-        )
-        .await,
-    );
-    go("demo", run(d, &env, &["demo", v]).await);
-    let out = run(d, &wrong_env, &["whoami", v]).await;
-    assert_eq!(out.code, 1, "a wrong secret fails: {out:?}");
-    go("failing auth", out);
-    let out = run(
-        d,
-        &wrong_env,
-        &["apply", v, "-f", "gcbridge.toml", "--auto-approve"],
-    )
-    .await;
-    go("failing auth apply", out);
-    let out = run(
-        d,
-        &env,
-        &[
-            "whoami",
-            v,
-            "--client-secret",
-            CANARY,
-            "--client-id",
-            CLIENT,
-        ],
-    )
-    .await;
-    go("secret as a flag", out);
-    // A crash in the middle of an apply (abort, as a SIGKILL would leave it) and a closed pipe.
     let mut crash_env = env.to_vec();
     crash_env.push(("GCBRIDGE_TEST_ABORT_AFTER_WRITES", "1"));
-    let mut args = vec!["apply", v, "--auto-approve"];
-    args.extend(dest);
-    let out = run(d, &crash_env, &args).await;
-    assert_ne!(out.code, 0, "{out:?}");
-    go("crash mid-apply", out);
-    go(
-        "broken pipe",
-        run_broken_pipe(d, &env, &["topics", v, "--all"]).await,
-    );
+    let dest = "--name flags-dest --aws-account-id 123456789012 --aws-region us-east-1 \
+                --suffix flags-dest --event-types routing";
+    let secret_as_a_flag = format!("whoami --client-secret {CANARY} --client-id {CLIENT}");
+    use Ends::{Any, Code, Fails};
+    use With::{Aborting, Env, FileVars, WrongSecret};
+    // Every command at -vvv (added after its name), in an order that has each one find what it
+    // reads: apply creates what status, export and doctor read, delete and destroy remove it.
+    let steps: [(With, &str, Ends); 18] = [
+        (Env, "whoami", Any),
+        (Env, "whoami -o json", Any),
+        (Env, "topics --family user", Any),
+        (Env, &format!("plan {dest}"), Any),
+        (Env, &format!("apply --auto-approve --wait {dest}"), Code(0)),
+        (FileVars, "apply -f gcbridge.toml --auto-approve", Any),
+        (Env, "status", Any),
+        (Env, "status -o json", Any),
+        (Env, "export", Code(0)),
+        (FileVars, "validate -f gcbridge.toml --online", Any),
+        (Env, "doctor flags-dest", Any),
+        (Env, "delete flags-dest --yes", Any),
+        (FileVars, "destroy -f gcbridge.toml --auto-approve", Any),
+        (Env, "demo", Any),
+        (WrongSecret, "whoami", Code(1)),
+        (WrongSecret, "apply -f gcbridge.toml --auto-approve", Any),
+        (Env, &secret_as_a_flag, Any),
+        (Aborting, &format!("apply --auto-approve {dest}"), Fails),
+    ];
+    let mut outputs: Vec<(String, Output)> = Vec::new();
+    for (with, line, ends) in steps {
+        let label = format!("{with:?}: {line}");
+        let vars: &[(&str, &str)] = match with {
+            Env => &env,
+            FileVars => &file_env,
+            WrongSecret => &wrong_env,
+            Aborting => &crash_env,
+        };
+        let (name, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let args: Vec<&str> = [name, "-vvv"]
+            .into_iter()
+            .chain(rest.split_whitespace())
+            .collect();
+        let out = run(d, vars, &args).await;
+        match ends {
+            Any => {}
+            Code(code) => assert_eq!(out.code, code, "{label}: {out:?}"),
+            Fails => assert_ne!(out.code, 0, "{label}: {out:?}"),
+        }
+        outputs.push((label, out));
+    }
+    // export's output saved as a user would, so that the file search reads it too.
+    let export = &outputs
+        .iter()
+        .find(|(label, _)| label == "Env: export")
+        .unwrap()
+        .1;
+    std::fs::write(d.join("exported.toml"), &export.stdout).unwrap();
+    // A closed pipe.
+    outputs.push((
+        "broken pipe".into(),
+        run_broken_pipe(d, &env, &["topics", "-vvv", "--all"]).await,
+    ));
 
     // The tokens gcbridge was given, and one fetched directly with the same credentials.
     let direct = crate::common::token(&url, CLIENT, CANARY).await;

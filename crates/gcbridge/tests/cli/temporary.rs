@@ -89,6 +89,20 @@ impl T {
         tail
     }
 
+    /// A `tail` started and sent `signal`: the name of its queue and rule (read while it
+    /// listens), its exit code and its stderr.
+    async fn signalled_tail(
+        &self,
+        extra_env: &[(&str, &str)],
+        signal: &str,
+    ) -> (String, i32, String) {
+        let tail = self.tail(extra_env, false).await;
+        let name = self.one_listener().await;
+        tail.signal(signal);
+        let (exit, stderr) = tail.exit().await;
+        (name, exit, stderr)
+    }
+
     /// The temporary rules on the bus and the temporary queues of the region.
     async fn leftovers(&self) -> (Vec<String>, Vec<String>) {
         let rules = rules_named(&self.a.events, &self.bus, "gcbridge-").await;
@@ -131,10 +145,7 @@ async fn tail_removes_its_queue_and_rule_on_sigterm_sigint_and_sighup() {
         return;
     };
     for (signal, code) in [("TERM", 143), ("INT", 130), ("HUP", 129)] {
-        let tail = t.tail(&[], false).await;
-        let name = t.one_listener().await;
-        tail.signal(signal);
-        let (exit, stderr) = tail.exit().await;
+        let (name, exit, stderr) = t.signalled_tail(&[], signal).await;
         assert_eq!(exit, code, "SIG{signal}: {stderr}");
         assert!(
             stderr.contains(&format!("removed the temporary rule {name}"))
@@ -202,11 +213,8 @@ async fn what_sigkill_leaves_expires_and_the_next_tail_doctor_or_apply_removes_i
         &["apply", "-f", "gcbridge.toml", "--auto-approve"],
     ];
     for args in next {
-        let tail = t.tail(&[(TTL_VAR, "1")], false).await;
-        tail.signal("KILL");
-        let (exit, _) = tail.exit().await;
+        let (name, exit, _) = t.signalled_tail(&[(TTL_VAR, "1")], "KILL").await;
         assert_eq!(exit, -1, "killed");
-        let name = t.one_listener().await;
         assert!(name.starts_with("gcbridge-tmp-tail-"), "{name}");
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let out = t.run(&[], args).await;
@@ -226,10 +234,8 @@ async fn doctor_reports_a_leftover_and_destroy_removes_it_and_the_unmanaged_rule
     let Some(t) = T::new("ca-central-1").await else {
         return;
     };
-    let tail = t.tail(&[], false).await;
-    tail.signal("KILL");
-    tail.exit().await;
-    let name = t.one_listener().await;
+    let (name, exit, _) = t.signalled_tail(&[], "KILL").await;
+    assert_eq!(exit, -1, "killed");
 
     let out = t.run(&[], &["doctor", &t.name, "-o", "json"]).await;
     let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{out:?}"));

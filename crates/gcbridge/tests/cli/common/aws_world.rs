@@ -57,6 +57,22 @@ pub async fn rules_named(
         .collect()
 }
 
+/// doctor's failed checks name a PENDING partner event source, its fix saying `fix`, and a bus no
+/// longer associated with it: the bus deleted by hand, or left behind when the integration was
+/// disabled and enabled again.
+pub fn assert_source_pending_without_its_bus(failed: &[String], fix: &str) {
+    assert!(
+        failed.iter().any(|f| f.starts_with("partner event source")
+            && f.contains("PENDING")
+            && f.contains(fix)),
+        "{failed:#?}"
+    );
+    assert!(
+        failed.iter().any(|f| f.starts_with("event bus associated")),
+        "{failed:#?}"
+    );
+}
+
 /// Creates the SNS topic `name` (in the client's account and region); its ARN.
 pub async fn sns_topic(sns: &aws_sdk_sns::Client, name: &str) -> String {
     sns.create_topic()

@@ -15,7 +15,8 @@ use std::time::Duration;
 use genesys_sim::RunningSim;
 
 pub use aws_world::{
-    correlation_ids, partner_bus, replay_time_now, rules_named, sns_topic, AwsWorld,
+    assert_source_pending_without_its_bus, correlation_ids, partner_bus, replay_time_now,
+    rules_named, sns_topic, AwsWorld,
 };
 pub use gcbridge_testkit::cli::Output;
 pub use gcbridge_testkit::config_file;

@@ -25,19 +25,33 @@ fn single_org(url: &str, from: &str) -> String {
     )
 }
 
-/// Neither the secret nor its `id:secret` Basic form is in any output.
-fn assert_no_secret(outputs: &[(String, Output)]) {
-    let basic = base64(format!("{CLIENT}:{CANARY}").as_bytes());
-    for (label, out) in outputs {
-        for text in [&out.stdout, &out.stderr] {
-            assert!(
-                !text.contains(CANARY),
-                "{label}: the secret leaked: {out:?}"
-            );
-            assert!(
-                !text.contains(&basic),
-                "{label}: the Basic form leaked: {out:?}"
-            );
+/// The runs of one test, every one kept so that [`Runs::assert_no_secret`] searches them all.
+#[derive(Default)]
+struct Runs(Vec<(String, Output)>);
+
+impl Runs {
+    /// Keeps `out` (as `label`), which must have exited with `code`; the output, to check more.
+    fn keep(&mut self, label: impl Into<String>, out: Output, code: i32) -> &Output {
+        let label = label.into();
+        assert_eq!(out.code, code, "{label}: {out:?}");
+        self.0.push((label, out));
+        &self.0.last().expect("just kept").1
+    }
+
+    /// Neither the secret nor its `id:secret` Basic form is in any output.
+    fn assert_no_secret(&self) {
+        let basic = base64(format!("{CLIENT}:{CANARY}").as_bytes());
+        for (label, out) in &self.0 {
+            for text in [&out.stdout, &out.stderr] {
+                assert!(
+                    !text.contains(CANARY),
+                    "{label}: the secret leaked: {out:?}"
+                );
+                assert!(
+                    !text.contains(&basic),
+                    "{label}: the Basic form leaked: {out:?}"
+                );
+            }
         }
     }
 }
@@ -99,31 +113,25 @@ async fn a_secret_from_secrets_manager_or_ssm_works_for_whoami_plan_and_export()
     };
     let d = dir.path();
     let env = env(Some("us-east-1"));
-    let mut outputs = Vec::new();
+    let mut runs = Runs::default();
     for from in stored(&m).await {
         std::fs::write(d.join("gcbridge.toml"), single_org(&url, &from)).unwrap();
         let f = ["-f", "gcbridge.toml"];
         for cmd in [&["whoami"][..], &["whoami", "-o", "json"], &["plan"]] {
             let args: Vec<&str> = cmd.iter().copied().chain(f).collect();
             let out = gcbridge(d, &env, &m, &args).await;
-            assert_eq!(out.code, 0, "{from} {cmd:?}: {out:?}");
-            outputs.push((format!("{from} {cmd:?}"), out));
+            runs.keep(format!("{from} {cmd:?}"), out, 0);
         }
         let out = gcbridge(d, &env, &m, &["export", "-f", "gcbridge.toml"]).await;
-        assert_eq!(out.code, 0, "{from} export: {out:?}");
+        let out = runs.keep(format!("{from} export"), out, 0);
         let line = format!("client_secret_from = \"{from}\"");
         assert!(
             out.stdout.contains(&line),
             "export writes the reference back: {out:?}"
         );
-        outputs.push((format!("{from} export"), out));
     }
-    assert!(
-        outputs[0].1.stdout.contains("canary-org"),
-        "{:?}",
-        outputs[0]
-    );
-    assert_no_secret(&outputs);
+    assert!(runs.0[0].1.stdout.contains("canary-org"), "{:?}", runs.0[0]);
+    runs.assert_no_secret();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -145,24 +153,21 @@ async fn a_fleet_reads_the_secrets_of_the_orgs_it_uses_only() {
     }
     std::fs::write(d.join("fleet.toml"), file).unwrap();
     let env = env(Some("us-east-1"));
-    let mut outputs = Vec::new();
+    let mut runs = Runs::default();
     // The org asked for is read; the one whose secret does not exist is never looked at.
     for org in ["sm", "ssm"] {
         let args = ["whoami", "-f", "fleet.toml", "--org", org];
-        let out = gcbridge(d, &env, &m, &args).await;
-        assert_eq!(out.code, 0, "{org}: {out:?}");
+        let out = runs.keep(org, gcbridge(d, &env, &m, &args).await, 0);
         assert!(!out.stderr.contains(&missing), "{org}: {out:?}");
-        outputs.push((org.to_string(), out));
     }
     // The whole fleet: the two readable orgs are planned, the third fails naming its secret.
     let out = gcbridge(d, &env, &m, &["plan", "-f", "fleet.toml"]).await;
-    assert_eq!(out.code, 1, "{out:?}");
+    let out = runs.keep("fleet plan", out, 1);
     assert!(
         out.stderr.contains("org \"gone\"") && out.stderr.contains(&missing),
         "{out:?}"
     );
-    outputs.push(("fleet plan".into(), out));
-    assert_no_secret(&outputs);
+    runs.assert_no_secret();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -173,7 +178,7 @@ async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() 
     let d = dir.path();
     let in_eu = moto::unique("gcbridge-cli/eu");
     put_secret(&m, "eu-west-1", &in_eu, CANARY).await;
-    let mut outputs = Vec::new();
+    let mut runs = Runs::default();
     let cases = [
         (
             "missing",
@@ -208,11 +213,10 @@ async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() 
         std::fs::write(d.join("gcbridge.toml"), single_org(&url, &from)).unwrap();
         let env = env(region);
         let out = gcbridge(d, &env, &m, &["whoami", "-f", "gcbridge.toml"]).await;
-        assert_eq!(out.code, code, "{label}: {out:?}");
+        let out = runs.keep(label, out, code);
         for want in wants {
             assert!(out.stderr.contains(want), "{label}: {want}: {out:?}");
         }
-        outputs.push((label.to_string(), out));
     }
     // As data: the kind says the secret could not be read.
     std::fs::write(
@@ -222,10 +226,10 @@ async fn a_missing_secret_a_wrong_region_and_no_region_fail_naming_the_secret() 
     .unwrap();
     let args = ["whoami", "-f", "gcbridge.toml", "-o", "json"];
     let out = gcbridge(d, &env(Some("us-east-1")), &m, &args).await;
+    let out = runs.keep("json", out, 1);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("a JSON error document");
     assert_eq!(doc["error"]["kind"], "secret", "{out:?}");
-    outputs.push(("json".into(), out));
-    assert_no_secret(&outputs);
+    runs.assert_no_secret();
 }
 
 /// A throttled Secrets Manager or SSM is retried as every other AWS call is (gcbridge's 6 attempts,
@@ -240,7 +244,7 @@ async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
     let d = dir.path();
     let refs = stored(&m).await;
     let env = env(Some("us-east-1"));
-    let mut outputs = Vec::new();
+    let mut runs = Runs::default();
     for (from, action) in [
         (&refs[0], "secretsmanager:GetSecretValue"),
         (&refs[2], "ssm:GetParameter"),
@@ -257,8 +261,7 @@ async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
             let proxy = AwsFaultProxy::start(&m, vec![rule], 1).await;
             let endpoint = proxy.url();
             let args = ["--aws-endpoint", &endpoint, "whoami", "-f", "gcbridge.toml"];
-            let out = run(d, &env, &args).await;
-            assert_eq!(out.code, code, "{action}: {out:?}");
+            let out = runs.keep(format!("{action} {code}"), run(d, &env, &args).await, code);
             assert_eq!(proxy.count(action).requests, attempts, "{action}: {out:?}");
             if code != 0 {
                 let text = out.stderr.to_lowercase();
@@ -268,8 +271,7 @@ async fn a_throttled_secret_read_is_retried_like_every_aws_call() {
                     "{action}: a throttle is not a refusal: {out:?}"
                 );
             }
-            outputs.push((format!("{action} {code}"), out));
         }
     }
-    assert_no_secret(&outputs);
+    runs.assert_no_secret();
 }
