@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_sqs::types::QueueAttributeName;
 
 use crate::aws::partner::{self, SourceState};
-use crate::aws::rules;
-use crate::aws::{AwsClients, AwsError};
+use crate::aws::{rules, sweep, AwsClients, AwsError};
 
 /// The demo's targets, by name and ARN.
 #[derive(Debug, Clone)]
@@ -133,14 +132,8 @@ pub async fn wait_for_source(
 /// Removes the demo's targets (best effort: the caller reports what failed).
 pub async fn remove_targets(aws: &AwsClients, targets: &DemoTargets) -> Vec<AwsError> {
     let mut failed = Vec::new();
-    if let Err(e) = aws
-        .sqs
-        .delete_queue()
-        .queue_url(&targets.queue_url)
-        .send()
-        .await
-    {
-        failed.push(AwsError::from_sdk("sqs:DeleteQueue", e));
+    if let Err(e) = sweep::delete_queue(aws, &targets.queue_url).await {
+        failed.push(e);
     }
     if let Err(e) = aws
         .logs
