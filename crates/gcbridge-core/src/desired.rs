@@ -23,7 +23,9 @@ pub struct OrgSpec {
 }
 
 /// How to reach an org. Credentials are never here, only the names of the env vars holding them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// `export` writes it as it stands (`write.rs`): the field names are the file's connection keys.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ConnectionSpec {
     pub region: Option<String>,
     pub api_url: Option<String>,
@@ -129,7 +131,9 @@ pub struct TargetSpec {
 }
 
 /// A target's own settings (the table form of `targets`, and the rule's dead-letter queue).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// `export` writes them as they stand beside the target's `arn` (`write.rs`).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct TargetSettings {
     pub role_arn: Option<String>,
     /// The SQS queue ARN of its DeadLetterConfig: its own, else the rule's.

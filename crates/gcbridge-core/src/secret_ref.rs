@@ -105,6 +105,13 @@ impl fmt::Display for SecretRef {
     }
 }
 
+/// Serialized as its text, so `export` writes the reference back unchanged (never the secret).
+impl serde::Serialize for SecretRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// Field `n` of an ARN counted from its `arn` (2: the service, 3: the region).
 fn arn_field(arn: &str, n: usize) -> Option<&str> {
     crate::arn_fields::arn_fields(arn).map(|fields| fields[n - 1])

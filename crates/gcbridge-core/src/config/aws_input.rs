@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use toml::Spanned;
-
 use super::ctx::Ctx;
-use super::raw::{RawArchive, RawAws};
+use super::raw::{RawArchive, RawAws, Spanned};
 use crate::aws::{canonical_pattern, check_rule_name, toml_to_json, DEFAULT_PATTERN};
 use crate::desired::{ArchiveSpec, AwsSpec, RuleSpec};
 use crate::diagnostic::Diagnostic;

@@ -1,8 +1,7 @@
 //! Where a value of the file is: byte spans to file:line:column origins and diagnostics.
 
-use toml::Spanned;
-
 use super::destination_input::Field;
+use super::raw::Spanned;
 use crate::diagnostic::{Diagnostic, LineIndex, Origin};
 
 /// The file being loaded: its name for messages and its line index.

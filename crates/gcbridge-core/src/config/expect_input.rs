@@ -1,10 +1,8 @@
 //! Validation of a rule's `expect`: every entry a topic template of the bundled catalogue (the
 //! closest ones suggested), none in both lists, at least one named.
 
-use toml::Spanned;
-
 use super::ctx::Ctx;
-use super::raw::RawExpect;
+use super::raw::{RawExpect, Spanned};
 use crate::desired::Expectations;
 use crate::diagnostic::Diagnostic;
 use crate::events::check_topic;

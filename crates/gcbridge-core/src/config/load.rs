@@ -5,12 +5,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 use toml::de::DeTable;
-use toml::Spanned;
 
 use super::ctx::Ctx;
 use super::destination_input::{DestinationInput, Field};
 use super::labels::{Key, Labels};
-use super::raw::{RawDestination, RawFile, RawOrg};
+use super::raw::{RawDestination, RawFile, RawOrg, Spanned};
 use super::schema::json_schema;
 use super::shape::{Checker, Shape};
 use super::stdin;

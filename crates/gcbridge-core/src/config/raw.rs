@@ -3,11 +3,14 @@
 //! Validation works on these spanned values so each problem can name its line; the validated model
 //! lives in `desired.rs`. The same types derive the file's JSON Schema (`schema.rs`), which also
 //! drives the shape check (`shape.rs`), so the schema editors read, the problems reported and what
-//! is deserialized are one definition. `Spanned` is invisible in the schema (`schemars(with)`).
+//! is deserialized are one definition. `Spanned` is invisible in the schema (its schema is its
+//! value's).
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use toml::Spanned;
+use std::borrow::Cow;
+use std::ops::Deref;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
 
 /// A gcbridge config file: either the single-org form (`[genesys]` and `[[destination]]`) or
 /// `[[org]]` tables, each with its `[[org.destination]]` tables.
@@ -16,15 +19,12 @@ use toml::Spanned;
 #[schemars(title = "gcbridge.toml")]
 pub struct RawFile {
     /// How to reach the org (single-org form).
-    #[schemars(with = "Option<RawConnection>")]
     pub genesys: Option<Spanned<RawConnection>>,
     /// The destinations of the single-org form, one `[[destination]]` table each.
     #[serde(default)]
-    #[schemars(with = "Vec<RawDestination>")]
     pub destination: Vec<Spanned<RawDestination>>,
     /// One table per org (the many-orgs form); not together with `[genesys]` or `[[destination]]`.
     #[serde(default)]
-    #[schemars(with = "Vec<RawOrg>")]
     pub org: Vec<Spanned<RawOrg>>,
 }
 
@@ -35,24 +35,18 @@ pub struct RawFile {
 #[schemars(rename = "Connection")]
 pub struct RawConnection {
     /// Genesys Cloud region: "us-east-1", "eu_west_1", "mypurecloud.ie" or an API URL.
-    #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
     /// API base URL instead of region (the emulator, a proxy).
-    #[schemars(with = "Option<String>")]
     pub api_url: Option<Spanned<String>>,
     /// Login base URL for the token endpoint.
-    #[schemars(with = "Option<String>")]
     pub login_url: Option<Spanned<String>>,
     /// The name of the environment variable holding the OAuth client id.
-    #[schemars(with = "Option<String>")]
     pub client_id_env: Option<Spanned<String>>,
     /// The name of the environment variable holding the OAuth client secret (never the secret).
-    #[schemars(with = "Option<String>")]
     pub client_secret_env: Option<Spanned<String>>,
     /// Where in AWS the OAuth client secret is kept, instead of client_secret_env:
     /// "aws-secretsmanager:NAME_OR_ARN" ("...#KEY" for one key of a JSON secret) or
     /// "aws-ssm:/PARAMETER" (a SecureString).
-    #[schemars(with = "Option<String>")]
     pub client_secret_from: Option<Spanned<String>>,
 }
 
@@ -65,13 +59,11 @@ pub struct RawConnection {
 #[schemars(rename = "Org")]
 pub struct RawOrg {
     /// The org's name in this file (for --org and messages).
-    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(flatten)]
     pub connection: RawConnection,
     /// The org's destinations, one `[[org.destination]]` table each.
     #[serde(default)]
-    #[schemars(with = "Vec<RawDestination>")]
     pub destination: Vec<Spanned<RawDestination>>,
 }
 
@@ -81,34 +73,24 @@ pub struct RawOrg {
 #[schemars(rename = "Destination")]
 pub struct RawDestination {
     /// The integration's name.
-    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Stored as the integration's notes.
-    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// Whether the integration is enabled (default true).
-    #[schemars(with = "Option<bool>")]
     pub enabled: Option<Spanned<bool>>,
     /// The 12-digit AWS account id, quoted so leading zeros are kept.
-    #[schemars(with = "Option<String>")]
     pub aws_account_id: Option<Spanned<String>>,
     /// The AWS region of the partner event source, e.g. "us-east-1".
-    #[schemars(with = "Option<String>")]
     pub aws_region: Option<Spanned<String>>,
     /// The last part of the partner event source name.
-    #[schemars(with = "Option<String>")]
     pub event_source_suffix: Option<Spanned<String>>,
     /// The partner event bus (or source) ARN, instead of account, region and suffix.
-    #[schemars(with = "Option<String>")]
     pub event_bus_arn: Option<Spanned<String>>,
     /// Topic templates or globs, e.g. "v2.users.{id}.presence".
-    #[schemars(with = "Option<Vec<String>>")]
     pub topics: Option<Spanned<Vec<Spanned<String>>>>,
     /// Topic families, e.g. "conversation", "routing"; merged with topics.
-    #[schemars(with = "Option<Vec<String>>")]
     pub event_types: Option<Spanned<Vec<Spanned<String>>>>,
     /// The AWS half: associate the partner event source, rules and targets.
-    #[schemars(with = "Option<RawAws>")]
     pub aws: Option<Spanned<RawAws>>,
 }
 
@@ -118,14 +100,11 @@ pub struct RawDestination {
 #[schemars(rename = "Aws")]
 pub struct RawAws {
     /// Create the partner event bus from the source.
-    #[schemars(with = "Option<bool>")]
     pub associate: Option<Spanned<bool>>,
     /// Rules on the partner event bus.
     #[serde(default)]
-    #[schemars(with = "Vec<RawRule>")]
     pub rule: Vec<Spanned<RawRule>>,
     /// An archive of the partner bus's events, for `gcbridge replay`.
-    #[schemars(with = "Option<RawArchive>")]
     pub archive: Option<Spanned<RawArchive>>,
 }
 
@@ -135,7 +114,6 @@ pub struct RawAws {
 #[schemars(rename = "Archive")]
 pub struct RawArchive {
     /// Days the archive keeps each event; 0 (the default) keeps them indefinitely.
-    #[schemars(with = "Option<i64>")]
     pub retention_days: Option<Spanned<i64>>,
 }
 
@@ -145,13 +123,10 @@ pub struct RawArchive {
 #[schemars(rename = "Rule")]
 pub struct RawRule {
     /// The rule's name.
-    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The rule's description.
-    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// Whether the rule is enabled (default true).
-    #[schemars(with = "Option<bool>")]
     pub enabled: Option<Spanned<bool>>,
     /// A JSON string, or a TOML table written as the pattern itself (default: every Genesys event).
     #[serde(default)]
@@ -160,17 +135,13 @@ pub struct RawRule {
     /// Targets: an ARN (SQS, SNS, Lambda, Kinesis, Firehose, CloudWatch Logs, an event bus), or
     /// a table with the ARN and that target's own settings.
     #[serde(default)]
-    #[schemars(with = "Vec<RawTarget>")]
     pub targets: Vec<Spanned<RawTarget>>,
     /// An SQS queue ARN for the events a target never took (every target without its own).
-    #[schemars(with = "Option<String>")]
     pub dead_letter_queue: Option<Spanned<String>>,
     /// How long and how often EventBridge retries a target (AWS's default: 185 attempts, 24 hours).
-    #[schemars(with = "Option<RawRetry>")]
     pub retry: Option<Spanned<RawRetry>>,
     /// Topic templates the pattern must match and must not match, tested by plan and doctor
     /// with sample events (EventBridge's TestEventPattern).
-    #[schemars(with = "Option<RawExpect>")]
     pub expect: Option<Spanned<RawExpect>>,
 }
 
@@ -181,11 +152,9 @@ pub struct RawRule {
 pub struct RawExpect {
     /// Topic templates whose events the rule must match, e.g. "v2.users.{id}.presence".
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
     pub matches: Vec<Spanned<String>>,
     /// Topic templates whose events the rule must not match.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
     pub ignores: Vec<Spanned<String>>,
 }
 
@@ -225,11 +194,43 @@ pub struct RawTargetTable {
 #[schemars(rename = "Retry")]
 pub struct RawRetry {
     /// Retry attempts, 0 to 185.
-    #[schemars(with = "Option<i64>")]
     pub maximum_attempts: Option<Spanned<i64>>,
     /// The longest an event is retried, 60 to 86400 seconds.
-    #[schemars(with = "Option<i64>")]
     pub maximum_event_age_seconds: Option<Spanned<i64>>,
+}
+
+/// A value and where it stands in the file: `toml::Spanned`, described in the schema as the
+/// value alone (the file has no spans to write). Neither crate can give `toml::Spanned` a
+/// `JsonSchema`, so the fields hold this instead of each restating its type for the schema.
+/// `Serialize` is toml's too: schemars writes a key's `default` (`[]`, `null`) by serializing it.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Spanned<T>(toml::Spanned<T>);
+
+impl<T> Deref for Spanned<T> {
+    type Target = toml::Spanned<T>;
+
+    fn deref(&self) -> &toml::Spanned<T> {
+        &self.0
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
 }
 
 fn pattern_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -8,9 +8,8 @@ use std::fmt;
 use serde::de::value::{MapAccessDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use toml::Spanned;
 
-use super::raw::{RawConnection, RawDestination, RawOrg};
+use super::raw::{RawConnection, RawDestination, RawOrg, Spanned};
 
 impl<'de> Deserialize<'de> for RawOrg {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 
-use toml::Spanned;
-
 use super::ctx::Ctx;
-use super::raw::{RawRetry, RawRule, RawTarget};
+use super::raw::{RawRetry, RawRule, RawTarget, Spanned};
 use crate::aws::fifo::{check_message_group_id, is_fifo_queue};
 use crate::aws::parse_target;
 use crate::desired::{RetrySpec, TargetKind, TargetSettings, TargetSpec};

@@ -26,7 +26,7 @@ pub struct Comments {
 
 #[derive(Serialize)]
 struct SingleOrgFile<'a> {
-    genesys: Connection<'a>,
+    genesys: &'a ConnectionSpec,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     destination: Vec<Destination<'a>>,
 }
@@ -40,21 +40,9 @@ struct OneOfManyOrgs<'a> {
 struct Org<'a> {
     name: &'a str,
     #[serde(flatten)]
-    connection: Connection<'a>,
+    connection: &'a ConnectionSpec,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     destination: Vec<Destination<'a>>,
-}
-
-#[serde_with::skip_serializing_none]
-#[derive(Serialize)]
-struct Connection<'a> {
-    region: Option<&'a str>,
-    api_url: Option<&'a str>,
-    login_url: Option<&'a str>,
-    client_id_env: Option<&'a str>,
-    client_secret_env: Option<&'a str>,
-    /// The reference, never the value it points at.
-    client_secret_from: Option<String>,
 }
 
 #[serde_with::skip_serializing_none]
@@ -106,17 +94,14 @@ struct Expect<'a> {
 }
 
 /// The short form when a target has no settings of its own.
-#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Target<'a> {
     Arn(&'a str),
     Table {
         arn: &'a str,
-        role_arn: Option<&'a str>,
-        dead_letter_queue: Option<&'a str>,
-        input_path: Option<&'a str>,
-        message_group_id: Option<&'a str>,
+        #[serde(flatten)]
+        settings: &'a TargetSettings,
     },
 }
 
@@ -127,10 +112,7 @@ fn target(t: &TargetSpec) -> Target<'_> {
     }
     Target::Table {
         arn: &t.arn,
-        role_arn: s.role_arn.as_deref(),
-        dead_letter_queue: s.dead_letter_queue.as_deref(),
-        input_path: s.input_path.as_deref(),
-        message_group_id: s.message_group_id.as_deref(),
+        settings: s,
     }
 }
 
@@ -140,17 +122,6 @@ fn no_topics(topics: &&[String]) -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
-}
-
-fn connection(c: &ConnectionSpec) -> Connection<'_> {
-    Connection {
-        region: c.region.as_deref(),
-        api_url: c.api_url.as_deref(),
-        login_url: c.login_url.as_deref(),
-        client_id_env: c.client_id_env.as_deref(),
-        client_secret_env: c.client_secret_env.as_deref(),
-        client_secret_from: c.client_secret_from.as_ref().map(ToString::to_string),
-    }
 }
 
 fn aws(a: &AwsSpec) -> Aws<'_> {
@@ -218,14 +189,14 @@ fn org_block(org: &OrgSpec, single: bool) -> Result<String, WriteError> {
     let destinations = org.destinations.iter().map(destination).collect();
     let text = if single {
         toml::to_string_pretty(&SingleOrgFile {
-            genesys: connection(&org.connection),
+            genesys: &org.connection,
             destination: destinations,
         })?
     } else {
         toml::to_string_pretty(&OneOfManyOrgs {
             org: [Org {
                 name: &org.name,
-                connection: connection(&org.connection),
+                connection: &org.connection,
                 destination: destinations,
             }],
         })?

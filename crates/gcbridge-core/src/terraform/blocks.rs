@@ -1,8 +1,8 @@
 //! The pieces every part of the Terraform export is made of: a top-level block with its comment
-//! lines, where a resource's address comes from, the AWS provider reference, the `locals` a
-//! document goes through and the `import` block.
+//! lines, where a resource's address comes from, the AWS provider reference and the head of an
+//! AWS resource block, the `locals` a document goes through and the `import` block.
 
-use hcl::{Block, Expression};
+use hcl::{Block, BlockBuilder, Expression};
 
 use super::hcl_expr::{json, reference};
 use super::names::{ident, Names};
@@ -40,6 +40,14 @@ pub(super) fn aws_provider(account: &str, region: &str) -> (String, Expression) 
         "provider".into(),
         reference("aws", &[&aws_alias(account, region)]),
     )
+}
+
+/// `resource "KIND" "NAME" { provider = aws.<alias> ... }`: how every AWS resource block begins.
+pub(super) fn aws_resource(kind: &str, name: &str, provider: (String, Expression)) -> BlockBuilder {
+    Block::builder("resource")
+        .add_label(kind)
+        .add_label(name)
+        .add_attribute(provider)
 }
 
 /// A JSON document as a `locals` block of its own and the `jsonencode(local.NAME)` that uses

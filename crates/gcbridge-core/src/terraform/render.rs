@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use hcl::{Block, Body, Expression};
 
 use super::align::align;
-use super::blocks::{aws_alias, aws_provider, import, local, Ctx, Piece};
+use super::blocks::{aws_alias, aws_provider, aws_resource, import, local, Ctx, Piece};
 use super::hcl_expr::{jsonencode, reference, strings};
 use super::model::{IntegrationExport, OrgExport, PolicyExport, PolicyKind, TerraformExport};
 use super::names::{ident, Names};
@@ -211,10 +211,7 @@ fn policy(p: &PolicyExport, names: &mut Names) -> Vec<Piece> {
     let name = names.take(kind, &parts);
     let local_name = format!("{}_{name}", kind.trim_start_matches("aws_"));
     let (locals, document) = local(names, &local_name, &p.document);
-    let b = Block::builder("resource")
-        .add_label(kind)
-        .add_label(&name)
-        .add_attribute(aws_provider(&p.account, &p.region))
+    let b = aws_resource(kind, &name, aws_provider(&p.account, &p.region))
         .add_attribute((target_attr, p.import_id()))
         .add_attribute((policy_attr, document))
         .build();

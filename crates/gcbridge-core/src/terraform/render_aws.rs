@@ -6,7 +6,7 @@
 use hcl::expr::Variable;
 use hcl::{Block, Expression};
 
-use super::blocks::{aws_provider, import, Ctx, Piece};
+use super::blocks::{aws_provider, aws_resource, import, Ctx, Piece};
 use super::hcl_expr::{json, jsonencode, reference};
 use super::model::{
     rule_import_id, target_import_id, AwsExport, IntegrationExport, LambdaPermissionExport,
@@ -96,10 +96,7 @@ fn permission_block(
     rule: &str,
     provider: (String, Expression),
 ) -> Block {
-    let mut b = Block::builder("resource")
-        .add_label(PERMISSION)
-        .add_label(name)
-        .add_attribute(provider)
+    let mut b = aws_resource(PERMISSION, name, provider)
         .add_attribute(("statement_id", p.statement_id.as_str()))
         .add_attribute(("action", INVOKE))
         .add_attribute(("function_name", p.function_name.as_str()));
@@ -113,10 +110,7 @@ fn permission_block(
 
 /// The partner event bus, made from its event source.
 fn bus_piece(aws: &AwsExport, name: &str, provider: (String, Expression)) -> Piece {
-    let b = Block::builder("resource")
-        .add_label(BUS)
-        .add_label(name)
-        .add_attribute(provider)
+    let b = aws_resource(BUS, name, provider)
         .add_attribute(("name", aws.source.as_str()))
         .add_attribute(("event_source_name", aws.source.as_str()))
         .add_block(ignore_changes(&["event_source_name"]))
@@ -153,10 +147,7 @@ fn rule_block(
 ) -> Block {
     let pattern: serde_json::Value =
         serde_json::from_str(&rule.spec.event_pattern).unwrap_or(serde_json::Value::Null);
-    let mut b = Block::builder("resource")
-        .add_label(RULE)
-        .add_label(name)
-        .add_attribute(provider)
+    let mut b = aws_resource(RULE, name, provider)
         .add_attribute(("name", rule.spec.name.as_str()))
         .add_attribute(("event_bus_name", bus));
     if let Some(d) = &rule.spec.description {
@@ -179,10 +170,7 @@ fn target_block(
     name: &str,
     provider: (String, Expression),
 ) -> Block {
-    let mut b = Block::builder("resource")
-        .add_label(TARGET)
-        .add_label(name)
-        .add_attribute(provider)
+    let mut b = aws_resource(TARGET, name, provider)
         .add_attribute((
             "event_bus_name",
             reference(RULE, &[rule_name, "event_bus_name"]),
