@@ -63,7 +63,9 @@ fn world() -> &'static World {
                     .post(format!("{base}/api/v2/integrations"))
                     .bearer_auth(&token)
                     .header("content-type", "application/json")
-                    .body(r#"{"name":"fuzz","integrationType":{"id":"amazon-eventbridge-source"}}"#),
+                    .body(
+                        r#"{"name":"fuzz","integrationType":{"id":"amazon-eventbridge-source"}}"#,
+                    ),
             )
             .await;
             let id = created["id"].as_str().unwrap().to_string();
