@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::arn_fields::arn_fields;
+
 /// The prefix of a Secrets Manager reference.
 pub const SECRETS_MANAGER: &str = "aws-secretsmanager:";
 /// The prefix of an SSM Parameter Store reference.
@@ -47,7 +49,7 @@ impl SecretRef {
             if key.is_some_and(|k| k.trim().is_empty()) {
                 return Err("has an empty key after '#'".into());
             }
-            if id.starts_with("arn:") && arn_field(id, 2) != Some("secretsmanager") {
+            if id.starts_with("arn:") && service(id) != Some("secretsmanager") {
                 return Err("is an ARN, but not of a Secrets Manager secret".into());
             }
             return Ok(SecretRef::SecretsManager {
@@ -60,7 +62,7 @@ impl SecretRef {
                 return Err("names no parameter after \"aws-ssm:\"".into());
             }
             if name.starts_with("arn:") {
-                if arn_field(name, 2) != Some("ssm") {
+                if service(name) != Some("ssm") {
                     return Err("is an ARN, but not of an SSM parameter".into());
                 }
             } else if !name.chars().all(parameter_char) {
@@ -80,7 +82,9 @@ impl SecretRef {
             SecretRef::SecretsManager { id, .. } => id,
             SecretRef::Ssm { name } => name,
         };
-        arn_field(id, 3).filter(|r| !r.is_empty())
+        arn_fields(id)
+            .map(|[_, _, region, ..]| region)
+            .filter(|r| !r.is_empty())
     }
 
     /// The AWS permission that reads it.
@@ -112,9 +116,9 @@ impl serde::Serialize for SecretRef {
     }
 }
 
-/// Field `n` of an ARN counted from its `arn` (2: the service, 3: the region).
-fn arn_field(arn: &str, n: usize) -> Option<&str> {
-    crate::arn_fields::arn_fields(arn).map(|fields| fields[n - 1])
+/// The service an ARN names (`secretsmanager`, `ssm`).
+fn service(arn: &str) -> Option<&str> {
+    arn_fields(arn).map(|[_, service, ..]| service)
 }
 
 /// Secrets Manager names allow letters, digits and /_+=.@-; an ARN adds ':'.

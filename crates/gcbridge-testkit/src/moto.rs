@@ -24,6 +24,12 @@ fn is_set(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
+/// Whether a missing moto must fail the test (`GCBRIDGE_REQUIRE_MOTO` or `CI` set) rather than
+/// skip it.
+pub fn required() -> bool {
+    is_set(REQUIRE_VAR) || is_set("CI")
+}
+
 /// moto's endpoint, or `None` after saying loudly which test is skipped; panics instead when
 /// moto is required (see the module doc).
 #[track_caller]
@@ -37,7 +43,7 @@ pub fn endpoint() -> Option<String> {
         Some(name) if name != "main" => name.to_string(),
         _ => format!("{}:{}", caller.file(), caller.line()),
     };
-    if is_set(REQUIRE_VAR) || is_set("CI") {
+    if required() {
         panic!(
             "{test} needs moto but {ENDPOINT_VAR} is not set ({REQUIRE_VAR} or CI says moto is \
              required): run it as `scripts/with-moto cargo test ...`, or run `scripts/test`"

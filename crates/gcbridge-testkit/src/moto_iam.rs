@@ -38,12 +38,6 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn required() -> bool {
-    ["GCBRIDGE_REQUIRE_MOTO", "CI"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"))
-}
-
 impl EnforcingMoto {
     /// Starts it, or `None` (skipped, said on stderr) when moto is not installed and not required.
     #[track_caller]
@@ -51,7 +45,7 @@ impl EnforcingMoto {
         let python = root().join(".venv/bin/python");
         if !python.exists() {
             let test = std::thread::current().name().unwrap_or("?").to_string();
-            if required() {
+            if crate::moto::required() {
                 panic!(
                     "{test} needs moto's .venv ({}), missing: run scripts/moto-server --install-only",
                     python.display()
